@@ -1,0 +1,35 @@
+/**
+ * Hyper-parameters of implicit ALS (iALS) matrix factorization with item biases.
+ *
+ * Objective (Rendle et al., "Revisiting the Performance of iALS on Item Recommendation", 2021):
+ *   Σ_{(u,i) observed} c_ui (ŷ_ui − 1)² + α₀ Σ_u Σ_i ŷ_ui²
+ *   + λ Σ_u (|I_u| + α₀·n)^ν ‖x_u‖² + λ Σ_i (|U_i| + α₀·m)^ν (‖v_i‖² + b_i²)
+ * with ŷ_ui = x_uᵀ v_i + b_i and c_ui the summed event weight of the pair.
+ */
+export interface MfHyperParams {
+  /** Embedding dimension k. */
+  readonly factors: number;
+  /** λ: regularization strength. */
+  readonly regularization: number;
+  /** ν: exponent of the frequency-scaled regularization (0 = plain L2, 1 = fully scaled). */
+  readonly regularizationExponent: number;
+  /** α₀: weight of the implicit "not interacted" term over all user–item pairs. */
+  readonly unobservedWeight: number;
+  /** Standard deviation of the initial embeddings (scaled by 1/√k). */
+  readonly initScale: number;
+}
+
+/** Trained matrix-factorization parameters needed to serve: item side only. */
+export interface MfModel extends MfHyperParams {
+  readonly kind: 'mf';
+  readonly numItems: number;
+  /** `numItems × factors`, row-major. */
+  readonly itemFactors: Float32Array;
+  /** Per-item bias b_i. */
+  readonly itemBias: Float32Array;
+}
+
+/** The regularization weight of a row with `count` observations among `otherSide` counterparts. */
+export function rowRegularization(p: MfHyperParams, count: number, otherSide: number): number {
+  return p.regularization * Math.pow(count + p.unobservedWeight * otherSide, p.regularizationExponent);
+}
