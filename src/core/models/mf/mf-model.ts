@@ -15,6 +15,16 @@ export interface MfHyperParams {
   readonly regularizationExponent: number;
   /** α₀: weight of the implicit "not interacted" term over all user–item pairs. */
   readonly unobservedWeight: number;
+  /**
+   * δ: observed confidences are scaled by |I_u|^(−δ) (normalised to mean 1), so heavy users do not
+   * dominate the item factors (0 = off). Every user counts equally in the ranking metrics.
+   */
+  readonly userWeightExponent: number;
+  /**
+   * β: multiplier of the item bias at scoring time (1 = as trained). Values below 1 damp the
+   * popularity the bias carries, which ranks better on held-out data.
+   */
+  readonly biasScale: number;
   /** Standard deviation of the initial embeddings (scaled by 1/√k). */
   readonly initScale: number;
 }

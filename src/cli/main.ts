@@ -1,0 +1,83 @@
+import { HearthError } from '../core/errors';
+import type { ImportReport } from '../core/data/parse';
+import { formatFlagHelp, parseFlags } from './cli-args';
+import type { CliCommand, CliContext } from './cli-context';
+import { evalCommand } from './commands/eval-command';
+import { recommendCommand } from './commands/recommend-command';
+import { trainCommand } from './commands/train-command';
+import type { TextSink } from './progress-bar';
+
+const COMMANDS: readonly CliCommand[] = [evalCommand, trainCommand, recommendCommand];
+
+function usage(): string {
+  return [
+    'hearth — private, on-device recommendations',
+    '',
+    'Usage: hearth <command> [flags]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    '',
+    'Run "hearth <command> --help" for the flags of a command.',
+  ].join('\n');
+}
+
+/** Prints an import summary and the first row errors. */
+function reportImport(stderr: TextSink, quiet: boolean, report: ImportReport): void {
+  if (quiet && report.rejectedRows === 0) return;
+  stderr.write(
+    `read ${report.acceptedRows} rows (${report.format})` +
+      (report.rejectedRows > 0 ? `, rejected ${report.rejectedRows}:` : '') +
+      '\n',
+  );
+  for (const e of report.errors) stderr.write(`  line ${e.line}: ${e.reason}\n`);
+  if (report.truncatedErrors > 0) stderr.write(`  … and ${report.truncatedErrors} more\n`);
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script). Returns the exit code; errors are printed
+ * as one line on stderr.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: { stdout: TextSink; stderr: TextSink } = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version') {
+    io.stdout.write('hearth 0.1.0\n');
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`hearth: unknown command "${name}"; run "hearth --help" for the list.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`hearth ${command.name}: ${command.summary}\n\n${formatFlagHelp(command.flags)}\n`);
+    return 0;
+  }
+  try {
+    const flags = parseFlags(rest, command.flags, command.name);
+    const quiet = flags['quiet'] === true;
+    const ctx: CliContext = {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      quiet,
+      reportImport: (report) => reportImport(io.stderr, quiet, report),
+    };
+    await command.run(flags, ctx);
+    return 0;
+  } catch (error) {
+    const message =
+      error instanceof HearthError
+        ? `${error.message} [${error.code}]`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    io.stderr.write(`hearth ${command.name}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,36 @@
+import type { ContentTower } from '../models/content';
+import type { MfModel } from '../models/mf/mf-model';
+import type { SparseNeighbors } from '../models/sparse-neighbors';
+
+/** How a bundle was trained (shown in UIs and CLI output). */
+export interface BundleTrainingInfo {
+  readonly computePath: string;
+  readonly computeChoice: string;
+  readonly epochs: number;
+  readonly trainMs: number;
+  readonly finalLoss: number;
+  readonly users: number;
+  readonly interactions: number;
+  /** Items that got their embedding from the content tower (no interactions). */
+  readonly coldItems: number;
+}
+
+/**
+ * Everything needed to serve every recommendation row for a catalog, without TF.js. Item index i
+ * refers to `itemIds[i]` in every array.
+ */
+export interface ModelBundle {
+  readonly createdAt: string;
+  readonly itemIds: readonly string[];
+  /** Item factors/biases; cold items carry content-tower embeddings. */
+  readonly mf: MfModel;
+  /** Distinct users per item in the training data. */
+  readonly popularity: Float32Array;
+  /** Time-decayed popularity. */
+  readonly trending: { readonly scores: Float32Array; readonly now: number; readonly halfLifeMs: number };
+  /** Basket/session co-occurrence neighbours ("frequently bought together"). */
+  readonly coOccurrence: SparseNeighbors;
+  /** Maps item content to embeddings for items added after training; absent without a catalog. */
+  readonly contentTower: ContentTower | null;
+  readonly training: BundleTrainingInfo;
+}

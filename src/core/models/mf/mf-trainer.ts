@@ -1,0 +1,90 @@
+import { createRng } from '../../random';
+import type { CsrMatrix } from '../../data/csr-matrix';
+import type { MfHyperParams, MfModel } from './mf-model';
+
+/** Names of the compute paths the MF trainer runs on. `typed` is hand-written typed-array code. */
+export type ComputePathName = 'typed' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** Progress of a training run, reported after every epoch. */
+export interface TrainProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  /** Training objective divided by the number of observed pairs. */
+  readonly loss: number;
+  readonly elapsedMs: number;
+  /** Estimated milliseconds left (elapsed / epoch × epochs left). */
+  readonly etaMs: number;
+}
+
+/** Options of one MF training run. */
+export interface MfTrainOptions extends MfHyperParams {
+  readonly epochs: number;
+  /** Conjugate-gradient steps per row per half-epoch (warm-started). */
+  readonly cgSteps: number;
+  readonly seed: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TrainProgress) => void;
+}
+
+/** Outcome of a training run. */
+export interface MfTrainResult {
+  readonly model: MfModel;
+  /** `numUsers × factors` user vectors of the training rows. */
+  readonly userFactors: Float32Array;
+  readonly numUsers: number;
+  readonly lossHistory: readonly number[];
+  /** Wall time of each epoch in milliseconds. */
+  readonly epochMs: readonly number[];
+  readonly computePath: ComputePathName;
+}
+
+/** One way of running iALS training; all paths run the same algorithm and agree within tolerance. */
+export interface MfComputePath {
+  readonly name: ComputePathName;
+  train(matrix: CsrMatrix, options: MfTrainOptions): Promise<MfTrainResult>;
+  /** Frees backend resources held by the path. */
+  dispose(): void;
+}
+
+/**
+ * Deterministic initial factors shared by every compute path: users first, then items, each
+ * entry `normal() · initScale / √k` from `createRng(seed)`; item biases start at 0.
+ */
+export function initialFactors(
+  numUsers: number,
+  numItems: number,
+  p: Pick<MfTrainOptions, 'factors' | 'initScale' | 'seed'>,
+): { userFactors: Float32Array; itemFactors: Float32Array; itemBias: Float32Array } {
+  const k = p.factors;
+  const rng = createRng(p.seed);
+  const scale = p.initScale / Math.sqrt(k);
+  const userFactors = new Float32Array(numUsers * k);
+  for (let i = 0; i < userFactors.length; i++) userFactors[i] = rng.normal() * scale;
+  const itemFactors = new Float32Array(numItems * k);
+  for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = rng.normal() * scale;
+  return { userFactors, itemFactors, itemBias: new Float32Array(numItems) };
+}
+
+/**
+ * Observed confidences used by every compute path: c_ui = w_ui · |I_u|^(−δ), rescaled so the
+ * mean confidence over stored entries equals the mean weight (δ = `userWeightExponent`).
+ */
+export function confidenceMatrix(matrix: CsrMatrix, userWeightExponent: number): CsrMatrix {
+  if (userWeightExponent === 0) return matrix;
+  const values = new Float32Array(matrix.values.length);
+  let before = 0;
+  let after = 0;
+  for (let u = 0; u < matrix.rows; u++) {
+    const start = matrix.indptr[u]!;
+    const end = matrix.indptr[u + 1]!;
+    const scale = Math.pow(end - start, -userWeightExponent);
+    for (let p = start; p < end; p++) {
+      before += matrix.values[p]!;
+      values[p] = matrix.values[p]! * scale;
+      after += values[p]!;
+    }
+  }
+  const norm = after > 0 ? before / after : 1;
+  for (let p = 0; p < values.length; p++) values[p]! *= norm;
+  return { ...matrix, values };
+}

@@ -1,0 +1,264 @@
+import { throwIfAborted } from '../../errors';
+import type { CsrMatrix } from '../../data/csr-matrix';
+import { transposeCsr } from '../../data/csr-matrix';
+import { validateMfOptions } from './validate-mf-options';
+import type { MfComputePath, MfTrainOptions, MfTrainResult } from './mf-trainer';
+import { confidenceMatrix, initialFactors } from './mf-trainer';
+import { rowRegularization } from './mf-model';
+import { createIalsWorkspace, type IalsWorkspace } from './wasm/ials-workspace';
+
+/**
+ * Default iALS hyper-parameters, tuned on MovieLens-100K (protocol `random`, seed 42; see
+ * docs/engine.md for the sweep).
+ */
+export const DEFAULT_MF_OPTIONS: Omit<MfTrainOptions, 'signal' | 'onProgress'> = Object.freeze({
+  factors: 64,
+  regularization: 0.017,
+  regularizationExponent: 1,
+  unobservedWeight: 0.35,
+  userWeightExponent: 0.5,
+  biasScale: 0.85,
+  initScale: 0.1,
+  epochs: 10,
+  cgSteps: 3,
+  seed: 42,
+});
+
+/** Rounds up to a multiple of 8 floats (two SIMD vectors). */
+const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/**
+ * Gram matrix Σ_r w_r w_rᵀ over the first `dim` features of the rows of `w` (stride `s`), Float64,
+ * returned as dim × dim. When `out` is given, `scale` × Gram is also written there as `dim` rows of
+ * stride `s` (the kernels' layout).
+ */
+function gramOf(w: Float32Array, rows: number, dim: number, s: number, scale: number, out: Float32Array | null): Float64Array {
+  const acc = new Float64Array(dim * dim);
+  for (let r = 0; r < rows; r++) {
+    const o = r * s;
+    for (let a = 0; a < dim; a++) {
+      const wa = w[o + a]!;
+      if (wa === 0) continue;
+      const row = a * dim;
+      for (let b = a; b < dim; b++) acc[row + b]! += wa * w[o + b]!;
+    }
+  }
+  out?.fill(0);
+  for (let a = 0; a < dim; a++) {
+    for (let b = a; b < dim; b++) {
+      const v = acc[a * dim + b]!;
+      acc[b * dim + a] = v;
+      if (out) {
+        out[a * s + b] = scale * v;
+        out[b * s + a] = scale * v;
+      }
+    }
+  }
+  return acc;
+}
+
+/** Options of {@link trainTypedMf} beyond the shared training options. */
+export interface TypedPathOptions {
+  /** Use the WebAssembly SIMD kernels when the runtime has them (default true). */
+  readonly preferWasm?: boolean;
+}
+
+/** Yields to the event loop so progress renders and abort signals are observed. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Trains iALS on the hand-written path: typed arrays in one WebAssembly memory, with the
+ * conjugate-gradient row solves in a small SIMD kernel (plain JS where WebAssembly SIMD is
+ * missing). The fastest path on CPU-only machines; deterministic for a given seed.
+ */
+export async function trainTypedMf(
+  matrix: CsrMatrix,
+  options: MfTrainOptions,
+  pathOptions: TypedPathOptions = {},
+): Promise<MfTrainResult & { readonly kernel: IalsWorkspace['kernel'] }> {
+  validateMfOptions(options, matrix);
+  const k = options.factors;
+  const m = matrix.rows;
+  const n = matrix.cols;
+  const sx = pad8(k);
+  const sy = pad8(k + 1);
+  const a0 = options.unobservedWeight;
+  const byUser = confidenceMatrix(matrix, options.userWeightExponent);
+  const byItem = transposeCsr(byUser);
+  const nnz = byUser.indices.length;
+  const ws = createIalsWorkspace(
+    {
+      'u.indptr': { type: 'i32', length: m + 1 },
+      'u.indices': { type: 'i32', length: nnz },
+      'u.values': { type: 'f32', length: nnz },
+      'i.indptr': { type: 'i32', length: n + 1 },
+      'i.indices': { type: 'i32', length: nnz },
+      'i.values': { type: 'f32', length: nnz },
+      x: { type: 'f32', length: m * sx },
+      v: { type: 'f32', length: n * sx },
+      bias: { type: 'f32', length: n },
+      z: { type: 'f32', length: m * sy },
+      y: { type: 'f32', length: n * sy },
+      gramUser: { type: 'f32', length: k * sx },
+      gramItem: { type: 'f32', length: (k + 1) * sy },
+      rhsUser: { type: 'f32', length: sx },
+      rhsItem: { type: 'f32', length: sy },
+      regsUser: { type: 'f32', length: m },
+      regsItem: { type: 'f32', length: n },
+      scratch: { type: 'f32', length: 3 * sy },
+    },
+    pathOptions.preferWasm ?? true,
+  );
+  ws.i32('u.indptr').set(byUser.indptr);
+  ws.i32('u.indices').set(byUser.indices);
+  ws.f32('u.values').set(byUser.values);
+  ws.i32('i.indptr').set(byItem.indptr);
+  ws.i32('i.indices').set(byItem.indices);
+  ws.f32('i.values').set(byItem.values);
+  const x = ws.f32('x');
+  const v = ws.f32('v');
+  const bias = ws.f32('bias');
+  const z = ws.f32('z');
+  const y = ws.f32('y');
+  const regsUser = ws.f32('regsUser');
+  const regsItem = ws.f32('regsItem');
+  const itemCounts = new Int32Array(n);
+  for (let u = 0; u < m; u++) regsUser[u] = rowRegularization(options, byUser.indptr[u + 1]! - byUser.indptr[u]!, n);
+  for (let i = 0; i < n; i++) {
+    itemCounts[i] = byItem.indptr[i + 1]! - byItem.indptr[i]!;
+    regsItem[i] = rowRegularization(options, itemCounts[i]!, m);
+  }
+  const init = initialFactors(m, n, options);
+  for (let u = 0; u < m; u++) x.set(init.userFactors.subarray(u * k, u * k + k), u * sx);
+  for (let i = 0; i < n; i++) {
+    const row = init.itemFactors.subarray(i * k, i * k + k);
+    v.set(row, i * sx);
+    y.set(row, i * sy);
+  }
+  const lossHistory: number[] = [];
+  const epochMs: number[] = [];
+  const started = performance.now();
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    throwIfAborted(options.signal);
+    const t0 = performance.now();
+    // User step against V with targets 1 − b_i and the bias moved to the right-hand side.
+    const gy = gramOf(y, n, k + 1, sy, 1, null);
+    const gramUser = ws.f32('gramUser');
+    const rhsUser = ws.f32('rhsUser');
+    rhsUser.fill(0);
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b < k; b++) gramUser[a * sx + b] = a0 * gy[a * (k + 1) + b]!;
+      rhsUser[a] = -a0 * gy[a * (k + 1) + k]!;
+    }
+    ws.solve({
+      x, rows: m, indptr: ws.i32('u.indptr'), indices: ws.i32('u.indices'), values: ws.f32('u.values'),
+      w: v, gram: gramUser, dim: k, stride: sx, rhs0: rhsUser, targetOffset: bias, regs: regsUser, steps: options.cgSteps,
+    });
+    // Item step: solve [v_i, b_i] against users augmented with a constant 1.
+    for (let u = 0; u < m; u++) {
+      z.set(x.subarray(u * sx, u * sx + k), u * sy);
+      z[u * sy + k] = 1;
+    }
+    const gz = gramOf(z, m, k + 1, sy, a0, ws.f32('gramItem'));
+    ws.solve({
+      x: y, rows: n, indptr: ws.i32('i.indptr'), indices: ws.i32('i.indices'), values: ws.f32('i.values'),
+      w: z, gram: ws.f32('gramItem'), dim: k + 1, stride: sy, rhs0: ws.f32('rhsItem'), targetOffset: null, regs: regsItem, steps: options.cgSteps,
+    });
+    for (let i = 0; i < n; i++) {
+      v.set(y.subarray(i * sy, i * sy + k), i * sx);
+      bias[i] = y[i * sy + k]!;
+    }
+    const loss = objective(ws, byUser, m, n, k, sx, sy, a0, gz, x, y, v, bias, regsUser, regsItem);
+    lossHistory.push(loss);
+    const now = performance.now();
+    epochMs.push(now - t0);
+    const elapsedMs = now - started;
+    options.onProgress?.({ epoch, epochs: options.epochs, loss, elapsedMs, etaMs: (elapsedMs / epoch) * (options.epochs - epoch) });
+    if (options.onProgress || options.signal) await yieldToEventLoop();
+  }
+  throwIfAborted(options.signal);
+  const itemFactors = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) itemFactors.set(v.subarray(i * sx, i * sx + k), i * k);
+  const userFactors = new Float32Array(m * k);
+  for (let u = 0; u < m; u++) userFactors.set(x.subarray(u * sx, u * sx + k), u * k);
+  return {
+    model: {
+      kind: 'mf',
+      numItems: n,
+      factors: k,
+      regularization: options.regularization,
+      regularizationExponent: options.regularizationExponent,
+      unobservedWeight: options.unobservedWeight,
+      userWeightExponent: options.userWeightExponent,
+      biasScale: options.biasScale,
+      initScale: options.initScale,
+      itemFactors,
+      itemBias: bias.slice(),
+    },
+    userFactors,
+    numUsers: m,
+    lossHistory,
+    epochMs,
+    computePath: 'typed',
+    kernel: ws.kernel,
+  };
+}
+
+/**
+ * Objective of the spec divided by nnz. The all-pairs term Σ_u Σ_i ŷ² equals trace(Gz·Gy) with
+ * Gz = Σ_u z_u z_uᵀ and Gy = Σ_i y_i y_iᵀ, so it costs O(k²) given the Gram matrices.
+ */
+function objective(
+  ws: IalsWorkspace,
+  byUser: CsrMatrix,
+  m: number,
+  n: number,
+  k: number,
+  sx: number,
+  sy: number,
+  a0: number,
+  gz: Float64Array,
+  x: Float32Array,
+  y: Float32Array,
+  v: Float32Array,
+  bias: Float32Array,
+  regsUser: Float32Array,
+  regsItem: Float32Array,
+): number {
+  const d = k + 1;
+  const observed = ws.observedLoss(x, m, ws.i32('u.indptr'), ws.i32('u.indices'), ws.f32('u.values'), v, bias, sx);
+  const gy = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    const o = i * sy;
+    for (let a = 0; a < d; a++) {
+      const ya = y[o + a]!;
+      for (let b = a; b < d; b++) gy[a * d + b]! += ya * y[o + b]!;
+    }
+  }
+  let trace = 0;
+  for (let a = 0; a < d; a++) {
+    trace += gz[a * d + a]! * gy[a * d + a]!;
+    for (let b = a + 1; b < d; b++) trace += 2 * gz[a * d + b]! * gy[a * d + b]!;
+  }
+  let reg = 0;
+  for (let u = 0; u < m; u++) {
+    let s = 0;
+    for (let a = 0; a < k; a++) s += x[u * sx + a]! * x[u * sx + a]!;
+    reg += regsUser[u]! * s;
+  }
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let a = 0; a < d; a++) s += y[i * sy + a]! * y[i * sy + a]!;
+    reg += regsItem[i]! * s;
+  }
+  return (observed + a0 * trace + reg) / Math.max(1, byUser.indices.length);
+}
+
+/** The typed compute path as an {@link MfComputePath}. */
+export function createTypedMfPath(options: TypedPathOptions = {}): MfComputePath {
+  return {
+    name: 'typed',
+    train: (matrix, trainOptions) => trainTypedMf(matrix, trainOptions, options),
+    dispose: () => {},
+  };
+}

@@ -1,0 +1,18 @@
+export type { ItemFactorTable } from './score-items';
+export { scoreItems, dotAllRows } from './score-items';
+export { itemNorms, cosineToAll } from './similarity';
+export type { ExclusionSet, TopKOptions, TopKResult } from './top-k';
+export { topK } from './top-k';
+export type { Catalog, ItemFilters } from './filters';
+export { compileItemFilter, hasCategoryPrefix } from './filters';
+export type { MmrOptions } from './mmr';
+export { mmrSelect } from './mmr';
+export type { Reason, Explainer, HistoryExplainerOptions, AnchorExplainerOptions } from './explain';
+export { createHistoryExplainer, createAnchorExplainer, DEFAULT_MAX_REASONS } from './explain';
+export type { RankedItem, RankRequest, DiversityOptions } from './rank-items';
+export { rankItems, DEFAULT_MMR_POOL_FACTOR } from './rank-items';
+export type { MergedHistory } from './history';
+export { mergeHistory } from './history';
+export type * from './row-types';
+export type { Recommender, RecommenderOptions } from './recommender';
+export { createRecommender } from './recommender';

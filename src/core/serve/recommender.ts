@@ -1,0 +1,337 @@
+import type { EventWeights } from '../data/types';
+import { DEFAULT_EVENT_WEIGHTS } from '../data/types';
+import type { Vocabulary } from '../data/vocabulary';
+import { OptionError } from '../errors';
+import { dot } from '../math/linalg';
+import type { FoldInContext, WeightedItem } from '../models/mf/fold-in';
+import { createFoldInContext, foldInUser } from '../models/mf/fold-in';
+import type { MfModel } from '../models/mf/mf-model';
+import { requireInRange } from '../models/option-checks';
+import type { SparseNeighbors } from '../models/sparse-neighbors';
+import type { Explainer } from './explain';
+import { DEFAULT_MAX_REASONS, createAnchorExplainer, createHistoryExplainer } from './explain';
+import type { Catalog } from './filters';
+import { compileItemFilter } from './filters';
+import { mergeHistory } from './history';
+import type { RankedItem } from './rank-items';
+import { rankItems } from './rank-items';
+import { coOccurrenceScores, neighborScore, sameCategoryScores } from './row-sources';
+import type {
+  BoughtTogetherRowRequest,
+  ForYouRowRequest,
+  RowRequest,
+  RowResult,
+  RowSource,
+  SimilarRowRequest,
+} from './row-types';
+import { scoreItems } from './score-items';
+import { cosineToAll, itemNorms } from './similarity';
+
+/** The models and data a recommender serves from; every model is optional. */
+export interface RecommenderOptions {
+  /** Item ids by dense index; every array below is aligned with it (and may be shorter). */
+  readonly itemIds: Vocabulary;
+  /** Item data for filters and the same-category fallback. */
+  readonly catalog?: Catalog;
+  /** Matrix-factorization model (cold items with content-tower embeddings are ordinary rows). */
+  readonly mf?: MfModel;
+  /** Item–item co-occurrence neighbours (`CoOccurrenceModel.neighbors`). */
+  readonly coOccurrence?: SparseNeighbors;
+  /** Trending score per item (`TrendingModel.scores`). */
+  readonly trending?: Float32Array;
+  /** Popularity per item (`PopularityModel.counts`). */
+  readonly popularity?: Float32Array;
+  /** Weight of each history event type (default {@link DEFAULT_EVENT_WEIGHTS}). */
+  readonly eventWeights?: EventWeights;
+}
+
+/** Serves recommendation rows from fixed models; cheap to call per page view. */
+export interface Recommender {
+  /** Builds one row, falling back through thinner-data sources as needed (see {@link RowSource}). */
+  recommend(request: RowRequest): RowResult;
+  /**
+   * Precomputes what the first for-you / similar row would otherwise compute (fold-in Gram matrix,
+   * O(n·k²); item norms, O(n·k)), e.g. right after loading a model.
+   */
+  prepare(): void;
+}
+
+/** A source that may have no data for this request (`run` returns null). */
+interface Attempt {
+  readonly source: RowSource;
+  run(): { readonly scores: Float32Array; readonly explainer?: Explainer } | null;
+}
+
+/** Per-request values every row builder needs. */
+interface RowContext {
+  readonly exclude: Set<number>;
+  readonly explain: boolean;
+  readonly maxReasons: number;
+}
+
+const ROW_TYPES = ['for-you', 'similar', 'bought-together', 'trending', 'popular'] as const;
+
+/**
+ * Creates a {@link Recommender}. Throws `OptionError` when a model covers more items than
+ * `itemIds` knows (it was trained with another vocabulary).
+ */
+export function createRecommender(options: RecommenderOptions): Recommender {
+  const { itemIds, catalog, mf, coOccurrence, trending, popularity } = options;
+  const eventWeights = options.eventWeights ?? DEFAULT_EVENT_WEIGHTS;
+  for (const [name, size] of [
+    ['mf.numItems', mf?.numItems],
+    ['coOccurrence.numItems', coOccurrence?.numItems],
+    ['trending.length', trending?.length],
+    ['popularity.length', popularity?.length],
+  ] as const) {
+    if (size !== undefined && size > itemIds.size) {
+      throw new OptionError(
+        `${name} is ${size} but itemIds has only ${itemIds.size} items; pass the item vocabulary the model was built with.`,
+      );
+    }
+  }
+
+  let foldInContext: FoldInContext | null = null;
+  let norms: Float32Array | null = null;
+  let scratchBuffer = new Float32Array(0);
+  const getFoldIn = (model: MfModel): FoldInContext =>
+    (foldInContext ??= createFoldInContext(model));
+  const getNorms = (model: MfModel): Float32Array => (norms ??= itemNorms(model));
+  // One score buffer reused across rows: rankItems copies what it returns, so nothing aliases it.
+  const scratch = (length: number): Float32Array => {
+    if (scratchBuffer.length < length)
+      scratchBuffer = new Float32Array(Math.max(length, itemIds.size));
+    return scratchBuffer.subarray(0, length);
+  };
+  const rankBy = (source: RowSource, scores: Float32Array | undefined): Attempt => ({
+    source,
+    run: () => (scores === undefined ? null : { scores }),
+  });
+  const anchorExplainer = (
+    ctx: RowContext,
+    anchors: readonly number[],
+    anchorWeight?: (anchor: number, item: number) => number,
+  ): Explainer =>
+    createAnchorExplainer({
+      anchors,
+      itemIds,
+      maxReasons: ctx.maxReasons,
+      ...(anchorWeight !== undefined && { anchorWeight }),
+    });
+
+  /** Known, distinct anchor indices of `ids`; unknown ids go to `unknown`. */
+  const resolveAnchors = (ids: readonly string[], unknown: string[]): number[] => {
+    const anchors: number[] = [];
+    for (const id of ids) {
+      const index = itemIds.get(id);
+      if (index < 0) {
+        if (!unknown.includes(id)) unknown.push(id);
+      } else if (!anchors.includes(index)) {
+        anchors.push(index);
+      }
+    }
+    return anchors;
+  };
+
+  /** Cosine to the normalised sum of the anchors' embeddings; null when none has one. */
+  const embeddingAttempt = (
+    source: RowSource,
+    ctx: RowContext,
+    anchors: readonly number[],
+  ): Attempt => ({
+    source,
+    run: () => {
+      if (mf === undefined) return null;
+      const k = mf.factors;
+      const v = mf.itemFactors;
+      const nrm = getNorms(mf);
+      const withEmbedding = anchors.filter((a) => a < mf.numItems && nrm[a]! > 0);
+      if (withEmbedding.length === 0) return null;
+      const query = new Float32Array(k);
+      for (const a of withEmbedding) {
+        const inv = 1 / nrm[a]!;
+        for (let d = 0; d < k; d++) query[d]! += v[a * k + d]! * inv;
+      }
+      const scores = cosineToAll(query, mf, nrm, scratch(mf.numItems));
+      const cosine = (a: number, i: number): number => {
+        const denom = nrm[a]! * (i < mf.numItems ? nrm[i]! : 0);
+        return denom > 0 ? dot(v, a * k, v, i * k, k) / denom : 0;
+      };
+      return {
+        scores,
+        explainer: anchorExplainer(
+          ctx,
+          withEmbedding,
+          withEmbedding.length > 1 ? cosine : undefined,
+        ),
+      };
+    },
+  });
+
+  const coOccurrenceAttempt = (
+    source: RowSource,
+    ctx: RowContext,
+    anchors: readonly number[],
+  ): Attempt => ({
+    source,
+    run: () => {
+      if (coOccurrence === undefined || anchors.length === 0) return null;
+      const scores = scratch(itemIds.size);
+      if (coOccurrenceScores(coOccurrence, anchors, scores) === 0) return null;
+      const weight = (a: number, i: number): number => neighborScore(coOccurrence, a, i);
+      return { scores, explainer: anchorExplainer(ctx, anchors, weight) };
+    },
+  });
+
+  const popularityFallbacks = (): Attempt[] => [
+    rankBy('fallback-trending', trending),
+    rankBy('fallback-popularity', popularity),
+  ];
+
+  const forYou = (request: ForYouRowRequest, ctx: RowContext, unknown: string[]): Attempt[] => {
+    const history = mergeHistory(request.history, itemIds, eventWeights);
+    unknown.push(...history.unknownItems);
+    const excludeAll = request.excludeHistory ?? true;
+    const positive: WeightedItem[] = [];
+    for (let h = 0; h < history.items.length; h++) {
+      const item = history.items[h]!;
+      const weight = history.weights[h]!;
+      if (excludeAll || !(weight > 0)) ctx.exclude.add(item);
+      if (mf !== undefined && weight > 0 && item < mf.numItems) positive.push({ item, weight });
+    }
+    const personal: Attempt = {
+      source: 'personal',
+      run: () => {
+        if (mf === undefined || positive.length === 0) return null;
+        const fold = foldInUser(getFoldIn(mf), positive, { explain: ctx.explain });
+        const scores = scoreItems(fold.vector, mf, scratch(mf.numItems));
+        if (!ctx.explain) return { scores };
+        const explainer = createHistoryExplainer({
+          historyItems: positive.map((p) => p.item),
+          contributions: fold.contributions,
+          table: mf,
+          itemIds,
+          maxReasons: ctx.maxReasons,
+        });
+        return { scores, explainer };
+      },
+    };
+    return [personal, ...popularityFallbacks()];
+  };
+
+  const similar = (request: SimilarRowRequest, ctx: RowContext, unknown: string[]): Attempt[] => {
+    const anchors = resolveAnchors([request.itemId], unknown);
+    const anchor = anchors[0];
+    if (anchor === undefined) return popularityFallbacks();
+    ctx.exclude.add(anchor);
+    const category: Attempt = {
+      source: 'fallback-category',
+      run: () => {
+        if (catalog === undefined) return null;
+        const scores = scratch(itemIds.size);
+        if (sameCategoryScores(catalog, anchor, trending ?? popularity, scores) === 0) return null;
+        return { scores, explainer: anchorExplainer(ctx, anchors) };
+      },
+    };
+    return [
+      embeddingAttempt('similar', ctx, anchors),
+      coOccurrenceAttempt('fallback-co-occurrence', ctx, anchors),
+      category,
+      ...popularityFallbacks(),
+    ];
+  };
+
+  const boughtTogether = (
+    request: BoughtTogetherRowRequest,
+    ctx: RowContext,
+    unknown: string[],
+  ): Attempt[] => {
+    const anchors = resolveAnchors(request.itemIds, unknown);
+    for (const a of anchors) ctx.exclude.add(a);
+    return [
+      coOccurrenceAttempt('co-occurrence', ctx, anchors),
+      embeddingAttempt('fallback-similar', ctx, anchors),
+      ...popularityFallbacks(),
+    ];
+  };
+
+  const recommend = (request: RowRequest): RowResult => {
+    const { k, filters, diversity } = request;
+    requireInRange('k', k, 1, 2 ** 31 - 1, true);
+    const minItems = request.minItems ?? 1;
+    requireInRange('minItems', minItems, 0, k, true);
+    const maxReasons = request.maxReasons ?? DEFAULT_MAX_REASONS;
+    requireInRange('maxReasons', maxReasons, 0, 1000, true);
+    if (diversity !== undefined) requireInRange('diversity.lambda', diversity.lambda, 0, 1, false);
+    // Validate filters now so a bad filter fails even when no source has data.
+    compileItemFilter(filters, catalog, itemIds);
+
+    const ctx: RowContext = { exclude: new Set(), explain: maxReasons > 0, maxReasons };
+    for (const id of request.exclude ?? []) {
+      const index = itemIds.get(id);
+      if (index >= 0) ctx.exclude.add(index);
+    }
+    const unknown: string[] = [];
+    let attempts: Attempt[];
+    switch (request.type) {
+      case 'for-you':
+        attempts = forYou(request, ctx, unknown);
+        break;
+      case 'similar':
+        attempts = similar(request, ctx, unknown);
+        break;
+      case 'bought-together':
+        attempts = boughtTogether(request, ctx, unknown);
+        break;
+      case 'trending':
+        attempts = [rankBy('trending', trending), rankBy('fallback-popularity', popularity)];
+        break;
+      case 'popular':
+        attempts = [rankBy('popularity', popularity), rankBy('fallback-trending', trending)];
+        break;
+      default: {
+        const type: unknown = (request as { type: unknown }).type;
+        throw new OptionError(
+          `Unknown row type ${String(type)}; use one of ${ROW_TYPES.join(', ')}.`,
+        );
+      }
+    }
+
+    let partial: { source: RowSource; items: RankedItem[] } | null = null;
+    for (const attempt of attempts) {
+      const produced = attempt.run();
+      if (produced === null) continue;
+      const items = rankItems({
+        scores: produced.scores,
+        k,
+        itemIds,
+        exclude: ctx.exclude,
+        ...(filters !== undefined && { filters }),
+        ...(catalog !== undefined && { catalog }),
+        ...(diversity !== undefined &&
+          mf !== undefined && { diversity: { ...diversity, table: mf } }),
+        ...(ctx.explain && produced.explainer !== undefined && { explainer: produced.explainer }),
+      });
+      if (items.length >= minItems) {
+        return { type: request.type, source: attempt.source, items, unknownItems: unknown };
+      }
+      if (partial === null && items.length > 0) partial = { source: attempt.source, items };
+    }
+    return {
+      type: request.type,
+      source: partial?.source ?? 'none',
+      items: partial?.items ?? [],
+      unknownItems: unknown,
+    };
+  };
+
+  return {
+    recommend,
+    prepare() {
+      if (mf !== undefined) {
+        getFoldIn(mf);
+        getNorms(mf);
+      }
+    },
+  };
+}

@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_EVENT_WEIGHTS } from '../../../src/core/data/types';
+import { Vocabulary } from '../../../src/core/data/vocabulary';
+import { OptionError } from '../../../src/core/errors';
+import { createFoldInContext, foldInUser } from '../../../src/core/models/mf/fold-in';
+import type { SparseNeighbors } from '../../../src/core/models/sparse-neighbors';
+import type { Catalog } from '../../../src/core/serve/filters';
+import type { RecommenderOptions } from '../../../src/core/serve/recommender';
+import { createRecommender } from '../../../src/core/serve/recommender';
+import type { RowRequest } from '../../../src/core/serve/row-types';
+import { scoreItems } from '../../../src/core/serve/score-items';
+import { fullSortOrder, handBuiltModel } from './serve-fixtures';
+
+const ids = Vocabulary.from([
+  'tent',
+  'sleeping-bag',
+  'stove',
+  'kettle',
+  'mug',
+  'novel',
+  'cold-lamp', // cold item: content-tower embedding, no interactions
+  'no-embedding', // cold item without an embedding
+  'new-arrival', // added to the vocabulary after the model was trained
+]);
+const camping = ['Outdoor', 'Camping'];
+const catalog: Catalog = [
+  { id: 'tent', category: camping, price: 200 },
+  { id: 'sleeping-bag', category: camping, price: 80 },
+  { id: 'stove', category: ['Outdoor', 'Cooking'], price: 60 },
+  { id: 'kettle', category: ['Home', 'Kitchen'], price: 30 },
+  { id: 'mug', category: ['Home', 'Kitchen'], price: 8 },
+  { id: 'novel', category: ['Books'], price: 12 },
+  { id: 'cold-lamp', category: camping, price: 25 },
+  { id: 'no-embedding', category: camping },
+  { id: 'new-arrival', category: camping, price: 40 },
+];
+const mf = handBuiltModel([
+  [1, 0, 0],
+  [0.9, 0.2, 0],
+  [0.5, 0.5, 0],
+  [0.1, 1, 0],
+  [0, 0.9, 0.3],
+  [0, 0, 1],
+  [0.95, 0.05, 0.1],
+  [0, 0, 0],
+]);
+/** tent→{stove, sleeping-bag}, stove→{kettle, tent}, kettle→{mug, stove}, no-embedding→{tent}. */
+const coOccurrence: SparseNeighbors = {
+  numItems: 9,
+  indptr: Int32Array.from([0, 2, 2, 4, 6, 6, 6, 6, 7, 7]),
+  indices: Int32Array.from([2, 1, 3, 0, 4, 2, 0]),
+  scores: Float32Array.from([0.6, 0.5, 0.7, 0.6, 0.8, 0.7, 0.4]),
+};
+const trending = Float32Array.from([0.1, 0.2, 0.3, 0.9, 0.5, 0.8, 0, 0.05, 0.4]);
+const popularity = Float32Array.from([50, 40, 30, 20, 10, 5, 0, 0, 1]);
+const full: RecommenderOptions = { itemIds: ids, catalog, mf, coOccurrence, trending, popularity };
+
+function idsOf(result: { items: readonly { id: string }[] }): string[] {
+  return result.items.map((r) => r.id);
+}
+
+describe('for-you row', () => {
+  const history = [
+    { itemId: 'tent', type: 'purchase' as const },
+    { itemId: 'sleeping-bag', type: 'view' as const },
+    { itemId: 'ghost', type: 'view' as const },
+  ];
+
+  it('ranks by the folded-in user, excludes history, explains, and lists unknown ids', () => {
+    const row = createRecommender(full).recommend({ type: 'for-you', history, k: 3 });
+    expect(row.source).toBe('personal');
+    expect(row.unknownItems).toEqual(['ghost']);
+    const fold = foldInUser(createFoldInContext(mf), [
+      { item: 0, weight: DEFAULT_EVENT_WEIGHTS.purchase },
+      { item: 1, weight: DEFAULT_EVENT_WEIGHTS.view },
+    ]);
+    const expected = fullSortOrder(scoreItems(fold.vector, mf))
+      .filter((i) => i > 1)
+      .slice(0, 3);
+    expect(row.items.map((r) => r.index)).toEqual(expected);
+    expect(row.items[0]!.id).toBe('cold-lamp');
+    expect(row.items[0]!.reasons[0]!.itemId).toBe('tent');
+  });
+
+  it('falls back to trending, then popularity, then nothing when there is no history', () => {
+    const empty: RowRequest = { type: 'for-you', history: [], k: 2 };
+    const trendingRow = createRecommender(full).recommend(empty);
+    expect(trendingRow.source).toBe('fallback-trending');
+    expect(idsOf(trendingRow)).toEqual(['kettle', 'novel']);
+    const { trending: _t, ...withoutTrending } = full;
+    const popularRow = createRecommender(withoutTrending).recommend(empty);
+    expect(popularRow.source).toBe('fallback-popularity');
+    expect(idsOf(popularRow)).toEqual(['tent', 'sleeping-bag']);
+    const bare = createRecommender({ itemIds: ids, mf }).recommend(empty);
+    expect(bare).toEqual({ type: 'for-you', source: 'none', items: [], unknownItems: [] });
+  });
+
+  it('falls back when every history id is unknown or there is no MF model', () => {
+    const unknownOnly = createRecommender(full).recommend({
+      type: 'for-you',
+      history: [{ itemId: 'ghost' }, { itemId: 'phantom' }, { itemId: 'ghost' }],
+      k: 1,
+    });
+    expect(unknownOnly.source).toBe('fallback-trending');
+    expect(unknownOnly.unknownItems).toEqual(['ghost', 'phantom']);
+    const { mf: _m, ...withoutMf } = full;
+    const noModel = createRecommender(withoutMf).recommend({ type: 'for-you', history, k: 3 });
+    expect(noModel.source).toBe('fallback-trending');
+    expect(idsOf(noModel)).not.toContain('tent');
+  });
+
+  it('keeps history items when excludeHistory is false, but never dismissed ones', () => {
+    const row = createRecommender(full).recommend({
+      type: 'for-you',
+      history: [
+        { itemId: 'tent', type: 'purchase' },
+        { itemId: 'mug', type: 'view' },
+        { itemId: 'mug', type: 'dismiss' },
+      ],
+      excludeHistory: false,
+      k: 9,
+    });
+    expect(idsOf(row)).toContain('tent');
+    expect(idsOf(row)).not.toContain('mug');
+  });
+
+  it('skips explanations when maxReasons is 0', () => {
+    const row = createRecommender(full).recommend({
+      type: 'for-you',
+      history,
+      k: 2,
+      maxReasons: 0,
+    });
+    expect(row.items.every((r) => r.reasons.length === 0)).toBe(true);
+  });
+});
+
+describe('similar row', () => {
+  it('returns the nearest items by embedding cosine, with the anchor as the reason', () => {
+    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'tent', k: 3 });
+    expect(row.source).toBe('similar');
+    expect(idsOf(row)).toEqual(['cold-lamp', 'sleeping-bag', 'stove']);
+    expect(row.items[0]!.score).toBeCloseTo(0.95 / Math.hypot(0.95, 0.05, 0.1), 5);
+    expect(row.items[0]!.reasons).toEqual([{ itemIndex: 0, itemId: 'tent', weight: 1 }]);
+  });
+
+  it('works for a cold item that only has a content-tower embedding', () => {
+    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'cold-lamp', k: 1 });
+    expect(row.source).toBe('similar');
+    expect(idsOf(row)).toEqual(['tent']);
+  });
+
+  it('falls back to co-occurrence, then the same category, for an item without embedding', () => {
+    const recommender = createRecommender(full);
+    const row = recommender.recommend({ type: 'similar', itemId: 'no-embedding', k: 3 });
+    expect(row.source).toBe('fallback-co-occurrence');
+    expect(idsOf(row)).toEqual(['tent']);
+    const fuller = recommender.recommend({
+      type: 'similar',
+      itemId: 'no-embedding',
+      k: 3,
+      minItems: 3,
+    });
+    expect(fuller.source).toBe('fallback-category');
+    // Same category, by trending: new-arrival 0.4, sleeping-bag 0.2, tent 0.1.
+    expect(idsOf(fuller)).toEqual(['new-arrival', 'sleeping-bag', 'tent']);
+    expect(fuller.items[0]!.reasons[0]!.itemId).toBe('no-embedding');
+  });
+
+  it('uses the category for an item newer than the model', () => {
+    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'new-arrival', k: 2 });
+    expect(row.source).toBe('fallback-category');
+    expect(idsOf(row)).toEqual(['sleeping-bag', 'tent']);
+  });
+
+  it('falls back to trending for an unknown item and lists it', () => {
+    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'ghost', k: 1 });
+    expect(row.source).toBe('fallback-trending');
+    expect(row.unknownItems).toEqual(['ghost']);
+    expect(idsOf(row)).toEqual(['kettle']);
+  });
+
+  it('with diversity λ = 1 equals the plain row, and λ < 1 still returns k items', () => {
+    const recommender = createRecommender(full);
+    const plain = recommender.recommend({ type: 'similar', itemId: 'tent', k: 3 });
+    const same = recommender.recommend({
+      type: 'similar',
+      itemId: 'tent',
+      k: 3,
+      diversity: { lambda: 1 },
+    });
+    expect(same).toEqual(plain);
+    const diverse = recommender.recommend({
+      type: 'similar',
+      itemId: 'tent',
+      k: 3,
+      diversity: { lambda: 0.3 },
+    });
+    expect(diverse.items).toHaveLength(3);
+    expect(diverse.items[0]!.id).toBe('cold-lamp');
+    expect(idsOf(diverse)).not.toEqual(idsOf(plain));
+  });
+});
+
+describe('bought-together row', () => {
+  it('ranks co-occurrence neighbours of the basket, excluding the basket', () => {
+    const row = createRecommender(full).recommend({
+      type: 'bought-together',
+      itemIds: ['tent', 'stove'],
+      k: 5,
+    });
+    expect(row.source).toBe('co-occurrence');
+    expect(idsOf(row)).toEqual(['kettle', 'sleeping-bag']);
+    expect(row.items[0]!.reasons).toEqual([{ itemIndex: 2, itemId: 'stove', weight: 1 }]);
+  });
+
+  it('sums evidence over several basket items and shares the reasons', () => {
+    const row = createRecommender(full).recommend({
+      type: 'bought-together',
+      itemIds: ['tent', 'kettle'],
+      k: 1,
+    });
+    expect(idsOf(row)).toEqual(['stove']);
+    expect(row.items[0]!.score).toBeCloseTo(1.3, 5);
+    const [first, second] = row.items[0]!.reasons;
+    expect(first).toMatchObject({ itemId: 'kettle' });
+    expect(first!.weight).toBeCloseTo(0.7 / 1.3, 5);
+    expect(second).toMatchObject({ itemId: 'tent' });
+  });
+
+  it('falls back to similar items, then trending', () => {
+    const recommender = createRecommender(full);
+    const similar = recommender.recommend({ type: 'bought-together', itemIds: ['novel'], k: 2 });
+    expect(similar.source).toBe('fallback-similar');
+    expect(idsOf(similar)).toEqual(['mug', 'cold-lamp']);
+    const unknown = recommender.recommend({ type: 'bought-together', itemIds: ['ghost'], k: 1 });
+    expect(unknown.source).toBe('fallback-trending');
+    expect(unknown.unknownItems).toEqual(['ghost']);
+  });
+});
+
+describe('trending and popular rows', () => {
+  it('rank by trending, honour exclusions and filters, fall back to popularity', () => {
+    const recommender = createRecommender(full);
+    expect(idsOf(recommender.recommend({ type: 'trending', k: 2 }))).toEqual(['kettle', 'novel']);
+    expect(
+      idsOf(recommender.recommend({ type: 'trending', k: 2, exclude: ['kettle', 'unknown-id'] })),
+    ).toEqual(['novel', 'mug']);
+    const kitchen = recommender.recommend({
+      type: 'trending',
+      k: 5,
+      filters: { categoryPrefix: ['Home', 'Kitchen'] },
+    });
+    expect(idsOf(kitchen)).toEqual(['kettle', 'mug']);
+    const { trending: _t, ...withoutTrending } = full;
+    const fallback = createRecommender(withoutTrending).recommend({ type: 'trending', k: 1 });
+    expect(fallback.source).toBe('fallback-popularity');
+    const popular = recommender.recommend({ type: 'popular', k: 1 });
+    expect(popular.source).toBe('popularity');
+    expect(idsOf(popular)).toEqual(['tent']);
+  });
+});
+
+describe('recommender errors', () => {
+  const recommender = createRecommender(full);
+
+  it('rejects k ≤ 0, λ outside [0, 1], bad weights and unknown row types', () => {
+    expect(() => recommender.recommend({ type: 'trending', k: 0 })).toThrow(OptionError);
+    expect(() =>
+      recommender.recommend({ type: 'trending', k: 2, diversity: { lambda: 1.5 } }),
+    ).toThrow(OptionError);
+    expect(() =>
+      recommender.recommend({ type: 'for-you', k: 2, history: [{ itemId: 'tent', weight: NaN }] }),
+    ).toThrow(/history\[0\]\.weight/);
+    expect(() => recommender.recommend({ type: 'trending', k: 2, minItems: 3 })).toThrow(
+      /minItems/,
+    );
+    expect(() => recommender.recommend({ type: 'shelf', k: 2 } as unknown as RowRequest)).toThrow(
+      OptionError,
+    );
+  });
+
+  it('rejects field filters without a catalog even when no source has data', () => {
+    const bare = createRecommender({ itemIds: ids });
+    expect(() => bare.recommend({ type: 'trending', k: 2, filters: { minPrice: 10 } })).toThrow(
+      OptionError,
+    );
+  });
+
+  it('rejects models built for a larger vocabulary', () => {
+    expect(() => createRecommender({ itemIds: Vocabulary.from(['tent']), mf })).toThrow(
+      /mf.numItems/,
+    );
+  });
+});
