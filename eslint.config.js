@@ -3,14 +3,25 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -22,8 +33,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/storage/**', '**/worker/**', '**/widget/**', '**/app/**', '**/cli/**', '**/server/**'], message: 'src/core is the bottom layer.' },
-            { group: ['node:*', 'react', 'react-dom'], message: 'src/core is pure TS: no Node or React imports.' },
+            {
+              group: [
+                '**/storage/**',
+                '**/worker/**',
+                '**/widget/**',
+                '**/app/**',
+                '**/cli/**',
+                '**/server/**',
+              ],
+              message: 'src/core is the bottom layer.',
+            },
+            {
+              group: ['node:*', 'react', 'react-dom'],
+              message: 'src/core is pure TS: no Node or React imports.',
+            },
           ],
         },
       ],
@@ -46,7 +70,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/storage/**', '**/worker/**', '**/widget/**', '**/app/**'], message: 'cli and server import only core.' },
+            {
+              group: ['**/storage/**', '**/worker/**', '**/widget/**', '**/app/**'],
+              message: 'cli and server import only core.',
+            },
           ],
         },
       ],

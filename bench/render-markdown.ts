@@ -21,7 +21,11 @@ function format(value: number | string | boolean | null): string {
   if (value === null) return 'n/a';
   if (typeof value !== 'number') return String(value);
   if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(2) : value.toFixed(4);
+  return Math.abs(value) >= 100
+    ? value.toFixed(0)
+    : Math.abs(value) >= 1
+      ? value.toFixed(2)
+      : value.toFixed(4);
 }
 
 /** Renders BENCHMARKS.md: one table per section prefix, with targets where there is one. */

@@ -29,7 +29,9 @@ const results: BenchResults = only.length > 0 ? { ...(previous.results ?? {}) } 
 const titles: Record<string, string> = {};
 const ctx: BenchContext = { ml100kDir, log };
 for (const file of files) {
-  const mod = (await import(pathToFileURL(join(sectionDir, file)).href)) as { section?: BenchSection };
+  const mod = (await import(pathToFileURL(join(sectionDir, file)).href)) as {
+    section?: BenchSection;
+  };
   if (!mod.section) {
     log(`${file}: no "section" export, skipped`);
     continue;

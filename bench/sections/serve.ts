@@ -31,6 +31,7 @@ function syntheticModel(seed: number): MfModel {
     regularizationExponent: 1,
     unobservedWeight: 0.01,
     userWeightExponent: 0,
+    userWeightNorm: 1,
     biasScale: 1,
     initScale: 0.1,
     itemFactors,

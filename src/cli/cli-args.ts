@@ -19,7 +19,11 @@ export type ParsedFlags = Record<string, string | number | boolean | undefined>;
  * Parses `--name value`, `--name=value`, `-k value` and boolean `--name`. Unknown flags, missing
  * values and non-numeric numbers are `OptionError`s naming the flag.
  */
-export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedFlags {
+export function parseFlags(
+  argv: readonly string[],
+  specs: readonly FlagSpec[],
+  command: string,
+): ParsedFlags {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byAlias = new Map(specs.filter((s) => s.alias).map((s) => [s.alias!, s]));
   const out: ParsedFlags = {};
@@ -38,10 +42,14 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
       name = arg.slice(1);
       spec = byAlias.get(name);
     } else {
-      throw new OptionError(`Unexpected argument "${arg}" for "hearth ${command}"; flags start with --.`);
+      throw new OptionError(
+        `Unexpected argument "${arg}" for "hearth ${command}"; flags start with --.`,
+      );
     }
     if (!spec) {
-      throw new OptionError(`Unknown flag "${arg}" for "hearth ${command}"; run "hearth ${command} --help".`);
+      throw new OptionError(
+        `Unknown flag "${arg}" for "hearth ${command}"; run "hearth ${command} --help".`,
+      );
     }
     if (spec.type === 'boolean') {
       out[spec.name] = inline === undefined ? true : inline !== 'false';
@@ -83,7 +91,9 @@ export function formatFlagHelp(specs: readonly FlagSpec[]): string {
 }
 
 /** A column flag value: a 0-based index when numeric, else a header name. */
-export function columnRef(value: string | number | boolean | undefined): string | number | undefined {
+export function columnRef(
+  value: string | number | boolean | undefined,
+): string | number | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return value;
   return /^\d+$/.test(value) ? Number(value) : value;

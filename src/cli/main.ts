@@ -56,7 +56,9 @@ export async function runCli(
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`hearth ${command.name}: ${command.summary}\n\n${formatFlagHelp(command.flags)}\n`);
+    io.stdout.write(
+      `hearth ${command.name}: ${command.summary}\n\n${formatFlagHelp(command.flags)}\n`,
+    );
     return 0;
   }
   try {

@@ -2,14 +2,23 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { OptionError } from '../../core/errors';
 import { chooseComputePath } from '../../core/compute/choose-compute-path';
-import type { ComputePathName, MfComputePath, MfTrainOptions } from '../../core/models/mf/mf-trainer';
+import type {
+  ComputePathName,
+  MfComputePath,
+  MfTrainOptions,
+} from '../../core/models/mf/mf-trainer';
 import { createTypedMfPath } from '../../core/models/mf/train-typed';
 import type { FlagSpec, ParsedFlags } from '../cli-args';
 import type { CliContext } from '../cli-context';
 
 /** Flags that pick the compute path and MF hyper-parameters. */
 export const COMPUTE_FLAGS: readonly FlagSpec[] = [
-  { name: 'backend', type: 'string', defaultValue: 'auto', description: 'auto|typed|wasm|cpu (compute path)' },
+  {
+    name: 'backend',
+    type: 'string',
+    defaultValue: 'auto',
+    description: 'auto|typed|wasm|cpu (compute path)',
+  },
   { name: 'factors', type: 'number', description: 'MF embedding dimension (default 64)' },
   { name: 'epochs', type: 'number', description: 'MF epochs (default tuned)' },
   { name: 'seed', type: 'number', defaultValue: 42, description: 'Random seed (split and model)' },
@@ -18,7 +27,9 @@ export const COMPUTE_FLAGS: readonly FlagSpec[] = [
 const NODE_PATHS: readonly (ComputePathName | 'auto')[] = ['auto', 'typed', 'wasm', 'cpu'];
 
 /** MF overrides from the flags. */
-export function mfOverrides(flags: ParsedFlags): Partial<Pick<MfTrainOptions, 'factors' | 'epochs'>> {
+export function mfOverrides(
+  flags: ParsedFlags,
+): Partial<Pick<MfTrainOptions, 'factors' | 'epochs'>> {
   const out: { factors?: number; epochs?: number } = {};
   if (flags['factors'] !== undefined) out.factors = Number(flags['factors']);
   if (flags['epochs'] !== undefined) out.epochs = Number(flags['epochs']);

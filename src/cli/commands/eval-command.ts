@@ -17,13 +17,19 @@ export const evalCommand: CliCommand = {
     ...INTERACTION_FLAGS,
     { name: 'model', type: 'string', defaultValue: 'mf', description: 'mf|pop|itemknn' },
     ...COMPUTE_FLAGS,
-    { name: 'protocol', type: 'string', defaultValue: 'random', description: 'random|last|temporal' },
+    {
+      name: 'protocol',
+      type: 'string',
+      defaultValue: 'random',
+      description: 'random|last|temporal',
+    },
     { name: 'k', type: 'string', defaultValue: '10,20', description: 'Cut-offs, comma-separated' },
     { name: 'json', type: 'boolean', description: 'Print one JSON object on stdout' },
   ],
   async run(flags, ctx: CliContext) {
     const model = String(flags['model']) as EvaluationModel;
-    if (!MODELS.includes(model)) throw new OptionError(`--model must be mf, pop or itemknn (got "${model}").`);
+    if (!MODELS.includes(model))
+      throw new OptionError(`--model must be mf, pop or itemknn (got "${model}").`);
     const protocol = String(flags['protocol']) as SplitProtocol;
     if (!PROTOCOLS.includes(protocol)) {
       throw new OptionError(`--protocol must be random, last or temporal (got "${protocol}").`);
@@ -47,9 +53,11 @@ export const evalCommand: CliCommand = {
         ...(rowWeights ? { rowWeights } : {}),
         ...(compute ? { computePath: compute.path } : {}),
         mf: mfOverrides(flags),
-        onProgress: (p) => bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`),
+        onProgress: (p) => {
+          bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`);
+          if (p.epoch === p.epochs) bar.finish(`loss ${p.loss.toFixed(4)}`);
+        },
       });
-      if (model === 'mf') bar.finish();
       const out = {
         ...result,
         interactions: dataset.columns.length,

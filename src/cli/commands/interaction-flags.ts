@@ -7,16 +7,45 @@ import { openInputFile } from '../read-input';
 
 /** Flags shared by commands that read an interaction file. */
 export const INTERACTION_FLAGS: readonly FlagSpec[] = [
-  { name: 'interactions', type: 'string', required: true, description: 'Interaction file (CSV, TSV, JSONL, MovieLens, whitespace)' },
-  { name: 'format', type: 'string', defaultValue: 'auto', description: 'auto|csv|tsv|jsonl|whitespace|movielens' },
+  {
+    name: 'interactions',
+    type: 'string',
+    required: true,
+    description: 'Interaction file (CSV, TSV, JSONL, MovieLens, whitespace)',
+  },
+  {
+    name: 'format',
+    type: 'string',
+    defaultValue: 'auto',
+    description: 'auto|csv|tsv|jsonl|whitespace|movielens',
+  },
   { name: 'user-col', type: 'string', description: 'User column: header name or 0-based index' },
   { name: 'item-col', type: 'string', description: 'Item column: header name or 0-based index' },
-  { name: 'weight-col', type: 'string', description: 'Weight/value column: header name or 0-based index' },
-  { name: 'type-col', type: 'string', description: 'Event type column: header name or 0-based index' },
-  { name: 'time-col', type: 'string', description: 'Timestamp column: header name or 0-based index' },
+  {
+    name: 'weight-col',
+    type: 'string',
+    description: 'Weight/value column: header name or 0-based index',
+  },
+  {
+    name: 'type-col',
+    type: 'string',
+    description: 'Event type column: header name or 0-based index',
+  },
+  {
+    name: 'time-col',
+    type: 'string',
+    description: 'Timestamp column: header name or 0-based index',
+  },
 ];
 
-const FORMATS: readonly InteractionFormat[] = ['auto', 'csv', 'tsv', 'jsonl', 'whitespace', 'movielens'];
+const FORMATS: readonly InteractionFormat[] = [
+  'auto',
+  'csv',
+  'tsv',
+  'jsonl',
+  'whitespace',
+  'movielens',
+];
 
 /** Reads the interaction file named by the flags through the streaming parser. */
 export async function readInteractions(flags: ParsedFlags): Promise<ParsedInteractions> {
@@ -48,7 +77,9 @@ export function parseIntList(value: string | number | boolean | undefined, flag:
     .filter((s) => s.length > 0)
     .map(Number);
   if (list.length === 0 || list.some((k) => !Number.isInteger(k) || k <= 0)) {
-    throw new OptionError(`--${flag} needs positive integers separated by commas (got "${String(value)}").`);
+    throw new OptionError(
+      `--${flag} needs positive integers separated by commas (got "${String(value)}").`,
+    );
   }
   return list;
 }

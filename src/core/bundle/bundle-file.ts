@@ -18,6 +18,7 @@ const MF_PARAMS = [
   'userWeightExponent',
   'biasScale',
   'initScale',
+  'userWeightNorm',
 ] as const;
 
 function toJson(value: unknown): JsonValue {
@@ -34,7 +35,10 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
     createdAt: bundle.createdAt,
     itemIds: [...bundle.itemIds],
     mf: mfParams,
-    trending: { now: Number.isFinite(bundle.trending.now) ? bundle.trending.now : null, halfLifeMs: bundle.trending.halfLifeMs },
+    trending: {
+      now: Number.isFinite(bundle.trending.now) ? bundle.trending.now : null,
+      halfLifeMs: bundle.trending.halfLifeMs,
+    },
     contentTower: bundle.contentTower ? toJson(bundle.contentTower.toJSON()) : null,
     training: toJson(bundle.training),
   };
@@ -48,13 +52,17 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
     'cooc.scores': bundle.coOccurrence.scores,
   };
   if (bundle.contentTower) {
-    for (const [name, t] of Object.entries(bundle.contentTower.toTensors())) tensors[`tower.${name}`] = t;
+    for (const [name, t] of Object.entries(bundle.contentTower.toTensors()))
+      tensors[`tower.${name}`] = t;
   }
   return encodeModelFile({ header, tensors });
 }
 
 function corrupt(what: string): ModelFileError {
-  return new ModelFileError('MODEL_FILE_CORRUPT', `The model file is inconsistent (${what}); train or export it again.`);
+  return new ModelFileError(
+    'MODEL_FILE_CORRUPT',
+    `The model file is inconsistent (${what}); train or export it again.`,
+  );
 }
 
 function tensor<T extends ModelTensor>(
@@ -85,7 +93,8 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     );
   }
   const itemIds = header['itemIds'];
-  if (!Array.isArray(itemIds) || !itemIds.every((id) => typeof id === 'string')) throw corrupt('item ids');
+  if (!Array.isArray(itemIds) || !itemIds.every((id) => typeof id === 'string'))
+    throw corrupt('item ids');
   const n = itemIds.length;
   const mfHeader = header['mf'] as Record<string, unknown> | undefined;
   const params: Record<string, number> = {};
@@ -106,14 +115,17 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     userWeightExponent: params['userWeightExponent']!,
     biasScale: params['biasScale']!,
     initScale: params['initScale']!,
+    userWeightNorm: params['userWeightNorm']!,
     itemFactors: tensor(tensors, 'mf.itemFactors', Float32Array, n * k),
     itemBias: tensor(tensors, 'mf.itemBias', Float32Array, n),
   };
   const indptr = tensor(tensors, 'cooc.indptr', Int32Array, n + 1);
   const indices = tensor(tensors, 'cooc.indices', Int32Array);
   const scores = tensor(tensors, 'cooc.scores', Float32Array, indices.length);
-  if (indptr[n] !== indices.length || indices.some((i) => i < 0 || i >= n)) throw corrupt('co-occurrence lists');
-  for (let i = 0; i < n; i++) if (indptr[i]! > indptr[i + 1]!) throw corrupt('co-occurrence offsets');
+  if (indptr[n] !== indices.length || indices.some((i) => i < 0 || i >= n))
+    throw corrupt('co-occurrence lists');
+  for (let i = 0; i < n; i++)
+    if (indptr[i]! > indptr[i + 1]!) throw corrupt('co-occurrence offsets');
   const trendingHeader = header['trending'] as Record<string, unknown> | undefined;
   const towerJson = header['contentTower'];
   let contentTower = null;

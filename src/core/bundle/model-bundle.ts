@@ -27,7 +27,11 @@ export interface ModelBundle {
   /** Distinct users per item in the training data. */
   readonly popularity: Float32Array;
   /** Time-decayed popularity. */
-  readonly trending: { readonly scores: Float32Array; readonly now: number; readonly halfLifeMs: number };
+  readonly trending: {
+    readonly scores: Float32Array;
+    readonly now: number;
+    readonly halfLifeMs: number;
+  };
   /** Basket/session co-occurrence neighbours ("frequently bought together"). */
   readonly coOccurrence: SparseNeighbors;
   /** Maps item content to embeddings for items added after training; absent without a catalog. */

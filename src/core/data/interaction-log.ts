@@ -1,4 +1,4 @@
-import { Vocabulary } from './vocabulary';
+import type { Vocabulary } from './vocabulary';
 
 /**
  * Columnar interaction storage: one typed array per field, grown geometrically. This is the

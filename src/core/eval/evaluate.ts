@@ -22,7 +22,11 @@ export type MetricValues = Record<string, number>;
  * catalog that appears in any top-K list; novelty@K the mean self-information −log₂(pop/users) of
  * recommended items (popularity from the training matrix).
  */
-export function evaluateScorer(scorer: UserScorer, split: Split, options: EvaluateOptions): MetricValues {
+export function evaluateScorer(
+  scorer: UserScorer,
+  split: Split,
+  options: EvaluateOptions,
+): MetricValues {
   const ks = [...new Set(options.ks)].sort((a, b) => a - b);
   if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k <= 0)) {
     throw new OptionError(`k values must be positive integers (got ${options.ks.join(',')}).`);

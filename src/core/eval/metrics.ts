@@ -4,7 +4,12 @@
  */
 
 /** Recall@K = hits in the top K / number of test items. */
-export function recallAtK(ranked: ArrayLike<number>, isTest: Uint8Array, testCount: number, k: number): number {
+export function recallAtK(
+  ranked: ArrayLike<number>,
+  isTest: Uint8Array,
+  testCount: number,
+  k: number,
+): number {
   if (testCount === 0) return 0;
   return hitsAtK(ranked, isTest, k) / testCount;
 }
@@ -18,7 +23,12 @@ export function hitsAtK(ranked: ArrayLike<number>, isTest: Uint8Array, k: number
 }
 
 /** NDCG@K with binary gains; the ideal DCG places min(K, testCount) hits at the top. */
-export function ndcgAtK(ranked: ArrayLike<number>, isTest: Uint8Array, testCount: number, k: number): number {
+export function ndcgAtK(
+  ranked: ArrayLike<number>,
+  isTest: Uint8Array,
+  testCount: number,
+  k: number,
+): number {
   if (testCount === 0) return 0;
   let dcg = 0;
   const limit = Math.min(k, ranked.length);

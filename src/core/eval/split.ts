@@ -132,7 +132,9 @@ export function splitInteractions(ds: InteractionDataset, options: SplitOptions)
       for (let p = start; p < end; p++) if (lastSeen[p]! >= cut) isTest[p] = 1;
     }
   } else {
-    throw new OptionError(`Unknown protocol "${String(options.protocol)}": use random, last or temporal.`);
+    throw new OptionError(
+      `Unknown protocol "${String(options.protocol)}": use random, last or temporal.`,
+    );
   }
   return buildSplit(options.protocol, matrix, isTest);
 }

@@ -2,7 +2,11 @@
  * Indices of the `k` highest scores among candidates, best first; ties broken by lower index.
  * Bounded insertion into a sorted buffer: O(n·log k) comparisons for small k, no allocation per item.
  */
-export function topKIndices(scores: Float32Array, candidate: Uint8Array | null, k: number): Int32Array {
+export function topKIndices(
+  scores: Float32Array,
+  candidate: Uint8Array | null,
+  k: number,
+): Int32Array {
   const size = Math.min(k, scores.length);
   const idx = new Int32Array(size);
   const val = new Float32Array(size);

@@ -1,7 +1,7 @@
 import type { EventWeights } from '../data/types';
 import { DEFAULT_EVENT_WEIGHTS } from '../data/types';
 import type { Vocabulary } from '../data/vocabulary';
-import { OptionError } from '../errors';
+import { HearthError, OptionError } from '../errors';
 import { dot } from '../math/linalg';
 import type { FoldInContext, WeightedItem } from '../models/mf/fold-in';
 import { createFoldInContext, foldInUser } from '../models/mf/fold-in';
@@ -54,6 +54,8 @@ export interface Recommender {
    * O(n·k²); item norms, O(n·k)), e.g. right after loading a model.
    */
   prepare(): void;
+  /** Releases cached state; later calls throw `HearthError` code `DISPOSED`. */
+  dispose(): void;
 }
 
 /** A source that may have no data for this request (`run` returns null). */
@@ -325,13 +327,25 @@ export function createRecommender(options: RecommenderOptions): Recommender {
     };
   };
 
+  let disposed = false;
+  const alive = (): void => {
+    if (disposed)
+      throw new HearthError('DISPOSED', 'This recommender was disposed; create a new one.');
+  };
   return {
-    recommend,
+    recommend(request) {
+      alive();
+      return recommend(request);
+    },
     prepare() {
+      alive();
       if (mf !== undefined) {
         getFoldIn(mf);
         getNorms(mf);
       }
+    },
+    dispose() {
+      disposed = true;
     },
   };
 }

@@ -56,11 +56,17 @@ export function foldInUser(
   const merged = new Map<number, number>();
   for (const h of history) {
     if (!(h.item >= 0 && h.item < model.numItems) || !Number.isInteger(h.item)) {
-      throw new OptionError(`History item index ${h.item} is outside the model's ${model.numItems} items.`);
+      throw new OptionError(
+        `History item index ${h.item} is outside the model's ${model.numItems} items.`,
+      );
     }
     if (!(h.weight > 0) || !Number.isFinite(h.weight)) continue;
     merged.set(h.item, (merged.get(h.item) ?? 0) + h.weight);
   }
+  // Same confidence scaling as training: c = w · |history|^(−δ) · norm.
+  const userScale =
+    merged.size > 0 ? Math.pow(merged.size, -model.userWeightExponent) * model.userWeightNorm : 1;
+  for (const [item, w] of merged) merged.set(item, w * userScale);
   const a = ctx.scaledGram.slice();
   const b = new Float64Array(k);
   for (let d = 0; d < k; d++) b[d] = -ctx.scaledBiasProjection[d]!;

@@ -37,9 +37,16 @@ export interface MfModel extends MfHyperParams {
   readonly itemFactors: Float32Array;
   /** Per-item bias b_i. */
   readonly itemBias: Float32Array;
+  /**
+   * Constant that made the mean training confidence equal the mean weight under
+   * `userWeightExponent`; fold-in applies the same c = w·|I_u|^(−δ)·norm so new users match.
+   */
+  readonly userWeightNorm: number;
 }
 
 /** The regularization weight of a row with `count` observations among `otherSide` counterparts. */
 export function rowRegularization(p: MfHyperParams, count: number, otherSide: number): number {
-  return p.regularization * Math.pow(count + p.unobservedWeight * otherSide, p.regularizationExponent);
+  return (
+    p.regularization * Math.pow(count + p.unobservedWeight * otherSide, p.regularizationExponent)
+  );
 }

@@ -69,8 +69,11 @@ export function initialFactors(
  * Observed confidences used by every compute path: c_ui = w_ui · |I_u|^(−δ), rescaled so the
  * mean confidence over stored entries equals the mean weight (δ = `userWeightExponent`).
  */
-export function confidenceMatrix(matrix: CsrMatrix, userWeightExponent: number): CsrMatrix {
-  if (userWeightExponent === 0) return matrix;
+export function confidenceMatrix(
+  matrix: CsrMatrix,
+  userWeightExponent: number,
+): CsrMatrix & { readonly userWeightNorm: number } {
+  if (userWeightExponent === 0) return { ...matrix, userWeightNorm: 1 };
   const values = new Float32Array(matrix.values.length);
   let before = 0;
   let after = 0;
@@ -86,5 +89,5 @@ export function confidenceMatrix(matrix: CsrMatrix, userWeightExponent: number):
   }
   const norm = after > 0 ? before / after : 1;
   for (let p = 0; p < values.length; p++) values[p]! *= norm;
-  return { ...matrix, values };
+  return { ...matrix, values, userWeightNorm: norm };
 }

@@ -32,7 +32,14 @@ const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
  * returned as dim × dim. When `out` is given, `scale` × Gram is also written there as `dim` rows of
  * stride `s` (the kernels' layout).
  */
-function gramOf(w: Float32Array, rows: number, dim: number, s: number, scale: number, out: Float32Array | null): Float64Array {
+function gramOf(
+  w: Float32Array,
+  rows: number,
+  dim: number,
+  s: number,
+  scale: number,
+  out: Float32Array | null,
+): Float64Array {
   const acc = new Float64Array(dim * dim);
   for (let r = 0; r < rows; r++) {
     const o = r * s;
@@ -123,7 +130,8 @@ export async function trainTypedMf(
   const regsUser = ws.f32('regsUser');
   const regsItem = ws.f32('regsItem');
   const itemCounts = new Int32Array(n);
-  for (let u = 0; u < m; u++) regsUser[u] = rowRegularization(options, byUser.indptr[u + 1]! - byUser.indptr[u]!, n);
+  for (let u = 0; u < m; u++)
+    regsUser[u] = rowRegularization(options, byUser.indptr[u + 1]! - byUser.indptr[u]!, n);
   for (let i = 0; i < n; i++) {
     itemCounts[i] = byItem.indptr[i + 1]! - byItem.indptr[i]!;
     regsItem[i] = rowRegularization(options, itemCounts[i]!, m);
@@ -151,8 +159,19 @@ export async function trainTypedMf(
       rhsUser[a] = -a0 * gy[a * (k + 1) + k]!;
     }
     ws.solve({
-      x, rows: m, indptr: ws.i32('u.indptr'), indices: ws.i32('u.indices'), values: ws.f32('u.values'),
-      w: v, gram: gramUser, dim: k, stride: sx, rhs0: rhsUser, targetOffset: bias, regs: regsUser, steps: options.cgSteps,
+      x,
+      rows: m,
+      indptr: ws.i32('u.indptr'),
+      indices: ws.i32('u.indices'),
+      values: ws.f32('u.values'),
+      w: v,
+      gram: gramUser,
+      dim: k,
+      stride: sx,
+      rhs0: rhsUser,
+      targetOffset: bias,
+      regs: regsUser,
+      steps: options.cgSteps,
     });
     // Item step: solve [v_i, b_i] against users augmented with a constant 1.
     for (let u = 0; u < m; u++) {
@@ -161,8 +180,19 @@ export async function trainTypedMf(
     }
     const gz = gramOf(z, m, k + 1, sy, a0, ws.f32('gramItem'));
     ws.solve({
-      x: y, rows: n, indptr: ws.i32('i.indptr'), indices: ws.i32('i.indices'), values: ws.f32('i.values'),
-      w: z, gram: ws.f32('gramItem'), dim: k + 1, stride: sy, rhs0: ws.f32('rhsItem'), targetOffset: null, regs: regsItem, steps: options.cgSteps,
+      x: y,
+      rows: n,
+      indptr: ws.i32('i.indptr'),
+      indices: ws.i32('i.indices'),
+      values: ws.f32('i.values'),
+      w: z,
+      gram: ws.f32('gramItem'),
+      dim: k + 1,
+      stride: sy,
+      rhs0: ws.f32('rhsItem'),
+      targetOffset: null,
+      regs: regsItem,
+      steps: options.cgSteps,
     });
     for (let i = 0; i < n; i++) {
       v.set(y.subarray(i * sy, i * sy + k), i * sx);
@@ -173,7 +203,13 @@ export async function trainTypedMf(
     const now = performance.now();
     epochMs.push(now - t0);
     const elapsedMs = now - started;
-    options.onProgress?.({ epoch, epochs: options.epochs, loss, elapsedMs, etaMs: (elapsedMs / epoch) * (options.epochs - epoch) });
+    options.onProgress?.({
+      epoch,
+      epochs: options.epochs,
+      loss,
+      elapsedMs,
+      etaMs: (elapsedMs / epoch) * (options.epochs - epoch),
+    });
     if (options.onProgress || options.signal) await yieldToEventLoop();
   }
   throwIfAborted(options.signal);
@@ -194,6 +230,7 @@ export async function trainTypedMf(
       initScale: options.initScale,
       itemFactors,
       itemBias: bias.slice(),
+      userWeightNorm: byUser.userWeightNorm,
     },
     userFactors,
     numUsers: m,
@@ -226,7 +263,16 @@ function objective(
   regsItem: Float32Array,
 ): number {
   const d = k + 1;
-  const observed = ws.observedLoss(x, m, ws.i32('u.indptr'), ws.i32('u.indices'), ws.f32('u.values'), v, bias, sx);
+  const observed = ws.observedLoss(
+    x,
+    m,
+    ws.i32('u.indptr'),
+    ws.i32('u.indices'),
+    ws.f32('u.values'),
+    v,
+    bias,
+    sx,
+  );
   const gy = new Float64Array(d * d);
   for (let i = 0; i < n; i++) {
     const o = i * sy;

@@ -2,8 +2,19 @@ import { DataError, OptionError } from '../../errors';
 import type { CsrMatrix } from '../../data/csr-matrix';
 import type { MfTrainOptions } from './mf-trainer';
 
-function requireRange(name: string, value: number, min: number, max: number, integer: boolean): void {
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+function requireRange(
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+  integer: boolean,
+): void {
+  if (
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     const kind = integer ? 'an integer' : 'a number';
     throw new OptionError(`${name} must be ${kind} between ${min} and ${max} (got ${value}).`);
   }
@@ -22,7 +33,9 @@ export function validateMfOptions(o: MfTrainOptions, matrix: CsrMatrix): void {
   requireRange('biasScale', o.biasScale, 0, 10, false);
   requireRange('seed', o.seed, 0, 2 ** 32 - 1, true);
   if (o.regularization === 0 && o.unobservedWeight === 0) {
-    throw new OptionError('regularization and unobservedWeight cannot both be 0: the solve is singular.');
+    throw new OptionError(
+      'regularization and unobservedWeight cannot both be 0: the solve is singular.',
+    );
   }
   if (matrix.rows === 0 || matrix.cols === 0 || matrix.indices.length === 0) {
     throw new DataError(

@@ -30,11 +30,23 @@ export interface IalsWorkspace {
   i32(name: string): Int32Array;
   solve(a: SolveArgs): void;
   /** Σ c (x_u·v_i + b_i − 1)² over the stored entries. */
-  observedLoss(x: Float32Array, rows: number, indptr: Int32Array, indices: Int32Array, values: Float32Array, v: Float32Array, bias: Float32Array, stride: number): number;
+  observedLoss(
+    x: Float32Array,
+    rows: number,
+    indptr: Int32Array,
+    indices: Int32Array,
+    values: Float32Array,
+    v: Float32Array,
+    bias: Float32Array,
+    stride: number,
+  ): number;
 }
 
 /** Requested arrays: name → element type and length. */
-export type WorkspaceLayout = Record<string, { readonly type: 'f32' | 'i32'; readonly length: number }>;
+export type WorkspaceLayout = Record<
+  string,
+  { readonly type: 'f32' | 'i32'; readonly length: number }
+>;
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -51,7 +63,10 @@ function kernelModule(): WebAssembly.Module | null {
     const bin = atob(IALS_KERNELS_WASM_BASE64);
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled =
+      typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
+        ? new WebAssembly.Module(bytes)
+        : null;
   } catch {
     compiled = null;
   }
@@ -94,7 +109,12 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
   const views = new Map<string, Float32Array | Int32Array>();
   for (const [name, spec] of Object.entries(layout)) {
     const off = offsets.get(name)!;
-    views.set(name, spec.type === 'f32' ? new Float32Array(buffer, off, spec.length) : new Int32Array(buffer, off, spec.length));
+    views.set(
+      name,
+      spec.type === 'f32'
+        ? new Float32Array(buffer, off, spec.length)
+        : new Int32Array(buffer, off, spec.length),
+    );
   }
   const ptr = (view: Float32Array | Int32Array | null): number => (view ? view.byteOffset : 0);
   const get = <T>(name: string, ctor: abstract new (...a: never[]) => T): T => {
@@ -109,9 +129,33 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
       f32: (name) => get(name, Float32Array),
       i32: (name) => get(name, Int32Array),
       solve: (a) =>
-        k.solve(ptr(a.x), a.rows, ptr(a.indptr), ptr(a.indices), ptr(a.values), ptr(a.w), ptr(a.gram), a.dim, a.stride * 4, ptr(a.rhs0), ptr(a.targetOffset), ptr(a.regs), a.steps, ptr(get('scratch', Float32Array))),
+        k.solve(
+          ptr(a.x),
+          a.rows,
+          ptr(a.indptr),
+          ptr(a.indices),
+          ptr(a.values),
+          ptr(a.w),
+          ptr(a.gram),
+          a.dim,
+          a.stride * 4,
+          ptr(a.rhs0),
+          ptr(a.targetOffset),
+          ptr(a.regs),
+          a.steps,
+          ptr(get('scratch', Float32Array)),
+        ),
       observedLoss: (x, rows, indptr, indices, values, v, bias, stride) =>
-        k.observedLoss(ptr(x), rows, ptr(indptr), ptr(indices), ptr(values), ptr(v), ptr(bias), stride * 4),
+        k.observedLoss(
+          ptr(x),
+          rows,
+          ptr(indptr),
+          ptr(indices),
+          ptr(values),
+          ptr(v),
+          ptr(bias),
+          stride * 4,
+        ),
     };
   }
   return {
@@ -137,12 +181,28 @@ function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number
   return s0 + s1 + s2 + s3;
 }
 
-function axpy(y: Float32Array, yo: number, t: number, x: Float32Array, xo: number, n: number): void {
+function axpy(
+  y: Float32Array,
+  yo: number,
+  t: number,
+  x: Float32Array,
+  xo: number,
+  n: number,
+): void {
   for (let i = 0; i < n; i++) y[yo + i]! += t * x[xo + i]!;
 }
 
 /** A·vec for one row (see the WASM `matvec`): same arithmetic, plain JS. */
-function matvecJs(a: SolveArgs, start: number, end: number, reg: number, vec: Float32Array, vo: number, out: Float32Array, oo: number): void {
+function matvecJs(
+  a: SolveArgs,
+  start: number,
+  end: number,
+  reg: number,
+  vec: Float32Array,
+  vo: number,
+  out: Float32Array,
+  oo: number,
+): void {
   const s = a.stride;
   for (let i = 0; i < s; i++) out[oo + i] = 0;
   for (let r = 0; r < a.dim; r++) out[oo + r] = dot(a.gram, r * s, vec, vo, s) + reg * vec[vo + r]!;
@@ -187,7 +247,16 @@ function solveJs(a: SolveArgs, scratch: Float32Array): void {
   }
 }
 
-function observedLossJs(x: Float32Array, rows: number, indptr: Int32Array, indices: Int32Array, values: Float32Array, v: Float32Array, bias: Float32Array, stride: number): number {
+function observedLossJs(
+  x: Float32Array,
+  rows: number,
+  indptr: Int32Array,
+  indices: Int32Array,
+  values: Float32Array,
+  v: Float32Array,
+  bias: Float32Array,
+  stride: number,
+): number {
   let sum = 0;
   for (let r = 0; r < rows; r++) {
     for (let e = indptr[r]!; e < indptr[r + 1]!; e++) {

@@ -1,0 +1,90 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeBundle } from '../../core/bundle/bundle-file';
+import { trainModelBundle } from '../../core/bundle/train-bundle';
+import { parseCatalog } from '../../core/data/parse';
+import type { Item } from '../../core/data/types';
+import type { CliCommand } from '../cli-context';
+import { createProgressBar, formatMs } from '../progress-bar';
+import { openInputFile } from '../read-input';
+import { COMPUTE_FLAGS, mfOverrides, resolveComputePath } from './compute-flags';
+import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
+
+/** File names inside a model directory. */
+export const MODEL_FILE_NAME = 'model.hearth';
+export const CATALOG_FILE_NAME = 'catalog.json';
+
+/** `hearth train`: train a model bundle and write it with its catalog for the storefront. */
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'Train a model (MF + content tower + rows) and write it for the storefront',
+  flags: [
+    ...INTERACTION_FLAGS,
+    {
+      name: 'items',
+      type: 'string',
+      description: 'Catalog file (CSV, TSV, JSONL or MovieLens u.item)',
+    },
+    { name: 'out', type: 'string', required: true, description: 'Output directory' },
+    ...COMPUTE_FLAGS,
+    { name: 'json', type: 'boolean', description: 'Print a JSON summary on stdout' },
+  ],
+  async run(flags, ctx) {
+    const { dataset, report } = await readInteractions(flags);
+    ctx.reportImport(report);
+    let catalog: Item[] = [];
+    if (flags['items'] !== undefined) {
+      const parsed = await parseCatalog(openInputFile(String(flags['items'])));
+      ctx.reportImport(parsed.report);
+      catalog = parsed.items;
+    }
+    const compute = await resolveComputePath(flags, ctx);
+    const bar = createProgressBar('training', ctx.stderr, ctx.quiet);
+    try {
+      const bundle = await trainModelBundle({
+        dataset,
+        catalog,
+        computePath: compute.path,
+        computeChoice: compute.reason,
+        mf: {
+          ...mfOverrides(flags),
+          ...(flags['seed'] !== undefined ? { seed: Number(flags['seed']) } : {}),
+        },
+        onProgress: (p) => {
+          bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`);
+          if (p.epoch === p.epochs) bar.finish(`loss ${p.loss.toFixed(4)}`);
+        },
+      });
+      const dir = String(flags['out']);
+      mkdirSync(dir, { recursive: true });
+      const bytes = encodeBundle(bundle);
+      writeFileSync(join(dir, MODEL_FILE_NAME), bytes);
+      const byId = new Map(catalog.map((item) => [item.id, item]));
+      const items = bundle.itemIds.map((id) => byId.get(id) ?? { id });
+      writeFileSync(join(dir, CATALOG_FILE_NAME), `${JSON.stringify(items)}\n`);
+      const summary = {
+        out: dir,
+        modelBytes: bytes.length,
+        items: bundle.itemIds.length,
+        coldItems: bundle.training.coldItems,
+        users: bundle.training.users,
+        interactions: bundle.training.interactions,
+        computePath: bundle.training.computePath,
+        epochs: bundle.training.epochs,
+        trainMs: bundle.training.trainMs,
+        contentTower: bundle.contentTower !== null,
+      };
+      if (flags['json'] === true) {
+        ctx.stdout.write(`${JSON.stringify(summary)}\n`);
+      } else {
+        ctx.stdout.write(
+          `wrote ${join(dir, MODEL_FILE_NAME)} (${(bytes.length / 1024).toFixed(0)} KB) and ${join(dir, CATALOG_FILE_NAME)}\n` +
+            `${summary.items} items (${summary.coldItems} from content only), ${summary.users} users, ` +
+            `trained in ${formatMs(summary.trainMs)} on ${summary.computePath}\n`,
+        );
+      }
+    } finally {
+      compute.path.dispose();
+    }
+  },
+};

@@ -1,0 +1,37 @@
+import { Vocabulary } from '../data/vocabulary';
+import type { EventWeights, Item } from '../data/types';
+import { createRecommender, type Recommender } from '../serve/recommender';
+import type { ModelBundle } from './model-bundle';
+
+/** Options of {@link createBundleRecommender}. */
+export interface BundleRecommenderOptions {
+  readonly bundle: ModelBundle;
+  /** Catalog items (any order; matched by id) for filters, fallbacks and display. */
+  readonly catalog?: readonly Item[];
+  readonly eventWeights?: EventWeights;
+}
+
+/** A recommender serving every row type from a trained bundle; no TF.js involved. */
+export function createBundleRecommender(o: BundleRecommenderOptions): Recommender {
+  const itemIds = Vocabulary.from(o.bundle.itemIds);
+  const catalog = o.catalog ? alignCatalog(itemIds, o.catalog) : undefined;
+  return createRecommender({
+    itemIds,
+    mf: o.bundle.mf,
+    popularity: o.bundle.popularity,
+    trending: o.bundle.trending.scores,
+    coOccurrence: o.bundle.coOccurrence,
+    ...(catalog ? { catalog } : {}),
+    ...(o.eventWeights ? { eventWeights: o.eventWeights } : {}),
+  });
+}
+
+/** Catalog items placed at their item index (undefined where the catalog has no entry). */
+export function alignCatalog(itemIds: Vocabulary, items: readonly Item[]): (Item | undefined)[] {
+  const aligned: (Item | undefined)[] = new Array(itemIds.size).fill(undefined);
+  for (const item of items) {
+    const i = itemIds.get(item.id);
+    if (i >= 0) aligned[i] = item;
+  }
+  return aligned;
+}
