@@ -127,6 +127,8 @@ describe.each(['cpu', 'wasm'] as const)('TF.js %s path', (backend) => {
       biasScale: SMALL_OPTIONS.biasScale,
       initScale: SMALL_OPTIONS.initScale,
     });
+    expect(result.model.userWeightNorm).toBeCloseTo(typedResult.model.userWeightNorm, 6);
+    expect(result.model.userWeightNorm).not.toBe(1);
     expect(result.numUsers).toBe(matrix.rows);
     expect(result.userFactors).toHaveLength(matrix.rows * SMALL_OPTIONS.factors);
   });
@@ -150,16 +152,20 @@ describe.each(['cpu', 'wasm'] as const)('TF.js %s path', (backend) => {
   });
 
   it('cancels between half-steps without finishing the epoch', async () => {
-    const controller = new AbortController();
-    controller.abort();
+    // A signal that turns aborted at its second read: epoch 1 start, then between half-steps.
+    let reads = 0;
+    const signal = {
+      get aborted() {
+        return ++reads >= 2;
+      },
+    } as AbortSignal;
     const events: TrainProgress[] = [];
-    const run = path.train(matrix, {
-      ...SMALL_OPTIONS,
-      signal: controller.signal,
-      onProgress: (p) => events.push(p),
-    });
-    await expect(run).rejects.toMatchObject({ code: 'TRAINING_CANCELLED' });
+    const before = tf.memory().numTensors;
+    const run = path.train(matrix, { ...SMALL_OPTIONS, signal, onProgress: (p) => events.push(p) });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(reads).toBe(2);
     expect(events).toHaveLength(0);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rejects a matrix whose column indices are out of range', async () => {
