@@ -118,7 +118,7 @@ async function measure(path: MfComputePath, timeoutMs: number): Promise<number> 
   }
 }
 
-const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toPrecision(2));
+const fmt = (ms: number): string => (ms >= 10 ? ms.toFixed(0) : ms.toFixed(1));
 
 /**
  * Picks the compute path for MF training. With `preferred` set to a path name, creates exactly

@@ -4,14 +4,6 @@ import { BackendError } from '../../../errors';
 /** TF.js backends the iALS trainer runs on. */
 export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
-/** Every TF.js backend name, fastest-first on typical hardware. */
-export const TFJS_BACKEND_NAMES: readonly TfjsBackendName[] = Object.freeze([
-  'webgpu',
-  'webgl',
-  'wasm',
-  'cpu',
-]);
-
 /** Options of {@link activateTfjsBackend}. */
 export interface TfjsBackendOptions {
   readonly backend: TfjsBackendName;
