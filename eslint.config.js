@@ -64,6 +64,40 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/storage/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/worker/**', '**/widget/**', '**/app/**', '**/cli/**', '**/server/**'],
+              message: 'storage sits on core only.',
+            },
+            { group: ['node:*', 'react', 'react-dom'], message: 'storage runs in browsers.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/widget/**', '**/app/**', '**/cli/**', '**/server/**'],
+              message: 'worker sits on storage and core.',
+            },
+            { group: ['node:*', 'react', 'react-dom'], message: 'worker runs in browsers.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/cli/**/*.ts', 'src/server/**/*.ts'],
     rules: {
       'no-restricted-imports': [

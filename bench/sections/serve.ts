@@ -5,7 +5,7 @@ import type { MfModel } from '../../src/core/models/mf/mf-model';
 import { createRng } from '../../src/core/random';
 import { mmrSelect } from '../../src/core/serve/mmr';
 import { rankItems } from '../../src/core/serve/rank-items';
-import { createRecommender } from '../../src/core/serve/recommender';
+import { createRowRecommender } from '../../src/core/serve/row-recommender';
 import { scoreItems } from '../../src/core/serve/score-items';
 import { topK } from '../../src/core/serve/top-k';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
@@ -113,7 +113,7 @@ export async function run(ctx: BenchContext): Promise<BenchResults> {
     });
   });
 
-  const recommender = createRecommender({ itemIds, mf: model });
+  const recommender = createRowRecommender({ itemIds, mf: model });
   recommender.prepare();
   const events = histories.map((h) =>
     h.map((e) => ({ itemId: `item-${e.item}`, weight: e.weight })),

@@ -1,6 +1,6 @@
 import { Vocabulary } from '../data/vocabulary';
 import type { EventWeights, Item } from '../data/types';
-import { createRecommender, type Recommender } from '../serve/recommender';
+import { createRowRecommender, type RowRecommender } from '../serve/row-recommender';
 import type { ModelBundle } from './model-bundle';
 
 /** Options of {@link createBundleRecommender}. */
@@ -12,10 +12,10 @@ export interface BundleRecommenderOptions {
 }
 
 /** A recommender serving every row type from a trained bundle; no TF.js involved. */
-export function createBundleRecommender(o: BundleRecommenderOptions): Recommender {
+export function createBundleRecommender(o: BundleRecommenderOptions): RowRecommender {
   const itemIds = Vocabulary.from(o.bundle.itemIds);
   const catalog = o.catalog ? alignCatalog(itemIds, o.catalog) : undefined;
-  return createRecommender({
+  return createRowRecommender({
     itemIds,
     mf: o.bundle.mf,
     popularity: o.bundle.popularity,

@@ -14,5 +14,5 @@ export { rankItems, DEFAULT_MMR_POOL_FACTOR } from './rank-items';
 export type { MergedHistory } from './history';
 export { mergeHistory } from './history';
 export type * from './row-types';
-export type { Recommender, RecommenderOptions } from './recommender';
-export { createRecommender } from './recommender';
+export type { RowRecommender, RowRecommenderOptions } from './row-recommender';
+export { createRowRecommender } from './row-recommender';

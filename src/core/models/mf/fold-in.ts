@@ -91,7 +91,8 @@ export function foldInUser(
   const contributions: Float32Array[] = [];
   if (options.explain) {
     for (const h of history) {
-      const c = merged.get(h.item) ?? 0;
+      // Each entry explains its own share: duplicates split their item's merged confidence.
+      const c = h.weight > 0 && Number.isFinite(h.weight) ? h.weight * userScale : 0;
       const rhs = new Float64Array(k);
       const off = h.item * k;
       const target = c * (1 - model.itemBias[h.item]!);

@@ -1,3 +1,4 @@
+import { OptionError } from '../../errors';
 import { createRng } from '../../random';
 import type { CsrMatrix } from '../../data/csr-matrix';
 import type { MfHyperParams, MfModel } from './mf-model';
@@ -16,9 +17,28 @@ export interface TrainProgress {
   readonly etaMs: number;
 }
 
+/**
+ * Training state after an epoch: enough to resume on any compute path (e.g. after a WebGPU device
+ * loss, or a page reload) and continue bit-for-bit where the typed path would have.
+ */
+export interface MfCheckpoint {
+  /** Epochs completed (1-based count). */
+  readonly epoch: number;
+  /** `numUsers × factors`. */
+  readonly userFactors: Float32Array;
+  /** `numItems × factors`. */
+  readonly itemFactors: Float32Array;
+  readonly itemBias: Float32Array;
+  readonly lossHistory: readonly number[];
+}
+
 /** Options of one MF training run. */
 export interface MfTrainOptions extends MfHyperParams {
   readonly epochs: number;
+  /** Continue from this state instead of `initialFactors` (its epoch counts toward `epochs`). */
+  readonly resumeFrom?: MfCheckpoint;
+  /** Called after every epoch with a copy of the state; training waits for a returned promise. */
+  readonly onCheckpoint?: (checkpoint: MfCheckpoint) => void | Promise<void>;
   /** Conjugate-gradient steps per row per half-epoch (warm-started). */
   readonly cgSteps: number;
   readonly seed: number;
@@ -44,6 +64,32 @@ export interface MfComputePath {
   train(matrix: CsrMatrix, options: MfTrainOptions): Promise<MfTrainResult>;
   /** Frees backend resources held by the path. */
   dispose(): void;
+}
+
+/**
+ * The starting state of a run: `resumeFrom` when given (validated against the matrix shape),
+ * else {@link initialFactors} at epoch 0.
+ */
+export function startingState(
+  numUsers: number,
+  numItems: number,
+  p: Pick<MfTrainOptions, 'factors' | 'initScale' | 'seed' | 'resumeFrom'>,
+): MfCheckpoint {
+  const r = p.resumeFrom;
+  if (!r) return { epoch: 0, lossHistory: [], ...initialFactors(numUsers, numItems, p) };
+  const k = p.factors;
+  if (
+    r.userFactors.length !== numUsers * k ||
+    r.itemFactors.length !== numItems * k ||
+    r.itemBias.length !== numItems ||
+    !Number.isInteger(r.epoch) ||
+    r.epoch < 0
+  ) {
+    throw new OptionError(
+      `The checkpoint (epoch ${r.epoch}) does not match this training data (${numUsers} users × ${numItems} items × ${k} factors); start training from scratch.`,
+    );
+  }
+  return r;
 }
 
 /**

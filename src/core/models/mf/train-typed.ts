@@ -2,8 +2,8 @@ import { throwIfAborted } from '../../errors';
 import type { CsrMatrix } from '../../data/csr-matrix';
 import { transposeCsr } from '../../data/csr-matrix';
 import { validateMfOptions } from './validate-mf-options';
-import type { MfComputePath, MfTrainOptions, MfTrainResult } from './mf-trainer';
-import { confidenceMatrix, initialFactors } from './mf-trainer';
+import type { MfCheckpoint, MfComputePath, MfTrainOptions, MfTrainResult } from './mf-trainer';
+import { confidenceMatrix, startingState } from './mf-trainer';
 import { rowRegularization } from './mf-model';
 import { createIalsWorkspace, type IalsWorkspace } from './wasm/ials-workspace';
 
@@ -136,17 +136,19 @@ export async function trainTypedMf(
     itemCounts[i] = byItem.indptr[i + 1]! - byItem.indptr[i]!;
     regsItem[i] = rowRegularization(options, itemCounts[i]!, m);
   }
-  const init = initialFactors(m, n, options);
+  const init = startingState(m, n, options);
   for (let u = 0; u < m; u++) x.set(init.userFactors.subarray(u * k, u * k + k), u * sx);
   for (let i = 0; i < n; i++) {
     const row = init.itemFactors.subarray(i * k, i * k + k);
     v.set(row, i * sx);
     y.set(row, i * sy);
+    y[i * sy + k] = init.itemBias[i]!;
+    bias[i] = init.itemBias[i]!;
   }
-  const lossHistory: number[] = [];
+  const lossHistory: number[] = [...init.lossHistory];
   const epochMs: number[] = [];
   const started = performance.now();
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+  for (let epoch = init.epoch + 1; epoch <= options.epochs; epoch++) {
     throwIfAborted(options.signal);
     const t0 = performance.now();
     // User step against V with targets 1 − b_i and the bias moved to the right-hand side.
@@ -208,8 +210,11 @@ export async function trainTypedMf(
       epochs: options.epochs,
       loss,
       elapsedMs,
-      etaMs: (elapsedMs / epoch) * (options.epochs - epoch),
+      etaMs: (elapsedMs / (epoch - init.epoch)) * (options.epochs - epoch),
     });
+    if (options.onCheckpoint) {
+      await options.onCheckpoint(snapshot(epoch, x, v, bias, m, n, k, sx, lossHistory));
+    }
     if (options.onProgress || options.signal) await yieldToEventLoop();
   }
   throwIfAborted(options.signal);
@@ -298,6 +303,25 @@ function objective(
     reg += regsItem[i]! * s;
   }
   return (observed + a0 * trace + reg) / Math.max(1, byUser.indices.length);
+}
+
+/** Copies the padded workspace state into a dense checkpoint. */
+function snapshot(
+  epoch: number,
+  x: Float32Array,
+  v: Float32Array,
+  bias: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  sx: number,
+  lossHistory: readonly number[],
+): MfCheckpoint {
+  const userFactors = new Float32Array(m * k);
+  for (let u = 0; u < m; u++) userFactors.set(x.subarray(u * sx, u * sx + k), u * k);
+  const itemFactors = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) itemFactors.set(v.subarray(i * sx, i * sx + k), i * k);
+  return { epoch, userFactors, itemFactors, itemBias: bias.slice(), lossHistory: [...lossHistory] };
 }
 
 /** The typed compute path as an {@link MfComputePath}. */

@@ -5,8 +5,8 @@ import { OptionError } from '../../../src/core/errors';
 import { createFoldInContext, foldInUser } from '../../../src/core/models/mf/fold-in';
 import type { SparseNeighbors } from '../../../src/core/models/sparse-neighbors';
 import type { Catalog } from '../../../src/core/serve/filters';
-import type { RecommenderOptions } from '../../../src/core/serve/recommender';
-import { createRecommender } from '../../../src/core/serve/recommender';
+import type { RowRecommenderOptions } from '../../../src/core/serve/row-recommender';
+import { createRowRecommender } from '../../../src/core/serve/row-recommender';
 import type { RowRequest } from '../../../src/core/serve/row-types';
 import { scoreItems } from '../../../src/core/serve/score-items';
 import { fullSortOrder, handBuiltModel } from './serve-fixtures';
@@ -53,7 +53,7 @@ const coOccurrence: SparseNeighbors = {
 };
 const trending = Float32Array.from([0.1, 0.2, 0.3, 0.9, 0.5, 0.8, 0, 0.05, 0.4]);
 const popularity = Float32Array.from([50, 40, 30, 20, 10, 5, 0, 0, 1]);
-const full: RecommenderOptions = { itemIds: ids, catalog, mf, coOccurrence, trending, popularity };
+const full: RowRecommenderOptions = { itemIds: ids, catalog, mf, coOccurrence, trending, popularity };
 
 function idsOf(result: { items: readonly { id: string }[] }): string[] {
   return result.items.map((r) => r.id);
@@ -67,7 +67,7 @@ describe('for-you row', () => {
   ];
 
   it('ranks by the folded-in user, excludes history, explains, and lists unknown ids', () => {
-    const row = createRecommender(full).recommend({ type: 'for-you', history, k: 3 });
+    const row = createRowRecommender(full).recommend({ type: 'for-you', history, k: 3 });
     expect(row.source).toBe('personal');
     expect(row.unknownItems).toEqual(['ghost']);
     const fold = foldInUser(createFoldInContext(mf), [
@@ -84,19 +84,19 @@ describe('for-you row', () => {
 
   it('falls back to trending, then popularity, then nothing when there is no history', () => {
     const empty: RowRequest = { type: 'for-you', history: [], k: 2 };
-    const trendingRow = createRecommender(full).recommend(empty);
+    const trendingRow = createRowRecommender(full).recommend(empty);
     expect(trendingRow.source).toBe('fallback-trending');
     expect(idsOf(trendingRow)).toEqual(['kettle', 'novel']);
     const { trending: _t, ...withoutTrending } = full;
-    const popularRow = createRecommender(withoutTrending).recommend(empty);
+    const popularRow = createRowRecommender(withoutTrending).recommend(empty);
     expect(popularRow.source).toBe('fallback-popularity');
     expect(idsOf(popularRow)).toEqual(['tent', 'sleeping-bag']);
-    const bare = createRecommender({ itemIds: ids, mf }).recommend(empty);
+    const bare = createRowRecommender({ itemIds: ids, mf }).recommend(empty);
     expect(bare).toEqual({ type: 'for-you', source: 'none', items: [], unknownItems: [] });
   });
 
   it('falls back when every history id is unknown or there is no MF model', () => {
-    const unknownOnly = createRecommender(full).recommend({
+    const unknownOnly = createRowRecommender(full).recommend({
       type: 'for-you',
       history: [{ itemId: 'ghost' }, { itemId: 'phantom' }, { itemId: 'ghost' }],
       k: 1,
@@ -104,13 +104,13 @@ describe('for-you row', () => {
     expect(unknownOnly.source).toBe('fallback-trending');
     expect(unknownOnly.unknownItems).toEqual(['ghost', 'phantom']);
     const { mf: _m, ...withoutMf } = full;
-    const noModel = createRecommender(withoutMf).recommend({ type: 'for-you', history, k: 3 });
+    const noModel = createRowRecommender(withoutMf).recommend({ type: 'for-you', history, k: 3 });
     expect(noModel.source).toBe('fallback-trending');
     expect(idsOf(noModel)).not.toContain('tent');
   });
 
   it('keeps history items when excludeHistory is false, but never dismissed ones', () => {
-    const row = createRecommender(full).recommend({
+    const row = createRowRecommender(full).recommend({
       type: 'for-you',
       history: [
         { itemId: 'tent', type: 'purchase' },
@@ -125,7 +125,7 @@ describe('for-you row', () => {
   });
 
   it('skips explanations when maxReasons is 0', () => {
-    const row = createRecommender(full).recommend({
+    const row = createRowRecommender(full).recommend({
       type: 'for-you',
       history,
       k: 2,
@@ -137,7 +137,7 @@ describe('for-you row', () => {
 
 describe('similar row', () => {
   it('returns the nearest items by embedding cosine, with the anchor as the reason', () => {
-    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'tent', k: 3 });
+    const row = createRowRecommender(full).recommend({ type: 'similar', itemId: 'tent', k: 3 });
     expect(row.source).toBe('similar');
     expect(idsOf(row)).toEqual(['cold-lamp', 'sleeping-bag', 'stove']);
     expect(row.items[0]!.score).toBeCloseTo(0.95 / Math.hypot(0.95, 0.05, 0.1), 5);
@@ -145,13 +145,13 @@ describe('similar row', () => {
   });
 
   it('works for a cold item that only has a content-tower embedding', () => {
-    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'cold-lamp', k: 1 });
+    const row = createRowRecommender(full).recommend({ type: 'similar', itemId: 'cold-lamp', k: 1 });
     expect(row.source).toBe('similar');
     expect(idsOf(row)).toEqual(['tent']);
   });
 
   it('falls back to co-occurrence, then the same category, for an item without embedding', () => {
-    const recommender = createRecommender(full);
+    const recommender = createRowRecommender(full);
     const row = recommender.recommend({ type: 'similar', itemId: 'no-embedding', k: 3 });
     expect(row.source).toBe('fallback-co-occurrence');
     expect(idsOf(row)).toEqual(['tent']);
@@ -168,20 +168,20 @@ describe('similar row', () => {
   });
 
   it('uses the category for an item newer than the model', () => {
-    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'new-arrival', k: 2 });
+    const row = createRowRecommender(full).recommend({ type: 'similar', itemId: 'new-arrival', k: 2 });
     expect(row.source).toBe('fallback-category');
     expect(idsOf(row)).toEqual(['sleeping-bag', 'tent']);
   });
 
   it('falls back to trending for an unknown item and lists it', () => {
-    const row = createRecommender(full).recommend({ type: 'similar', itemId: 'ghost', k: 1 });
+    const row = createRowRecommender(full).recommend({ type: 'similar', itemId: 'ghost', k: 1 });
     expect(row.source).toBe('fallback-trending');
     expect(row.unknownItems).toEqual(['ghost']);
     expect(idsOf(row)).toEqual(['kettle']);
   });
 
   it('with diversity λ = 1 equals the plain row, and λ < 1 still returns k items', () => {
-    const recommender = createRecommender(full);
+    const recommender = createRowRecommender(full);
     const plain = recommender.recommend({ type: 'similar', itemId: 'tent', k: 3 });
     const same = recommender.recommend({
       type: 'similar',
@@ -204,7 +204,7 @@ describe('similar row', () => {
 
 describe('bought-together row', () => {
   it('ranks co-occurrence neighbours of the basket, excluding the basket', () => {
-    const row = createRecommender(full).recommend({
+    const row = createRowRecommender(full).recommend({
       type: 'bought-together',
       itemIds: ['tent', 'stove'],
       k: 5,
@@ -215,7 +215,7 @@ describe('bought-together row', () => {
   });
 
   it('sums evidence over several basket items and shares the reasons', () => {
-    const row = createRecommender(full).recommend({
+    const row = createRowRecommender(full).recommend({
       type: 'bought-together',
       itemIds: ['tent', 'kettle'],
       k: 1,
@@ -229,7 +229,7 @@ describe('bought-together row', () => {
   });
 
   it('falls back to similar items, then trending', () => {
-    const recommender = createRecommender(full);
+    const recommender = createRowRecommender(full);
     const similar = recommender.recommend({ type: 'bought-together', itemIds: ['novel'], k: 2 });
     expect(similar.source).toBe('fallback-similar');
     expect(idsOf(similar)).toEqual(['mug', 'cold-lamp']);
@@ -241,7 +241,7 @@ describe('bought-together row', () => {
 
 describe('trending and popular rows', () => {
   it('rank by trending, honour exclusions and filters, fall back to popularity', () => {
-    const recommender = createRecommender(full);
+    const recommender = createRowRecommender(full);
     expect(idsOf(recommender.recommend({ type: 'trending', k: 2 }))).toEqual(['kettle', 'novel']);
     expect(
       idsOf(recommender.recommend({ type: 'trending', k: 2, exclude: ['kettle', 'unknown-id'] })),
@@ -253,7 +253,7 @@ describe('trending and popular rows', () => {
     });
     expect(idsOf(kitchen)).toEqual(['kettle', 'mug']);
     const { trending: _t, ...withoutTrending } = full;
-    const fallback = createRecommender(withoutTrending).recommend({ type: 'trending', k: 1 });
+    const fallback = createRowRecommender(withoutTrending).recommend({ type: 'trending', k: 1 });
     expect(fallback.source).toBe('fallback-popularity');
     const popular = recommender.recommend({ type: 'popular', k: 1 });
     expect(popular.source).toBe('popularity');
@@ -262,7 +262,7 @@ describe('trending and popular rows', () => {
 });
 
 describe('recommender errors', () => {
-  const recommender = createRecommender(full);
+  const recommender = createRowRecommender(full);
 
   it('rejects k ≤ 0, λ outside [0, 1], bad weights and unknown row types', () => {
     expect(() => recommender.recommend({ type: 'trending', k: 0 })).toThrow(OptionError);
@@ -281,14 +281,14 @@ describe('recommender errors', () => {
   });
 
   it('rejects field filters without a catalog even when no source has data', () => {
-    const bare = createRecommender({ itemIds: ids });
+    const bare = createRowRecommender({ itemIds: ids });
     expect(() => bare.recommend({ type: 'trending', k: 2, filters: { minPrice: 10 } })).toThrow(
       OptionError,
     );
   });
 
   it('rejects models built for a larger vocabulary', () => {
-    expect(() => createRecommender({ itemIds: Vocabulary.from(['tent']), mf })).toThrow(
+    expect(() => createRowRecommender({ itemIds: Vocabulary.from(['tent']), mf })).toThrow(
       /mf.numItems/,
     );
   });

@@ -28,7 +28,7 @@ import { scoreItems } from './score-items';
 import { cosineToAll, itemNorms } from './similarity';
 
 /** The models and data a recommender serves from; every model is optional. */
-export interface RecommenderOptions {
+export interface RowRecommenderOptions {
   /** Item ids by dense index; every array below is aligned with it (and may be shorter). */
   readonly itemIds: Vocabulary;
   /** Item data for filters and the same-category fallback. */
@@ -46,7 +46,7 @@ export interface RecommenderOptions {
 }
 
 /** Serves recommendation rows from fixed models; cheap to call per page view. */
-export interface Recommender {
+export interface RowRecommender {
   /** Builds one row, falling back through thinner-data sources as needed (see {@link RowSource}). */
   recommend(request: RowRequest): RowResult;
   /**
@@ -74,10 +74,10 @@ interface RowContext {
 const ROW_TYPES = ['for-you', 'similar', 'bought-together', 'trending', 'popular'] as const;
 
 /**
- * Creates a {@link Recommender}. Throws `OptionError` when a model covers more items than
+ * Creates a {@link RowRecommender}. Throws `OptionError` when a model covers more items than
  * `itemIds` knows (it was trained with another vocabulary).
  */
-export function createRecommender(options: RecommenderOptions): Recommender {
+export function createRowRecommender(options: RowRecommenderOptions): RowRecommender {
   const { itemIds, catalog, mf, coOccurrence, trending, popularity } = options;
   const eventWeights = options.eventWeights ?? DEFAULT_EVENT_WEIGHTS;
   for (const [name, size] of [

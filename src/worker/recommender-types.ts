@@ -1,0 +1,86 @@
+import type { ComputeCapabilities } from '../core/compute/capabilities';
+import type { ComputeChoiceReport } from '../core/compute/choose-compute-path';
+import type { SerializedHearthError } from '../core/errors';
+import type { ImportReport, InteractionParseOptions, CatalogParseOptions } from '../core/data/parse';
+import type { Interaction, Item } from '../core/data/types';
+import type { MetricValues } from '../core/eval/evaluate';
+import type { ComputePathName, MfTrainOptions, TrainProgress } from '../core/models/mf/mf-trainer';
+import type { RowRequest, RowResult } from '../core/serve/row-types';
+import type { RetentionPolicy, StorageReport } from '../storage/store-types';
+
+/** Load-time configuration of a browser {@link Recommender}. */
+export interface RecommenderConfig {
+  /** IndexedDB database name (default `hearth`). */
+  readonly dbName?: string;
+  /** URL of a model file (`hearth train` output) used until a local model exists. */
+  readonly modelUrl?: string;
+  /** URL of the catalog JSON/JSONL matching the model. */
+  readonly catalogUrl?: string;
+  /** User id of this device's visitor in stored interactions (default `local`). */
+  readonly visitorId?: string;
+  /** Compute path for training: `auto` (default) measures and picks. */
+  readonly backend?: ComputePathName | 'auto';
+  /** Prefix URL of the TF.js WASM binaries (browser). */
+  readonly wasmPaths?: string;
+  readonly retention?: RetentionPolicy;
+  /** Fine-tune in the background when idle after this many new events (default 20; 0 = off). */
+  readonly fineTuneAfterEvents?: number;
+}
+
+/** Per-call options of {@link Recommender.train}. */
+export interface TrainRequest {
+  readonly backend?: ComputePathName | 'auto';
+  readonly mf?: Partial<Omit<MfTrainOptions, 'signal' | 'onProgress' | 'onCheckpoint' | 'resumeFrom'>>;
+  /** Also evaluate (protocol random, seed from mf.seed) and report metrics vs popularity. */
+  readonly evaluate?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TrainProgress & { readonly computePath: ComputePathName }) => void;
+}
+
+/** Outcome of a training run. */
+export interface TrainReport {
+  readonly computePath: ComputePathName;
+  readonly choice: ComputeChoiceReport | null;
+  /** Compute paths abandoned mid-run (device lost, kernel failure) with the error, in order. */
+  readonly fallbacks: readonly { readonly from: ComputePathName; readonly error: SerializedHearthError }[];
+  /** Epoch the run resumed from (0 = fresh). */
+  readonly resumedFromEpoch: number;
+  readonly epochs: number;
+  readonly trainMs: number;
+  readonly lossHistory: readonly number[];
+  readonly modelVersion: number;
+  readonly metrics?: { readonly model: MetricValues; readonly popularity: MetricValues };
+}
+
+/** Events a {@link Recommender} emits. */
+export type RecommenderEvent =
+  | { readonly type: 'model-changed'; readonly version: number; readonly source: 'trained' | 'other-tab' | 'loaded' | 'fine-tuned' }
+  | { readonly type: 'history-changed'; readonly events: number }
+  | { readonly type: 'training-progress'; readonly progress: TrainProgress & { readonly computePath: ComputePathName } }
+  | { readonly type: 'storage'; readonly message: string };
+
+/**
+ * The browser runtime: data on the device (IndexedDB), training on the best compute path, rows
+ * that follow every click. Implemented in-thread (`createLocalRecommender`) and over a Web Worker
+ * (`createWorkerRecommender`) with identical behaviour.
+ */
+export interface Recommender {
+  /** Resolves when storage is open and a model (stored, or from `modelUrl`) is loaded if any. */
+  ready(): Promise<void>;
+  recommend(request: RowRequest): Promise<RowResult>;
+  /** Stores the event durably, folds it into the visitor's vector and emits `history-changed`. */
+  track(event: Omit<Interaction, 'timestamp' | 'userId'> & { readonly timestamp?: number }): Promise<void>;
+  importInteractions(input: Blob | string, options?: InteractionParseOptions): Promise<ImportReport>;
+  importCatalog(input: Blob | string, options?: CatalogParseOptions): Promise<ImportReport>;
+  train(request?: TrainRequest): Promise<TrainReport>;
+  /** Loads a model file (bytes) and makes it current (hot swap). */
+  loadModel(bytes: Uint8Array): Promise<number>;
+  capabilities(): Promise<ComputeCapabilities>;
+  storage(): Promise<StorageReport>;
+  exportAll(): Promise<Blob>;
+  eraseAll(): Promise<void>;
+  on(listener: (event: RecommenderEvent) => void): () => void;
+  dispose(): void;
+}
+
+export type { Item };
