@@ -1,6 +1,6 @@
 import { HearthError } from '../core/errors';
 import type { ImportReport } from '../core/data/parse';
-import { formatFlagHelp, parseFlags } from './cli-args';
+import { formatFlagHelp, parseFlags, type FlagSpec } from './cli-args';
 import type { CliCommand, CliContext } from './cli-context';
 import { evalCommand } from './commands/eval-command';
 import { recommendCommand } from './commands/recommend-command';
@@ -8,6 +8,16 @@ import { trainCommand } from './commands/train-command';
 import type { TextSink } from './progress-bar';
 
 const COMMANDS: readonly CliCommand[] = [evalCommand, trainCommand, recommendCommand];
+
+/** Flags every command accepts. */
+const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'quiet',
+    alias: 'q',
+    type: 'boolean',
+    description: 'No progress or import summary on stderr (row errors still print)',
+  },
+];
 
 function usage(): string {
   return [
@@ -55,14 +65,13 @@ export async function runCli(
     io.stderr.write(`hearth: unknown command "${name}"; run "hearth --help" for the list.\n`);
     return 2;
   }
+  const specs = [...command.flags, ...GLOBAL_FLAGS];
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(
-      `hearth ${command.name}: ${command.summary}\n\n${formatFlagHelp(command.flags)}\n`,
-    );
+    io.stdout.write(`hearth ${command.name}: ${command.summary}\n\n${formatFlagHelp(specs)}\n`);
     return 0;
   }
   try {
-    const flags = parseFlags(rest, command.flags, command.name);
+    const flags = parseFlags(rest, specs, command.name);
     const quiet = flags['quiet'] === true;
     const ctx: CliContext = {
       stdout: io.stdout,

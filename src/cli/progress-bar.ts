@@ -44,10 +44,12 @@ export function createProgressBar(label: string, sink: TextSink, quiet = false):
     update(done, total, detail = '') {
       lastDone = done;
       lastTotal = total;
-      render(done, total, detail, false);
+      // Reaching the total ends the bar, so callers need no separate finish for counted work.
+      render(done, total, detail, total > 0 && done >= total);
     },
     finish(detail = '') {
-      render(lastTotal || lastDone, lastTotal || lastDone, detail, true);
+      const total = lastTotal || lastDone;
+      render(total, total, detail, true);
     },
   };
 }

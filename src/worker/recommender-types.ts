@@ -25,6 +25,20 @@ export interface RecommenderConfig {
   readonly retention?: RetentionPolicy;
   /** Fine-tune in the background when idle after this many new events (default 20; 0 = off). */
   readonly fineTuneAfterEvents?: number;
+  /** Most recent visitor events kept in the live profile that for-you rows fold in (default 500). */
+  readonly historyLimit?: number;
+}
+
+/** One visitor event passed to {@link Recommender.track}; the visitor id and time are filled in. */
+export type TrackEvent = Omit<Interaction, 'timestamp' | 'userId'> & { readonly timestamp?: number };
+
+/** Training progress with the compute path running the epoch (it changes after a fallback). */
+export type RecommenderTrainProgress = TrainProgress & { readonly computePath: ComputePathName };
+
+/** Proof returned by {@link Recommender.eraseAll}: what still exists after erasing (expect none). */
+export interface EraseReport {
+  readonly remainingDatabases: readonly string[];
+  readonly remainingCaches: readonly string[];
 }
 
 /** Per-call options of {@link Recommender.train}. */
@@ -34,7 +48,7 @@ export interface TrainRequest {
   /** Also evaluate (protocol random, seed from mf.seed) and report metrics vs popularity. */
   readonly evaluate?: boolean;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: TrainProgress & { readonly computePath: ComputePathName }) => void;
+  readonly onProgress?: (progress: RecommenderTrainProgress) => void;
 }
 
 /** Outcome of a training run. */
@@ -43,11 +57,13 @@ export interface TrainReport {
   readonly choice: ComputeChoiceReport | null;
   /** Compute paths abandoned mid-run (device lost, kernel failure) with the error, in order. */
   readonly fallbacks: readonly { readonly from: ComputePathName; readonly error: SerializedHearthError }[];
-  /** Epoch the run resumed from (0 = fresh). */
+  /** Epoch the run resumed from (0 = fresh): a stored checkpoint of the same run, e.g. after a reload. */
   readonly resumedFromEpoch: number;
+  /** Epochs in the model, including those done before a resume (`lossHistory.length`). */
   readonly epochs: number;
   readonly trainMs: number;
   readonly lossHistory: readonly number[];
+  /** Version of the stored model this run produced (what `model-changed` reports). */
   readonly modelVersion: number;
   readonly metrics?: { readonly model: MetricValues; readonly popularity: MetricValues };
 }
@@ -55,8 +71,9 @@ export interface TrainReport {
 /** Events a {@link Recommender} emits. */
 export type RecommenderEvent =
   | { readonly type: 'model-changed'; readonly version: number; readonly source: 'trained' | 'other-tab' | 'loaded' | 'fine-tuned' }
+  /** `events`: visitor events in the live profile now (at most `historyLimit`). */
   | { readonly type: 'history-changed'; readonly events: number }
-  | { readonly type: 'training-progress'; readonly progress: TrainProgress & { readonly computePath: ComputePathName } }
+  | { readonly type: 'training-progress'; readonly progress: RecommenderTrainProgress }
   | { readonly type: 'storage'; readonly message: string };
 
 /**
@@ -69,7 +86,7 @@ export interface Recommender {
   ready(): Promise<void>;
   recommend(request: RowRequest): Promise<RowResult>;
   /** Stores the event durably, folds it into the visitor's vector and emits `history-changed`. */
-  track(event: Omit<Interaction, 'timestamp' | 'userId'> & { readonly timestamp?: number }): Promise<void>;
+  track(event: TrackEvent): Promise<void>;
   importInteractions(input: Blob | string, options?: InteractionParseOptions): Promise<ImportReport>;
   importCatalog(input: Blob | string, options?: CatalogParseOptions): Promise<ImportReport>;
   train(request?: TrainRequest): Promise<TrainReport>;
@@ -78,7 +95,8 @@ export interface Recommender {
   capabilities(): Promise<ComputeCapabilities>;
   storage(): Promise<StorageReport>;
   exportAll(): Promise<Blob>;
-  eraseAll(): Promise<void>;
+  /** Deletes everything stored and forgets the model and profile; resolves with proof. */
+  eraseAll(): Promise<EraseReport>;
   on(listener: (event: RecommenderEvent) => void): () => void;
   dispose(): void;
 }

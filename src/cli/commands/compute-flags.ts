@@ -43,11 +43,8 @@ function nodeWasmPaths(): string {
   return `${join(dirname(pkg), 'dist')}/`;
 }
 
-/** Creates the compute path the flags ask for (auto: measured choice) and says why. */
-export async function resolveComputePath(
-  flags: ParsedFlags,
-  ctx: CliContext,
-): Promise<{ path: MfComputePath; reason: string }> {
+/** Checks --backend before any slow work (parsing) starts. */
+export function validateBackendFlag(flags: ParsedFlags): void {
   const preferred = String(flags['backend']) as ComputePathName | 'auto';
   if (!NODE_PATHS.includes(preferred)) {
     throw new OptionError(
@@ -55,6 +52,15 @@ export async function resolveComputePath(
         'WebGPU and WebGL run in the browser.',
     );
   }
+}
+
+/** Creates the compute path the flags ask for (auto: measured choice) and says why. */
+export async function resolveComputePath(
+  flags: ParsedFlags,
+  ctx: CliContext,
+): Promise<{ path: MfComputePath; reason: string }> {
+  validateBackendFlag(flags);
+  const preferred = String(flags['backend']) as ComputePathName | 'auto';
   const { path, report } = await chooseComputePath({
     preferred,
     candidates: ['wasm', 'typed'],

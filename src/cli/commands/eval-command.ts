@@ -3,7 +3,12 @@ import { runEvaluation, type EvaluationModel } from '../../core/eval/run-evaluat
 import type { SplitProtocol } from '../../core/eval/split';
 import type { CliContext, CliCommand } from '../cli-context';
 import { createProgressBar, formatMs } from '../progress-bar';
-import { resolveComputePath, COMPUTE_FLAGS, mfOverrides } from './compute-flags';
+import {
+  resolveComputePath,
+  COMPUTE_FLAGS,
+  mfOverrides,
+  validateBackendFlag,
+} from './compute-flags';
 import { INTERACTION_FLAGS, parseIntList, readInteractions } from './interaction-flags';
 
 const MODELS: readonly EvaluationModel[] = ['mf', 'pop', 'itemknn'];
@@ -37,6 +42,7 @@ export const evalCommand: CliCommand = {
     const ks = parseIntList(flags['k'], 'k');
     const seed = Number(flags['seed']);
     const json = flags['json'] === true;
+    validateBackendFlag(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
     const hasWeights = flags['weight-col'] !== undefined;
@@ -53,10 +59,7 @@ export const evalCommand: CliCommand = {
         ...(rowWeights ? { rowWeights } : {}),
         ...(compute ? { computePath: compute.path } : {}),
         mf: mfOverrides(flags),
-        onProgress: (p) => {
-          bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`);
-          if (p.epoch === p.epochs) bar.finish(`loss ${p.loss.toFixed(4)}`);
-        },
+        onProgress: (p) => bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`),
       });
       const out = {
         ...result,

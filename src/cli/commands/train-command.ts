@@ -7,7 +7,12 @@ import type { Item } from '../../core/data/types';
 import type { CliCommand } from '../cli-context';
 import { createProgressBar, formatMs } from '../progress-bar';
 import { openInputFile } from '../read-input';
-import { COMPUTE_FLAGS, mfOverrides, resolveComputePath } from './compute-flags';
+import {
+  COMPUTE_FLAGS,
+  mfOverrides,
+  resolveComputePath,
+  validateBackendFlag,
+} from './compute-flags';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
 
 /** File names inside a model directory. */
@@ -30,6 +35,7 @@ export const trainCommand: CliCommand = {
     { name: 'json', type: 'boolean', description: 'Print a JSON summary on stdout' },
   ],
   async run(flags, ctx) {
+    validateBackendFlag(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
     let catalog: Item[] = [];
@@ -50,10 +56,7 @@ export const trainCommand: CliCommand = {
           ...mfOverrides(flags),
           ...(flags['seed'] !== undefined ? { seed: Number(flags['seed']) } : {}),
         },
-        onProgress: (p) => {
-          bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`);
-          if (p.epoch === p.epochs) bar.finish(`loss ${p.loss.toFixed(4)}`);
-        },
+        onProgress: (p) => bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`),
       });
       const dir = String(flags['out']);
       mkdirSync(dir, { recursive: true });

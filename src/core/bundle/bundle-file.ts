@@ -143,6 +143,12 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     }
   }
   const now = trendingHeader?.['now'];
+  const halfLifeMs = trendingHeader?.['halfLifeMs'];
+  if (typeof halfLifeMs !== 'number' || !(halfLifeMs > 0)) throw corrupt('trending.halfLifeMs');
+  const training = header['training'];
+  if (typeof training !== 'object' || training === null || Array.isArray(training)) {
+    throw corrupt('training info');
+  }
   return {
     createdAt: String(header['createdAt']),
     itemIds,
@@ -151,10 +157,10 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     trending: {
       scores: tensor(tensors, 'trending.scores', Float32Array, n),
       now: typeof now === 'number' ? now : NaN,
-      halfLifeMs: Number(trendingHeader?.['halfLifeMs']),
+      halfLifeMs,
     },
     coOccurrence: { numItems: n, indptr, indices, scores },
     contentTower,
-    training: header['training'] as unknown as BundleTrainingInfo,
+    training: training as unknown as BundleTrainingInfo,
   };
 }

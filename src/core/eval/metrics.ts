@@ -73,8 +73,10 @@ export function reciprocalRank(
  */
 export function auc(scores: Float32Array, candidate: Uint8Array, isTest: Uint8Array): number {
   const idx: number[] = [];
+  // NaN scores rank last (as −∞) so the sort stays consistent.
   for (let i = 0; i < scores.length; i++) if (candidate[i]) idx.push(i);
-  idx.sort((a, b) => scores[a]! - scores[b]!);
+  const s = (i: number): number => (Number.isNaN(scores[i]!) ? -Infinity : scores[i]!);
+  idx.sort((a, b) => s(a) - s(b) || a - b);
   let pos = 0;
   let neg = 0;
   let rankSum = 0;

@@ -1,4 +1,4 @@
-import { OptionError } from '../errors';
+import { DataError, OptionError } from '../errors';
 import type { InteractionDataset } from '../data/interaction-log';
 import { fitItemKnn } from '../models/item-knn';
 import { fitPopularity } from '../models/popularity';
@@ -55,6 +55,12 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<Evaluation
     seed: o.seed,
     ...(o.rowWeights ? { rowWeights: o.rowWeights } : {}),
   });
+  if (split.evaluatedUsers === 0) {
+    throw new DataError(
+      'NOT_ENOUGH_DATA',
+      `No user qualifies for protocol "${o.protocol}" (each needs at least 5 distinct items${o.protocol === 'temporal' ? ' and one after the time cut' : ''}); use more data or another protocol.`,
+    );
+  }
   let scorer: UserScorer;
   let extra: Pick<EvaluationReport, 'computePath' | 'epochs' | 'epochMs'> = {};
   const started = performance.now();

@@ -75,8 +75,9 @@ function findEntry(m: CsrMatrix, row: number, col: number): number {
  * - `random`: each user with ≥ minPositives distinct positives gets a seeded random
  *   round(testFraction·n) (at least 1) of them as test, the rest train.
  * - `last`: each such user's most recent distinct item is the test item (leave-last-out).
- * - `temporal`: pairs last seen at or after the global (1 − testFraction) time quantile are test;
- *   a user is evaluated only with ≥ minPositives train positives... and at least one test item.
+ * - `temporal`: pairs last seen at or after the global (1 − testFraction) time quantile are test
+ *   for users with ≥ minPositives pairs before the cut; such pairs of other users are dropped, so
+ *   nothing after the cut is ever trained on.
  */
 export function splitInteractions(ds: InteractionDataset, options: SplitOptions): Split {
   const fraction = options.testFraction ?? 0.2;
@@ -128,8 +129,10 @@ export function splitInteractions(ds: InteractionDataset, options: SplitOptions)
       const end = matrix.indptr[u + 1]!;
       let trainCount = 0;
       for (let p = start; p < end; p++) if (!(lastSeen[p]! >= cut)) trainCount++;
-      if (trainCount < minPositives) continue;
-      for (let p = start; p < end; p++) if (lastSeen[p]! >= cut) isTest[p] = 1;
+      // Pairs after the cut never train (that would leak the future); they are test pairs of
+      // users with enough history, and dropped for the others.
+      const mark = trainCount < minPositives ? DROPPED : 1;
+      for (let p = start; p < end; p++) if (lastSeen[p]! >= cut) isTest[p] = mark;
     }
   } else {
     throw new OptionError(
@@ -139,14 +142,21 @@ export function splitInteractions(ds: InteractionDataset, options: SplitOptions)
   return buildSplit(options.protocol, matrix, isTest);
 }
 
+/** `isTest` marker of a pair that is neither train nor test. */
+const DROPPED = 2;
+
 function buildSplit(protocol: SplitProtocol, matrix: CsrMatrix, isTest: Uint8Array): Split {
   const m = matrix.rows;
   const trainIndptr = new Int32Array(m + 1);
   const testIndptr = new Int32Array(m + 1);
   let testTotal = 0;
-  for (let p = 0; p < isTest.length; p++) testTotal += isTest[p]!;
-  const trainIdx = new Int32Array(isTest.length - testTotal);
-  const trainVal = new Float32Array(isTest.length - testTotal);
+  let dropped = 0;
+  for (let p = 0; p < isTest.length; p++) {
+    if (isTest[p] === 1) testTotal++;
+    else if (isTest[p] === DROPPED) dropped++;
+  }
+  const trainIdx = new Int32Array(isTest.length - testTotal - dropped);
+  const trainVal = new Float32Array(isTest.length - testTotal - dropped);
   const testIdx = new Int32Array(testTotal);
   let tr = 0;
   let te = 0;
@@ -154,9 +164,9 @@ function buildSplit(protocol: SplitProtocol, matrix: CsrMatrix, isTest: Uint8Arr
   for (let u = 0; u < m; u++) {
     const before = te;
     for (let p = matrix.indptr[u]!; p < matrix.indptr[u + 1]!; p++) {
-      if (isTest[p]) {
+      if (isTest[p] === 1) {
         testIdx[te++] = matrix.indices[p]!;
-      } else {
+      } else if (isTest[p] !== DROPPED) {
         trainIdx[tr] = matrix.indices[p]!;
         trainVal[tr++] = matrix.values[p]!;
       }

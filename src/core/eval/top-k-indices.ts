@@ -14,6 +14,7 @@ export function topKIndices(
   for (let i = 0; i < scores.length; i++) {
     if (candidate && !candidate[i]) continue;
     const s = scores[i]!;
+    if (s !== s) continue; // NaN scores are not candidates
     if (filled === size) {
       if (!(s > val[size - 1]!)) continue;
     } else {

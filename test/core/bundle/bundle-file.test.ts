@@ -83,7 +83,9 @@ describe('encodeBundle / decodeBundle', () => {
   });
 
   it('keeps an unknown trending time as NaN', () => {
-    const back = decodeBundle(encodeBundle({ ...bundle, trending: { ...bundle.trending, now: NaN } }));
+    const back = decodeBundle(
+      encodeBundle({ ...bundle, trending: { ...bundle.trending, now: NaN } }),
+    );
     expect(back.trending.now).toBeNaN();
   });
 

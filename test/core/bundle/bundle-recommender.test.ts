@@ -4,13 +4,13 @@ import { alignCatalog, createBundleRecommender } from '../../../src/core/bundle/
 import type { ModelBundle } from '../../../src/core/bundle/model-bundle';
 import { trainModelBundle } from '../../../src/core/bundle/train-bundle';
 import { Vocabulary } from '../../../src/core/data/vocabulary';
-import type { Recommender } from '../../../src/core/serve/recommender';
+import type { RowRecommender } from '../../../src/core/serve/row-recommender';
 import { SMALL_BUNDLE, clusterOf, smallBundleData } from '../../fixtures/synthetic';
 
 const { items, clusters, extra } = SMALL_BUNDLE;
 const { dataset, catalog } = smallBundleData();
 let bundle: ModelBundle;
-let recommender: Recommender;
+let recommender: RowRecommender;
 
 beforeAll(async () => {
   const trained = await trainModelBundle({ dataset, catalog, mf: { factors: 8, epochs: 6 } });
@@ -49,11 +49,21 @@ describe('createBundleRecommender', () => {
     const warm = recommender.recommend({ type: 'similar', itemId: 'i1', k: 5 });
     expect(warm.source).toBe('similar');
     expect(warm.items.map((r) => r.id)).not.toContain('i1');
-    expect(share(warm.items.map((r) => r.id), 1)).toBeGreaterThanOrEqual(0.8);
+    expect(
+      share(
+        warm.items.map((r) => r.id),
+        1,
+      ),
+    ).toBeGreaterThanOrEqual(0.8);
     const coldId = `i${items + 2}`;
     const cold = recommender.recommend({ type: 'similar', itemId: coldId, k: 5 });
     expect(cold.source).toBe('similar');
-    expect(share(cold.items.map((r) => r.id), cluster(coldId))).toBeGreaterThanOrEqual(0.6);
+    expect(
+      share(
+        cold.items.map((r) => r.id),
+        cluster(coldId),
+      ),
+    ).toBeGreaterThanOrEqual(0.6);
   });
 
   it('can recommend catalog-only items', () => {
@@ -61,7 +71,8 @@ describe('createBundleRecommender', () => {
     const ids = new Set<string>();
     for (let c = 0; c < clusters; c++) {
       const history = [c, c + clusters, c + 2 * clusters].map((i) => ({ itemId: `i${i}` }));
-      for (const r of recommender.recommend({ type: 'for-you', history, k: 15 }).items) ids.add(r.id);
+      for (const r of recommender.recommend({ type: 'for-you', history, k: 15 }).items)
+        ids.add(r.id);
     }
     const coldIds = Array.from({ length: extra }, (_, j) => `i${items + j}`);
     expect(coldIds.some((id) => ids.has(id))).toBe(true);

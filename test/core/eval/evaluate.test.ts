@@ -32,7 +32,9 @@ function split(cols: number, train: number[][], test: number[][]): Split {
 }
 
 /** A scorer that writes fixed scores per user and records which users were scored. */
-function fakeScorer(scores: readonly (readonly number[] | null)[]): UserScorer & { calls: number[] } {
+function fakeScorer(
+  scores: readonly (readonly number[] | null)[],
+): UserScorer & { calls: number[] } {
   const calls: number[] = [];
   return {
     numItems: scores[0]?.length ?? 0,
@@ -103,10 +105,14 @@ describe('evaluateScorer with a controlled ranking', () => {
   });
 
   it('skips AUC on request', () => {
-    const m = evaluateScorer(fakeScorer([[10, 5, 1, 4, 3, 2], null, [2.5, 100, 3, 100, 2, 1]]), data, {
-      ks: [1],
-      auc: false,
-    });
+    const m = evaluateScorer(
+      fakeScorer([[10, 5, 1, 4, 3, 2], null, [2.5, 100, 3, 100, 2, 1]]),
+      data,
+      {
+        ks: [1],
+        auc: false,
+      },
+    );
     expect(m['auc']).toBeUndefined();
     expect(m['mrr']).toBeCloseTo(2 / 3, 6);
   });

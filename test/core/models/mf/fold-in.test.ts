@@ -25,14 +25,18 @@ function historyOf(u: number): WeightedItem[] {
 }
 
 /** The spec's user system A x = r for a history (Float64, dense), built independently. */
-function userSystem(model: MfModel, history: readonly WeightedItem[]): { a: Float64Array; r: Float64Array } {
+function userSystem(
+  model: MfModel,
+  history: readonly WeightedItem[],
+): { a: Float64Array; r: Float64Array } {
   const k = model.factors;
   const n = model.numItems;
   const v = model.itemFactors;
   const b = model.itemBias;
   const a0 = model.unobservedWeight;
   const merged = new Map<number, number>();
-  for (const h of history) if (h.weight > 0) merged.set(h.item, (merged.get(h.item) ?? 0) + h.weight);
+  for (const h of history)
+    if (h.weight > 0) merged.set(h.item, (merged.get(h.item) ?? 0) + h.weight);
   const scale = Math.pow(merged.size, -model.userWeightExponent) * model.userWeightNorm;
   const a = new Float64Array(k * k);
   const r = new Float64Array(k);
@@ -49,9 +53,7 @@ function userSystem(model: MfModel, history: readonly WeightedItem[]): { a: Floa
       for (let q = 0; q < k; q++) a[p * k + q]! += c * v[i * k + p]! * v[i * k + q]!;
     }
   }
-  const lam =
-    model.regularization *
-    Math.pow(merged.size + a0 * n, model.regularizationExponent);
+  const lam = model.regularization * Math.pow(merged.size + a0 * n, model.regularizationExponent);
   for (let p = 0; p < k; p++) a[p * k + p]! += lam;
   return { a, r };
 }
@@ -70,7 +72,13 @@ function relativeResidual(a: Float64Array, x: ArrayLike<number>, r: Float64Array
   return Math.sqrt(num / den);
 }
 
-function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, k: number): number {
+function dot(
+  a: ArrayLike<number>,
+  ao: number,
+  b: ArrayLike<number>,
+  bo: number,
+  k: number,
+): number {
   let s = 0;
   for (let d = 0; d < k; d++) s += a[ao + d]! * b[bo + d]!;
   return s;
@@ -161,10 +169,12 @@ describe('foldInUser explanations', () => {
     }
     expect(relativeResidual(a, shared, biasRhs)).toBeLessThan(1e-4);
     for (let i = 0; i < model.numItems; i += 7) {
-      const score = dot(vector, 0, model.itemFactors, i * K, K) + model.biasScale * model.itemBias[i]!;
+      const score =
+        dot(vector, 0, model.itemFactors, i * K, K) + model.biasScale * model.itemBias[i]!;
       let explained = 0;
       for (const c of contributions) explained += dot(c, 0, model.itemFactors, i * K, K);
-      const rest = dot(shared, 0, model.itemFactors, i * K, K) + model.biasScale * model.itemBias[i]!;
+      const rest =
+        dot(shared, 0, model.itemFactors, i * K, K) + model.biasScale * model.itemBias[i]!;
       expect(explained).toBeCloseTo(score - rest, 5);
     }
   });
@@ -183,7 +193,14 @@ describe('foldInUser explanations', () => {
 
   it('splits the contribution of a repeated item across its history entries', () => {
     const ctx = createFoldInContext(trained.model);
-    const once = foldInUser(ctx, [{ item: 3, weight: 3 }, { item: 5, weight: 1 }], { explain: true });
+    const once = foldInUser(
+      ctx,
+      [
+        { item: 3, weight: 3 },
+        { item: 5, weight: 1 },
+      ],
+      { explain: true },
+    );
     const twice = foldInUser(
       ctx,
       [

@@ -65,17 +65,20 @@ function problem(dim: number, rows: number, fixed: number, seed: number): Proble
     indptr[r + 1] = idx.length;
   }
   const w = new Float32Array(fixed * stride);
-  for (let j = 0; j < fixed; j++) for (let a = 0; a < dim; a++) w[j * stride + a] = rng.normal() * 0.5;
+  for (let j = 0; j < fixed; j++)
+    for (let a = 0; a < dim; a++) w[j * stride + a] = rng.normal() * 0.5;
   const gram = new Float32Array(dim * stride);
   for (let j = 0; j < fixed; j++)
     for (let a = 0; a < dim; a++)
-      for (let b = 0; b < dim; b++) gram[a * stride + b]! += 0.2 * w[j * stride + a]! * w[j * stride + b]!;
+      for (let b = 0; b < dim; b++)
+        gram[a * stride + b]! += 0.2 * w[j * stride + a]! * w[j * stride + b]!;
   const rhs0 = new Float32Array(stride);
   for (let a = 0; a < dim; a++) rhs0[a] = rng.normal() * 0.1;
   const offsets = Float32Array.from({ length: fixed }, () => rng.normal() * 0.2);
   const regs = Float32Array.from({ length: rows }, () => 0.05 + rng.next());
   const x = new Float32Array(rows * stride);
-  for (let r = 0; r < rows; r++) for (let a = 0; a < dim; a++) x[r * stride + a] = rng.normal() * 0.1;
+  for (let r = 0; r < rows; r++)
+    for (let a = 0; a < dim; a++) x[r * stride + a] = rng.normal() * 0.1;
   return {
     dim,
     stride,

@@ -6,7 +6,11 @@ import { evaluateScorer } from '../../../../src/core/eval/evaluate';
 import type { Split } from '../../../../src/core/eval/split';
 import { fitPopularity } from '../../../../src/core/models/popularity';
 import { createMfScorer } from '../../../../src/core/models/mf/mf-scorer';
-import type { MfTrainOptions, TrainProgress } from '../../../../src/core/models/mf/mf-trainer';
+import type {
+  MfCheckpoint,
+  MfTrainOptions,
+  TrainProgress,
+} from '../../../../src/core/models/mf/mf-trainer';
 import { initialFactors } from '../../../../src/core/models/mf/mf-trainer';
 import {
   DEFAULT_MF_OPTIONS,
@@ -327,7 +331,11 @@ describe('trainTypedMf', () => {
 
   it('reports progress after every epoch', async () => {
     const events: TrainProgress[] = [];
-    const result = await trainTypedMf(matrix, { ...SMALL, epochs: 4, onProgress: (p) => events.push(p) });
+    const result = await trainTypedMf(matrix, {
+      ...SMALL,
+      epochs: 4,
+      onProgress: (p) => events.push(p),
+    });
     expect(events.map((p) => p.epoch)).toEqual([1, 2, 3, 4]);
     expect(events.every((p) => p.epochs === 4)).toBe(true);
     expect(events.map((p) => p.loss)).toEqual(result.lossHistory);
@@ -400,6 +408,61 @@ describe('trainTypedMf', () => {
     const result = await trainTypedMf(m, { ...SMALL, factors: 4 });
     expect(Array.from(result.userFactors).every(Number.isFinite)).toBe(true);
     expect(Array.from(result.model.itemFactors).every(Number.isFinite)).toBe(true);
+  });
+
+  it('resumes from a checkpoint bit-for-bit', async () => {
+    const checkpoints: MfCheckpoint[] = [];
+    const straight = await trainTypedMf(matrix, {
+      ...SMALL,
+      epochs: 6,
+      onCheckpoint: (c) => {
+        checkpoints.push(c);
+      },
+    });
+    expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    const last = checkpoints[5]!;
+    expect(Array.from(last.userFactors)).toEqual(Array.from(straight.userFactors));
+    expect(Array.from(last.itemBias)).toEqual(Array.from(straight.model.itemBias));
+    for (const preferWasm of [true, false]) {
+      const events: number[] = [];
+      const resumed = await trainTypedMf(
+        matrix,
+        {
+          ...SMALL,
+          epochs: 6,
+          resumeFrom: checkpoints[2]!,
+          onProgress: (p) => events.push(p.epoch),
+        },
+        { preferWasm },
+      );
+      expect(events).toEqual([4, 5, 6]);
+      expect(resumed.lossHistory).toHaveLength(6);
+      if (preferWasm) {
+        expect(resumed.lossHistory).toEqual(straight.lossHistory);
+        expect(Array.from(resumed.userFactors)).toEqual(Array.from(straight.userFactors));
+        expect(Array.from(resumed.model.itemFactors)).toEqual(
+          Array.from(straight.model.itemFactors),
+        );
+        expect(Array.from(resumed.model.itemBias)).toEqual(Array.from(straight.model.itemBias));
+      } else {
+        expect(relativeDiff(resumed.model.itemFactors, straight.model.itemFactors)).toBeLessThan(
+          1e-3,
+        );
+      }
+    }
+  });
+
+  it('rejects a checkpoint of another shape', async () => {
+    const checkpoint: MfCheckpoint = {
+      epoch: 1,
+      userFactors: new Float32Array(3 * SMALL.factors),
+      itemFactors: new Float32Array(80 * SMALL.factors),
+      itemBias: new Float32Array(80),
+      lossHistory: [1],
+    };
+    await expect(trainTypedMf(matrix, { ...SMALL, resumeFrom: checkpoint })).rejects.toThrow(
+      OptionError,
+    );
   });
 
   it('is exposed as the typed compute path', async () => {

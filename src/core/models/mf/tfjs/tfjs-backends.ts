@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../../../errors';
+import { hasLostDevice, trackDeviceLoss } from './device-loss';
 
 /** TF.js backends the iALS trainer runs on. */
 export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -122,6 +123,7 @@ async function explainUnavailable(options: TfjsBackendOptions): Promise<string> 
  */
 export async function activateTfjsBackend(options: TfjsBackendOptions): Promise<void> {
   const { backend } = options;
+  if (hasLostDevice(backend)) resetTfjsBackend(backend);
   if (tf.getBackend() === backend) return;
   if (backend === 'webgpu' && !navigatorGpu()) {
     throw new BackendError(
@@ -162,6 +164,7 @@ export async function activateTfjsBackend(options: TfjsBackendOptions): Promise<
         'Use another compute path.',
     );
   }
+  trackDeviceLoss(backend);
   if (backend === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE')) {
     throw new BackendError(
       'BACKEND_UNAVAILABLE',
@@ -169,4 +172,36 @@ export async function activateTfjsBackend(options: TfjsBackendOptions): Promise<
         'Use another compute path (wasm or typed).',
     );
   }
+}
+
+/** Priorities the backend packages register with (TF.js' automatic choice; kept on reset). */
+const REGISTRATION_PRIORITY: Record<TfjsBackendName, number> = {
+  webgpu: 3,
+  webgl: 2,
+  wasm: 2,
+  cpu: 1,
+};
+
+/**
+ * Drops `backend`'s TF.js instance (destroying its WebGPU device) so its next activation creates a
+ * fresh one (a new GPU device or context). Needed after a device loss or device error: TF.js would
+ * otherwise keep dispatching to the dead device. Tensors still held on that instance become
+ * unusable; free yours first.
+ */
+export function resetTfjsBackend(backend: TfjsBackendName): void {
+  const factory = tf.findBackendFactory(backend);
+  if (!factory) return;
+  const instance = tf.engine().registry[backend] as unknown as
+    | { readonly device?: { destroy(): void } }
+    | undefined;
+  // A device that only reported an error is still alive: free its memory now, not at GC.
+  instance?.device?.destroy();
+  try {
+    tf.removeBackend(backend);
+  } catch {
+    // Disposing a dead device's resources may fail; the instance is dropped below regardless.
+    delete tf.engine().registry[backend];
+    tf.removeBackend(backend);
+  }
+  tf.registerBackend(backend, factory, REGISTRATION_PRIORITY[backend]);
 }

@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, HearthError, throwIfAborted } from '../../../errors';
+import { BackendError, CancelledError, HearthError, throwIfAborted } from '../../../errors';
 import type { CsrMatrix } from '../../../data/csr-matrix';
 import { transposeCsr } from '../../../data/csr-matrix';
 import { rowRegularization } from '../mf-model';
-import type { MfTrainOptions, MfTrainResult } from '../mf-trainer';
-import { confidenceMatrix, initialFactors } from '../mf-trainer';
+import type { MfCheckpoint, MfTrainOptions, MfTrainResult } from '../mf-trainer';
+import { confidenceMatrix, startingState } from '../mf-trainer';
 import { batchedConjugateGradient } from './batched-cg';
+import type { DeviceLossWatch } from './device-loss';
+import { watchDeviceLoss } from './device-loss';
 import type { ObservedSide } from './observed-terms';
 import { createDenseObservedSide, createSparseObservedSide, denseWeights } from './observed-terms';
 import type { TfjsBackendName } from './tfjs-backends';
-import { rowGatherKernel } from './tfjs-backends';
+import { resetTfjsBackend, rowGatherKernel } from './tfjs-backends';
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -106,13 +108,68 @@ function objective(
   });
 }
 
-async function readFloats(t: tf.Tensor): Promise<Float32Array> {
-  const data = await t.data();
+/** Reads a tensor back, failing fast when the device is lost (a lost device may never answer). */
+async function readFloats(t: tf.Tensor, watch: DeviceLossWatch): Promise<Float32Array> {
+  const data = await watch.guard(t.data());
   return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
 }
 
-/** Re-throws Hearth errors; wraps anything else (a kernel failure) as `BACKEND_FAILED`. */
-function asTrainingError(error: unknown, backend: TfjsBackendName): HearthError {
+/** Dense copies of X and of Y = [V, b] split into item factors and biases. */
+async function readState(
+  s: TrainState,
+  k: number,
+  watch: DeviceLossWatch,
+): Promise<Pick<MfCheckpoint, 'userFactors' | 'itemFactors' | 'itemBias'>> {
+  // CPU backends hand out their own storage; X is still the next epoch's warm start.
+  const userFactors = (await readFloats(s.x, watch)).slice();
+  const yData = await readFloats(s.y, watch);
+  const n = s.y.shape[0];
+  const itemFactors = new Float32Array(n * k);
+  const itemBias = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    itemFactors.set(yData.subarray(i * (k + 1), i * (k + 1) + k), i * k);
+    itemBias[i] = yData[i * (k + 1) + k]!;
+  }
+  return { userFactors, itemFactors, itemBias };
+}
+
+/** Y = [V, b] (`n × (k+1)`) of a starting state. */
+function augmentedItems(start: MfCheckpoint, n: number, k: number): Float32Array {
+  const y = new Float32Array(n * (k + 1));
+  for (let i = 0; i < n; i++) {
+    y.set(start.itemFactors.subarray(i * k, i * k + k), i * (k + 1));
+    y[i * (k + 1) + k] = start.itemBias[i]!;
+  }
+  return y;
+}
+
+/** Marks errors thrown by the caller's callbacks, which must propagate unchanged. */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** Runs a caller callback; its exception is re-thrown as is, never taken for a backend failure. */
+async function callBack(run: () => void | Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    throw new CallbackFailure(error);
+  }
+}
+
+/**
+ * Hearth errors and the caller's callback errors pass through; a lost device gives its loss
+ * error; anything else (a kernel failure) becomes `BACKEND_FAILED`.
+ */
+function asTrainingError(
+  error: unknown,
+  backend: TfjsBackendName,
+  watch: DeviceLossWatch | null,
+): unknown {
+  if (error instanceof CallbackFailure) return error.error;
+  if (error instanceof CancelledError) return error;
+  // A kernel or read-back failing because the device went away reports the loss itself.
+  if (watch?.failure) return watch.failure;
   if (error instanceof HearthError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new BackendError(
@@ -124,8 +181,11 @@ function asTrainingError(error: unknown, backend: TfjsBackendName): HearthError 
 
 /**
  * Runs the spec's iALS-CG on the active TF.js backend: both half-steps batched over all rows, one
- * read-back per epoch (the loss) and one at the end. Every tensor made here is freed before it
- * returns or throws; a non-Hearth failure is re-thrown as `BackendError` `BACKEND_FAILED`.
+ * read-back per epoch (the loss; plus X and Y when `onCheckpoint` is set) and one at the end.
+ * Starts from `resumeFrom` when given. Every tensor made here is freed before it returns or
+ * throws. A non-Hearth failure, or the loss of the GPU device (checked at every read-back and
+ * epoch boundary), is thrown as `BackendError` `BACKEND_FAILED`; after a device loss the backend
+ * instance is replaced so the next activation gets a fresh device.
  */
 export async function trainOnDevice(
   backend: TfjsBackendName,
@@ -140,14 +200,15 @@ export async function trainOnDevice(
   const storedEntries = matrix.indices.length;
   const byUser = confidenceMatrix(matrix, o.userWeightExponent);
   const byItem = transposeCsr(byUser);
-  const init = initialFactors(m, n, o);
-  const yInit = new Float32Array(n * (k + 1));
-  for (let i = 0; i < n; i++) yInit.set(init.itemFactors.subarray(i * k, i * k + k), i * (k + 1));
+  const start = startingState(m, n, o);
 
   const owned: tf.Tensor[] = [];
   const sides: ObservedSide[] = [];
   let state: TrainState | null = null;
+  let watch: DeviceLossWatch | null = null;
   try {
+    watch = watchDeviceLoss(backend);
+    const w = watch;
     const denseC = formulation === 'dense' ? denseWeights(byUser) : null;
     if (denseC) owned.push(denseC);
     const gather = rowGatherKernel(backend);
@@ -159,25 +220,26 @@ export async function trainOnDevice(
       ? createDenseObservedSide(denseC, true)
       : createSparseObservedSide(byItem, maxChunkEntries, gather);
     sides.push(items);
-    const y = tf.tensor2d(yInit, [n, k + 1]);
+    const y = tf.tensor2d(augmentedItems(start, n, k), [n, k + 1]);
     state = {
       users,
       items,
       userReg: regularizationColumn(byUser, n, o),
       itemReg: regularizationColumn(byItem, m, o),
       denseC,
-      x: tf.tensor2d(init.userFactors, [m, k]),
+      x: tf.tensor2d(start.userFactors, [m, k]),
       y,
       gramY: tf.matMul(y, y, true, false),
     };
     const s = state;
     owned.push(s.userReg, s.itemReg);
 
-    const lossHistory: number[] = [];
+    const lossHistory: number[] = [...start.lossHistory];
     const epochMs: number[] = [];
     const started = performance.now();
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    for (let epoch = start.epoch + 1; epoch <= o.epochs; epoch++) {
       throwIfAborted(o.signal);
+      w.check();
       const t0 = performance.now();
       const x = userStep(s, o);
       s.x.dispose();
@@ -186,6 +248,7 @@ export async function trainOnDevice(
         // Lets a worker's cancel message run between half-steps (CPU backends compute synchronously).
         await yieldToEventLoop();
         throwIfAborted(o.signal);
+        w.check();
       }
       const { y: yNext, gramZ } = itemStep(s, o);
       s.y.dispose();
@@ -195,30 +258,39 @@ export async function trainOnDevice(
       const lossTensor = objective(s, gramZ, o, storedEntries);
       gramZ.dispose();
       // The epoch's only read-back: it also waits for the device to finish the epoch's work.
-      const loss = (await readFloats(lossTensor))[0]!;
-      lossTensor.dispose();
+      let loss: number;
+      try {
+        loss = (await readFloats(lossTensor, w))[0]!;
+      } finally {
+        lossTensor.dispose();
+      }
+      w.check();
       lossHistory.push(loss);
       const now = performance.now();
       epochMs.push(now - t0);
       const elapsedMs = now - started;
-      o.onProgress?.({
+      const progress = {
         epoch,
         epochs: o.epochs,
         loss,
         elapsedMs,
-        etaMs: (elapsedMs / epoch) * (o.epochs - epoch),
-      });
+        etaMs: (elapsedMs / (epoch - start.epoch)) * (o.epochs - epoch),
+      };
+      if (o.onProgress) await callBack(() => o.onProgress?.(progress));
+      const onCheckpoint = o.onCheckpoint;
+      if (onCheckpoint) {
+        const checkpoint: MfCheckpoint = {
+          epoch,
+          ...(await readState(s, k, w)),
+          lossHistory: [...lossHistory],
+        };
+        await callBack(() => onCheckpoint(checkpoint));
+      }
       if (o.onProgress || o.signal) await yieldToEventLoop();
     }
     throwIfAborted(o.signal);
-    const userFactors = await readFloats(s.x);
-    const yData = await readFloats(s.y);
-    const itemFactors = new Float32Array(n * k);
-    const itemBias = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      itemFactors.set(yData.subarray(i * (k + 1), i * (k + 1) + k), i * k);
-      itemBias[i] = yData[i * (k + 1) + k]!;
-    }
+    const { userFactors, itemFactors, itemBias } = await readState(s, k, w);
+    w.check();
     return {
       model: {
         kind: 'mf',
@@ -241,10 +313,13 @@ export async function trainOnDevice(
       computePath: backend,
     };
   } catch (error) {
-    throw asTrainingError(error, backend);
+    throw asTrainingError(error, backend, watch);
   } finally {
     if (state) tf.dispose([state.x, state.y, state.gramY]);
     for (const side of sides) side.dispose();
     tf.dispose(owned);
+    const lost = watch?.failure !== null && watch?.failure !== undefined;
+    watch?.dispose();
+    if (lost) resetTfjsBackend(backend);
   }
 }

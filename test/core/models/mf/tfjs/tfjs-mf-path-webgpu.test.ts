@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BackendError } from '../../../../../src/core/errors';
 import { detectCapabilities } from '../../../../../src/core/compute/capabilities';
 import { chooseComputePath } from '../../../../../src/core/compute/choose-compute-path';
 import { createTypedMfPath } from '../../../../../src/core/models/mf/train-typed';
+import { trainWithFallback } from '../../../../../src/core/models/mf/train-with-fallback';
 import { createTfjsMfPath } from '../../../../../src/core/models/mf/tfjs/tfjs-mf-path';
 import { SMALL_OPTIONS, maxAbsDiff, plantedMatrix } from './fixtures';
 
@@ -85,5 +87,74 @@ describe.skipIf(skipReason !== null)('TF.js webgpu path (Dawn in Node)', () => {
     });
     expect(path.name).toBe('webgpu');
     expect(report.chosen).toBe('webgpu');
+  });
+});
+
+/** The WebGPU device of TF.js' active webgpu backend. */
+function activeDevice(): {
+  destroy(): void;
+  createBuffer(d: { size: number; usage: number }): void;
+} {
+  return (tf.backend() as unknown as { device: ReturnType<typeof activeDevice> }).device;
+}
+
+describe.skipIf(skipReason !== null)('WebGPU device loss (Dawn in Node)', () => {
+  it('aborts with BACKEND_FAILED "WebGPU device lost" and the next run gets a fresh device', async () => {
+    const path = await createTfjsMfPath({ backend: 'webgpu' });
+    const epochs: number[] = [];
+    const error: unknown = await path
+      .train(matrix, {
+        ...options,
+        epochs: 4,
+        onProgress: (p) => {
+          epochs.push(p.epoch);
+          if (p.epoch === 1) activeDevice().destroy();
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: 'BACKEND_FAILED' });
+    expect((error as Error).message).toMatch(/^WebGPU device lost: .*destroyed/);
+    expect(epochs).toEqual([1]);
+    const reference = await createTypedMfPath().train(matrix, options);
+    const again = await path.train(matrix, options);
+    expect(maxAbsDiff(again.userFactors, reference.userFactors)).toBeLessThan(5e-4);
+  });
+
+  it('turns an uncaptured device error into BACKEND_FAILED "WebGPU device error"', async () => {
+    const path = await createTfjsMfPath({ backend: 'webgpu' });
+    const error: unknown = await path
+      .train(matrix, {
+        ...options,
+        onProgress: (p) => {
+          // MAP_READ | MAP_WRITE together is invalid: a validation error nobody captures.
+          if (p.epoch === 2) activeDevice().createBuffer({ size: 4, usage: 3 });
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BACKEND_FAILED' });
+    expect((error as Error).message).toMatch(/^WebGPU device error: GPUValidationError/);
+  });
+
+  it('hands over to the typed path from the last checkpoint after a device loss', async () => {
+    const reference = await createTypedMfPath().train(matrix, { ...options, epochs: 5 });
+    const webgpu = await createTfjsMfPath({ backend: 'webgpu' });
+    const result = await trainWithFallback({
+      matrix,
+      train: {
+        ...options,
+        epochs: 5,
+        onProgress: (p) => {
+          if (p.epoch === 2 && tf.getBackend() === 'webgpu') activeDevice().destroy();
+        },
+      },
+      order: [webgpu, createTypedMfPath()],
+    });
+    expect(result.computePath).toBe('typed');
+    expect(result.resumedFromEpoch).toBe(1);
+    expect(result.fallbacks).toHaveLength(1);
+    expect(result.fallbacks[0]!.error.message).toMatch(/^WebGPU device lost/);
+    expect(maxAbsDiff(result.userFactors, reference.userFactors)).toBeLessThan(5e-4);
+    expect(maxAbsDiff(result.model.itemFactors, reference.model.itemFactors)).toBeLessThan(5e-4);
   });
 });

@@ -1,0 +1,394 @@
+import { InteractionLogBuilder, type InteractionColumns, type InteractionDataset } from '../core/data/interaction-log';
+import { EVENT_TYPES, eventTypeCode, type Interaction } from '../core/data/types';
+import { Vocabulary } from '../core/data/vocabulary';
+import { requireInRange } from '../core/models/option-checks';
+import type { Rng } from '../core/random';
+import { createActivityRhythm, DAY_MS } from './activity-rhythm';
+import type { DemoCatalog } from './catalog-generator';
+import { complementNeighbours, DEMO_LEAVES } from './category-tree';
+import { SEED_STREAMS, streamRng } from './demo-seeds';
+import { DEMO_STYLES } from './product-traits';
+import {
+  personaLeafInterest,
+  personaStyleWeights,
+  SHOPPER_PERSONAS,
+  type ShopperPersona,
+} from './shopper-personas';
+
+/** Number of simulated shoppers when none is given. */
+export const DEFAULT_SHOPPER_COUNT = 3000;
+/** Days of history when none is given. */
+export const DEFAULT_HISTORY_DAYS = 90;
+/** End of the simulated history when none is given: 2026-11-01T00:00:00Z (fixed, for reproducible files). */
+export const DEFAULT_END_TIME = Date.UTC(2026, 10, 1);
+/** Trending products when none is given. */
+export const DEFAULT_TRENDING_COUNT = 6;
+
+/** Days before the end during which trending products spike. */
+const TREND_DAYS = 7;
+
+/** Options of {@link simulateShoppers}. */
+export interface ShopperSimulationOptions {
+  readonly catalog: DemoCatalog;
+  /** Integer seed; default the catalog's. */
+  readonly seed?: number;
+  /** Shoppers to simulate. Default {@link DEFAULT_SHOPPER_COUNT}. */
+  readonly shoppers?: number;
+  /** Days of history. Default {@link DEFAULT_HISTORY_DAYS}. */
+  readonly days?: number;
+  /** End of history in ms since epoch (rounded down to a second). Default {@link DEFAULT_END_TIME}. */
+  readonly endTime?: number;
+  /** Products that spike in the last week. Default {@link DEFAULT_TRENDING_COUNT}. */
+  readonly trending?: number;
+}
+
+/** Simulated shopper events, time-ordered, in columns. */
+export interface DemoEvents {
+  /** Shopper ids `u0001`, …; `columns.users` index into it. */
+  readonly userIds: readonly string[];
+  /** Catalog ids in catalog order; `columns.items` index into it. */
+  readonly itemIds: readonly string[];
+  /** One row per event, sorted by time; `values` are NaN. */
+  readonly columns: InteractionColumns;
+  /** Catalog indices of the products that trend in the last week. */
+  readonly trending: Int32Array;
+  /** First and last instant of the simulated window (ms since epoch). */
+  readonly startTime: number;
+  readonly endTime: number;
+}
+
+const VIEW = eventTypeCode('view');
+const CLICK = eventTypeCode('click');
+const CART = eventTypeCode('cart');
+const PURCHASE = eventTypeCode('purchase');
+
+/**
+ * Simulates a shopper population on a demo catalog. Each shopper mixes one or two personas (which
+ * subcategories they browse, which styles they like, how price-sensitive they are) with personal
+ * quirks and a possible favourite brand. Their sessions, spread over the window with a daily and
+ * weekly rhythm, browse a subcategory (views → clicks → carts), sometimes a second one, and follow
+ * complement links (tent → sleeping bag) before checking out (purchases). In the last week a few
+ * trending products draw extra sessions. The same options give the same events.
+ *
+ * @throws OptionError when an option is out of range.
+ */
+export function simulateShoppers(options: ShopperSimulationOptions): DemoEvents {
+  const { catalog } = options;
+  const seed = options.seed ?? catalog.seed;
+  const shoppers = options.shoppers ?? DEFAULT_SHOPPER_COUNT;
+  const days = options.days ?? DEFAULT_HISTORY_DAYS;
+  const endTime = Math.floor((options.endTime ?? DEFAULT_END_TIME) / 1000) * 1000;
+  const trendingCount = options.trending ?? DEFAULT_TRENDING_COUNT;
+  requireInRange('seed', seed, 0, 0x7fffffff, true);
+  requireInRange('shoppers', shoppers, 1, 1_000_000, true);
+  requireInRange('days', days, TREND_DAYS, 3650, true);
+  requireInRange('endTime', endTime, days * DAY_MS, 8.64e15, true);
+  requireInRange('trending', trendingCount, 0, 100, true);
+
+  const rhythm = createActivityRhythm(endTime, days);
+  const trendStart = endTime - TREND_DAYS * DAY_MS;
+  const trending = pickTrending(catalog, trendingCount, streamRng(seed, SEED_STREAMS.trending));
+  const isTrending = new Uint8Array(catalog.items.length);
+  for (const i of trending) isTrending[i] = 1;
+  const builder = new InteractionLogBuilder();
+  const shopperRng = streamRng(seed, SEED_STREAMS.shoppers);
+  const sessionRng = streamRng(seed, SEED_STREAMS.sessions);
+  const population = createPopulation(SHOPPER_PERSONAS);
+  const session = createSessionSimulator(catalog, isTrending, trendStart, builder);
+  const idWidth = Math.max(4, String(shoppers).length);
+  const userIds: string[] = [];
+
+  for (let u = 0; u < shoppers; u++) {
+    userIds.push(`u${String(u + 1).padStart(idWidth, '0')}`);
+    const taste = population.drawTaste(shopperRng);
+    const sessions = Math.min(60, 1 + Math.floor(Math.exp(1.45 + 0.8 * shopperRng.normal())));
+    for (let s = 0; s < sessions; s++) {
+      const start = rhythm.sample(sessionRng);
+      const ramp = start >= trendStart ? (start - trendStart) / (TREND_DAYS * DAY_MS) : 0;
+      let forced = -1;
+      if (trending.length > 0 && ramp > 0 && sessionRng.next() < 0.1 + 0.3 * ramp) {
+        forced = trending[sessionRng.int(trending.length)]!;
+      }
+      session.run(u, taste, start, forced, sessionRng);
+    }
+  }
+  return {
+    userIds,
+    itemIds: catalog.items.map((item) => item.id),
+    columns: sortByTime(builder.build()),
+    trending,
+    startTime: rhythm.startTime,
+    endTime,
+  };
+}
+
+/** What one shopper likes. */
+interface ShopperTaste {
+  /** Cumulative leaf weights (length = leaves). */
+  readonly leafCdf: Float64Array;
+  /** Weight per style. */
+  readonly styleWeight: Float64Array;
+  /** Price sensitivity. */
+  readonly beta: number;
+  /** Department and brand index of a favourite brand, or -1. */
+  readonly favouriteDepartment: number;
+  readonly favouriteBrand: number;
+}
+
+function createPopulation(personas: readonly ShopperPersona[]): {
+  drawTaste(rng: Rng): ShopperTaste;
+} {
+  const leaves = DEMO_LEAVES.length;
+  const styles = DEMO_STYLES.length;
+  const interest = personaLeafInterest(personas);
+  const styleOf = personaStyleWeights(personas);
+  const shareCdf = new Float64Array(personas.length);
+  let total = 0;
+  personas.forEach((p, k) => (shareCdf[k] = total += p.share));
+  const drawPersona = (rng: Rng): number => {
+    const u = rng.next() * total;
+    let k = 0;
+    while (k < personas.length - 1 && shareCdf[k]! <= u) k++;
+    return k;
+  };
+  return {
+    drawTaste(rng) {
+      const main = drawPersona(rng);
+      let second = -1;
+      let mix = 0;
+      if (rng.next() < 0.45) {
+        second = drawPersona(rng);
+        mix = second === main ? 0 : 0.25 + 0.35 * rng.next();
+      }
+      const leafCdf = new Float64Array(leaves);
+      let cumulative = 0;
+      for (let l = 0; l < leaves; l++) {
+        let w = interest[main * leaves + l]!;
+        if (mix > 0) w += mix * interest[second * leaves + l]!;
+        // Personal quirks: some subcategories matter more or less to this shopper than to the persona.
+        cumulative += (0.03 + w) * Math.exp(0.8 * rng.normal());
+        leafCdf[l] = cumulative;
+      }
+      const styleWeight = new Float64Array(styles);
+      for (let s = 0; s < styles; s++) {
+        let w = styleOf[main * styles + s]!;
+        if (mix > 0) w += mix * styleOf[second * styles + s]!;
+        styleWeight[s] = (0.3 + w) * Math.exp(0.3 * rng.normal());
+      }
+      const persona = personas[main]!;
+      const secondPersona = second >= 0 ? personas[second]! : persona;
+      const beta =
+        (persona.priceSensitivity + mix * secondPersona.priceSensitivity) / (1 + mix) +
+        0.35 * rng.normal();
+      let favouriteDepartment = -1;
+      let favouriteBrand = -1;
+      if (rng.next() < 0.4) {
+        const leaf = DEMO_LEAVES[sampleCdf(leafCdf, rng)]!;
+        favouriteDepartment = leaf.departmentIndex;
+        favouriteBrand = rng.int(leaf.department.brands.length);
+      }
+      return { leafCdf, styleWeight, beta, favouriteDepartment, favouriteBrand };
+    },
+  };
+}
+
+/** Simulates one session at a time, appending its events to `builder`. */
+function createSessionSimulator(
+  catalog: DemoCatalog,
+  isTrending: Uint8Array,
+  trendStart: number,
+  builder: InteractionLogBuilder,
+): { run(user: number, taste: ShopperTaste, start: number, forced: number, rng: Rng): void } {
+  const { traits, itemsByLeaf } = catalog;
+  const complements = complementNeighbours();
+  const maxLeaf = itemsByLeaf.reduce((m, list) => Math.max(m, list.length), 0);
+  const weights = new Float64Array(maxLeaf);
+  const viewed = new Int32Array(maxLeaf);
+  const viewedWeight = new Float64Array(maxLeaf);
+  const carted: number[] = [];
+  let t = 0;
+  let ramp = 0;
+
+  const emit = (user: number, item: number, type: number, rng: Rng): void => {
+    builder.push(user, item, type, NaN, t);
+    // Seconds between two actions: mostly short, now and then a long read.
+    t += 1000 * (4 + Math.floor(-Math.log(1 - rng.next()) * 40));
+  };
+
+  /** Fills `weights` with how much the shopper likes each product of `leaf` right now. */
+  const score = (taste: ShopperTaste, leaf: number): Int32Array => {
+    const items = itemsByLeaf[leaf]!;
+    const department = DEMO_LEAVES[leaf]!.departmentIndex;
+    const trendBoost = 1 + 6 * ramp;
+    for (let k = 0; k < items.length; k++) {
+      const i = items[k]!;
+      let w =
+        traits.appeal[i]! *
+        taste.styleWeight[traits.style[i]!]! *
+        Math.exp(-taste.beta * traits.priceZ[i]!);
+      if (department === taste.favouriteDepartment && traits.brand[i] === taste.favouriteBrand) w *= 2.5;
+      if (isTrending[i]) w *= trendBoost;
+      weights[k] = w;
+    }
+    return items;
+  };
+
+  /** Draws up to `count` distinct products of `leaf` by preference; returns how many. */
+  const drawViews = (items: Int32Array, count: number, forced: number, rng: Rng): number => {
+    let n = 0;
+    let maxWeight = 0;
+    const take = (k: number): void => {
+      viewed[n] = items[k]!;
+      viewedWeight[n++] = weights[k]!;
+      if (weights[k]! > maxWeight) maxWeight = weights[k]!;
+      weights[k] = 0;
+    };
+    if (forced >= 0) take(items.indexOf(forced));
+    while (n < count) {
+      let total = 0;
+      for (let k = 0; k < items.length; k++) total += weights[k]!;
+      if (total <= 0) break;
+      let u = rng.next() * total;
+      let k = 0;
+      while (k < items.length - 1 && (u -= weights[k]!) >= 0) k++;
+      // Rounding can run past the last product still available; step back to it.
+      while (weights[k] === 0) k--;
+      take(k);
+    }
+    for (let v = 0; v < n; v++) viewedWeight[v] = viewedWeight[v]! / maxWeight;
+    return n;
+  };
+
+  /** Browses a subcategory: views, then clicks and carts the better ones. */
+  const browse = (user: number, taste: ShopperTaste, leaf: number, forced: number, rng: Rng): void => {
+    const items = score(taste, leaf);
+    const n = drawViews(items, Math.min(items.length, 2 + rng.int(5)), forced, rng);
+    for (let v = 0; v < n; v++) {
+      const item = viewed[v]!;
+      const relative = viewedWeight[v]!;
+      emit(user, item, VIEW, rng);
+      if (rng.next() >= 0.15 + 0.55 * relative) continue;
+      emit(user, item, CLICK, rng);
+      if (rng.next() >= 0.12 + 0.3 * relative) continue;
+      emit(user, item, CART, rng);
+      carted.push(item);
+    }
+  };
+
+  /** Looks at a complement subcategory and usually carts its best match. */
+  const complement = (user: number, taste: ShopperTaste, leaf: number, rng: Rng): void => {
+    const items = score(taste, leaf);
+    const n = drawViews(items, Math.min(items.length, 1 + rng.int(3)), -1, rng);
+    let best = -1;
+    for (let v = 0; v < n; v++) {
+      emit(user, viewed[v]!, VIEW, rng);
+      if (best < 0 || viewedWeight[v]! > viewedWeight[best]!) best = v;
+    }
+    if (best < 0 || rng.next() >= 0.8) return;
+    emit(user, viewed[best]!, CLICK, rng);
+    if (rng.next() >= 0.7) return;
+    emit(user, viewed[best]!, CART, rng);
+    carted.push(viewed[best]!);
+  };
+
+  return {
+    run(user, taste, start, forced, rng) {
+      t = start;
+      ramp = start >= trendStart ? (start - trendStart) / (TREND_DAYS * DAY_MS) : 0;
+      carted.length = 0;
+      const first = forced >= 0 ? traits.leaf[forced]! : sampleCdf(taste.leafCdf, rng);
+      browse(user, taste, first, forced, rng);
+      if (rng.next() < 0.3) browse(user, taste, sampleCdf(taste.leafCdf, rng), -1, rng);
+      const links = complements[first]!;
+      if (carted.length > 0 && links.length > 0 && rng.next() < 0.6) {
+        complement(user, taste, links[rng.int(links.length)]!, rng);
+      }
+      if (carted.length === 0 || rng.next() >= 0.6) return;
+      // Products out of stock now could still be bought until shortly before the end.
+      const lateCutoff = trendStart + 4 * DAY_MS;
+      for (const item of carted) {
+        if (rng.next() >= 0.9 || (!traits.inStock[item] && t >= lateCutoff)) continue;
+        emit(user, item, PURCHASE, rng);
+      }
+    },
+  };
+}
+
+/** Index drawn from cumulative weights. */
+function sampleCdf(cdf: Float64Array, rng: Rng): number {
+  const u = rng.next() * cdf[cdf.length - 1]!;
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cdf[mid]! > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Trending products: well-liked, in stock, from different departments where possible. */
+function pickTrending(catalog: DemoCatalog, count: number, rng: Rng): Int32Array {
+  const { traits } = catalog;
+  const candidates: number[] = [];
+  for (let i = 0; i < catalog.items.length; i++) {
+    if (traits.inStock[i] && traits.appeal[i]! > 1) candidates.push(i);
+  }
+  const picked: number[] = [];
+  const usedDepartments = new Set<number>();
+  for (let attempt = 0; picked.length < count && attempt < 50 * count; attempt++) {
+    if (candidates.length === 0) break;
+    const i = candidates[rng.int(candidates.length)]!;
+    if (picked.includes(i)) continue;
+    const department = DEMO_LEAVES[traits.leaf[i]!]!.departmentIndex;
+    if (usedDepartments.has(department) && attempt < 10 * count) continue;
+    usedDepartments.add(department);
+    picked.push(i);
+  }
+  return Int32Array.from(picked);
+}
+
+/** Columns reordered by timestamp (ties keep generation order). */
+function sortByTime(columns: InteractionColumns): InteractionColumns {
+  const { length, timestamps } = columns;
+  const order = new Uint32Array(length);
+  for (let e = 0; e < length; e++) order[e] = e;
+  order.sort((a, b) => timestamps[a]! - timestamps[b]! || a - b);
+  const permute = <T extends Int32Array | Uint8Array | Float32Array | Float64Array>(src: T): T => {
+    const out = src.slice() as T;
+    for (let e = 0; e < length; e++) out[e] = src[order[e]!]!;
+    return out;
+  };
+  return {
+    length,
+    users: permute(columns.users),
+    items: permute(columns.items),
+    types: permute(columns.types),
+    values: permute(columns.values),
+    timestamps: permute(columns.timestamps),
+  };
+}
+
+/** The events as an engine dataset (vocabularies in shopper and catalog order). */
+export function eventsToDataset(events: DemoEvents): InteractionDataset {
+  return {
+    userVocab: Vocabulary.from(events.userIds),
+    itemVocab: Vocabulary.from(events.itemIds),
+    columns: events.columns,
+  };
+}
+
+/** The events as `Interaction` rows (one object per event: for UIs and small sets). */
+export function eventsToInteractions(events: DemoEvents): Interaction[] {
+  const { users, items, types, timestamps, length } = events.columns;
+  const rows: Interaction[] = new Array<Interaction>(length);
+  for (let e = 0; e < length; e++) {
+    rows[e] = {
+      userId: events.userIds[users[e]!]!,
+      itemId: events.itemIds[items[e]!]!,
+      type: EVENT_TYPES[types[e]!]!,
+      timestamp: timestamps[e]!,
+    };
+  }
+  return rows;
+}

@@ -1,0 +1,96 @@
+import type { ComputeCapabilities } from '../core/compute/capabilities';
+import { detectCapabilities } from '../core/compute/capabilities';
+import type { ComputeChoiceReport } from '../core/compute/choose-compute-path';
+import { chooseComputePath } from '../core/compute/choose-compute-path';
+import type { ComputePathName, MfComputePath } from '../core/models/mf/mf-trainer';
+import { createTfjsMfPath } from '../core/models/mf/tfjs/tfjs-mf-path';
+import { createTypedMfPath } from '../core/models/mf/train-typed';
+
+/** The compute paths of one training run: the chosen one first, then the fallbacks, `typed` last. */
+export interface ComputePlan {
+  readonly order: readonly MfComputePath[];
+  readonly report: ComputeChoiceReport;
+}
+
+/**
+ * Compute paths kept for the lifetime of a recommender: the capability probe and the `auto`
+ * warm-up run once, TF.js backends are created once and reused by later runs.
+ */
+export interface ComputePathPool {
+  capabilities(): Promise<ComputeCapabilities>;
+  /** Picks the path (`auto` measures once, then reuses the choice) and orders the fallbacks. */
+  plan(preferred: ComputePathName | 'auto'): Promise<ComputePlan>;
+  /** The path of that name (created on first use). */
+  get(name: ComputePathName): Promise<MfComputePath>;
+  /** Frees every path. */
+  dispose(): void;
+}
+
+/** Options of {@link createComputePathPool}. */
+export interface ComputePathPoolOptions {
+  /** Where the TF.js `wasm` backend finds its binaries. */
+  readonly wasmPaths?: string;
+}
+
+/** Creates a {@link ComputePathPool}. */
+export function createComputePathPool(options: ComputePathPoolOptions = {}): ComputePathPool {
+  const paths = new Map<ComputePathName, Promise<MfComputePath>>();
+  const reports = new Map<ComputePathName | 'auto', ComputeChoiceReport>();
+  let caps: Promise<ComputeCapabilities> | null = null;
+  const capabilities = (): Promise<ComputeCapabilities> => (caps ??= detectCapabilities());
+  const create = (name: ComputePathName): Promise<MfComputePath> =>
+    name === 'typed'
+      ? Promise.resolve(createTypedMfPath())
+      : createTfjsMfPath({
+          backend: name,
+          ...(options.wasmPaths !== undefined && { wasmPaths: options.wasmPaths }),
+        });
+  const get = (name: ComputePathName): Promise<MfComputePath> => {
+    let path = paths.get(name);
+    if (!path) {
+      path = create(name);
+      paths.set(name, path);
+      // A backend that failed to start may start next time (e.g. after a lost device).
+      path.catch(() => paths.delete(name));
+    }
+    return path;
+  };
+  /** A fallback path created only if training actually falls back to it. */
+  const lazy = (name: ComputePathName): MfComputePath => ({
+    name,
+    train: async (matrix, trainOptions) => (await get(name)).train(matrix, trainOptions),
+    dispose() {},
+  });
+
+  return {
+    capabilities,
+    get,
+    async plan(preferred) {
+      let report = reports.get(preferred);
+      if (!report) {
+        const chosen = await chooseComputePath({
+          preferred,
+          createTyped: createTypedMfPath,
+          capabilities: await capabilities(),
+          ...(options.wasmPaths !== undefined && { wasmPaths: options.wasmPaths }),
+        });
+        report = chosen.report;
+        reports.set(preferred, report);
+        const existing = paths.get(report.chosen);
+        if (existing) chosen.path.dispose();
+        else paths.set(report.chosen, Promise.resolve(chosen.path));
+      }
+      const names: ComputePathName[] = [report.chosen];
+      for (const c of report.candidates) {
+        if (c.available && c.warmupMs !== undefined && !names.includes(c.name)) names.push(c.name);
+      }
+      if (!names.includes('typed')) names.push('typed');
+      return { order: names.map(lazy), report };
+    },
+    dispose() {
+      for (const path of paths.values()) path.then((p) => p.dispose()).catch(() => undefined);
+      paths.clear();
+      reports.clear();
+    },
+  };
+}

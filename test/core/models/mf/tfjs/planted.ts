@@ -1,0 +1,83 @@
+import type { CsrMatrix } from '../../../../../src/core/data/csr-matrix';
+import { csrFromCoo } from '../../../../../src/core/data/csr-matrix';
+import type { MfTrainOptions } from '../../../../../src/core/models/mf/mf-trainer';
+import { createRng } from '../../../../../src/core/random';
+
+// Pure helpers (no Node imports): shared by the Node tests and the browser tests.
+
+/**
+ * Seeded users × items matrix with planted clusters: user u and item i share cluster (index mod
+ * `clusters`) with interaction probability `pIn`, else `pOut`. With `weighted`, entries carry
+ * weights in [1, 4) instead of 1.
+ */
+export function plantedMatrix(
+  users = 200,
+  items = 150,
+  clusters = 4,
+  seed = 7,
+  weighted = false,
+  pIn = 0.25,
+  pOut = 0.02,
+): CsrMatrix {
+  const rng = createRng(seed);
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const weights: number[] = [];
+  for (let u = 0; u < users; u++) {
+    for (let i = 0; i < items; i++) {
+      if (rng.next() < (i % clusters === u % clusters ? pIn : pOut)) {
+        rows.push(u);
+        cols.push(i);
+        weights.push(weighted ? 1 + 3 * rng.next() : 1);
+      }
+    }
+  }
+  return csrFromCoo(
+    users,
+    items,
+    Int32Array.from(rows),
+    Int32Array.from(cols),
+    weighted ? Float32Array.from(weights) : null,
+  );
+}
+
+/** Small, fast hyper-parameters for agreement tests. */
+export const SMALL_OPTIONS: MfTrainOptions = Object.freeze({
+  factors: 16,
+  regularization: 0.01,
+  regularizationExponent: 1,
+  unobservedWeight: 0.1,
+  userWeightExponent: 0.5,
+  biasScale: 0.85,
+  initScale: 0.1,
+  epochs: 5,
+  cgSteps: 3,
+  seed: 3,
+});
+
+/** Largest absolute difference between two equally long arrays. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+/** Scores x_uᵀ v_i + b_i of every (user, item), users × items row-major. */
+export function allScores(
+  userFactors: Float32Array,
+  itemFactors: Float32Array,
+  itemBias: Float32Array,
+  users: number,
+  items: number,
+  k: number,
+): Float32Array {
+  const out = new Float32Array(users * items);
+  for (let u = 0; u < users; u++) {
+    for (let i = 0; i < items; i++) {
+      let s = itemBias[i]!;
+      for (let d = 0; d < k; d++) s += userFactors[u * k + d]! * itemFactors[i * k + d]!;
+      out[u * items + i] = s;
+    }
+  }
+  return out;
+}
