@@ -17,7 +17,8 @@ export type HearthErrorCode =
   | 'BACKEND_FAILED'
   | 'TRAINING_CANCELLED'
   | 'UNKNOWN_ITEM'
-  | 'DISPOSED';
+  | 'DISPOSED'
+  | 'STORAGE_QUOTA';
 
 /** Plain-object form of an error, safe to post across a worker boundary or print as JSON. */
 export interface SerializedHearthError {

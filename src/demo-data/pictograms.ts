@@ -15,9 +15,14 @@ const FLAME = '#f5a623';
 const LEAF = '#4f8a4a';
 const PAPER = '#fbfaf6';
 
-/** Stroke in the main colour, for shapes made of lines (straps, frames, handles). */
-const line = (p: PictogramPaint, width: number): string =>
-  `fill="none" stroke="${p.main}" stroke-width="${width}"`;
+/**
+ * A line-drawn element (strap, leg, handle) in the main colour over a slightly wider detail-colour
+ * copy, so that light colours (white, cream) still show on the light background.
+ * `element` is the tag and geometry without the brackets, e.g. `path d="M0 0H9"`.
+ */
+const outlined = (element: string, p: PictogramPaint, width: number): string =>
+  `<${element} fill="none" stroke="${p.detail}" stroke-width="${width + 2}"/>` +
+  `<${element} fill="none" stroke="${p.main}" stroke-width="${width}"/>`;
 
 /**
  * Pictogram bodies on a 64×64 canvas, drawn inside a group whose fill is the product colour and
@@ -34,7 +39,7 @@ export const PICTOGRAMS = {
   press: () =>
     `<path d="M42 24H48V42H42" fill="none"/><path d="M30 8V18M23 8H37" fill="none"/><rect x="18" y="18" width="24" height="36" rx="3"/><path d="M18 28H42" fill="none"/>`,
   mug: (p) =>
-    `<path d="M42 24H46A7 7 0 0 1 46 38H42" ${line(p, 4)}/><rect x="14" y="18" width="28" height="34" rx="4"/><path d="M22 6Q26 10 22 14M32 6Q36 10 32 14" fill="none"/>`,
+    `${outlined('path d="M42 24H46A7 7 0 0 1 46 38H42"', p, 4)}<rect x="14" y="18" width="28" height="34" rx="4"/><path d="M22 6Q26 10 22 14M32 6Q36 10 32 14" fill="none"/>`,
   pillow: () =>
     `<path d="M10 16Q32 10 54 16Q60 32 54 48Q32 54 10 48Q4 32 10 16Z"/><path d="M18 24Q32 20 46 24" fill="none"/>`,
   blanket: () =>
@@ -66,7 +71,7 @@ export const PICTOGRAMS = {
   boot: () =>
     `<path d="M18 8H34V33L48 38Q55 41 55 48V53H14V45Q18 30 18 8Z"/><path d="M14 47H55M20 16H32" fill="none"/>`,
   poles: (p) =>
-    `<path d="M22 14L27 58M42 14L37 58" ${line(p, 3)}/><rect x="17" y="6" width="9" height="13" rx="3"/><rect x="38" y="6" width="9" height="13" rx="3"/>`,
+    `${outlined('path d="M22 14L27 58M42 14L37 58"', p, 3)}<rect x="17" y="6" width="9" height="13" rx="3"/><rect x="38" y="6" width="9" height="13" rx="3"/>`,
   bottle: (p) =>
     `<rect x="24" y="6" width="16" height="9" rx="2"/><rect x="19" y="15" width="26" height="43" rx="7"/><rect x="19" y="30" width="26" height="10" fill="${p.detail}"/>`,
   light: () =>
@@ -74,7 +79,7 @@ export const PICTOGRAMS = {
   drybag: () =>
     `<path d="M17 20H47V50Q47 56 41 56H23Q17 56 17 50Z"/><rect x="14" y="9" width="36" height="9" rx="3"/><path d="M32 18V24" fill="none"/>`,
   headphones: (p) =>
-    `<path d="M15 38V32A17 17 0 0 1 49 32V38" ${line(p, 5)}/><rect x="9" y="33" width="13" height="20" rx="5"/><rect x="42" y="33" width="13" height="20" rx="5"/>`,
+    `${outlined('path d="M15 38V32A17 17 0 0 1 49 32V38"', p, 5)}<rect x="9" y="33" width="13" height="20" rx="5"/><rect x="42" y="33" width="13" height="20" rx="5"/>`,
   earbuds: () =>
     `<circle cx="21" cy="22" r="9"/><rect x="17" y="27" width="8" height="25" rx="3"/><circle cx="43" cy="22" r="9"/><rect x="39" y="27" width="8" height="25" rx="3"/>`,
   speaker: (p) =>
@@ -83,7 +88,8 @@ export const PICTOGRAMS = {
     `<rect x="13" y="12" width="38" height="27" rx="2"/><rect x="17" y="16" width="30" height="19" fill="${GLASS}"/><path d="M6 42H58L54 51H10Z"/>`,
   keyboard: () =>
     `<rect x="5" y="20" width="54" height="25" rx="3"/><path d="M11 27H53M11 33H53M21 39H43" fill="none" stroke-dasharray="3 2"/>`,
-  mouse: () => `<rect x="19" y="10" width="26" height="44" rx="13"/><path d="M32 10V24" fill="none"/>`,
+  mouse: () =>
+    `<rect x="19" y="10" width="26" height="44" rx="13"/><path d="M32 10V24" fill="none"/>`,
   briefcase: () =>
     `<path d="M24 20V14H40V20" fill="none"/><rect x="7" y="20" width="50" height="32" rx="4"/><path d="M7 33H57" fill="none"/>`,
   camera: (p) =>
@@ -91,19 +97,19 @@ export const PICTOGRAMS = {
   lens: () =>
     `<rect x="10" y="17" width="38" height="30" rx="3"/><path d="M22 17V47M36 17V47" fill="none"/><ellipse cx="50" cy="32" rx="5" ry="15" fill="${GLASS}"/>`,
   tripod: (p) =>
-    `<path d="M32 18L15 57M32 18L49 57M32 18V50" ${line(p, 3)}/><rect x="22" y="8" width="20" height="10" rx="2"/>`,
+    `${outlined('path d="M32 18L15 57M32 18L49 57M32 18V50"', p, 3)}<rect x="22" y="8" width="20" height="10" rx="2"/>`,
   sdcard: (p) =>
     `<path d="M18 6H38L47 15V58H18Z"/><path d="M24 11V18M29 11V18M34 11V18" fill="none"/><rect x="23" y="32" width="19" height="16" rx="2" fill="${p.detail}"/>`,
   phonecase: (p) =>
     `<rect x="17" y="5" width="30" height="54" rx="7"/><rect x="21" y="9" width="11" height="11" rx="3" fill="${p.detail}"/>`,
   charger: (p) =>
-    `<path d="M26 18V8M38 18V8" ${line(p, 4)}/><rect x="17" y="18" width="30" height="28" rx="6"/><path d="M32 46V58" fill="none"/>`,
+    `${outlined('path d="M26 18V8M38 18V8"', p, 4)}<rect x="17" y="18" width="30" height="28" rx="6"/><path d="M32 46V58" fill="none"/>`,
   battery: () =>
     `<rect x="11" y="12" width="42" height="40" rx="7"/><path d="M35 18L25 34H32L28 46L40 29H33L37 18Z" fill="#f5c542"/>`,
   sneaker: () =>
     `<path d="M6 46V28Q6 23 11 23H22L30 31H44Q58 33 58 44V46Z"/><rect x="6" y="46" width="52" height="6" rx="2" fill="${PAPER}"/><path d="M24 27L28 31M19 27L23 31" fill="none"/>`,
   sandal: (p) =>
-    `<path d="M22 40Q28 24 36 40M36 40Q42 26 48 40" ${line(p, 4)}/><path d="M8 45Q8 39 18 39H48Q57 39 57 45Q57 50 48 50H18Q8 50 8 45Z"/>`,
+    `${outlined('path d="M22 40Q28 24 36 40M36 40Q42 26 48 40"', p, 4)}<path d="M8 45Q8 39 18 39H48Q57 39 57 45Q57 50 48 50H18Q8 50 8 45Z"/>`,
   jacket: () =>
     `<path d="M21 8L11 13L5 36L12 38V56H52V38L59 36L53 13L43 8L32 17Z"/><path d="M32 17V56M21 8L32 26L43 8" fill="none"/>`,
   tshirt: () => `<path d="M22 9L7 17L12 29L18 26V55H46V26L52 29L57 17L42 9Q32 16 22 9Z"/>`,
@@ -118,19 +124,19 @@ export const PICTOGRAMS = {
   watch: () =>
     `<rect x="24" y="4" width="16" height="56" rx="4"/><circle cx="32" cy="32" r="13" fill="${PAPER}"/><path d="M32 32V24M32 32L38 35" fill="none"/>`,
   handbag: (p) =>
-    `<path d="M22 26Q22 10 32 10Q42 10 42 26" ${line(p, 3)}/><path d="M11 24H53L48 55H16Z"/><path d="M13 33H51" fill="none"/>`,
+    `${outlined('path d="M22 26Q22 10 32 10Q42 10 42 26"', p, 3)}<path d="M11 24H53L48 55H16Z"/><path d="M13 33H51" fill="none"/>`,
   book: (p) =>
-    `<rect x="14" y="6" width="38" height="52" rx="2"/><rect x="14" y="6" width="7" height="52" fill="${p.detail}"/><path d="M27 20H45M27 27H39" fill="none" stroke="${PAPER}" stroke-width="3"/>`,
+    `<rect x="14" y="6" width="38" height="52" rx="2"/><rect x="14" y="6" width="7" height="52" fill="${p.detail}"/><rect x="25" y="14" width="22" height="16" rx="1" fill="${PAPER}"/><path d="M29 20H43M29 25H38" fill="none"/>`,
   dumbbell: () =>
     `<rect x="14" y="29" width="36" height="6" rx="2" fill="#8a8f96"/><rect x="6" y="17" width="12" height="30" rx="3"/><rect x="46" y="17" width="12" height="30" rx="3"/>`,
   band: (p) =>
-    `<ellipse cx="32" cy="32" rx="22" ry="13" ${line(p, 7)}/><ellipse cx="32" cy="32" rx="26" ry="17" fill="none"/>`,
+    `${outlined('ellipse cx="32" cy="32" rx="22" ry="13"', p, 6)}${outlined('path d="M10 32H4M54 32H60"', p, 6)}`,
   roller: () =>
     `<rect x="8" y="20" width="42" height="24" rx="4"/><ellipse cx="50" cy="32" rx="6" ry="12"/><path d="M18 20V44M28 20V44M38 20V44" fill="none"/>`,
   sock: () =>
     `<path d="M22 6H38V35L49 41Q57 47 51 54Q46 58 38 53L24 45Q22 43 22 39Z"/><path d="M22 14H38" fill="none"/>`,
   bicycle: (p) =>
-    `<circle cx="15" cy="42" r="11" fill="none"/><circle cx="49" cy="42" r="11" fill="none"/><path d="M15 42L25 24H44L49 42M25 24L32 42H15M32 42L44 24M21 20H29M41 18H48" ${line(p, 3)}/>`,
+    `<circle cx="15" cy="42" r="11" fill="none"/><circle cx="49" cy="42" r="11" fill="none"/>${outlined('path d="M15 42L25 24H44L49 42M25 24L32 42H15M32 42L44 24M21 20H29M41 18H48"', p, 3)}`,
   helmet: () =>
     `<path d="M7 42Q7 14 32 14Q57 14 57 42Z"/><path d="M22 21V32M32 17V30M42 21V32M20 42L26 52H38L44 42" fill="none"/>`,
   ball: (p) =>
@@ -140,7 +146,7 @@ export const PICTOGRAMS = {
   tennisball: () =>
     `<circle cx="32" cy="32" r="20"/><path d="M15 21Q26 32 15 43M49 21Q38 32 49 43" fill="none" stroke="${PAPER}" stroke-width="2.5"/>`,
   racket: (p) =>
-    `<rect x="29" y="40" width="6" height="20" rx="2"/><ellipse cx="32" cy="23" rx="15" ry="18" fill="${PAPER}"/><path d="M21 15H43M18 23H46M21 31H43M26 7V39M32 5V41M38 7V39" fill="none" stroke-width="1"/><ellipse cx="32" cy="23" rx="15" ry="18" ${line(p, 4)}/>`,
+    `<rect x="29" y="40" width="6" height="20" rx="2"/><ellipse cx="32" cy="23" rx="15" ry="18" fill="${PAPER}"/><path d="M21 15H43M18 23H46M21 31H43M26 7V39M32 5V41M38 7V39" fill="none" stroke-width="1"/>${outlined('ellipse cx="32" cy="23" rx="15" ry="18"', p, 4)}`,
   blocks: (p) =>
     `<rect x="8" y="34" width="24" height="18" rx="2"/><rect x="32" y="34" width="24" height="18" rx="2" fill="${p.detail}"/><rect x="20" y="16" width="24" height="18" rx="2"/><path d="M25 16V12H31V16M33 16V12H39V16" fill="none"/>`,
   rocket: (p) =>
@@ -158,7 +164,7 @@ export const PICTOGRAMS = {
   kite: () =>
     `<path d="M32 4L51 24L32 46L13 24Z"/><path d="M32 4V46M13 24H51M32 46Q26 52 32 56Q38 60 32 62" fill="none"/>`,
   scooter: (p) =>
-    `<path d="M12 46H44L41 10M34 10H48" ${line(p, 4)}/><circle cx="14" cy="50" r="6"/><circle cx="46" cy="50" r="6"/>`,
+    `${outlined('path d="M12 46H44L41 10M34 10H48"', p, 4)}<circle cx="14" cy="50" r="6"/><circle cx="46" cy="50" r="6"/>`,
   planter: () =>
     `<path d="M32 28Q19 25 17 11Q30 13 32 28ZM32 28Q45 25 47 11Q34 13 32 28Z" fill="${LEAF}"/><rect x="13" y="27" width="38" height="7" rx="2"/><path d="M16 34H48L44 56H20Z"/>`,
   seeds: (p) =>
@@ -168,19 +174,19 @@ export const PICTOGRAMS = {
   sack: () =>
     `<path d="M16 14Q32 20 48 14L53 56H11Z"/><path d="M32 46Q24 38 32 28Q40 38 32 46Z" fill="${LEAF}"/>`,
   shears: (p) =>
-    `<path d="M26 38L41 7M38 38L23 7" fill="none" stroke="${METAL}" stroke-width="4"/><ellipse cx="21" cy="47" rx="9" ry="7" ${line(p, 4)}/><ellipse cx="43" cy="47" rx="9" ry="7" ${line(p, 4)}/><circle cx="32" cy="26" r="2"/>`,
+    `<path d="M26 38L41 7M38 38L23 7" fill="none" stroke="${METAL}" stroke-width="4"/>${outlined('ellipse cx="21" cy="47" rx="9" ry="7"', p, 4)}${outlined('ellipse cx="43" cy="47" rx="9" ry="7"', p, 4)}<circle cx="32" cy="26" r="2"/>`,
   wateringcan: (p) =>
-    `<path d="M22 24Q30 10 38 24" ${line(p, 3)}/><path d="M44 44L56 24" ${line(p, 5)}/><rect x="52" y="18" width="8" height="6" rx="1"/><rect x="14" y="24" width="32" height="30" rx="4"/>`,
+    `${outlined('path d="M22 24Q30 10 38 24"', p, 3)}${outlined('path d="M44 44L56 24"', p, 5)}<rect x="52" y="18" width="8" height="6" rx="1"/><rect x="14" y="24" width="32" height="30" rx="4"/>`,
   shovel: () =>
     `<path d="M32 8V36" fill="none" stroke="${WOOD}" stroke-width="5"/><path d="M25 8H39" fill="none" stroke-width="3"/><path d="M21 36H43V48Q32 62 21 48Z"/>`,
   glove: () =>
     `<path d="M19 56V34L13 23Q12 18 17 18L22 27V13Q22 9 26 9Q30 9 30 13V27V9Q30 5 34 5Q38 5 38 9V27V12Q38 8 42 8Q46 8 46 12V40Q46 50 41 56Z"/><path d="M19 49H43" fill="none"/>`,
   chair: (p) =>
-    `<path d="M19 36V56M46 36V56" ${line(p, 4)}/><rect x="15" y="7" width="9" height="29" rx="2"/><rect x="15" y="30" width="35" height="7" rx="2"/>`,
+    `${outlined('path d="M19 36V56M46 36V56"', p, 4)}<rect x="15" y="7" width="9" height="29" rx="2"/><rect x="15" y="30" width="35" height="7" rx="2"/>`,
   parasol: () =>
     `<path d="M32 28V58M24 58H40" fill="none" stroke-width="3"/><path d="M6 30Q32 2 58 30Q51 26 45 30Q39 26 32 30Q25 26 19 30Q13 26 6 30Z"/>`,
   hammock: (p) =>
-    `<path d="M8 20L3 10M56 20L61 10" ${line(p, 3)}/><path d="M8 20Q32 58 56 20Q32 42 8 20Z"/>`,
+    `${outlined('path d="M8 20L3 10M56 20L61 10"', p, 3)}<path d="M8 20Q32 58 56 20Q32 42 8 20Z"/>`,
   box: (p) =>
     `<rect x="10" y="16" width="44" height="38" rx="3"/><path d="M10 26H54" fill="none"/><rect x="28" y="16" width="8" height="10" fill="${p.detail}"/>`,
 } satisfies Record<string, Draw>;

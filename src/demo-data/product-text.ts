@@ -102,11 +102,26 @@ export function authorName(rng: Rng): string {
  */
 export function inSentence(text: string): string {
   return text.replace(/[A-Za-z][A-Za-z']*/g, (word) =>
-    /^[A-Z][a-z']+$/.test(word) ? word.toLowerCase() : word,
+    /^[A-Z][a-z']+$/.test(word) && !PROPER_WORDS.has(word) ? word.toLowerCase() : word,
   );
 }
 
-function withArticle(phrase: string): string {
+/** Words that keep their capital inside a sentence. */
+const PROPER_WORDS = new Set(['Bluetooth', 'Chelsea', 'Adirondack', 'Dutch', 'French', 'Moka']);
+
+/** `Brand's`, or `Brands'` for a name ending in s. */
+function possessive(name: string): string {
+  return name.endsWith('s') ? `${name}'` : `${name}'s`;
+}
+
+/** Whether a product noun names several things ("Hiking Boots", "Loppers"). */
+export function isPlural(noun: string): boolean {
+  return /[^s]s$/.test(noun);
+}
+
+/** The phrase with `a`/`an`, or alone when `plural` ("hiking boots"). */
+function withArticle(phrase: string, plural = false): string {
+  if (plural) return phrase;
   return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
 }
 
@@ -121,10 +136,11 @@ export function productText(facts: ProductFacts, rng: Rng): ProductText {
   const adjective = pick(STYLE_ADJECTIVES[facts.style], rng);
   const title = `${facts.brand} ${adjective} ${facts.noun}`;
   const noun = inSentence(facts.noun);
+  const plural = isPlural(facts.noun);
   const opening = [
-    `${capitalise(withArticle(`${adjective.toLowerCase()} ${noun}`))} from ${facts.brand}, made from ${facts.material} in ${facts.colour}.`,
-    `${facts.brand}'s ${noun} in ${facts.colour}, crafted from ${facts.material} with a ${facts.style} look.`,
-    `This ${facts.colour} ${noun} by ${facts.brand} pairs ${facts.material} with a ${facts.style} design.`,
+    `${capitalise(withArticle(`${adjective.toLowerCase()} ${noun}`, plural))} from ${facts.brand}, made from ${facts.material} in ${facts.colour}.`,
+    `${possessive(facts.brand)} ${noun} in ${facts.colour}, crafted from ${facts.material} with a ${facts.style} look.`,
+    `${plural ? 'These' : 'This'} ${facts.colour} ${noun} by ${facts.brand} ${plural ? 'pair' : 'pairs'} ${facts.material} with a ${facts.style} design.`,
   ];
   const sentences = [pick(opening, rng)];
   if (rng.next() < 0.8) {
@@ -134,7 +150,9 @@ export function productText(facts: ProductFacts, rng: Rng): ProductText {
     );
   }
   if (rng.next() < 0.6) {
-    sentences.push(`${pick(['Features', 'Comes with', 'Highlights include'], rng)} ${facts.feature}.`);
+    sentences.push(
+      `${pick(['Features', 'Comes with', 'Highlights include'], rng)} ${facts.feature}.`,
+    );
   }
   return { title, description: sentences.join(' ') };
 }

@@ -161,7 +161,9 @@ export function personaLeafInterest(personas: readonly ShopperPersona[]): Float6
 export function personaStyleWeights(personas: readonly ShopperPersona[]): Float64Array {
   const out = new Float64Array(personas.length * DEMO_STYLES.length);
   personas.forEach((persona, p) => {
-    DEMO_STYLES.forEach((style, s) => (out[p * DEMO_STYLES.length + s] = persona.styles[style] ?? 0));
+    DEMO_STYLES.forEach(
+      (style, s) => (out[p * DEMO_STYLES.length + s] = persona.styles[style] ?? 0),
+    );
   });
   return out;
 }

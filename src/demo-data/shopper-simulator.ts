@@ -1,4 +1,8 @@
-import { InteractionLogBuilder, type InteractionColumns, type InteractionDataset } from '../core/data/interaction-log';
+import {
+  InteractionLogBuilder,
+  type InteractionColumns,
+  type InteractionDataset,
+} from '../core/data/interaction-log';
 import { EVENT_TYPES, eventTypeCode, type Interaction } from '../core/data/types';
 import { Vocabulary } from '../core/data/vocabulary';
 import { requireInRange } from '../core/models/option-checks';
@@ -26,6 +30,10 @@ export const DEFAULT_TRENDING_COUNT = 6;
 
 /** Days before the end during which trending products spike. */
 const TREND_DAYS = 7;
+/** Products on the store's front page (the best liked in stock). */
+const FEATURED_COUNT = 48;
+/** Share of sessions that start from the front page instead of a subcategory. */
+const FEATURED_SHARE = 0.12;
 
 /** Options of {@link simulateShoppers}. */
 export interface ShopperSimulationOptions {
@@ -94,7 +102,7 @@ export function simulateShoppers(options: ShopperSimulationOptions): DemoEvents 
   const shopperRng = streamRng(seed, SEED_STREAMS.shoppers);
   const sessionRng = streamRng(seed, SEED_STREAMS.sessions);
   const population = createPopulation(SHOPPER_PERSONAS);
-  const session = createSessionSimulator(catalog, isTrending, trendStart, builder);
+  const session = createSessionSimulator(catalog, isTrending, trendStart, endTime, builder);
   const idWidth = Math.max(4, String(shoppers).length);
   const userIds: string[] = [];
 
@@ -197,28 +205,30 @@ function createSessionSimulator(
   catalog: DemoCatalog,
   isTrending: Uint8Array,
   trendStart: number,
+  endTime: number,
   builder: InteractionLogBuilder,
 ): { run(user: number, taste: ShopperTaste, start: number, forced: number, rng: Rng): void } {
   const { traits, itemsByLeaf } = catalog;
   const complements = complementNeighbours();
-  const maxLeaf = itemsByLeaf.reduce((m, list) => Math.max(m, list.length), 0);
-  const weights = new Float64Array(maxLeaf);
-  const viewed = new Int32Array(maxLeaf);
-  const viewedWeight = new Float64Array(maxLeaf);
+  const featured = featuredProducts(catalog);
+  const departmentOf = Uint8Array.from(traits.leaf, (leaf) => DEMO_LEAVES[leaf]!.departmentIndex);
+  const maxList = itemsByLeaf.reduce((m, list) => Math.max(m, list.length), featured.length);
+  const weights = new Float64Array(maxList);
+  const viewed = new Int32Array(maxList);
+  const viewedWeight = new Float64Array(maxList);
   const carted: number[] = [];
   let t = 0;
   let ramp = 0;
 
   const emit = (user: number, item: number, type: number, rng: Rng): void => {
-    builder.push(user, item, type, NaN, t);
+    // Sessions that start just before the end are cut at its last second.
+    builder.push(user, item, type, NaN, Math.min(t, endTime - 1000));
     // Seconds between two actions: mostly short, now and then a long read.
     t += 1000 * (4 + Math.floor(-Math.log(1 - rng.next()) * 40));
   };
 
-  /** Fills `weights` with how much the shopper likes each product of `leaf` right now. */
-  const score = (taste: ShopperTaste, leaf: number): Int32Array => {
-    const items = itemsByLeaf[leaf]!;
-    const department = DEMO_LEAVES[leaf]!.departmentIndex;
+  /** Fills `weights` with how much the shopper likes each of `items` right now. */
+  const score = (taste: ShopperTaste, items: Int32Array): void => {
     const trendBoost = 1 + 6 * ramp;
     for (let k = 0; k < items.length; k++) {
       const i = items[k]!;
@@ -226,14 +236,14 @@ function createSessionSimulator(
         traits.appeal[i]! *
         taste.styleWeight[traits.style[i]!]! *
         Math.exp(-taste.beta * traits.priceZ[i]!);
-      if (department === taste.favouriteDepartment && traits.brand[i] === taste.favouriteBrand) w *= 2.5;
+      if (departmentOf[i] === taste.favouriteDepartment && traits.brand[i] === taste.favouriteBrand)
+        w *= 2.5;
       if (isTrending[i]) w *= trendBoost;
       weights[k] = w;
     }
-    return items;
   };
 
-  /** Draws up to `count` distinct products of `leaf` by preference; returns how many. */
+  /** Draws up to `count` distinct products of `items` by preference; returns how many. */
   const drawViews = (items: Int32Array, count: number, forced: number, rng: Rng): number => {
     let n = 0;
     let maxWeight = 0;
@@ -259,9 +269,15 @@ function createSessionSimulator(
     return n;
   };
 
-  /** Browses a subcategory: views, then clicks and carts the better ones. */
-  const browse = (user: number, taste: ShopperTaste, leaf: number, forced: number, rng: Rng): void => {
-    const items = score(taste, leaf);
+  /** Browses a list (a subcategory, the front page): views, then clicks and carts the better ones. */
+  const browse = (
+    user: number,
+    taste: ShopperTaste,
+    items: Int32Array,
+    forced: number,
+    rng: Rng,
+  ): void => {
+    score(taste, items);
     const n = drawViews(items, Math.min(items.length, 2 + rng.int(5)), forced, rng);
     for (let v = 0; v < n; v++) {
       const item = viewed[v]!;
@@ -277,7 +293,8 @@ function createSessionSimulator(
 
   /** Looks at a complement subcategory and usually carts its best match. */
   const complement = (user: number, taste: ShopperTaste, leaf: number, rng: Rng): void => {
-    const items = score(taste, leaf);
+    const items = itemsByLeaf[leaf]!;
+    score(taste, items);
     const n = drawViews(items, Math.min(items.length, 1 + rng.int(3)), -1, rng);
     let best = -1;
     for (let v = 0; v < n; v++) {
@@ -296,11 +313,14 @@ function createSessionSimulator(
       t = start;
       ramp = start >= trendStart ? (start - trendStart) / (TREND_DAYS * DAY_MS) : 0;
       carted.length = 0;
-      const first = forced >= 0 ? traits.leaf[forced]! : sampleCdf(taste.leafCdf, rng);
+      let first = featured;
+      if (forced >= 0) first = itemsByLeaf[traits.leaf[forced]!]!;
+      else if (rng.next() >= FEATURED_SHARE) first = itemsByLeaf[sampleCdf(taste.leafCdf, rng)]!;
       browse(user, taste, first, forced, rng);
-      if (rng.next() < 0.3) browse(user, taste, sampleCdf(taste.leafCdf, rng), -1, rng);
-      const links = complements[first]!;
-      if (carted.length > 0 && links.length > 0 && rng.next() < 0.6) {
+      if (rng.next() < 0.3)
+        browse(user, taste, itemsByLeaf[sampleCdf(taste.leafCdf, rng)]!, -1, rng);
+      const links = carted.length > 0 ? complements[traits.leaf[carted[0]!]!]! : null;
+      if (links !== null && links.length > 0 && rng.next() < 0.6) {
         complement(user, taste, links[rng.int(links.length)]!, rng);
       }
       if (carted.length === 0 || rng.next() >= 0.6) return;
@@ -312,6 +332,15 @@ function createSessionSimulator(
       }
     },
   };
+}
+
+/** The front page: the best-liked products in stock (ties by catalog order). */
+function featuredProducts(catalog: DemoCatalog): Int32Array {
+  const { appeal, inStock } = catalog.traits;
+  const order: number[] = [];
+  for (let i = 0; i < appeal.length; i++) if (inStock[i]) order.push(i);
+  order.sort((a, b) => appeal[b]! - appeal[a]! || a - b);
+  return Int32Array.from(order.slice(0, FEATURED_COUNT));
 }
 
 /** Index drawn from cumulative weights. */

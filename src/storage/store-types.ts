@@ -2,6 +2,7 @@ import type { InteractionDataset } from '../core/data/interaction-log';
 import type { ImportReport, InteractionParseOptions, CatalogParseOptions, ParseInput } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MfCheckpoint } from '../core/models/mf/mf-trainer';
+import type { QuotaSimulator } from './quota';
 
 /** Retention policy, enforced on every write. */
 export interface RetentionPolicy {
@@ -18,6 +19,12 @@ export interface HearthStoreOptions {
   readonly retention?: RetentionPolicy;
   /** Clock for retention (tests); default `Date.now`. */
   readonly now?: () => number;
+  /** User id of this device's visitor: rows without `userId` belong to it (default `local`). */
+  readonly visitorId?: string;
+  /** How long `eraseAll` waits for other tabs to close the database (default 5,000 ms). */
+  readonly eraseTimeoutMs?: number;
+  /** **Test-only**: simulates `QuotaExceededError` on the next N writes (see `createQuotaSimulator`). */
+  readonly quotaSimulator?: QuotaSimulator;
 }
 
 /** Result of a durable append: resolved only after the IndexedDB transaction committed. */
@@ -63,12 +70,16 @@ export interface StorageReport {
 }
 
 /** Change notifications, also delivered to other tabs through BroadcastChannel. */
-export type StoreChange =
+export type StoreChange = (
   | { readonly kind: 'interactions'; readonly appended: number; readonly total: number }
   | { readonly kind: 'catalog'; readonly items: number }
   | { readonly kind: 'model'; readonly name: string; readonly version: number }
   | { readonly kind: 'erased' }
-  | { readonly kind: 'quota'; readonly evicted: number; readonly message: string };
+  | { readonly kind: 'quota'; readonly evicted: number; readonly message: string }
+) & {
+  /** True when another tab (another store instance on the same database) made the change. */
+  readonly remote?: boolean;
+};
 
 /**
  * On-device storage of Hearth (IndexedDB via `idb`): catalog, interactions (columnar typed-array
@@ -77,6 +88,8 @@ export type StoreChange =
 export interface HearthStore {
   /** Appends interactions durably (resolves after commit). Bad rows throw `DataError` naming the row; nothing is written then. */
   appendInteractions(events: readonly Interaction[]): Promise<AppendResult>;
+  /** Appends an already columnar dataset (e.g. from `parseInteractions`) durably; NaN timestamps are stamped with the current time. */
+  appendDataset(dataset: InteractionDataset): Promise<AppendResult>;
   /** Parses a File/Blob/URL/string with the engine's parsers and appends the good rows; returns the row-level report. */
   importInteractions(input: ParseInput | URL, options?: InteractionParseOptions): Promise<{ readonly report: ImportReport; readonly append: AppendResult }>;
   /** Every stored interaction as one columnar dataset (vocabularies rebuilt), oldest first. */

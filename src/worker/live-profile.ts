@@ -12,6 +12,8 @@ export interface LiveProfile {
   readonly size: number;
   /** Adds an event tracked on this instance; visible to the next row at once. */
   add(event: Interaction): void;
+  /** Removes an event given to {@link LiveProfile.add} (its durable write failed). */
+  discard(event: Interaction): void;
   /**
    * Replaces the stored part with a fresh read of the store (newest last). Local events found in
    * it are now stored and leave the local part; the others (not committed yet when the store was
@@ -59,6 +61,12 @@ export function createLiveProfile(options: LiveProfileOptions): LiveProfile {
     add(event) {
       local.push(event);
       trim();
+      cached = null;
+    },
+    discard(event) {
+      const at = local.lastIndexOf(event);
+      if (at < 0) return;
+      local.splice(at, 1);
       cached = null;
     },
     replaceStored(rows) {

@@ -136,7 +136,7 @@ function malformed(what: string, data: unknown): OptionError {
     shown = String(data);
   }
   return new OptionError(
-    `Malformed Hearth worker ${what} ${shown}; the page and the worker must come from the same Hearth build.`,
+    `Unexpected Hearth ${what} ${shown}; the page, the worker and the storage must come from the same Hearth build.`,
   );
 }
 
@@ -146,13 +146,13 @@ function malformed(what: string, data: unknown): OptionError {
  */
 export function parseHostRequest(data: unknown): HostRequest {
   if (!isRecord(data) || !isId(data['id']) || typeof data['type'] !== 'string') {
-    throw malformed('request', data);
+    throw malformed('worker request', data);
   }
   const type = data['type'];
-  if (!(type in REQUEST_TYPE_SET)) throw malformed('request type', type);
+  if (!(type in REQUEST_TYPE_SET)) throw malformed('worker request type', type);
   const request = data as HostRequest;
   const need = (field: string): void => {
-    if (!(field in data)) throw malformed(`"${request.type}" request without "${field}"`, data);
+    if (!(field in data)) throw malformed(`worker "${request.type}" request without "${field}"`, data);
   };
   switch (request.type) {
     case 'init':
@@ -172,10 +172,10 @@ export function parseHostRequest(data: unknown): HostRequest {
       need('request');
       break;
     case 'cancel':
-      if (!isId(data['target'])) throw malformed('cancel without a numeric "target"', data);
+      if (!isId(data['target'])) throw malformed('worker cancel without a numeric "target"', data);
       break;
     case 'load-model':
-      if (!(data['bytes'] instanceof Uint8Array)) throw malformed('load-model without bytes', data);
+      if (!(data['bytes'] instanceof Uint8Array)) throw malformed('worker load-model without bytes', data);
       break;
     case 'capabilities':
     case 'storage':
@@ -191,24 +191,24 @@ export function parseHostRequest(data: unknown): HostRequest {
 
 /** Checks a message received by the client. Throws `OptionError` when it is not a host message. */
 export function parseHostMessage(data: unknown): HostMessage {
-  if (!isRecord(data) || typeof data['type'] !== 'string') throw malformed('message', data);
+  if (!isRecord(data) || typeof data['type'] !== 'string') throw malformed('worker message', data);
   const message = data as HostMessage;
   switch (message.type) {
     case 'event':
-      if (!isRecord(data['event'])) throw malformed('event', data);
+      if (!isRecord(data['event'])) throw malformed('worker event', data);
       return message;
     case 'result':
-      if (!isId(data['id'])) throw malformed('result', data);
+      if (!isId(data['id'])) throw malformed('worker result', data);
       return message;
     case 'error': {
       const error = data['error'];
       if (!isId(data['id']) || !isRecord(error) || typeof error['code'] !== 'string') {
-        throw malformed('error', data);
+        throw malformed('worker error', data);
       }
       return message;
     }
     case 'progress':
-      if (!isId(data['id']) || !isRecord(data['progress'])) throw malformed('progress', data);
+      if (!isId(data['id']) || !isRecord(data['progress'])) throw malformed('worker progress', data);
       return message;
     default:
       return unreachable(message);
@@ -216,6 +216,6 @@ export function parseHostMessage(data: unknown): HostMessage {
 }
 
 /** Exhaustiveness check of a `switch` over a tagged union; reports the unexpected value. */
-export function unreachable(value: never): never {
-  throw malformed('message of unknown type', value);
+export function unreachable(value: never, what = 'worker message of unknown type'): never {
+  throw malformed(what, value);
 }

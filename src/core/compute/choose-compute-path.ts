@@ -1,5 +1,6 @@
 import { CancelledError } from '../errors';
 import type { ComputePathName, MfComputePath } from '../models/mf/mf-trainer';
+import type { TfjsWasmPaths } from '../models/mf/tfjs/tfjs-backends';
 import { createTfjsMfPath } from '../models/mf/tfjs/tfjs-mf-path';
 import type { ComputeCapabilities } from './capabilities';
 import { detectCapabilities } from './capabilities';
@@ -38,7 +39,7 @@ export interface ChooseComputePathOptions {
   /** Creates the typed-array path (passed in so this module does not depend on it). */
   readonly createTyped: () => MfComputePath;
   /** Where the `wasm` backend finds its binaries (see `createTfjsMfPath`). */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: TfjsWasmPaths;
   /** Use these capabilities instead of probing (a cached probe, or tests). */
   readonly capabilities?: ComputeCapabilities;
   /** Give up on one candidate's warm-up after this many ms (default 5,000). */

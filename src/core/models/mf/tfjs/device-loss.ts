@@ -33,6 +33,12 @@ export interface DeviceLossWatch {
    * read-back from a lost device may never settle.
    */
   guard<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Waits up to `ms` for a loss report and returns {@link DeviceLossWatch.failure}: a read-back
+   * can fail (e.g. "mapAsync … unmapped") just before the device reports why. Immediate on
+   * backends without a GPU device.
+   */
+  settle(ms: number): Promise<BackendError | null>;
   /** Removes the listeners. */
   dispose(): void;
 }
@@ -63,12 +69,15 @@ export function watchDeviceLoss(backend: TfjsBackendName): DeviceLossWatch {
   failed.catch(() => {});
   let disposed = false;
   const cleanups: (() => void)[] = [];
+  /** The backend has a GPU device or context to lose. */
+  let watching = false;
   /** Polls for a loss that raised no event (WebGL reports context loss lazily). */
   let probe = (): void => {};
   const devices = tf.backend() as unknown as BackendDevices;
 
   if (backend === 'webgpu' && devices.device) {
     const device = devices.device;
+    watching = true;
     void device.lost.then((info) => {
       if (disposed) return;
       const detail = [info.message, info.reason && `reason "${info.reason}"`]
@@ -84,6 +93,7 @@ export function watchDeviceLoss(backend: TfjsBackendName): DeviceLossWatch {
     cleanups.push(() => device.removeEventListener('uncapturederror', onError));
   } else if (backend === 'webgl' && devices.gpgpu?.gl) {
     const gl = devices.gpgpu.gl;
+    watching = true;
     const canvas = gl.canvas as EventTarget;
     const onLost = (): void => fail(lostError('WebGL context lost', 'the browser dropped it'));
     canvas.addEventListener('webglcontextlost', onLost);
@@ -102,6 +112,16 @@ export function watchDeviceLoss(backend: TfjsBackendName): DeviceLossWatch {
       if (failure) throw failure;
     },
     guard: (work) => Promise.race([work, failed]),
+    async settle(ms) {
+      probe();
+      if (failure || !watching) return failure;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+      await Promise.race([failed.catch(() => {}), timeout]);
+      clearTimeout(timer);
+      probe();
+      return failure;
+    },
     dispose() {
       disposed = true;
       for (const cleanup of cleanups) cleanup();

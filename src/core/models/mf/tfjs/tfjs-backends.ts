@@ -5,15 +5,27 @@ import { hasLostDevice, trackDeviceLoss } from './device-loss';
 /** TF.js backends the iALS trainer runs on. */
 export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
+/** File names of the `@tensorflow/tfjs-backend-wasm` binaries. */
+export type TfjsWasmBinaryName =
+  'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
+
+/**
+ * Where the `wasm` backend finds its binaries: a URL prefix (browser) or directory (Node) ending
+ * in `/`, or the URL of each of the three binaries (TF.js requires all three) as a bundler's asset
+ * imports give them, e.g. Vite's
+ * `import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'`; a
+ * production build hashes those file names, so only the map form works there.
+ */
+export type TfjsWasmPaths = string | Readonly<Record<TfjsWasmBinaryName, string>>;
+
 /** Options of {@link activateTfjsBackend}. */
 export interface TfjsBackendOptions {
   readonly backend: TfjsBackendName;
   /**
-   * URL prefix (browser) or directory ending in `/` (Node) holding the
-   * `@tensorflow/tfjs-backend-wasm` `.wasm` binaries. Used by the `wasm` backend only, and only
-   * before that backend first initialises in this JS realm.
+   * Where the `wasm` backend finds its `.wasm` binaries. Used by the `wasm` backend only, and
+   * only before that backend first initialises in this JS realm.
    */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: TfjsWasmPaths;
 }
 
 /** Kernels every iALS formulation runs (matrix products, element-wise algebra, reductions). */
@@ -109,7 +121,7 @@ async function explainUnavailable(options: TfjsBackendOptions): Promise<string> 
       return (
         `the WebAssembly binaries could not be loaded` +
         (options.wasmPaths !== undefined
-          ? ` from "${options.wasmPaths}"`
+          ? ` from ${JSON.stringify(options.wasmPaths)}`
           : '; pass wasmPaths (the folder holding tfjs-backend-wasm*.wasm)')
       );
     case 'cpu':
@@ -192,8 +204,7 @@ export function resetTfjsBackend(backend: TfjsBackendName): void {
   const factory = tf.findBackendFactory(backend);
   if (!factory) return;
   const instance = tf.engine().registry[backend] as unknown as
-    | { readonly device?: { destroy(): void } }
-    | undefined;
+    { readonly device?: { destroy(): void } } | undefined;
   // A device that only reported an error is still alive: free its memory now, not at GC.
   instance?.device?.destroy();
   try {

@@ -2,7 +2,7 @@ import { BackendError, DataError } from '../../../errors';
 import type { CsrMatrix } from '../../../data/csr-matrix';
 import type { MfComputePath } from '../mf-trainer';
 import { validateMfOptions } from '../validate-mf-options';
-import type { TfjsBackendName } from './tfjs-backends';
+import type { TfjsBackendName, TfjsWasmPaths } from './tfjs-backends';
 import { activateTfjsBackend, missingKernels, requiredKernels } from './tfjs-backends';
 import { trainOnDevice } from './tfjs-train-loop';
 
@@ -12,8 +12,8 @@ export type TfjsFormulation = 'sparse' | 'dense' | 'auto';
 /** Options of {@link createTfjsMfPath}. */
 export interface TfjsMfPathOptions {
   readonly backend: TfjsBackendName;
-  /** Where the `wasm` backend finds its `.wasm` binaries (URL prefix or Node directory, ending `/`). */
-  readonly wasmPaths?: string;
+  /** Where the `wasm` backend finds its `.wasm` binaries (URL prefix or Node directory, or a file map). */
+  readonly wasmPaths?: TfjsWasmPaths;
   /**
    * `sparse` gathers/scatter-adds per stored entry (O(nnz·k)); `dense` multiplies by the dense
    * weight matrix (O(users·items·k), few large dispatches; at most 2²⁷ cells). `auto` (default)

@@ -13,6 +13,9 @@ import { createDenseObservedSide, createSparseObservedSide, denseWeights } from 
 import type { TfjsBackendName } from './tfjs-backends';
 import { resetTfjsBackend, rowGatherKernel } from './tfjs-backends';
 
+/** How long a failed GPU operation waits for the device to report a loss (Chromium: < 1 task). */
+const LOSS_REPORT_GRACE_MS = 250;
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Per-row regularization λ_r as a `rows × 1` column. */
@@ -171,7 +174,7 @@ function asTrainingError(
   // A kernel or read-back failing because the device went away reports the loss itself.
   if (watch?.failure) return watch.failure;
   if (error instanceof HearthError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
   return new BackendError(
     'BACKEND_FAILED',
     `Training on the TF.js "${backend}" backend failed: ${message}. ` +
@@ -313,6 +316,9 @@ export async function trainOnDevice(
       computePath: backend,
     };
   } catch (error) {
+    if (watch && !(error instanceof HearthError || error instanceof CallbackFailure)) {
+      await watch.settle(LOSS_REPORT_GRACE_MS);
+    }
     throw asTrainingError(error, backend, watch);
   } finally {
     if (state) tf.dispose([state.x, state.y, state.gramY]);

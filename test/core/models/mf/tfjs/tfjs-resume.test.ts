@@ -53,7 +53,10 @@ describe.each(['cpu', 'wasm'] as const)('TF.js %s path: checkpoints and resume',
 
   it('checkpoints every epoch with dense copies of the state it returns', async () => {
     const checkpoints: MfCheckpoint[] = [];
-    const result = await path.train(matrix, { ...THREE, onCheckpoint: (c) => checkpoints.push(c) });
+    const result = await path.train(matrix, {
+      ...THREE,
+      onCheckpoint: (c) => void checkpoints.push(c),
+    });
     expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3]);
     expect(checkpoints.map((c) => c.lossHistory.length)).toEqual([1, 2, 3]);
     const final = checkpoints[2]!;

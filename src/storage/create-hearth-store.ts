@@ -1,0 +1,442 @@
+import { HearthError, OptionError } from '../core/errors';
+import type { InteractionDataset } from '../core/data/interaction-log';
+import {
+  parseCatalog,
+  parseInteractions,
+  type CatalogParseOptions,
+  type ImportReport,
+  type InteractionParseOptions,
+  type ParseInput,
+} from '../core/data/parse';
+import type { Interaction, Item } from '../core/data/types';
+import { checkCatalog, readCatalog, writeCatalog } from './catalog-store';
+import { buildExport, deleteDatabase, deleteHearthCaches, listRemaining } from './export-erase';
+import { resolveInput } from './fetch-input';
+import { openHearthConnection, type HearthConnection } from './hearth-connection';
+import { DEFAULT_DB_NAME, INTERACTION_STORES, type ModelRecord } from './hearth-db-schema';
+import { BYTES_PER_ROW } from './interaction-chunks';
+import { readDataset, readRecent } from './interaction-reads';
+import { evictOldestRows, storedRows, writeBatch } from './interaction-writes';
+import {
+  commitOrAbort,
+  quotaEvictionMessage,
+  requestPersistence,
+  withQuotaRecovery,
+  type QuotaSimulator,
+} from './quota';
+import { checkRetention } from './retention';
+import { batchFromDataset, batchFromInteractions, type RowBatch } from './row-batch';
+import { settle } from './settle-request';
+import { buildStorageReport } from './storage-report';
+import type {
+  AppendResult,
+  HearthStore,
+  HearthStoreOptions,
+  RetentionPolicy,
+  StorageReport,
+  StoreChange,
+  StoredCheckpoint,
+  StoredModel,
+} from './store-types';
+import { createTabSync, withWebLock, type TabSync } from './tab-sync';
+
+const DEFAULT_VISITOR_ID = 'local';
+const DEFAULT_ERASE_TIMEOUT_MS = 5000;
+/** Rough stored size of one catalog item, to size quota eviction before the JSON exists. */
+const CATALOG_ITEM_BYTES = 200;
+
+interface ResolvedOptions {
+  readonly dbName: string;
+  readonly visitorId: string;
+  readonly retention: RetentionPolicy;
+  readonly now: () => number;
+  readonly eraseTimeoutMs: number;
+  readonly quotaSimulator: QuotaSimulator | undefined;
+}
+
+function resolveOptions(options: HearthStoreOptions): ResolvedOptions {
+  const dbName = options.dbName ?? DEFAULT_DB_NAME;
+  if (typeof dbName !== 'string' || dbName === '') throw new OptionError('dbName must be a non-empty string.');
+  const visitorId = options.visitorId ?? DEFAULT_VISITOR_ID;
+  if (typeof visitorId !== 'string' || visitorId === '') throw new OptionError('visitorId must be a non-empty string.');
+  const retention = options.retention ?? {};
+  checkRetention(retention);
+  const eraseTimeoutMs = options.eraseTimeoutMs ?? DEFAULT_ERASE_TIMEOUT_MS;
+  if (!(eraseTimeoutMs > 0)) throw new OptionError(`eraseTimeoutMs must be a positive number, got ${eraseTimeoutMs}.`);
+  return {
+    dbName,
+    visitorId,
+    retention,
+    now: options.now ?? Date.now,
+    eraseTimeoutMs,
+    quotaSimulator: options.quotaSimulator,
+  };
+}
+
+function isClosingError(error: unknown): boolean {
+  return (error as { readonly name?: unknown } | null)?.name === 'InvalidStateError';
+}
+
+function wholeBuffer(bytes: Uint8Array): Uint8Array {
+  // Structured clone copies a view's entire buffer: store a tight copy of partial views.
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+class IndexedDbHearthStore implements HearthStore {
+  private connection: Promise<HearthConnection> | null = null;
+  private disposed = false;
+  private readonly sync: TabSync;
+
+  constructor(private readonly options: ResolvedOptions) {
+    this.sync = createTabSync({
+      channelName: `hearth:${options.dbName}`,
+      onCloseRequest: () => this.closeConnection(),
+    });
+  }
+
+  /** The open connection, opening (and upgrading) the database on first use or after a close. */
+  connect(): Promise<HearthConnection> {
+    if (this.disposed) {
+      return Promise.reject(new HearthError('DISPOSED', 'This Hearth store was disposed; create a new one with createHearthStore.'));
+    }
+    if (this.connection === null) {
+      const opening: Promise<HearthConnection> = openHearthConnection({
+        dbName: this.options.dbName,
+        visitorId: this.options.visitorId,
+        onBlocked: () => this.sync.requestClose(),
+        onLost: () => {
+          if (this.connection === opening) this.connection = null;
+        },
+      });
+      this.connection = opening;
+      opening.catch(() => {
+        if (this.connection === opening) this.connection = null;
+      });
+    }
+    return this.connection;
+  }
+
+  private closeConnection(): void {
+    const closing = this.connection;
+    this.connection = null;
+    closing?.then(({ db }) => db.close()).catch(() => undefined);
+  }
+
+  /** Runs `fn` on the connection; reconnects once when another tab closed it meanwhile. */
+  private async run<T>(fn: (connection: HearthConnection) => Promise<T>): Promise<T> {
+    const first = await this.connect();
+    try {
+      return await fn(first);
+    } catch (error) {
+      if (!isClosingError(error) || this.disposed) throw error;
+      if (this.connection !== null && (await this.connection) === first) this.connection = null;
+      return fn(await this.connect());
+    }
+  }
+
+  private async countRows(): Promise<number> {
+    return this.run(async ({ db }) => {
+      const rows = await storedRows(db.transaction(INTERACTION_STORES, 'readonly'));
+      return rows.chunkRows + rows.logRows;
+    });
+  }
+
+  private evictOldest(rows: number): Promise<number> {
+    return this.run(async ({ db }) => {
+      const tx = db.transaction(INTERACTION_STORES, 'readwrite');
+      // Evictions free space: they never go through the quota simulator.
+      const { evicted } = await commitOrAbort(tx, () => evictOldestRows(tx, rows), undefined);
+      return evicted;
+    });
+  }
+
+  /** Runs a data-growing write with quota recovery (evicting oldest interactions, never models). */
+  private withQuota<T>(what: string, neededRows: number, write: () => Promise<T>) {
+    return withQuotaRecovery({
+      write,
+      what,
+      neededRows,
+      storedRows: () => this.countRows(),
+      evictOldest: (rows) => this.evictOldest(rows),
+      onEvicted: (evicted) =>
+        this.sync.publish({ kind: 'quota', evicted, message: quotaEvictionMessage(evicted) }),
+    });
+  }
+
+  private async appendBatch(batch: RowBatch): Promise<AppendResult> {
+    if (batch.length === 0) return { appended: 0, evicted: 0 };
+    const now = this.options.now();
+    const { value, evicted: quotaEvicted } = await this.withQuota(
+      `${batch.length} interactions`,
+      batch.length,
+      () =>
+        this.run(async ({ db, mirror }) => {
+          const tx = db.transaction(INTERACTION_STORES, 'readwrite');
+          try {
+            return await commitOrAbort(
+              tx,
+              () => writeBatch(tx, batch, mirror, this.options.retention, now),
+              this.options.quotaSimulator,
+            );
+          } catch (error) {
+            // The mirror may hold ids of the failed transaction.
+            mirror.invalidate();
+            throw error;
+          }
+        }),
+    );
+    this.sync.publish({ kind: 'interactions', appended: batch.length, total: value.total });
+    return {
+      appended: batch.length,
+      evicted: value.evicted + quotaEvicted,
+      ...(quotaEvicted > 0 ? { quotaRecovered: true } : {}),
+    };
+  }
+
+  appendInteractions(events: readonly Interaction[]): Promise<AppendResult> {
+    try {
+      return this.appendBatch(batchFromInteractions(events, this.options.visitorId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  appendDataset(dataset: InteractionDataset): Promise<AppendResult> {
+    try {
+      return this.appendBatch(batchFromDataset(dataset, this.options.now()));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async importInteractions(
+    input: ParseInput | URL,
+    options: InteractionParseOptions = {},
+  ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
+    const source = await resolveInput(input);
+    const { dataset, report } = await parseInteractions(source, {
+      defaultUserId: this.options.visitorId,
+      ...options,
+    });
+    return { report, append: await this.appendDataset(dataset) };
+  }
+
+  readInteractions(): Promise<InteractionDataset> {
+    return this.run(({ db, mirror }) => readDataset(db.transaction(INTERACTION_STORES, 'readonly'), mirror));
+  }
+
+  recentInteractions(limit: number, userId: string = this.options.visitorId): Promise<Interaction[]> {
+    if (!Number.isInteger(limit) || limit < 0) {
+      return Promise.reject(new OptionError(`limit must be a non-negative integer, got ${limit}.`));
+    }
+    return this.run(({ db, mirror }) =>
+      readRecent(db.transaction(INTERACTION_STORES, 'readonly'), mirror, limit, userId),
+    );
+  }
+
+  countInteractions(): Promise<number> {
+    return this.countRows();
+  }
+
+  async putCatalog(items: readonly Item[]): Promise<void> {
+    checkCatalog(items);
+    const neededRows = Math.ceil((items.length * CATALOG_ITEM_BYTES) / BYTES_PER_ROW);
+    await this.withQuota(`the catalog (${items.length} items)`, neededRows, () =>
+      this.run(async ({ db }) => {
+        const tx = db.transaction(['catalog', 'counters'], 'readwrite');
+        await commitOrAbort(tx, async () => writeCatalog(tx, items), this.options.quotaSimulator);
+      }),
+    );
+    this.sync.publish({ kind: 'catalog', items: items.length });
+  }
+
+  async importCatalog(
+    input: ParseInput | URL,
+    options: CatalogParseOptions = {},
+  ): Promise<{ readonly report: ImportReport; readonly items: number }> {
+    const { items, report } = await parseCatalog(await resolveInput(input), options);
+    await this.putCatalog(items);
+    return { report, items: items.length };
+  }
+
+  getCatalog(): Promise<Item[]> {
+    return this.run(({ db }) => readCatalog(db));
+  }
+
+  async saveModel(name: string, bytes: Uint8Array, meta: Record<string, unknown> = {}): Promise<StoredModel> {
+    if (typeof name !== 'string' || name === '') throw new OptionError('The model name must be a non-empty string.');
+    if (!(bytes instanceof Uint8Array)) throw new OptionError('Model bytes must be a Uint8Array (see encodeBundle).');
+    const stored = wholeBuffer(bytes);
+    const savedAt = this.options.now();
+    const { value } = await this.withQuota(
+      `model "${name}"`,
+      Math.ceil(stored.byteLength / BYTES_PER_ROW),
+      () =>
+        this.run(async ({ db }) => {
+          const tx = db.transaction('models', 'readwrite');
+          return commitOrAbort(
+            tx,
+            async () => {
+              const previous = await tx.store.get(name);
+              const record: ModelRecord = { name, bytes: stored, version: (previous?.version ?? 0) + 1, savedAt, meta };
+              settle(tx.store.put(record));
+              return record;
+            },
+            this.options.quotaSimulator,
+          );
+        }),
+    );
+    this.sync.publish({ kind: 'model', name, version: value.version });
+    return { bytes: value.bytes, version: value.version, savedAt: value.savedAt, meta: value.meta };
+  }
+
+  async loadModel(name: string): Promise<StoredModel | null> {
+    const record = await this.run(({ db }) => db.get('models', name));
+    if (record === undefined) return null;
+    return { bytes: record.bytes, version: record.version, savedAt: record.savedAt, meta: record.meta };
+  }
+
+  async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    if (typeof checkpoint.runId !== 'string' || checkpoint.runId === '') {
+      throw new OptionError('checkpoint.runId must be a non-empty string.');
+    }
+    const c = checkpoint.checkpoint;
+    const bytes = c.userFactors.byteLength + c.itemFactors.byteLength + c.itemBias.byteLength;
+    const record: StoredCheckpoint = {
+      runId: checkpoint.runId,
+      savedAt: checkpoint.savedAt,
+      meta: checkpoint.meta,
+      checkpoint: {
+        epoch: c.epoch,
+        lossHistory: [...c.lossHistory],
+        userFactors: c.userFactors,
+        itemFactors: c.itemFactors,
+        itemBias: c.itemBias,
+      },
+    };
+    await this.withQuota(`the checkpoint of run "${checkpoint.runId}"`, Math.ceil(bytes / BYTES_PER_ROW), () =>
+      this.run(async ({ db }) => {
+        const tx = db.transaction('checkpoints', 'readwrite');
+        await commitOrAbort(tx, async () => settle(tx.store.put(record)), this.options.quotaSimulator);
+      }),
+    );
+  }
+
+  async loadCheckpoint(runId: string): Promise<StoredCheckpoint | null> {
+    return (await this.run(({ db }) => db.get('checkpoints', runId))) ?? null;
+  }
+
+  latestCheckpoint(): Promise<StoredCheckpoint | null> {
+    return this.run(async ({ db }) => {
+      const cursor = await db.transaction('checkpoints').store.index('savedAt').openCursor(null, 'prev');
+      return cursor?.value ?? null;
+    });
+  }
+
+  clearCheckpoints(runId?: string): Promise<void> {
+    return this.run(async ({ db }) => {
+      const tx = db.transaction('checkpoints', 'readwrite');
+      await commitOrAbort(tx, async () => settle(runId === undefined ? tx.store.clear() : tx.store.delete(runId)), undefined);
+    });
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return (await this.run(({ db }) => db.get('meta', key))) as T | undefined;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    if (typeof key !== 'string' || key === '') throw new OptionError('The meta key must be a non-empty string.');
+    await this.withQuota(`setting "${key}"`, 1, () =>
+      this.run(async ({ db }) => {
+        const tx = db.transaction('meta', 'readwrite');
+        await commitOrAbort(
+          tx,
+          async () => settle(value === undefined ? tx.store.delete(key) : tx.store.put(value, key)),
+          this.options.quotaSimulator,
+        );
+      }),
+    );
+  }
+
+  requestPersistence(): Promise<boolean> {
+    return requestPersistence();
+  }
+
+  report(): Promise<StorageReport> {
+    return this.run(({ db }) => buildStorageReport(db));
+  }
+
+  async exportAll(): Promise<Blob> {
+    const interactions = await this.readInteractions();
+    const catalog = await this.getCatalog();
+    const { models, checkpoints, meta } = await this.run(async ({ db }) => {
+      const tx = db.transaction(['models', 'checkpoints', 'meta'], 'readonly');
+      const metaStore = tx.objectStore('meta');
+      const [modelRecords, checkpointRecords, metaKeys, metaValues] = await Promise.all([
+        tx.objectStore('models').getAll(),
+        tx.objectStore('checkpoints').getAll(),
+        metaStore.getAllKeys(),
+        metaStore.getAll(),
+      ]);
+      const metaObject: Record<string, unknown> = {};
+      metaKeys.forEach((key, i) => {
+        metaObject[key] = metaValues[i];
+      });
+      return { models: modelRecords, checkpoints: checkpointRecords, meta: metaObject };
+    });
+    return buildExport({
+      dbName: this.options.dbName,
+      exportedAt: this.options.now(),
+      catalog,
+      interactions,
+      models,
+      checkpoints,
+      meta,
+    });
+  }
+
+  async eraseAll(): Promise<{ readonly remainingDatabases: readonly string[]; readonly remainingCaches: readonly string[] }> {
+    if (this.disposed) throw new HearthError('DISPOSED', 'This Hearth store was disposed; create a new one with createHearthStore.');
+    this.sync.requestClose();
+    this.closeConnection();
+    await deleteDatabase(this.options.dbName, () => this.sync.requestClose(), this.options.eraseTimeoutMs);
+    await deleteHearthCaches();
+    const remaining = await listRemaining(this.options.dbName);
+    this.sync.publish({ kind: 'erased' });
+    return remaining;
+  }
+
+  onChange(listener: (change: StoreChange) => void): () => void {
+    return this.sync.subscribe(listener);
+  }
+
+  withTrainerLock<T>(
+    fn: () => Promise<T>,
+    options: { readonly wait?: boolean; readonly signal?: AbortSignal } = {},
+  ): Promise<T | null> {
+    return withWebLock(`hearth:${this.options.dbName}:trainer`, fn, options);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.closeConnection();
+    this.disposed = true;
+    this.sync.dispose();
+  }
+}
+
+/**
+ * Opens Hearth's on-device storage (IndexedDB), creating or upgrading the database.
+ *
+ * @example
+ * const store = await createHearthStore({ retention: { maxEvents: 100_000 } });
+ * await store.appendInteractions([{ itemId: 'sku-1', type: 'view', timestamp: Date.now() }]);
+ * const dataset = await store.readInteractions();
+ *
+ * @throws OptionError for invalid options; BackendError when IndexedDB cannot be opened.
+ */
+export async function createHearthStore(options: HearthStoreOptions = {}): Promise<HearthStore> {
+  const store = new IndexedDbHearthStore(resolveOptions(options));
+  await store.connect();
+  return store;
+}
