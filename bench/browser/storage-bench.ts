@@ -47,7 +47,9 @@ function check(condition: boolean, what: string): void {
  * `browser.storageBench.events` says how many were used) plus `browser.trackEvent.ms`, the mean
  * latency of a single durable `track()`-style append.
  */
-export async function runStorageBench(options: StorageBenchOptions = {}): Promise<Record<string, number>> {
+export async function runStorageBench(
+  options: StorageBenchOptions = {},
+): Promise<Record<string, number>> {
   const n = options.events ?? 1_000_000;
   const trackEvents = options.trackEvents ?? 200;
   const events = syntheticEvents(n);
@@ -77,7 +79,9 @@ export async function runStorageBench(options: StorageBenchOptions = {}): Promis
 
     t = performance.now();
     for (let i = 0; i < trackEvents; i++) {
-      await store.appendInteractions([{ itemId: `sku-${i}`, type: 'view', timestamp: SHAPE.start + n * 37 + i }]);
+      await store.appendInteractions([
+        { itemId: `sku-${i}`, type: 'view', timestamp: SHAPE.start + n * 37 + i },
+      ]);
     }
     const trackMs = trackEvents > 0 ? (performance.now() - t) / trackEvents : 0;
     check((await store.countInteractions()) === n + trackEvents, 'count after track()');

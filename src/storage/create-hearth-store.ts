@@ -13,10 +13,18 @@ import { checkCatalog, readCatalog, writeCatalog } from './catalog-store';
 import { buildExport, deleteDatabase, deleteHearthCaches, listRemaining } from './export-erase';
 import { resolveInput } from './fetch-input';
 import { openHearthConnection, type HearthConnection } from './hearth-connection';
-import { DEFAULT_DB_NAME, INTERACTION_STORES, type ModelRecord } from './hearth-db-schema';
+import { DEFAULT_DB_NAME, INTERACTION_STORES } from './hearth-db-schema';
 import { BYTES_PER_ROW } from './interaction-chunks';
 import { readDataset, readRecent } from './interaction-reads';
 import { evictOldestRows, storedRows, writeBatch } from './interaction-writes';
+import {
+  checkpointRecord,
+  modelBytes,
+  putModel,
+  readLatestCheckpoint,
+  readRecords,
+  storedModel,
+} from './model-records';
 import {
   commitOrAbort,
   quotaEvictionMessage,
@@ -56,13 +64,16 @@ interface ResolvedOptions {
 
 function resolveOptions(options: HearthStoreOptions): ResolvedOptions {
   const dbName = options.dbName ?? DEFAULT_DB_NAME;
-  if (typeof dbName !== 'string' || dbName === '') throw new OptionError('dbName must be a non-empty string.');
+  if (typeof dbName !== 'string' || dbName === '')
+    throw new OptionError('dbName must be a non-empty string.');
   const visitorId = options.visitorId ?? DEFAULT_VISITOR_ID;
-  if (typeof visitorId !== 'string' || visitorId === '') throw new OptionError('visitorId must be a non-empty string.');
+  if (typeof visitorId !== 'string' || visitorId === '')
+    throw new OptionError('visitorId must be a non-empty string.');
   const retention = options.retention ?? {};
   checkRetention(retention);
   const eraseTimeoutMs = options.eraseTimeoutMs ?? DEFAULT_ERASE_TIMEOUT_MS;
-  if (!(eraseTimeoutMs > 0)) throw new OptionError(`eraseTimeoutMs must be a positive number, got ${eraseTimeoutMs}.`);
+  if (!(eraseTimeoutMs > 0))
+    throw new OptionError(`eraseTimeoutMs must be a positive number, got ${eraseTimeoutMs}.`);
   return {
     dbName,
     visitorId,
@@ -75,11 +86,6 @@ function resolveOptions(options: HearthStoreOptions): ResolvedOptions {
 
 function isClosingError(error: unknown): boolean {
   return (error as { readonly name?: unknown } | null)?.name === 'InvalidStateError';
-}
-
-function wholeBuffer(bytes: Uint8Array): Uint8Array {
-  // Structured clone copies a view's entire buffer: store a tight copy of partial views.
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 class IndexedDbHearthStore implements HearthStore {
@@ -97,7 +103,12 @@ class IndexedDbHearthStore implements HearthStore {
   /** The open connection, opening (and upgrading) the database on first use or after a close. */
   connect(): Promise<HearthConnection> {
     if (this.disposed) {
-      return Promise.reject(new HearthError('DISPOSED', 'This Hearth store was disposed; create a new one with createHearthStore.'));
+      return Promise.reject(
+        new HearthError(
+          'DISPOSED',
+          'This Hearth store was disposed; create a new one with createHearthStore.',
+        ),
+      );
     }
     if (this.connection === null) {
       const opening: Promise<HearthConnection> = openHearthConnection({
@@ -124,12 +135,12 @@ class IndexedDbHearthStore implements HearthStore {
 
   /** Runs `fn` on the connection; reconnects once when another tab closed it meanwhile. */
   private async run<T>(fn: (connection: HearthConnection) => Promise<T>): Promise<T> {
-    const first = await this.connect();
+    const pending = this.connect();
     try {
-      return await fn(first);
+      return await fn(await pending);
     } catch (error) {
       if (!isClosingError(error) || this.disposed) throw error;
-      if (this.connection !== null && (await this.connection) === first) this.connection = null;
+      if (this.connection === pending) this.connection = null;
       return fn(await this.connect());
     }
   }
@@ -222,10 +233,15 @@ class IndexedDbHearthStore implements HearthStore {
   }
 
   readInteractions(): Promise<InteractionDataset> {
-    return this.run(({ db, mirror }) => readDataset(db.transaction(INTERACTION_STORES, 'readonly'), mirror));
+    return this.run(({ db, mirror }) =>
+      readDataset(db.transaction(INTERACTION_STORES, 'readonly'), mirror),
+    );
   }
 
-  recentInteractions(limit: number, userId: string = this.options.visitorId): Promise<Interaction[]> {
+  recentInteractions(
+    limit: number,
+    userId: string = this.options.visitorId,
+  ): Promise<Interaction[]> {
     if (!Number.isInteger(limit) || limit < 0) {
       return Promise.reject(new OptionError(`limit must be a non-negative integer, got ${limit}.`));
     }
@@ -263,62 +279,44 @@ class IndexedDbHearthStore implements HearthStore {
     return this.run(({ db }) => readCatalog(db));
   }
 
-  async saveModel(name: string, bytes: Uint8Array, meta: Record<string, unknown> = {}): Promise<StoredModel> {
-    if (typeof name !== 'string' || name === '') throw new OptionError('The model name must be a non-empty string.');
-    if (!(bytes instanceof Uint8Array)) throw new OptionError('Model bytes must be a Uint8Array (see encodeBundle).');
-    const stored = wholeBuffer(bytes);
+  async saveModel(
+    name: string,
+    bytes: Uint8Array,
+    meta: Record<string, unknown> = {},
+  ): Promise<StoredModel> {
+    const stored = modelBytes(name, bytes);
     const savedAt = this.options.now();
     const { value } = await this.withQuota(
       `model "${name}"`,
       Math.ceil(stored.byteLength / BYTES_PER_ROW),
       () =>
-        this.run(async ({ db }) => {
-          const tx = db.transaction('models', 'readwrite');
-          return commitOrAbort(
-            tx,
-            async () => {
-              const previous = await tx.store.get(name);
-              const record: ModelRecord = { name, bytes: stored, version: (previous?.version ?? 0) + 1, savedAt, meta };
-              settle(tx.store.put(record));
-              return record;
-            },
-            this.options.quotaSimulator,
-          );
-        }),
+        this.run(({ db }) =>
+          putModel(db, { name, bytes: stored, savedAt, meta }, this.options.quotaSimulator),
+        ),
     );
     this.sync.publish({ kind: 'model', name, version: value.version });
-    return { bytes: value.bytes, version: value.version, savedAt: value.savedAt, meta: value.meta };
+    return storedModel(value);
   }
 
   async loadModel(name: string): Promise<StoredModel | null> {
     const record = await this.run(({ db }) => db.get('models', name));
-    if (record === undefined) return null;
-    return { bytes: record.bytes, version: record.version, savedAt: record.savedAt, meta: record.meta };
+    return record === undefined ? null : storedModel(record);
   }
 
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
-    if (typeof checkpoint.runId !== 'string' || checkpoint.runId === '') {
-      throw new OptionError('checkpoint.runId must be a non-empty string.');
-    }
-    const c = checkpoint.checkpoint;
-    const bytes = c.userFactors.byteLength + c.itemFactors.byteLength + c.itemBias.byteLength;
-    const record: StoredCheckpoint = {
-      runId: checkpoint.runId,
-      savedAt: checkpoint.savedAt,
-      meta: checkpoint.meta,
-      checkpoint: {
-        epoch: c.epoch,
-        lossHistory: [...c.lossHistory],
-        userFactors: c.userFactors,
-        itemFactors: c.itemFactors,
-        itemBias: c.itemBias,
-      },
-    };
-    await this.withQuota(`the checkpoint of run "${checkpoint.runId}"`, Math.ceil(bytes / BYTES_PER_ROW), () =>
-      this.run(async ({ db }) => {
-        const tx = db.transaction('checkpoints', 'readwrite');
-        await commitOrAbort(tx, async () => settle(tx.store.put(record)), this.options.quotaSimulator);
-      }),
+    const { record, bytes } = checkpointRecord(checkpoint);
+    await this.withQuota(
+      `the checkpoint of run "${record.runId}"`,
+      Math.ceil(bytes / BYTES_PER_ROW),
+      () =>
+        this.run(async ({ db }) => {
+          const tx = db.transaction('checkpoints', 'readwrite');
+          await commitOrAbort(
+            tx,
+            async () => settle(tx.store.put(record)),
+            this.options.quotaSimulator,
+          );
+        }),
     );
   }
 
@@ -327,16 +325,17 @@ class IndexedDbHearthStore implements HearthStore {
   }
 
   latestCheckpoint(): Promise<StoredCheckpoint | null> {
-    return this.run(async ({ db }) => {
-      const cursor = await db.transaction('checkpoints').store.index('savedAt').openCursor(null, 'prev');
-      return cursor?.value ?? null;
-    });
+    return this.run(({ db }) => readLatestCheckpoint(db));
   }
 
   clearCheckpoints(runId?: string): Promise<void> {
     return this.run(async ({ db }) => {
       const tx = db.transaction('checkpoints', 'readwrite');
-      await commitOrAbort(tx, async () => settle(runId === undefined ? tx.store.clear() : tx.store.delete(runId)), undefined);
+      await commitOrAbort(
+        tx,
+        async () => settle(runId === undefined ? tx.store.clear() : tx.store.delete(runId)),
+        undefined,
+      );
     });
   }
 
@@ -345,7 +344,8 @@ class IndexedDbHearthStore implements HearthStore {
   }
 
   async setMeta(key: string, value: unknown): Promise<void> {
-    if (typeof key !== 'string' || key === '') throw new OptionError('The meta key must be a non-empty string.');
+    if (typeof key !== 'string' || key === '')
+      throw new OptionError('The meta key must be a non-empty string.');
     await this.withQuota(`setting "${key}"`, 1, () =>
       this.run(async ({ db }) => {
         const tx = db.transaction('meta', 'readwrite');
@@ -369,21 +369,7 @@ class IndexedDbHearthStore implements HearthStore {
   async exportAll(): Promise<Blob> {
     const interactions = await this.readInteractions();
     const catalog = await this.getCatalog();
-    const { models, checkpoints, meta } = await this.run(async ({ db }) => {
-      const tx = db.transaction(['models', 'checkpoints', 'meta'], 'readonly');
-      const metaStore = tx.objectStore('meta');
-      const [modelRecords, checkpointRecords, metaKeys, metaValues] = await Promise.all([
-        tx.objectStore('models').getAll(),
-        tx.objectStore('checkpoints').getAll(),
-        metaStore.getAllKeys(),
-        metaStore.getAll(),
-      ]);
-      const metaObject: Record<string, unknown> = {};
-      metaKeys.forEach((key, i) => {
-        metaObject[key] = metaValues[i];
-      });
-      return { models: modelRecords, checkpoints: checkpointRecords, meta: metaObject };
-    });
+    const { models, checkpoints, meta } = await this.run(({ db }) => readRecords(db));
     return buildExport({
       dbName: this.options.dbName,
       exportedAt: this.options.now(),
@@ -395,11 +381,22 @@ class IndexedDbHearthStore implements HearthStore {
     });
   }
 
-  async eraseAll(): Promise<{ readonly remainingDatabases: readonly string[]; readonly remainingCaches: readonly string[] }> {
-    if (this.disposed) throw new HearthError('DISPOSED', 'This Hearth store was disposed; create a new one with createHearthStore.');
+  async eraseAll(): Promise<{
+    readonly remainingDatabases: readonly string[];
+    readonly remainingCaches: readonly string[];
+  }> {
+    if (this.disposed)
+      throw new HearthError(
+        'DISPOSED',
+        'This Hearth store was disposed; create a new one with createHearthStore.',
+      );
     this.sync.requestClose();
     this.closeConnection();
-    await deleteDatabase(this.options.dbName, () => this.sync.requestClose(), this.options.eraseTimeoutMs);
+    await deleteDatabase(
+      this.options.dbName,
+      () => this.sync.requestClose(),
+      this.options.eraseTimeoutMs,
+    );
     await deleteHearthCaches();
     const remaining = await listRemaining(this.options.dbName);
     this.sync.publish({ kind: 'erased' });

@@ -148,13 +148,10 @@ export async function listRemaining(dbName: string): Promise<{
   readonly remainingDatabases: readonly string[];
   readonly remainingCaches: readonly string[];
 }> {
-  const databases =
-    typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+  const databases = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
   const cacheNames = typeof caches === 'undefined' ? [] : await caches.keys();
   return {
-    remainingDatabases: databases
-      .map((info) => info.name ?? '')
-      .filter((name) => name === dbName),
+    remainingDatabases: databases.map((info) => info.name ?? '').filter((name) => name === dbName),
     remainingCaches: cacheNames.filter((name) => name.startsWith(HEARTH_CACHE_PREFIX)),
   };
 }

@@ -14,10 +14,16 @@ export async function resolveInput(input: ParseInput | URL): Promise<ParseInput>
     response = await fetch(input);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new DataError('UNREADABLE_INPUT', `Could not download ${input.href} (${detail}). Check the address and your connection, or import the file directly.`);
+    throw new DataError(
+      'UNREADABLE_INPUT',
+      `Could not download ${input.href} (${detail}). Check the address and your connection, or import the file directly.`,
+    );
   }
   if (!response.ok) {
-    throw new DataError('UNREADABLE_INPUT', `Could not download ${input.href}: HTTP ${response.status}. Check the address, or import the file directly.`);
+    throw new DataError(
+      'UNREADABLE_INPUT',
+      `Could not download ${input.href}: HTTP ${response.status}. Check the address, or import the file directly.`,
+    );
   }
   return response.body ?? new Uint8Array(0);
 }

@@ -79,11 +79,21 @@ export function chunkColumns(chunk: ChunkRecord): InteractionColumns {
 }
 
 function pickColumns(c: ChunkRecord): Omit<InteractionColumns, 'length'> {
-  return { users: c.users, items: c.items, types: c.types, values: c.values, timestamps: c.timestamps };
+  return {
+    users: c.users,
+    items: c.items,
+    types: c.types,
+    values: c.values,
+    timestamps: c.timestamps,
+  };
 }
 
 /** Rewrites a batch's local ints through `userMap`/`itemMap` into stored ints. */
-export function mapBatch(batch: RowBatch, userMap: Int32Array, itemMap: Int32Array): InteractionColumns {
+export function mapBatch(
+  batch: RowBatch,
+  userMap: Int32Array,
+  itemMap: Int32Array,
+): InteractionColumns {
   const n = batch.length;
   const users = new Int32Array(n);
   const items = new Int32Array(n);
@@ -91,11 +101,21 @@ export function mapBatch(batch: RowBatch, userMap: Int32Array, itemMap: Int32Arr
     users[i] = userMap[batch.users[i]!]!;
     items[i] = itemMap[batch.items[i]!]!;
   }
-  return { length: n, users, items, types: batch.types, values: batch.values, timestamps: batch.timestamps };
+  return {
+    length: n,
+    users,
+    items,
+    types: batch.types,
+    values: batch.values,
+    timestamps: batch.timestamps,
+  };
 }
 
 /** A chunk keeping the rows of `chunk` for which `keep(i)` holds (same id), or null when none. */
-export function filterChunk(chunk: ChunkRecord, keep: (row: number) => boolean): ChunkRecord | null {
+export function filterChunk(
+  chunk: ChunkRecord,
+  keep: (row: number) => boolean,
+): ChunkRecord | null {
   const idx: number[] = [];
   for (let i = 0; i < chunk.count; i++) if (keep(i)) idx.push(i);
   if (idx.length === 0) return null;
@@ -143,7 +163,11 @@ export async function appendToChunks(
 }
 
 /** Rows `start..end-1` of `cols` as views (no copy). */
-export function sliceColumns(cols: InteractionColumns, start: number, end: number): InteractionColumns {
+export function sliceColumns(
+  cols: InteractionColumns,
+  start: number,
+  end: number,
+): InteractionColumns {
   return {
     length: end - start,
     users: cols.users.subarray(start, end),

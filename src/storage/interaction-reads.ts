@@ -21,17 +21,19 @@ export async function readDataset(
   tx: InteractionTx<'readonly'>,
   mirror: VocabMirror,
 ): Promise<InteractionDataset> {
-  await mirror.sync(tx);
+  const synced = await mirror.sync(tx);
   const [chunks, log] = await Promise.all([
     tx.objectStore('chunks').getAll(),
     tx.objectStore('log').getAll(),
   ]);
-  const userVocab = Vocabulary.from(mirror.userVocab.toArray());
-  const itemVocab = Vocabulary.from(mirror.itemVocab.toArray());
+  const userVocab = Vocabulary.from(synced.users.toArray());
+  const itemVocab = Vocabulary.from(synced.items.toArray());
   const parts: InteractionColumns[] = chunks.map(chunkColumns);
   if (log.length > 0) {
     const batch = batchFromLog(log);
-    parts.push(mapBatch(batch, internAll(userVocab, batch.userIds), internAll(itemVocab, batch.itemIds)));
+    parts.push(
+      mapBatch(batch, internAll(userVocab, batch.userIds), internAll(itemVocab, batch.itemIds)),
+    );
   }
   return { userVocab, itemVocab, columns: concatColumns(parts) };
 }
@@ -46,7 +48,12 @@ function fromLog(record: LogRecord): Interaction {
   };
 }
 
-function fromChunk(chunk: ChunkRecord, row: number, userId: string, itemVocab: Vocabulary): Interaction {
+function fromChunk(
+  chunk: ChunkRecord,
+  row: number,
+  userId: string,
+  itemVocab: Vocabulary,
+): Interaction {
   const value = chunk.values[row]!;
   return {
     itemId: itemVocab.idAt(chunk.items[row]!),
@@ -72,13 +79,13 @@ export async function readRecent(
     log = await log.continue();
   }
   if (newestFirst.length < limit) {
-    await mirror.sync(tx);
-    const user = mirror.userVocab.get(userId);
+    const { users, items } = await mirror.sync(tx);
+    const user = users.get(userId);
     let chunk = user < 0 ? null : await tx.objectStore('chunks').openCursor(null, 'prev');
     while (chunk !== null && newestFirst.length < limit) {
       const c = chunk.value;
       for (let i = c.count - 1; i >= 0 && newestFirst.length < limit; i--) {
-        if (c.users[i] === user) newestFirst.push(fromChunk(c, i, userId, mirror.itemVocab));
+        if (c.users[i] === user) newestFirst.push(fromChunk(c, i, userId, items));
       }
       chunk = await chunk.continue();
     }

@@ -29,8 +29,10 @@ export async function migrateV0Events(tx: UpgradeTx, visitorId: string): Promise
   }
   const batch = batchFromInteractions(valid, visitorId);
   const vocab = tx.objectStore('vocab');
-  for (const record of vocabRecords('user', Vocabulary.from(batch.userIds), 0)) settle(vocab.put(record));
-  for (const record of vocabRecords('item', Vocabulary.from(batch.itemIds), 0)) settle(vocab.put(record));
+  for (const record of vocabRecords('user', Vocabulary.from(batch.userIds), 0))
+    settle(vocab.put(record));
+  for (const record of vocabRecords('item', Vocabulary.from(batch.itemIds), 0))
+    settle(vocab.put(record));
   const chunks = tx.objectStore('chunks');
   for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
     settle(chunks.add(chunkFromColumns(batch, start, Math.min(batch.length, start + CHUNK_ROWS))));

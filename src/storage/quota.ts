@@ -148,8 +148,16 @@ export async function withQuotaRecovery<T>(
         if (!isQuotaError(error)) throw error;
         const stored = await plan.storedRows();
         if (stored === 0 || round >= MAX_QUOTA_ROUNDS) throw storageQuotaError(plan.what, evicted);
-        const rows = Math.min(stored, Math.max(plan.neededRows, Math.ceil(stored * QUOTA_EVICT_FRACTION)));
-        evicted += await plan.evictOldest(rows);
+        const rows = Math.min(
+          stored,
+          Math.max(plan.neededRows, Math.ceil(stored * QUOTA_EVICT_FRACTION)),
+        );
+        try {
+          evicted += await plan.evictOldest(rows);
+        } catch (evictionError) {
+          if (isQuotaError(evictionError)) throw storageQuotaError(plan.what, evicted);
+          throw evictionError;
+        }
       }
     }
   } finally {
@@ -158,7 +166,10 @@ export async function withQuotaRecovery<T>(
 }
 
 /** `navigator.storage.estimate()` when available. */
-export async function storageEstimate(): Promise<{ readonly usage: number; readonly quota: number } | null> {
+export async function storageEstimate(): Promise<{
+  readonly usage: number;
+  readonly quota: number;
+} | null> {
   const storage = globalThis.navigator?.storage;
   if (typeof storage?.estimate !== 'function') return null;
   const { usage, quota } = await storage.estimate();

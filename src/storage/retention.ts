@@ -21,7 +21,9 @@ export function checkRetention(policy: RetentionPolicy): void {
     throw new OptionError(`retention.maxEvents must be a non-negative integer, got ${maxEvents}.`);
   }
   if (maxAgeMs !== undefined && !(maxAgeMs > 0)) {
-    throw new OptionError(`retention.maxAgeMs must be a positive number of milliseconds, got ${maxAgeMs}.`);
+    throw new OptionError(
+      `retention.maxAgeMs must be a positive number of milliseconds, got ${maxAgeMs}.`,
+    );
   }
 }
 
@@ -104,7 +106,8 @@ export async function enforceRetention(
   rows: StoredRows,
 ): Promise<number> {
   let evicted = 0;
-  if (policy.maxAgeMs !== undefined) evicted += await evictOlderThan(tx, now - policy.maxAgeMs, rows);
+  if (policy.maxAgeMs !== undefined)
+    evicted += await evictOlderThan(tx, now - policy.maxAgeMs, rows);
   const total = rows.chunkRows + rows.logRows;
   if (policy.maxEvents !== undefined && total > policy.maxEvents) {
     evicted += await evictOldest(tx, total - policy.maxEvents, rows);

@@ -31,7 +31,8 @@ function invalidRow(index: number, field: string, problem: string): DataError {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return String(value);
 }
 
@@ -41,19 +42,38 @@ function describe(value: unknown): string {
  * finite when given, `userId` non-empty when given.
  */
 export function checkInteraction(event: unknown, index: number): DataError | null {
-  if (typeof event !== 'object' || event === null) return invalidRow(index, 'the row', 'is not an object');
-  const { itemId, userId, type, value, timestamp } = event as Partial<Record<keyof Interaction, unknown>>;
+  if (typeof event !== 'object' || event === null)
+    return invalidRow(index, 'the row', 'is not an object');
+  const { itemId, userId, type, value, timestamp } = event as Partial<
+    Record<keyof Interaction, unknown>
+  >;
   if (typeof itemId !== 'string' || itemId === '') {
-    return invalidRow(index, 'itemId', itemId === undefined ? 'is missing' : `must be a non-empty string, got ${describe(itemId)}`);
+    return invalidRow(
+      index,
+      'itemId',
+      itemId === undefined ? 'is missing' : `must be a non-empty string, got ${describe(itemId)}`,
+    );
   }
   if (userId !== undefined && (typeof userId !== 'string' || userId === '')) {
-    return invalidRow(index, 'userId', `must be a non-empty string when given, got ${describe(userId)}`);
+    return invalidRow(
+      index,
+      'userId',
+      `must be a non-empty string when given, got ${describe(userId)}`,
+    );
   }
   if (typeof type !== 'string' || !TYPE_CODES.has(type)) {
-    return invalidRow(index, 'type', `${describe(type)} is not an event type (use one of ${TYPE_LIST})`);
+    return invalidRow(
+      index,
+      'type',
+      `${describe(type)} is not an event type (use one of ${TYPE_LIST})`,
+    );
   }
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
-    return invalidRow(index, 'timestamp', `must be a finite number of milliseconds since the epoch, got ${describe(timestamp)}`);
+    return invalidRow(
+      index,
+      'timestamp',
+      `must be a finite number of milliseconds since the epoch, got ${describe(timestamp)}`,
+    );
   }
   if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
     return invalidRow(index, 'value', `must be a finite number when given, got ${describe(value)}`);
@@ -117,17 +137,29 @@ export function batchFromDataset(dataset: InteractionDataset, now: number): RowB
   const types = columns.types.subarray(0, n);
   const values = columns.values.subarray(0, n);
   const timestamps = columns.timestamps.slice(0, n);
-  if (users.length < n || items.length < n || types.length < n || values.length < n || timestamps.length < n) {
-    throw new DataError('INVALID_ROW', `The dataset's columns are shorter than its length (${n}); rebuild it with InteractionLogBuilder.`);
+  if (
+    users.length < n ||
+    items.length < n ||
+    types.length < n ||
+    values.length < n ||
+    timestamps.length < n
+  ) {
+    throw new DataError(
+      'INVALID_ROW',
+      `The dataset's columns are shorter than its length (${n}); rebuild it with InteractionLogBuilder.`,
+    );
   }
   const numUsers = userVocab.size;
   const numItems = itemVocab.size;
   for (let i = 0; i < n; i++) {
     const u = users[i]!;
     const it = items[i]!;
-    if (u < 0 || u >= numUsers) throw invalidRow(i, 'user', `index ${u} is outside the user vocabulary (size ${numUsers})`);
-    if (it < 0 || it >= numItems) throw invalidRow(i, 'item', `index ${it} is outside the item vocabulary (size ${numItems})`);
-    if (types[i]! >= EVENT_TYPES.length) throw invalidRow(i, 'type', `code ${types[i]!} is not an event type code`);
+    if (u < 0 || u >= numUsers)
+      throw invalidRow(i, 'user', `index ${u} is outside the user vocabulary (size ${numUsers})`);
+    if (it < 0 || it >= numItems)
+      throw invalidRow(i, 'item', `index ${it} is outside the item vocabulary (size ${numItems})`);
+    if (types[i]! >= EVENT_TYPES.length)
+      throw invalidRow(i, 'type', `code ${types[i]!} is not an event type code`);
     const t = timestamps[i]!;
     if (t !== t) timestamps[i] = now;
     else if (!Number.isFinite(t)) throw invalidRow(i, 'timestamp', `must be finite, got ${t}`);

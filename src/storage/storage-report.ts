@@ -49,7 +49,10 @@ export async function buildStorageReport(db: IDBPDatabase<HearthDB>): Promise<St
     const c = checkpoint.value.checkpoint;
     checkpoints++;
     checkpointBytes +=
-      c.userFactors.byteLength + c.itemFactors.byteLength + c.itemBias.byteLength + jsonBytes(checkpoint.value.meta);
+      c.userFactors.byteLength +
+      c.itemFactors.byteLength +
+      c.itemBias.byteLength +
+      jsonBytes(checkpoint.value.meta);
     checkpoint = await checkpoint.continue();
   }
   let metaBytes = 0;

@@ -1,5 +1,10 @@
 import type { InteractionDataset } from '../core/data/interaction-log';
-import type { ImportReport, InteractionParseOptions, CatalogParseOptions, ParseInput } from '../core/data/parse';
+import type {
+  ImportReport,
+  InteractionParseOptions,
+  CatalogParseOptions,
+  ParseInput,
+} from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MfCheckpoint } from '../core/models/mf/mf-trainer';
 import type { QuotaSimulator } from './quota';
@@ -63,7 +68,9 @@ export interface StorageReport {
   readonly models: number;
   readonly checkpoints: number;
   /** Approximate bytes per store (sum of typed-array and encoded sizes). */
-  readonly bytes: Readonly<Record<'interactions' | 'catalog' | 'models' | 'checkpoints' | 'meta', number>>;
+  readonly bytes: Readonly<
+    Record<'interactions' | 'catalog' | 'models' | 'checkpoints' | 'meta', number>
+  >;
   /** `navigator.storage.estimate()` when available. */
   readonly estimate: { readonly usage: number; readonly quota: number } | null;
   readonly persisted: boolean | null;
@@ -91,7 +98,10 @@ export interface HearthStore {
   /** Appends an already columnar dataset (e.g. from `parseInteractions`) durably; NaN timestamps are stamped with the current time. */
   appendDataset(dataset: InteractionDataset): Promise<AppendResult>;
   /** Parses a File/Blob/URL/string with the engine's parsers and appends the good rows; returns the row-level report. */
-  importInteractions(input: ParseInput | URL, options?: InteractionParseOptions): Promise<{ readonly report: ImportReport; readonly append: AppendResult }>;
+  importInteractions(
+    input: ParseInput | URL,
+    options?: InteractionParseOptions,
+  ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }>;
   /** Every stored interaction as one columnar dataset (vocabularies rebuilt), oldest first. */
   readInteractions(): Promise<InteractionDataset>;
   /** The most recent interactions of one user (default: the device's visitor), newest last. */
@@ -99,7 +109,10 @@ export interface HearthStore {
   countInteractions(): Promise<number>;
   /** Replaces the catalog. */
   putCatalog(items: readonly Item[]): Promise<void>;
-  importCatalog(input: ParseInput | URL, options?: CatalogParseOptions): Promise<{ readonly report: ImportReport; readonly items: number }>;
+  importCatalog(
+    input: ParseInput | URL,
+    options?: CatalogParseOptions,
+  ): Promise<{ readonly report: ImportReport; readonly items: number }>;
   getCatalog(): Promise<Item[]>;
   saveModel(name: string, bytes: Uint8Array, meta?: Record<string, unknown>): Promise<StoredModel>;
   loadModel(name: string): Promise<StoredModel | null>;
@@ -116,11 +129,17 @@ export interface HearthStore {
   /** Everything stored, as one JSON file (typed arrays base64) the user can keep. */
   exportAll(): Promise<Blob>;
   /** Deletes the database and Hearth's caches; resolves with proof that nothing remains. */
-  eraseAll(): Promise<{ readonly remainingDatabases: readonly string[]; readonly remainingCaches: readonly string[] }>;
+  eraseAll(): Promise<{
+    readonly remainingDatabases: readonly string[];
+    readonly remainingCaches: readonly string[];
+  }>;
   /** Subscribes to changes from this and other tabs. Returns an unsubscribe function. */
   onChange(listener: (change: StoreChange) => void): () => void;
   /** Runs `fn` holding the single trainer lock across tabs (Web Locks); returns null if another tab holds it and `wait` is false. */
-  withTrainerLock<T>(fn: () => Promise<T>, options?: { readonly wait?: boolean; readonly signal?: AbortSignal }): Promise<T | null>;
+  withTrainerLock<T>(
+    fn: () => Promise<T>,
+    options?: { readonly wait?: boolean; readonly signal?: AbortSignal },
+  ): Promise<T | null>;
   /** Closes the database and channel. */
   dispose(): void;
 }

@@ -3,14 +3,22 @@ import type { StoreChange } from './store-types';
 
 /** Messages between store instances of one database (tabs, workers) on its BroadcastChannel. */
 type SyncMessage =
-  | { readonly type: 'change'; readonly change: StoreChange }
-  | { readonly type: 'close' };
+  { readonly type: 'change'; readonly change: StoreChange } | { readonly type: 'close' };
 
-const CHANGE_KINDS: ReadonlySet<string> = new Set(['interactions', 'catalog', 'model', 'erased', 'quota']);
+const CHANGE_KINDS: ReadonlySet<string> = new Set([
+  'interactions',
+  'catalog',
+  'model',
+  'erased',
+  'quota',
+]);
 
 function isSyncMessage(data: unknown): data is SyncMessage {
   if (typeof data !== 'object' || data === null) return false;
-  const message = data as { readonly type?: unknown; readonly change?: { readonly kind?: unknown } };
+  const message = data as {
+    readonly type?: unknown;
+    readonly change?: { readonly kind?: unknown };
+  };
   if (message.type === 'close') return true;
   return (
     message.type === 'change' &&
@@ -66,7 +74,9 @@ export function createTabSync(options: TabSyncOptions): TabSync {
       else deliver({ ...event.data.change, remote: true });
     };
   }
+  let disposed = false;
   const post = (message: SyncMessage): void => {
+    if (disposed) return;
     try {
       channel?.postMessage(message);
     } catch (error) {
@@ -75,6 +85,7 @@ export function createTabSync(options: TabSyncOptions): TabSync {
   };
   return {
     publish(change) {
+      if (disposed) return;
       deliver(change);
       post({ type: 'change', change });
     },
@@ -88,6 +99,7 @@ export function createTabSync(options: TabSyncOptions): TabSync {
       };
     },
     dispose() {
+      disposed = true;
       listeners.clear();
       channel?.close();
     },
@@ -112,7 +124,9 @@ export async function withWebLock<T>(
   if (typeof locks?.request !== 'function') return fn();
   if (!wait) {
     // `ifAvailable` cannot be combined with `signal`; it never waits, so the signal is moot.
-    return locks.request(name, { ifAvailable: true }, async (lock) => (lock === null ? null : fn()));
+    return locks.request(name, { ifAvailable: true }, async (lock) =>
+      lock === null ? null : fn(),
+    );
   }
   try {
     return await locks.request(name, signal === undefined ? {} : { signal }, async () => fn());

@@ -12,7 +12,11 @@ export const VOCAB_RECORD_IDS = 4096;
  */
 export function vocabRecords(kind: VocabKind, vocab: Vocabulary, from: number): VocabRecord[] {
   const out: VocabRecord[] = [];
-  for (let start = Math.floor(from / VOCAB_RECORD_IDS) * VOCAB_RECORD_IDS; start < vocab.size; start += VOCAB_RECORD_IDS) {
+  for (
+    let start = Math.floor(from / VOCAB_RECORD_IDS) * VOCAB_RECORD_IDS;
+    start < vocab.size;
+    start += VOCAB_RECORD_IDS
+  ) {
     const end = Math.min(vocab.size, start + VOCAB_RECORD_IDS);
     const part: string[] = [];
     for (let i = start; i < end; i++) part.push(vocab.idAt(i));
@@ -31,24 +35,19 @@ export class VocabMirror {
   private users = new Vocabulary();
   private items = new Vocabulary();
 
-  /** The user vocabulary as of the last sync (do not mutate). */
-  get userVocab(): Vocabulary {
-    return this.users;
-  }
-
-  /** The item vocabulary as of the last sync (do not mutate). */
-  get itemVocab(): Vocabulary {
-    return this.items;
-  }
-
   /** Forgets everything (after a failed write, or when the connection closes). */
   invalidate(): void {
     this.users = new Vocabulary();
     this.items = new Vocabulary();
   }
 
-  /** Loads ids appended since the last sync (by any connection). */
-  async sync<M extends 'readonly' | 'readwrite'>(tx: InteractionTx<M>): Promise<void> {
+  /**
+   * Loads ids appended since the last sync (by any connection) and returns the synced
+   * vocabularies (read-only for the caller).
+   */
+  async sync<M extends 'readonly' | 'readwrite'>(
+    tx: InteractionTx<M>,
+  ): Promise<{ readonly users: Vocabulary; readonly items: Vocabulary }> {
     for (const kind of ['user', 'item'] as const) {
       if (!(await this.syncKind(tx, kind))) {
         // The database no longer matches what this mirror saw: reload that vocabulary fully.
@@ -61,6 +60,7 @@ export class VocabMirror {
         }
       }
     }
+    return { users: this.users, items: this.items };
   }
 
   /**
@@ -87,7 +87,10 @@ export class VocabMirror {
   }
 
   /** Appends stored ids past the mirror's size; false when the store does not continue the mirror. */
-  private async syncKind<M extends 'readonly' | 'readwrite'>(tx: InteractionTx<M>, kind: VocabKind): Promise<boolean> {
+  private async syncKind<M extends 'readonly' | 'readwrite'>(
+    tx: InteractionTx<M>,
+    kind: VocabKind,
+  ): Promise<boolean> {
     const vocab = this.get(kind);
     const from = Math.floor(vocab.size / VOCAB_RECORD_IDS) * VOCAB_RECORD_IDS;
     const records = await tx

@@ -12,7 +12,7 @@ import type { ComputePathName } from '../core/models/mf/mf-trainer';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
 import { createHearthStore } from '../storage';
 import type { HearthStore, HearthStoreOptions, StoreChange } from '../storage/store-types';
-import { createComputePathPool } from './compute-path-pool';
+import type { ComputePathPool } from './compute-path-pool';
 import {
   DEFAULT_FINE_TUNE_AFTER_EVENTS,
   FINE_TUNE_EPOCHS,
@@ -104,9 +104,12 @@ export function createLocalRecommender(
   const openStoreWith = deps.createStore ?? createHearthStore;
   const listeners = new Set<(event: RecommenderEvent) => void>();
   const lifetime = new AbortController();
-  const pool = createComputePathPool(
-    config.wasmPaths !== undefined ? { wasmPaths: config.wasmPaths } : {},
-  );
+  // Loaded on first training: the compute paths pull in TF.js, which serving never needs.
+  let poolPromise: Promise<ComputePathPool> | null = null;
+  const pool = (): Promise<ComputePathPool> =>
+    (poolPromise ??= import('./compute-path-pool').then((m) =>
+      m.createComputePathPool(config.wasmPaths !== undefined ? { wasmPaths: config.wasmPaths } : {}),
+    ));
   const profile = createLiveProfile({ limit: historyLimit });
   let catalog: Item[] = [];
   let state: ModelState = createModelState({ bundle: null, version: 0, catalog });
@@ -349,7 +352,7 @@ export function createLocalRecommender(
           store: s,
           dataset,
           catalog,
-          plan: await pool.plan(config.backend ?? 'auto'),
+          plan: await (await pool()).plan(config.backend ?? 'auto'),
           mf,
           eventWeights,
           checkpoints: false,
@@ -390,7 +393,8 @@ export function createLocalRecommender(
         async (): Promise<TrainReport> => {
           throwIfAborted(signal);
           const dataset = await s.readInteractions();
-          const plan = await pool.plan(backendOf(request));
+          const paths = await pool();
+          const plan = await paths.plan(backendOf(request));
           throwIfAborted(signal);
           const run = await trainStoredRun({
             store: s,
@@ -410,7 +414,7 @@ export function createLocalRecommender(
           const training = run.bundle.training;
           let metrics: TrainReport['metrics'];
           if (request.evaluate) {
-            const path = await pool.get(training.computePath as ComputePathName);
+            const path = await paths.get(training.computePath as ComputePathName);
             metrics = await evaluateAgainstPopularity({ dataset, mf, path, signal });
           }
           throwIfAborted(signal);
@@ -501,7 +505,7 @@ export function createLocalRecommender(
 
     async capabilities() {
       await alive();
-      return pool.capabilities();
+      return (await pool()).capabilities();
     },
 
     async storage() {
@@ -532,7 +536,7 @@ export function createLocalRecommender(
       lifetime.abort();
       fineTune.dispose();
       if (refreshTimer !== null) clearTimeout(refreshTimer);
-      pool.dispose();
+      poolPromise?.then((p) => p.dispose()).catch(() => undefined);
       closeStore();
       state.rows.dispose();
       listeners.clear();

@@ -1,8 +1,15 @@
+import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/core/data/types';
 import { DataError } from '../../src/core/errors';
 import { CHUNK_ROWS, LOG_COMPACT_ROWS, LOG_MAX_BATCH } from '../../src/storage';
-import { asStored, datasetEvents, makeEvents, openStore, uniqueDbName } from './storage-test-helpers';
+import {
+  asStored,
+  datasetEvents,
+  makeEvents,
+  openStore,
+  uniqueDbName,
+} from './storage-test-helpers';
 
 describe('interactions in IndexedDB', () => {
   it('reads back exactly what was appended after closing and reopening (durability)', async () => {
@@ -21,7 +28,16 @@ describe('interactions in IndexedDB', () => {
     );
     expect(await reopened.countInteractions()).toBe(events.length + 1);
     // Vocabularies come back in stored (first-seen) order.
-    expect(dataset.userVocab.toArray()).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'local']);
+    expect(dataset.userVocab.toArray()).toEqual([
+      'u0',
+      'u1',
+      'u2',
+      'u3',
+      'u4',
+      'u5',
+      'u6',
+      'local',
+    ]);
   });
 
   it('keeps insertion order across log appends, chunk appends and compaction', async () => {
@@ -44,15 +60,51 @@ describe('interactions in IndexedDB', () => {
     expect(await store.countInteractions()).toBe(all.length);
   });
 
+  it('compacts the append log into a chunk when it reaches its size', async () => {
+    const dbName = uniqueDbName('compact');
+    const store = await openStore({ dbName });
+    const all = makeEvents(LOG_MAX_BATCH * 17);
+    const batches = Math.ceil(LOG_COMPACT_ROWS / (LOG_MAX_BATCH - 1));
+    let offset = 0;
+    const raw = await openDB(dbName);
+    const counts = async (): Promise<[number, number]> => [
+      await raw.count('log'),
+      await raw.count('chunks'),
+    ];
+    for (let b = 0; b < batches - 1; b++) {
+      await store.appendInteractions(all.slice(offset, offset + LOG_MAX_BATCH - 1));
+      offset += LOG_MAX_BATCH - 1;
+    }
+    expect(await counts()).toEqual([offset, 0]);
+    await store.appendInteractions(all.slice(offset, offset + LOG_MAX_BATCH - 1));
+    offset += LOG_MAX_BATCH - 1;
+    expect(await counts()).toEqual([0, 1]);
+    await store.appendInteractions(all.slice(offset, offset + 1));
+    expect(await counts()).toEqual([1, 1]);
+    raw.close();
+    expect(datasetEvents(await store.readInteractions())).toEqual(
+      asStored(all.slice(0, offset + 1)),
+    );
+  });
+
   it('rejects a batch with a bad row, naming its index and field, and writes nothing', async () => {
     const store = await openStore({ dbName: uniqueDbName('invalid') });
     await store.appendInteractions(makeEvents(3));
     const good = makeEvents(200, { prefix: 'ok' });
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ type: 'view', timestamp: 5 }, /Interaction 150 .*itemId is missing/],
-      [{ itemId: 'x', type: 'like', timestamp: 5 }, /Interaction 150 .*type "like" is not an event type/],
-      [{ itemId: 'x', type: 'view', timestamp: Number.NaN }, /Interaction 150 .*timestamp must be a finite/],
-      [{ itemId: 'x', type: 'view', timestamp: 5, value: Infinity }, /Interaction 150 .*value must be a finite/],
+      [
+        { itemId: 'x', type: 'like', timestamp: 5 },
+        /Interaction 150 .*type "like" is not an event type/,
+      ],
+      [
+        { itemId: 'x', type: 'view', timestamp: Number.NaN },
+        /Interaction 150 .*timestamp must be a finite/,
+      ],
+      [
+        { itemId: 'x', type: 'view', timestamp: 5, value: Infinity },
+        /Interaction 150 .*value must be a finite/,
+      ],
     ];
     for (const [bad, message] of cases) {
       for (const size of [200, 2]) {
@@ -65,7 +117,11 @@ describe('interactions in IndexedDB', () => {
       }
     }
     expect(await store.countInteractions()).toBe(3);
-    expect((await store.readInteractions()).itemVocab.toArray()).toEqual(['item-0', 'item-1', 'item-2']);
+    expect((await store.readInteractions()).itemVocab.toArray()).toEqual([
+      'item-0',
+      'item-1',
+      'item-2',
+    ]);
   });
 
   it('imports good rows and reports the bad ones without blocking them', async () => {
@@ -98,7 +154,9 @@ describe('interactions in IndexedDB', () => {
 
   it('imports from a URL through fetch', async () => {
     const store = await openStore({ dbName: uniqueDbName('url') });
-    const url = new URL(URL.createObjectURL(new Blob(['user\titem\trating\tts\n1\t10\t4\t881250949\n'])));
+    const url = new URL(
+      URL.createObjectURL(new Blob(['user\titem\trating\tts\n1\t10\t4\t881250949\n'])),
+    );
     try {
       const { report } = await store.importInteractions(url);
       expect(report.acceptedRows).toBe(1);
@@ -110,7 +168,7 @@ describe('interactions in IndexedDB', () => {
     ]);
   });
 
-  it('returns one user\'s most recent events, newest last, across chunks and the log', async () => {
+  it("returns one user's most recent events, newest last, across chunks and the log", async () => {
     const store = await openStore({ dbName: uniqueDbName('recent') });
     await store.appendInteractions(makeEvents(1000, { users: 4 }));
     await store.appendInteractions([
@@ -121,7 +179,13 @@ describe('interactions in IndexedDB', () => {
     expect((await store.recentInteractions(2)).map((e) => e.itemId)).toEqual(['mine-1', 'mine-2']);
     const u1 = await store.recentInteractions(3, 'u1');
     expect(u1.map((e) => e.itemId)).toEqual(['item-993', 'item-997', 'theirs']);
-    expect(u1[0]).toEqual({ itemId: 'item-993', userId: 'u1', type: EVENT_TYPES[993 % EVENT_TYPES.length], value: Math.fround(6.25), timestamp: 1_700_000_000_000 + 993_000 });
+    expect(u1[0]).toEqual({
+      itemId: 'item-993',
+      userId: 'u1',
+      type: EVENT_TYPES[993 % EVENT_TYPES.length],
+      value: Math.fround(6.25),
+      timestamp: 1_700_000_000_000 + 993_000,
+    });
     expect(await store.recentInteractions(5, 'nobody')).toEqual([]);
     await expect(store.recentInteractions(-1)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });

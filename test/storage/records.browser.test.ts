@@ -20,15 +20,26 @@ function checkpoint(runId: string, epoch: number, savedAt: number): StoredCheckp
 describe('catalog, models, checkpoints, meta and report', () => {
   it('replaces and reads the catalog, also from an import, and rejects bad ids', async () => {
     const store = await openStore({ dbName: uniqueDbName('catalog') });
-    const items = Array.from({ length: 2500 }, (_, i) => ({ id: `i${i}`, title: `Item ${i}`, price: i / 4, category: ['A', 'B'] }));
+    const items = Array.from({ length: 2500 }, (_, i) => ({
+      id: `i${i}`,
+      title: `Item ${i}`,
+      price: i / 4,
+      category: ['A', 'B'],
+    }));
     await store.putCatalog(items);
     expect(await store.getCatalog()).toEqual(items);
-    const { report, items: count } = await store.importCatalog('id,title\nx1,One\n,Missing id\nx2,Two\n');
+    const { report, items: count } = await store.importCatalog(
+      'id,title\nx1,One\n,Missing id\nx2,Two\n',
+    );
     expect(count).toBe(2);
     expect(report.rejectedRows).toBe(1);
     expect((await store.getCatalog()).map((item) => item.id)).toEqual(['x1', 'x2']);
-    await expect(store.putCatalog([{ id: 'a' }, { id: 'a' }])).rejects.toThrow(/item 1 .*appears twice/);
-    await expect(store.putCatalog([{ id: 'ok' }, { title: 'no id' } as never])).rejects.toMatchObject({ code: 'INVALID_ROW' });
+    await expect(store.putCatalog([{ id: 'a' }, { id: 'a' }])).rejects.toThrow(
+      /item 1 .*appears twice/,
+    );
+    await expect(
+      store.putCatalog([{ id: 'ok' }, { title: 'no id' } as never]),
+    ).rejects.toMatchObject({ code: 'INVALID_ROW' });
     expect((await store.getCatalog()).map((item) => item.id)).toEqual(['x1', 'x2']);
   });
 
@@ -42,7 +53,12 @@ describe('catalog, models, checkpoints, meta and report', () => {
     const v2 = await store.saveModel('main', new Uint8Array([4]));
     await store.saveModel('other', new Uint8Array([5]));
     expect([v1.version, v2.version]).toEqual([1, 2]);
-    expect(await store.loadModel('main')).toEqual({ bytes: new Uint8Array([4]), version: 2, savedAt: 200, meta: {} });
+    expect(await store.loadModel('main')).toEqual({
+      bytes: new Uint8Array([4]),
+      version: 2,
+      savedAt: 200,
+      meta: {},
+    });
     expect((await store.loadModel('other'))?.version).toBe(1);
     expect(v1.bytes).toEqual(new Uint8Array([1, 2, 3]));
   });
@@ -80,7 +96,12 @@ describe('catalog, models, checkpoints, meta and report', () => {
     await store.saveCheckpoint(checkpoint('r', 1, 1));
     await store.setMeta('x', 'y');
     const report = await store.report();
-    expect(report).toMatchObject({ interactions: 1003, catalogItems: 1, models: 1, checkpoints: 1 });
+    expect(report).toMatchObject({
+      interactions: 1003,
+      catalogItems: 1,
+      models: 1,
+      checkpoints: 1,
+    });
     expect(report.bytes.interactions).toBeGreaterThanOrEqual(1003 * 21);
     expect(report.bytes.models).toBeGreaterThanOrEqual(1000);
     expect(report.bytes.checkpoints).toBeGreaterThanOrEqual(32);
@@ -94,6 +115,8 @@ describe('catalog, models, checkpoints, meta and report', () => {
     const store = await openStore({ dbName: uniqueDbName('disposed') });
     store.dispose();
     await expect(store.countInteractions()).rejects.toMatchObject({ code: 'DISPOSED' });
-    await expect(store.appendInteractions(makeEvents(1))).rejects.toMatchObject({ code: 'DISPOSED' });
+    await expect(store.appendInteractions(makeEvents(1))).rejects.toMatchObject({
+      code: 'DISPOSED',
+    });
   });
 });

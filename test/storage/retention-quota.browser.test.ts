@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { HearthError } from '../../src/core/errors';
 import { CHUNK_ROWS, createQuotaSimulator, type StoreChange } from '../../src/storage';
-import { asStored, datasetEvents, makeEvents, openStore, uniqueDbName } from './storage-test-helpers';
+import {
+  asStored,
+  datasetEvents,
+  makeEvents,
+  openStore,
+  uniqueDbName,
+} from './storage-test-helpers';
 
 describe('retention', () => {
   it('keeps at most maxEvents, evicting the oldest rows of chunks and log', async () => {
-    const store = await openStore({ dbName: uniqueDbName('ret-count'), retention: { maxEvents: 1000 } });
+    const store = await openStore({
+      dbName: uniqueDbName('ret-count'),
+      retention: { maxEvents: 1000 },
+    });
     const all = makeEvents(1300);
-    expect(await store.appendInteractions(all.slice(0, 600))).toEqual({ appended: 600, evicted: 0 });
-    expect(await store.appendInteractions(all.slice(600, 1200))).toEqual({ appended: 600, evicted: 200 });
+    expect(await store.appendInteractions(all.slice(0, 600))).toEqual({
+      appended: 600,
+      evicted: 0,
+    });
+    expect(await store.appendInteractions(all.slice(600, 1200))).toEqual({
+      appended: 600,
+      evicted: 200,
+    });
     // Small appends go to the log; each evicts from the head of the first chunk.
     for (let i = 1200; i < 1300; i += 10) {
       expect((await store.appendInteractions(all.slice(i, i + 10))).evicted).toBe(10);
@@ -35,7 +50,9 @@ describe('retention', () => {
 
     // Cutoff 610,000: every `old` row (first chunk), `mid` rows before 610,000 and 10 log rows go.
     now = 1_610_000;
-    const result = await store.appendInteractions([{ itemId: 'new', type: 'view', timestamp: now }]);
+    const result = await store.appendInteractions([
+      { itemId: 'new', type: 'view', timestamp: now },
+    ]);
     const keptMid = mid.filter((e) => e.timestamp >= 610_000);
     const keptLog = logged.filter((e) => e.timestamp >= 610_000);
     expect(keptMid.length).toBe(90);
@@ -47,7 +64,9 @@ describe('retention', () => {
   });
 
   it('rejects invalid policies', async () => {
-    await expect(openStore({ dbName: uniqueDbName('ret-bad'), retention: { maxEvents: -1 } })).rejects.toMatchObject({
+    await expect(
+      openStore({ dbName: uniqueDbName('ret-bad'), retention: { maxEvents: -1 } }),
+    ).rejects.toMatchObject({
       code: 'INVALID_OPTION',
     });
   });
@@ -68,7 +87,11 @@ describe('quota', () => {
     expect(result).toEqual({ appended: 100, evicted: 200, quotaRecovered: true });
     expect(quota.pending).toBe(0);
     expect(changes.map((c) => c.kind)).toEqual(['interactions', 'quota', 'interactions']);
-    expect(changes[1]).toMatchObject({ kind: 'quota', evicted: 200, message: expect.stringMatching(/200 oldest/) });
+    expect(changes[1]).toMatchObject({
+      kind: 'quota',
+      evicted: 200,
+      message: expect.stringMatching(/200 oldest/),
+    });
     expect(datasetEvents(await store.readInteractions())).toEqual(asStored(all.slice(200)));
   });
 
@@ -101,13 +124,18 @@ describe('quota', () => {
     quota.failNextWrites(1);
     const empty = store.appendInteractions(makeEvents(5));
     await expect(empty).rejects.toBeInstanceOf(HearthError);
-    await expect(empty).rejects.toMatchObject({ code: 'STORAGE_QUOTA', message: expect.stringMatching(/no interactions left.*eraseAll/) });
+    await expect(empty).rejects.toMatchObject({
+      code: 'STORAGE_QUOTA',
+      message: expect.stringMatching(/no interactions left.*eraseAll/),
+    });
     expect(await store.countInteractions()).toBe(0);
 
     await store.appendInteractions(makeEvents(100));
     changes.length = 0;
     quota.failNextWrites(100);
-    await expect(store.saveModel('big', new Uint8Array(10))).rejects.toMatchObject({ code: 'STORAGE_QUOTA' });
+    await expect(store.saveModel('big', new Uint8Array(10))).rejects.toMatchObject({
+      code: 'STORAGE_QUOTA',
+    });
     expect(await store.loadModel('big')).toBeNull();
     const evicted = 100 - (await store.countInteractions());
     expect(evicted).toBeGreaterThan(0);

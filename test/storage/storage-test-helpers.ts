@@ -17,7 +17,9 @@ export function uniqueDbName(label: string): string {
 }
 
 /** Opens a store that is disposed and deleted after the test. */
-export async function openStore(options: HearthStoreOptions & { readonly dbName: string }): Promise<HearthStore> {
+export async function openStore(
+  options: HearthStoreOptions & { readonly dbName: string },
+): Promise<HearthStore> {
   names.add(options.dbName);
   const store = await createHearthStore(options);
   opened.push(store);
@@ -33,7 +35,12 @@ afterEach(async () => {
 /** `n` deterministic events: item `${prefix}-${i}`, user `u${i % users}`, increasing timestamps. */
 export function makeEvents(
   n: number,
-  options: { readonly prefix?: string; readonly users?: number; readonly start?: number; readonly step?: number } = {},
+  options: {
+    readonly prefix?: string;
+    readonly users?: number;
+    readonly start?: number;
+    readonly step?: number;
+  } = {},
 ): Interaction[] {
   const { prefix = 'item', users = 3, start = 1_700_000_000_000, step = 1000 } = options;
   const out: Interaction[] = [];

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/core/data/types';
 import { HEARTH_DB_VERSION } from '../../src/storage';
-import { asStored, datasetEvents, makeEvents, openStore, uniqueDbName } from './storage-test-helpers';
+import {
+  asStored,
+  datasetEvents,
+  makeEvents,
+  openStore,
+  uniqueDbName,
+} from './storage-test-helpers';
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -11,7 +17,11 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 }
 
 /** Creates the prototype ("v0") layout by hand: IndexedDB version 1, plain event objects. */
-async function createV0Database(name: string, events: readonly unknown[], meta: Record<string, unknown>): Promise<void> {
+async function createV0Database(
+  name: string,
+  events: readonly unknown[],
+  meta: Record<string, unknown>,
+): Promise<void> {
   const open = indexedDB.open(name, 1);
   open.onupgradeneeded = () => {
     open.result.createObjectStore('events', { autoIncrement: true });
@@ -40,7 +50,12 @@ describe('schema upgrades', () => {
     const dbName = uniqueDbName('upgrade');
     const events: Interaction[] = makeEvents(2500, { users: 5 });
     const withoutUser: Interaction = { itemId: 'anon', type: 'view', timestamp: 42 };
-    const legacy = [...events.slice(0, 1000), withoutUser, { itemId: '', type: 'view', timestamp: 1 }, ...events.slice(1000)];
+    const legacy = [
+      ...events.slice(0, 1000),
+      withoutUser,
+      { itemId: '', type: 'view', timestamp: 1 },
+      ...events.slice(1000),
+    ];
     await createV0Database(dbName, legacy, { theme: 'dark' });
 
     const store = await openStore({ dbName, visitorId: 'me' });
@@ -56,6 +71,17 @@ describe('schema upgrades', () => {
     const raw = await rawStoreNames(dbName);
     expect(raw.version).toBe(HEARTH_DB_VERSION);
     expect(raw.stores).not.toContain('events');
-    expect(raw.stores).toEqual(expect.arrayContaining(['chunks', 'log', 'vocab', 'catalog', 'models', 'checkpoints', 'meta', 'counters']));
+    expect(raw.stores).toEqual(
+      expect.arrayContaining([
+        'chunks',
+        'log',
+        'vocab',
+        'catalog',
+        'models',
+        'checkpoints',
+        'meta',
+        'counters',
+      ]),
+    );
   });
 });

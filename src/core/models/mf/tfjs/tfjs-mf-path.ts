@@ -83,8 +83,11 @@ function checkIndices(m: CsrMatrix): void {
  * Creates the iALS compute path running on a TF.js backend (`webgpu`, `webgl`, `wasm`, `cpu`).
  * Initialises the backend (and makes it TF.js' active backend); throws `BackendError`
  * `BACKEND_UNAVAILABLE` naming what is missing when it cannot. Training runs the spec's batched
- * iALS-CG for all rows of a side at once, reads back once per epoch (the loss) and at the end, and
- * frees every tensor it made. Paths on different backends must not train concurrently: TF.js has
+ * iALS-CG for all rows of a side at once, reads back once per epoch (the loss; the factors too
+ * when `onCheckpoint` is set) and at the end, resumes from `resumeFrom`, and frees every tensor it
+ * made. A kernel failure or a lost GPU device (WebGPU `device.lost` or uncaptured device error,
+ * WebGL context loss) ends the run with `BackendError` `BACKEND_FAILED`; see `trainWithFallback`
+ * to continue on another path. Paths on different backends must not train concurrently: TF.js has
  * one active backend per JS realm.
  */
 export async function createTfjsMfPath(options: TfjsMfPathOptions): Promise<MfComputePath> {

@@ -123,9 +123,9 @@ async function readState(
   k: number,
   watch: DeviceLossWatch,
 ): Promise<Pick<MfCheckpoint, 'userFactors' | 'itemFactors' | 'itemBias'>> {
+  const [xData, yData] = await Promise.all([readFloats(s.x, watch), readFloats(s.y, watch)]);
   // CPU backends hand out their own storage; X is still the next epoch's warm start.
-  const userFactors = (await readFloats(s.x, watch)).slice();
-  const yData = await readFloats(s.y, watch);
+  const userFactors = xData.slice();
   const n = s.y.shape[0];
   const itemFactors = new Float32Array(n * k);
   const itemBias = new Float32Array(n);
@@ -260,7 +260,7 @@ export async function trainOnDevice(
       s.gramY = tf.matMul(s.y, s.y, true, false);
       const lossTensor = objective(s, gramZ, o, storedEntries);
       gramZ.dispose();
-      // The epoch's only read-back: it also waits for the device to finish the epoch's work.
+      // Reading the loss back also waits for the device to finish the epoch's work.
       let loss: number;
       try {
         loss = (await readFloats(lossTensor, w))[0]!;
@@ -324,8 +324,14 @@ export async function trainOnDevice(
     if (state) tf.dispose([state.x, state.y, state.gramY]);
     for (const side of sides) side.dispose();
     tf.dispose(owned);
-    const lost = watch?.failure !== null && watch?.failure !== undefined;
+    const lost = Boolean(watch?.failure);
     watch?.dispose();
-    if (lost) resetTfjsBackend(backend);
+    if (lost) {
+      try {
+        resetTfjsBackend(backend);
+      } catch {
+        // The loss being thrown says more; activating a backend with a lost device resets it too.
+      }
+    }
   }
 }
