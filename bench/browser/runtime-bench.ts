@@ -140,6 +140,7 @@ export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promis
     coldLocal.dispose();
 
     const warm = createWorkerRecommender({ dbName, fineTuneAfterEvents: 0 });
+    await warm.recommend({ type: 'for-you', history: [], k: 10 });
     const worker = await trackToTop10(warm, items, tracks);
     results['browser.trackToTop10.p50ms'] = worker.p50;
     results['browser.trackToTop10.p95ms'] = worker.p95;

@@ -34,6 +34,12 @@ export type {
 } from './models/mf/mf-trainer';
 export { DEFAULT_MF_OPTIONS, createTypedMfPath } from './models/mf/train-typed';
 export { createTfjsMfPath } from './models/mf/tfjs/tfjs-mf-path';
+export {
+  trainWithFallback,
+  type FallbackTrainResult,
+  type TrainWithFallbackOptions,
+} from './models/mf/train-with-fallback';
+export type { MfCheckpoint } from './models/mf/mf-trainer';
 export { createFoldInContext, foldInUser } from './models/mf/fold-in';
 export type { FoldInContext, FoldInResult, WeightedItem } from './models/mf/fold-in';
 export { chooseComputePath } from './compute/choose-compute-path';
