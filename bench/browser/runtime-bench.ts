@@ -26,7 +26,10 @@ const MF = { factors: 64, epochs: 5 } as const;
  * Seeded shop-like data: users in clusters buying mostly (80 %) Zipf-like items of their cluster,
  * plus the device visitor (`local`) with a short history.
  */
-function syntheticShop(events: number, items: number): { dataset: InteractionDataset; catalog: Item[] } {
+function syntheticShop(
+  events: number,
+  items: number,
+): { dataset: InteractionDataset; catalog: Item[] } {
   const rng = createRng(20240612);
   const { users, clusters } = SHAPE;
   const perCluster = Math.floor(items / clusters);
@@ -37,7 +40,13 @@ function syntheticShop(events: number, items: number): { dataset: InteractionDat
   const types = ['view', 'view', 'view', 'click', 'cart', 'purchase'] as const;
   const push = (user: string, item: number, t: number): void => {
     const type = types[rng.int(types.length)]!;
-    builder.push(userVocab.add(user), itemVocab.add(itemIds[item]!), eventTypeCode(type), NaN, SHAPE.start + t * 1000);
+    builder.push(
+      userVocab.add(user),
+      itemVocab.add(itemIds[item]!),
+      eventTypeCode(type),
+      NaN,
+      SHAPE.start + t * 1000,
+    );
   };
   const pick = (cluster: number): number =>
     rng.next() < 0.8
@@ -48,9 +57,12 @@ function syntheticShop(events: number, items: number): { dataset: InteractionDat
     push(`user-${u}`, pick(u % clusters), e);
   }
   for (let e = 0; e < SHAPE.visitorEvents; e++) push('local', pick(3), events + e);
-  const catalog = itemIds.map(
-    (id, i): Item => ({ id, title: `Product ${i}`, category: [`c${i % clusters}`], price: 5 + (i % 50) }),
-  );
+  const catalog = itemIds.map((id, i): Item => ({
+    id,
+    title: `Product ${i}`,
+    category: [`c${i % clusters}`],
+    price: 5 + (i % 50),
+  }));
   return { dataset: { userVocab, itemVocab, columns: builder.build() }, catalog };
 }
 
@@ -89,7 +101,11 @@ async function trackToTop10(
     }
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times[times.length - 1]! };
+  return {
+    p50: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    max: times[times.length - 1]!,
+  };
 }
 
 /**
@@ -98,7 +114,9 @@ async function trackToTop10(
  * measures a cold start (new worker recommender on the prepared database → first personal row)
  * and track → updated top-10 latency (worker, and in-thread for comparison).
  */
-export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promise<Record<string, number>> {
+export async function runRuntimeBench(
+  options: RuntimeBenchOptions = {},
+): Promise<Record<string, number>> {
   const events = options.events ?? 100_000;
   const items = options.items ?? 10_000;
   const tracks = options.tracks ?? 200;
@@ -127,7 +145,8 @@ export async function runRuntimeBench(options: RuntimeBenchOptions = {}): Promis
     results['browser.coldStartToRecs.readyMs'] = performance.now() - t0;
     const first = await cold.recommend({ type: 'for-you', history: [], k: 10 });
     results['browser.coldStartToRecs.ms'] = performance.now() - t0;
-    if (first.source !== 'personal') throw new Error(`First row came from ${first.source}, not personal.`);
+    if (first.source !== 'personal')
+      throw new Error(`First row came from ${first.source}, not personal.`);
 
     cold.dispose();
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -21,11 +21,6 @@ export type { WorkerLike, WorkerRecommenderOptions } from './worker-client';
 export { createWorkerHost } from './worker-host';
 export type { WorkerHost, WorkerHostOptions } from './worker-host';
 export type * from './protocol';
-export {
-  parseHostMessage,
-  parseHostRequest,
-  REQUEST_TYPES,
-  CANCELLABLE_TYPES,
-} from './protocol';
+export { parseHostMessage, parseHostRequest, REQUEST_TYPES, CANCELLABLE_TYPES } from './protocol';
 export type { IdleScheduler } from './idle-scheduler';
 export { DEFAULT_FINE_TUNE_AFTER_EVENTS, FINE_TUNE_EPOCHS } from './fine-tune';

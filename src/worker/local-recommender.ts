@@ -1,6 +1,11 @@
 import { decodeBundle, encodeBundle } from '../core/bundle/bundle-file';
 import type { ModelBundle } from '../core/bundle/model-bundle';
-import { DEFAULT_EVENT_WEIGHTS, EVENT_TYPES, type Interaction, type Item } from '../core/data/types';
+import {
+  DEFAULT_EVENT_WEIGHTS,
+  EVENT_TYPES,
+  type Interaction,
+  type Item,
+} from '../core/data/types';
 import {
   CancelledError,
   DataError,
@@ -9,7 +14,7 @@ import {
   throwIfAborted,
 } from '../core/errors';
 import type { ComputePathName } from '../core/models/mf/mf-trainer';
-import type { RowRequest, RowResult } from '../core/serve/row-types';
+import type { ForYouRowRequest, RowRequest, RowResult } from '../core/serve/row-types';
 import { createHearthStore } from '../storage';
 import type { HearthStore, HearthStoreOptions, StoreChange } from '../storage/store-types';
 import type { ComputePathPool } from './compute-path-pool';
@@ -58,7 +63,9 @@ export interface LocalRecommenderDeps {
 function checkConfig(config: RecommenderConfig): void {
   const { fineTuneAfterEvents: after, historyLimit: limit } = config;
   if (after !== undefined && !(Number.isInteger(after) && after >= 0)) {
-    throw new OptionError(`fineTuneAfterEvents must be an integer ≥ 0 (got ${after}); 0 turns it off.`);
+    throw new OptionError(
+      `fineTuneAfterEvents must be an integer ≥ 0 (got ${after}); 0 turns it off.`,
+    );
   }
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new OptionError(`historyLimit must be an integer ≥ 1 (got ${limit}).`);
@@ -108,7 +115,9 @@ export function createLocalRecommender(
   let poolPromise: Promise<ComputePathPool> | null = null;
   const pool = (): Promise<ComputePathPool> =>
     (poolPromise ??= import('./compute-path-pool').then((m) =>
-      m.createComputePathPool(config.wasmPaths !== undefined ? { wasmPaths: config.wasmPaths } : {}),
+      m.createComputePathPool(
+        config.wasmPaths !== undefined ? { wasmPaths: config.wasmPaths } : {},
+      ),
     ));
   const profile = createLiveProfile({ limit: historyLimit });
   let catalog: Item[] = [];
@@ -255,7 +264,10 @@ export function createLocalRecommender(
       case 'erased':
         closeStore();
         resetLocalState();
-        emit({ type: 'storage', message: 'All Hearth data on this device was erased in another tab.' });
+        emit({
+          type: 'storage',
+          message: 'All Hearth data on this device was erased in another tab.',
+        });
         emit({ type: 'history-changed', events: 0 });
         break;
       default:
@@ -454,7 +466,9 @@ export function createLocalRecommender(
       await alive();
       if (request.type !== 'for-you') return state.rows.recommend(request);
       const live = profile.history();
-      const history = request.history.length === 0 ? live : [...live, ...request.history];
+      // Tolerate a missing history from untyped callers: the stored one is what matters here.
+      const extra = (request.history as ForYouRowRequest['history'] | undefined) ?? [];
+      const history = extra.length === 0 ? live : [...live, ...extra];
       return state.rows.recommend({ ...request, history });
     },
 

@@ -1,5 +1,9 @@
 import type { ComputeCapabilities } from '../core/compute/capabilities';
-import type { CatalogParseOptions, ImportReport, InteractionParseOptions } from '../core/data/parse';
+import type {
+  CatalogParseOptions,
+  ImportReport,
+  InteractionParseOptions,
+} from '../core/data/parse';
 import { OptionError, type SerializedHearthError } from '../core/errors';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
 import type { StorageReport } from '../storage/store-types';
@@ -152,7 +156,8 @@ export function parseHostRequest(data: unknown): HostRequest {
   if (!(type in REQUEST_TYPE_SET)) throw malformed('worker request type', type);
   const request = data as HostRequest;
   const need = (field: string): void => {
-    if (!(field in data)) throw malformed(`worker "${request.type}" request without "${field}"`, data);
+    if (!(field in data))
+      throw malformed(`worker "${request.type}" request without "${field}"`, data);
   };
   switch (request.type) {
     case 'init':
@@ -175,7 +180,8 @@ export function parseHostRequest(data: unknown): HostRequest {
       if (!isId(data['target'])) throw malformed('worker cancel without a numeric "target"', data);
       break;
     case 'load-model':
-      if (!(data['bytes'] instanceof Uint8Array)) throw malformed('worker load-model without bytes', data);
+      if (!(data['bytes'] instanceof Uint8Array))
+        throw malformed('worker load-model without bytes', data);
       break;
     case 'capabilities':
     case 'storage':
@@ -208,7 +214,8 @@ export function parseHostMessage(data: unknown): HostMessage {
       return message;
     }
     case 'progress':
-      if (!isId(data['id']) || !isRecord(data['progress'])) throw malformed('worker progress', data);
+      if (!isId(data['id']) || !isRecord(data['progress']))
+        throw malformed('worker progress', data);
       return message;
     default:
       return unreachable(message);

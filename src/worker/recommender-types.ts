@@ -1,7 +1,11 @@
 import type { ComputeCapabilities } from '../core/compute/capabilities';
 import type { ComputeChoiceReport } from '../core/compute/choose-compute-path';
 import type { SerializedHearthError } from '../core/errors';
-import type { ImportReport, InteractionParseOptions, CatalogParseOptions } from '../core/data/parse';
+import type {
+  ImportReport,
+  InteractionParseOptions,
+  CatalogParseOptions,
+} from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MetricValues } from '../core/eval/evaluate';
 import type { ComputePathName, MfTrainOptions, TrainProgress } from '../core/models/mf/mf-trainer';
@@ -30,7 +34,9 @@ export interface RecommenderConfig {
 }
 
 /** One visitor event passed to {@link Recommender.track}; the visitor id and time are filled in. */
-export type TrackEvent = Omit<Interaction, 'timestamp' | 'userId'> & { readonly timestamp?: number };
+export type TrackEvent = Omit<Interaction, 'timestamp' | 'userId'> & {
+  readonly timestamp?: number;
+};
 
 /** Training progress with the compute path running the epoch (it changes after a fallback). */
 export type RecommenderTrainProgress = TrainProgress & { readonly computePath: ComputePathName };
@@ -44,7 +50,9 @@ export interface EraseReport {
 /** Per-call options of {@link Recommender.train}. */
 export interface TrainRequest {
   readonly backend?: ComputePathName | 'auto';
-  readonly mf?: Partial<Omit<MfTrainOptions, 'signal' | 'onProgress' | 'onCheckpoint' | 'resumeFrom'>>;
+  readonly mf?: Partial<
+    Omit<MfTrainOptions, 'signal' | 'onProgress' | 'onCheckpoint' | 'resumeFrom'>
+  >;
   /** Also evaluate (protocol random, seed from mf.seed) and report metrics vs popularity. */
   readonly evaluate?: boolean;
   readonly signal?: AbortSignal;
@@ -56,7 +64,10 @@ export interface TrainReport {
   readonly computePath: ComputePathName;
   readonly choice: ComputeChoiceReport | null;
   /** Compute paths abandoned mid-run (device lost, kernel failure) with the error, in order. */
-  readonly fallbacks: readonly { readonly from: ComputePathName; readonly error: SerializedHearthError }[];
+  readonly fallbacks: readonly {
+    readonly from: ComputePathName;
+    readonly error: SerializedHearthError;
+  }[];
   /** Epoch the run resumed from (0 = fresh): a stored checkpoint of the same run, e.g. after a reload. */
   readonly resumedFromEpoch: number;
   /** Epochs in the model, including those done before a resume (`lossHistory.length`). */
@@ -70,7 +81,11 @@ export interface TrainReport {
 
 /** Events a {@link Recommender} emits. */
 export type RecommenderEvent =
-  | { readonly type: 'model-changed'; readonly version: number; readonly source: 'trained' | 'other-tab' | 'loaded' | 'fine-tuned' }
+  | {
+      readonly type: 'model-changed';
+      readonly version: number;
+      readonly source: 'trained' | 'other-tab' | 'loaded' | 'fine-tuned';
+    }
   /** `events`: visitor events in the live profile now (at most `historyLimit`). */
   | { readonly type: 'history-changed'; readonly events: number }
   | { readonly type: 'training-progress'; readonly progress: RecommenderTrainProgress }
@@ -87,7 +102,10 @@ export interface Recommender {
   recommend(request: RowRequest): Promise<RowResult>;
   /** Stores the event durably, folds it into the visitor's vector and emits `history-changed`. */
   track(event: TrackEvent): Promise<void>;
-  importInteractions(input: Blob | string, options?: InteractionParseOptions): Promise<ImportReport>;
+  importInteractions(
+    input: Blob | string,
+    options?: InteractionParseOptions,
+  ): Promise<ImportReport>;
   importCatalog(input: Blob | string, options?: CatalogParseOptions): Promise<ImportReport>;
   train(request?: TrainRequest): Promise<TrainReport>;
   /** Loads a model file (bytes) and makes it current (hot swap). */

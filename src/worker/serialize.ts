@@ -64,7 +64,10 @@ export function transferableBytes(bytes: Uint8Array): {
  * Resolves the config's relative URLs against `base` (the page URL): inside the worker relative
  * URLs would resolve against the worker script instead.
  */
-export function resolveConfigUrls(config: RecommenderConfig, base: string | undefined): RecommenderConfig {
+export function resolveConfigUrls(
+  config: RecommenderConfig,
+  base: string | undefined,
+): RecommenderConfig {
   if (base === undefined) return config;
   const resolve = (url: string | undefined): string | undefined =>
     url === undefined ? undefined : new URL(url, base).href;

@@ -14,7 +14,10 @@ import type { RecommenderTrainProgress, TrainReport } from './recommender-types'
 import { trainingRunId } from './run-id';
 
 /** The numeric MF options of a run (everything but callbacks and the resume state). */
-export type MfRunOptions = Omit<MfTrainOptions, 'signal' | 'onProgress' | 'onCheckpoint' | 'resumeFrom'>;
+export type MfRunOptions = Omit<
+  MfTrainOptions,
+  'signal' | 'onProgress' | 'onCheckpoint' | 'resumeFrom'
+>;
 
 const MF_KEYS = [
   'factors',

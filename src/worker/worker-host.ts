@@ -19,7 +19,10 @@ export interface WorkerHostOptions {
   /** Where requests arrive and answers go: the worker's global scope, or any message port. */
   readonly endpoint: MessageEndpoint;
   /** Creates the recommender on `init` (default {@link createLocalRecommender}). */
-  readonly createRecommender?: (config: RecommenderConfig, deps: LocalRecommenderDeps) => Recommender;
+  readonly createRecommender?: (
+    config: RecommenderConfig,
+    deps: LocalRecommenderDeps,
+  ) => Recommender;
   /** No request for this long counts as idle, when background fine-tuning may run (default 2 s). */
   readonly idleMs?: number;
   /** Called once `dispose` has been answered (the worker entry closes the worker). */
@@ -52,7 +55,9 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
 
   const current = (): Promise<Recommender> =>
     recommender ??
-    Promise.reject(new OptionError('The Hearth worker got a request before "init"; send init first.'));
+    Promise.reject(
+      new OptionError('The Hearth worker got a request before "init"; send init first.'),
+    );
 
   const reply = <T extends RequestType>(_request: RequestOf<T>, value: ResultValues[T]): unknown =>
     value;
@@ -68,7 +73,15 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     switch (request.type) {
       case 'init': {
         if (recommender) throw new OptionError('The Hearth worker was already initialized.');
-        const created = create(request.config, { scheduleIdle: idle.schedule });
+        let created: Recommender;
+        try {
+          created = create(request.config, { scheduleIdle: idle.schedule });
+        } catch (error) {
+          // Later requests fail with the same (configuration) error instead of "send init first".
+          recommender = Promise.reject(error as Error);
+          recommender.catch(() => undefined);
+          throw error;
+        }
         recommender = Promise.resolve(created);
         created.on((event) => post({ type: 'event', event }));
         await created.ready();
@@ -82,7 +95,10 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       case 'import-interactions': {
         const signal = cancellable(request.id);
         const r = await current();
-        return reply(request, await r.importInteractions(request.input, { ...request.options, signal }));
+        return reply(
+          request,
+          await r.importInteractions(request.input, { ...request.options, signal }),
+        );
       }
       case 'import-catalog': {
         const signal = cancellable(request.id);

@@ -12,10 +12,16 @@ import { datasetFromRows } from '../fixtures/synthetic';
 function bundleOf(itemIds: string[], k = 2): ModelBundle {
   const n = itemIds.length;
   const itemFactors = new Float32Array(n * k);
-  for (let j = 0; j < n; j++) for (let d = 0; d < k; d++) itemFactors[j * k + d] = (j + 1) * (d % 2 ? -1 : 1);
+  for (let j = 0; j < n; j++)
+    for (let d = 0; d < k; d++) itemFactors[j * k + d] = (j + 1) * (d % 2 ? -1 : 1);
   return {
     itemIds,
-    mf: { factors: k, numItems: n, itemFactors, itemBias: Float32Array.from(itemIds, (_, j) => j / 10) },
+    mf: {
+      factors: k,
+      numItems: n,
+      itemFactors,
+      itemBias: Float32Array.from(itemIds, (_, j) => j / 10),
+    },
   } as unknown as ModelBundle;
 }
 

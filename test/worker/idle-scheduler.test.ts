@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createActivityIdleTracker, mainThreadIdleScheduler } from '../../src/worker/idle-scheduler';
+import {
+  createActivityIdleTracker,
+  mainThreadIdleScheduler,
+} from '../../src/worker/idle-scheduler';
 
 beforeEach(() => {
   vi.useFakeTimers();

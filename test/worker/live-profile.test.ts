@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/core/data/types';
 import { createLiveProfile } from '../../src/worker/live-profile';
 
-const ev = (itemId: string, timestamp: number, type: Interaction['type'] = 'view'): Interaction => ({
+const ev = (
+  itemId: string,
+  timestamp: number,
+  type: Interaction['type'] = 'view',
+): Interaction => ({
   itemId,
   type,
   timestamp,

@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBundle } from '../../src/core/bundle/bundle-file';
 import { trainModelBundle } from '../../src/core/bundle/train-bundle';
+import { CancelledError, DataError, HearthError, ModelFileError } from '../../src/core/errors';
 import {
-  CancelledError,
-  DataError,
-  HearthError,
-  ModelFileError,
-} from '../../src/core/errors';
-import { createLocalRecommender, type LocalRecommenderDeps } from '../../src/worker/local-recommender';
+  createLocalRecommender,
+  type LocalRecommenderDeps,
+} from '../../src/worker/local-recommender';
 import type {
   Recommender,
   RecommenderConfig,
@@ -52,7 +50,9 @@ function open(
   return { r, events, idle, dbName };
 }
 
-async function trained(config: RecommenderConfig = {}): Promise<ReturnType<typeof open> & { report: TrainReport }> {
+async function trained(
+  config: RecommenderConfig = {},
+): Promise<ReturnType<typeof open> & { report: TrainReport }> {
   const o = open(config);
   await o.r.importInteractions(CSV);
   const report = await o.r.train({ backend: 'typed', mf: MF });
@@ -69,7 +69,11 @@ describe('local recommender', () => {
     const report = await r.importInteractions(CSV);
     expect(report.acceptedRows).toBeGreaterThan(500);
     const progress: number[] = [];
-    const result = await r.train({ backend: 'typed', mf: MF, onProgress: (p) => progress.push(p.epoch) });
+    const result = await r.train({
+      backend: 'typed',
+      mf: MF,
+      onProgress: (p) => progress.push(p.epoch),
+    });
     expect(result).toMatchObject({
       computePath: 'typed',
       resumedFromEpoch: 0,
@@ -109,7 +113,11 @@ describe('local recommender', () => {
   it('merges the request history with the live profile', async () => {
     const { r } = await trained();
     await r.track({ itemId: 'i1', type: 'purchase' });
-    const row = await r.recommend({ type: 'for-you', history: [{ itemId: 'i5', type: 'view' }], k: 5 });
+    const row = await r.recommend({
+      type: 'for-you',
+      history: [{ itemId: 'i5', type: 'view' }],
+      k: 5,
+    });
     expect(row.items.map((i) => i.id)).not.toContain('i1');
     expect(row.items.map((i) => i.id)).not.toContain('i5');
   });
@@ -214,7 +222,10 @@ describe('local recommender', () => {
     await second.r.ready();
     expect(downloads).toBe(1);
     const failing = open(config, { ...deps, fetch: async () => new Response('', { status: 404 }) });
-    await expect(failing.r.ready()).rejects.toMatchObject({ name: 'DataError', code: 'UNREADABLE_INPUT' });
+    await expect(failing.r.ready()).rejects.toMatchObject({
+      name: 'DataError',
+      code: 'UNREADABLE_INPUT',
+    });
   });
 
   it('fine-tunes when idle after enough events, only with multi-user data', async () => {
@@ -244,7 +255,9 @@ describe('local recommender', () => {
     await r.importInteractions(CSV);
     const report = await r.train({ backend: 'typed', mf: MF, evaluate: true });
     expect(Object.keys(report.metrics!.model)).toContain('ndcg@10');
-    expect(report.metrics!.model['ndcg@10']!).toBeGreaterThan(report.metrics!.popularity['ndcg@10']!);
+    expect(report.metrics!.model['ndcg@10']!).toBeGreaterThan(
+      report.metrics!.popularity['ndcg@10']!,
+    );
   });
 
   it('erases everything and forgets the model and profile', async () => {
@@ -270,5 +283,31 @@ describe('local recommender', () => {
       name: 'DataError',
       code: 'NOT_ENOUGH_DATA',
     });
+  });
+
+  it("picks up the visitor's events tracked in another tab", async () => {
+    const a = await trained();
+    const b = open({ dbName: a.dbName });
+    await b.r.ready();
+    await a.r.track({ itemId: 'i6', type: 'purchase' });
+    await expect
+      .poll(() => b.events.find((e) => e.type === 'history-changed'))
+      .toEqual({ type: 'history-changed', events: 1 });
+    const row = await forYou(b.r);
+    expect(row.source).toBe('personal');
+    expect(row.items.map((i) => i.id)).not.toContain('i6');
+  });
+
+  it('forgets everything when another tab erases the data', async () => {
+    const a = await trained();
+    await a.r.track({ itemId: 'i0', type: 'view' });
+    const b = open({ dbName: a.dbName });
+    await b.r.ready();
+    await b.r.eraseAll();
+    await expect
+      .poll(() => a.events.find((e) => e.type === 'storage'))
+      .toMatchObject({ type: 'storage' });
+    expect(a.events.at(-1)).toEqual({ type: 'history-changed', events: 0 });
+    expect((await forYou(a.r)).source).toBe('none');
   });
 });

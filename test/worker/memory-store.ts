@@ -101,7 +101,10 @@ export async function createMemoryStore(options: HearthStoreOptions = {}): Promi
   const probe: MemoryStoreProbe = { checkpointsSaved: 0, disposed: false };
   probes.set(name, probe);
   const origin = {};
-  const own = new Set<{ readonly origin: object; readonly listener: (change: StoreChange) => void }>();
+  const own = new Set<{
+    readonly origin: object;
+    readonly listener: (change: StoreChange) => void;
+  }>();
   const notify = (change: StoreChange): void => {
     // This instance hears its own changes at once; other "tabs" later, marked remote.
     for (const entry of [...db.listeners]) {
@@ -152,7 +155,12 @@ export async function createMemoryStore(options: HearthStoreOptions = {}): Promi
       return [...db.catalog];
     },
     async saveModel(modelName, bytes, meta = {}) {
-      const stored: StoredModel = { bytes: bytes.slice(), version: ++db.version, savedAt: Date.now(), meta };
+      const stored: StoredModel = {
+        bytes: bytes.slice(),
+        version: ++db.version,
+        savedAt: Date.now(),
+        meta,
+      };
       db.models.set(modelName, stored);
       notify({ kind: 'model', name: modelName, version: stored.version });
       return stored;
@@ -169,7 +177,8 @@ export async function createMemoryStore(options: HearthStoreOptions = {}): Promi
     },
     async latestCheckpoint() {
       let latest: StoredCheckpoint | null = null;
-      for (const c of db.checkpoints.values()) if (!latest || c.savedAt >= latest.savedAt) latest = c;
+      for (const c of db.checkpoints.values())
+        if (!latest || c.savedAt >= latest.savedAt) latest = c;
       return latest;
     },
     async clearCheckpoints(runId) {

@@ -1,7 +1,7 @@
 import { deleteDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelledError, DataError, ModelFileError } from '../../src/core/errors';
-import type { RowResult } from '../../src/core/serve/row-types';
+import { CancelledError, DataError, ModelFileError, OptionError } from '../../src/core/errors';
+import type { RowRequest, RowResult } from '../../src/core/serve/row-types';
 import { createLocalRecommender } from '../../src/worker/local-recommender';
 import type {
   Recommender,
@@ -55,8 +55,17 @@ describe('worker recommender in Chromium', () => {
     const imported = await r.importInteractions(CSV);
     expect(imported.acceptedRows).toBeGreaterThan(4000);
     const epochs: number[] = [];
-    const report = await r.train({ backend: 'typed', mf: MF, onProgress: (p) => epochs.push(p.epoch) });
-    expect(report).toMatchObject({ computePath: 'typed', epochs: 6, modelVersion: 1, resumedFromEpoch: 0 });
+    const report = await r.train({
+      backend: 'typed',
+      mf: MF,
+      onProgress: (p) => epochs.push(p.epoch),
+    });
+    expect(report).toMatchObject({
+      computePath: 'typed',
+      epochs: 6,
+      modelVersion: 1,
+      resumedFromEpoch: 0,
+    });
     expect(epochs).toEqual([1, 2, 3, 4, 5, 6]);
     expect(events.filter((e) => e.type === 'training-progress')).toHaveLength(6);
     expect(events).toContainEqual({ type: 'model-changed', version: 1, source: 'trained' });
@@ -71,7 +80,9 @@ describe('worker recommender in Chromium', () => {
     const after = await forYou(r);
     expect(after.source).toBe('personal');
     expect(after.items.map((i) => i.id)).not.toEqual(before.items.map((i) => i.id));
-    expect(after.items.filter((i) => clusterOfId(i.id, CLUSTERS) === 0).length).toBeGreaterThanOrEqual(8);
+    expect(
+      after.items.filter((i) => clusterOfId(i.id, CLUSTERS) === 0).length,
+    ).toBeGreaterThanOrEqual(8);
     const storage = await r.storage();
     expect(storage.interactions).toBe(imported.acceptedRows + 3);
     expect(storage.models).toBeGreaterThanOrEqual(1);
@@ -167,10 +178,73 @@ describe('worker recommender in Chromium', () => {
     expect(inWorker).toBe(0);
 
     // Control: the same training on this thread does produce long tasks, so the probe works.
-    const local = createLocalRecommender({ dbName: uniqueDb('responsive-local'), fineTuneAfterEvents: 0 });
+    const local = createLocalRecommender({
+      dbName: uniqueDb('responsive-local'),
+      fineTuneAfterEvents: 0,
+    });
     opened.push(local);
     await local.importInteractions(csv);
     const inPage = await longTasksDuring(() => local.train(options));
     expect(inPage).toBeGreaterThan(0);
+  });
+
+  it('behaves like the in-thread recommender: same training, rows and errors', async () => {
+    const inWorker = worker({ dbName: uniqueDb('parity-worker') }).r;
+    const inThread = createLocalRecommender({
+      dbName: uniqueDb('parity-local'),
+      fineTuneAfterEvents: 0,
+    });
+    opened.push(inThread);
+    const both = [inWorker, inThread] as const;
+    const reports = [];
+    for (const r of both) {
+      await r.importCatalog(CATALOG);
+      await r.importInteractions(CSV);
+      reports.push(await r.train({ backend: 'typed', mf: MF }));
+      await r.track({ itemId: 'i3', type: 'cart' });
+      await r.track({ itemId: 'i7', type: 'view' });
+    }
+    expect(reports[0]!.lossHistory).toEqual(reports[1]!.lossHistory);
+    const requests: RowRequest[] = [
+      { type: 'for-you', history: [{ itemId: 'i11', type: 'click' }], k: 10 },
+      { type: 'similar', itemId: 'i3', k: 5, diversity: { lambda: 0.7 } },
+      { type: 'bought-together', itemIds: ['i3', 'i7'], k: 5 },
+      { type: 'trending', k: 5 },
+      { type: 'popular', k: 5, filters: { categoryPrefix: ['c1'] } },
+    ];
+    for (const request of requests) {
+      const [a, b] = [await inWorker.recommend(request), await inThread.recommend(request)];
+      expect(a.items.length).toBeGreaterThan(0);
+      expect(a).toEqual(b);
+    }
+    const bad = { type: 'popular', k: 0 } as const;
+    const [ea, eb] = [
+      await inWorker.recommend(bad).catch((e: unknown) => e),
+      await inThread.recommend(bad).catch((e: unknown) => e),
+    ];
+    expect(ea).toBeInstanceOf(OptionError);
+    expect(ea).toMatchObject({
+      name: eb instanceof Error ? eb.name : '',
+      message: (eb as Error).message,
+    });
+  });
+
+  it('fine-tunes in the worker once idle after enough new events', async () => {
+    const { r, events } = worker({
+      dbName: uniqueDb('fine-tune'),
+      fineTuneAfterEvents: 3,
+      backend: 'typed',
+    });
+    await r.importInteractions(CSV);
+    const trained = await r.train({ mf: MF });
+    for (const item of ['i0', 'i4', 'i8']) await r.track({ itemId: item, type: 'view' });
+    // The worker waits for ~2 s without requests before it fine-tunes.
+    await expect
+      .poll(() => events.find((e) => e.type === 'model-changed' && e.source === 'fine-tuned'), {
+        timeout: 15_000,
+        interval: 200,
+      })
+      .toEqual({ type: 'model-changed', version: trained.modelVersion + 1, source: 'fine-tuned' });
+    expect((await forYou(r)).source).toBe('personal');
   });
 });

@@ -37,7 +37,11 @@ describe('error round trip', () => {
     const abort = errorFromWire(errorToWire(new DOMException('aborted', 'AbortError')));
     expect(abort).toBeInstanceOf(CancelledError);
     const plain = errorFromWire(errorToWire(new TypeError('x is undefined')));
-    expect(plain).toMatchObject({ name: 'HearthError', code: 'BACKEND_FAILED', message: 'x is undefined' });
+    expect(plain).toMatchObject({
+      name: 'HearthError',
+      code: 'BACKEND_FAILED',
+      message: 'x is undefined',
+    });
     expect(errorToWire('a string')).toMatchObject({ code: 'BACKEND_FAILED', message: 'a string' });
   });
 });

@@ -178,7 +178,11 @@ describe('worker client ↔ host over a MessageChannel', () => {
   it('rejects with the same error class and code as thrown in the host', async () => {
     const { client } = connect();
     const cases: [() => Promise<unknown>, new (...args: never[]) => HearthError, string][] = [
-      [() => client.recommend({ type: 'similar', itemId: 'x', k: 1 }), OptionError, 'INVALID_OPTION'],
+      [
+        () => client.recommend({ type: 'similar', itemId: 'x', k: 1 }),
+        OptionError,
+        'INVALID_OPTION',
+      ],
       [() => client.importInteractions('x'), DataError, 'EMPTY_INPUT'],
       [() => client.loadModel(new Uint8Array([1])), ModelFileError, 'MODEL_FILE_CORRUPT'],
       [() => client.train({ backend: 'webgpu' }), BackendError, 'BACKEND_UNAVAILABLE'],
@@ -197,7 +201,10 @@ describe('worker client ↔ host over a MessageChannel', () => {
 
   it('rejects ready() and later calls when init fails', async () => {
     const { client } = connect({ dbName: 'broken' });
-    await expect(client.ready()).rejects.toMatchObject({ name: 'DataError', code: 'UNREADABLE_INPUT' });
+    await expect(client.ready()).rejects.toMatchObject({
+      name: 'DataError',
+      code: 'UNREADABLE_INPUT',
+    });
   });
 
   it('forwards progress to onProgress and events to listeners', async () => {
@@ -205,7 +212,10 @@ describe('worker client ↔ host over a MessageChannel', () => {
     const events: RecommenderEvent[] = [];
     client.on((e) => events.push(e));
     const epochs: number[] = [];
-    const report = await client.train({ mf: { epochs: 4 }, onProgress: (p) => epochs.push(p.epoch) });
+    const report = await client.train({
+      mf: { epochs: 4 },
+      onProgress: (p) => epochs.push(p.epoch),
+    });
     expect(report.epochs).toBe(4);
     expect(epochs).toEqual([1, 2, 3, 4]);
     await client.track({ itemId: 'a', type: 'view' });
@@ -242,7 +252,9 @@ describe('worker client ↔ host over a MessageChannel', () => {
     await client.ready();
     const controller = new AbortController();
     controller.abort();
-    await expect(client.train({ signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(client.train({ signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     expect(fake().seen.trainSignal).toBeUndefined();
   });
 
@@ -265,7 +277,10 @@ describe('worker client ↔ host over a MessageChannel', () => {
     const { client } = connect();
     const blob = await client.exportAll();
     expect(await blob.text()).toBe('{}');
-    await expect(client.eraseAll()).resolves.toEqual({ remainingDatabases: [], remainingCaches: [] });
+    await expect(client.eraseAll()).resolves.toEqual({
+      remainingDatabases: [],
+      remainingCaches: [],
+    });
   });
 
   it('dispose rejects pending and later calls with DISPOSED and disposes the host recommender', async () => {
@@ -274,7 +289,9 @@ describe('worker client ↔ host over a MessageChannel', () => {
     const pending = client.train({ mf: { epochs: 50 } });
     client.dispose();
     await expect(pending).rejects.toMatchObject({ code: 'DISPOSED' });
-    await expect(client.recommend({ type: 'popular', k: 1 })).rejects.toMatchObject({ code: 'DISPOSED' });
+    await expect(client.recommend({ type: 'popular', k: 1 })).rejects.toMatchObject({
+      code: 'DISPOSED',
+    });
     await expect.poll(() => fake().seen.disposed).toBe(true);
   });
 });
@@ -304,7 +321,10 @@ describe('worker host on raw messages', () => {
     await expect.poll(() => received.length).toBe(3);
     const byId = new Map(received.map((m) => ['id' in m ? m.id : -1, m]));
     for (const id of [1, 2, 3]) {
-      expect(byId.get(id)).toMatchObject({ type: 'error', error: { name: 'OptionError', code: 'INVALID_OPTION' } });
+      expect(byId.get(id)).toMatchObject({
+        type: 'error',
+        error: { name: 'OptionError', code: 'INVALID_OPTION' },
+      });
     }
   });
 
@@ -313,7 +333,11 @@ describe('worker host on raw messages', () => {
     send({ id: 1, type: 'init', config: {} });
     send({ id: 2, type: 'cancel', target: 99 });
     await expect.poll(() => received.length).toBe(2);
-    expect(received.find((m) => 'id' in m && m.id === 2)).toEqual({ id: 2, type: 'result', value: false });
+    expect(received.find((m) => 'id' in m && m.id === 2)).toEqual({
+      id: 2,
+      type: 'result',
+      value: false,
+    });
   });
 });
 
@@ -381,5 +405,28 @@ describe('worker client ↔ host ↔ local recommender', () => {
       code: 'NOT_ENOUGH_DATA',
     });
     await expect(client.importInteractions('')).rejects.toBeInstanceOf(DataError);
+  });
+});
+
+describe('worker host configuration errors', () => {
+  it('answers init and later requests with the configuration error', async () => {
+    const channel = new MessageChannel();
+    const host = createWorkerHost({
+      endpoint: channel.port1 as unknown as MessageEndpoint,
+      createRecommender: (config, deps) =>
+        createLocalRecommender(config, { ...deps, createStore: createMemoryStore }),
+    });
+    const client = createWorkerRecommender(
+      { historyLimit: 0 },
+      { worker: channel.port2 as unknown as MessageEndpoint },
+    );
+    cleanups.push(() => {
+      client.dispose();
+      host.dispose();
+      channel.port1.close();
+      channel.port2.close();
+    });
+    await expect(client.ready()).rejects.toBeInstanceOf(OptionError);
+    await expect(client.recommend({ type: 'popular', k: 1 })).rejects.toThrow(/historyLimit/);
   });
 });
