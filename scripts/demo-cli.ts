@@ -1,34 +1,22 @@
 /**
- * `npm run demo`: the built-in storefront end to end on this machine — generate the seeded demo
+ * `npm run demo:cli`: the built-in storefront end to end in the terminal — generate the seeded demo
  * data, train a model with the `hearth` CLI, compare it with the baselines, and show the rows a
  * shopper would see, with their explanations.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/main';
 import { parseInteractions } from '../src/core/data/parse';
 import { runEvaluation } from '../src/core/eval/run-evaluation';
-import { DEMO_DATA_VERSION } from '../src/demo-data';
-import { writeDemoFiles } from './generate-demo-data';
+import { DEMO_DIR, DEMO_MODEL_DIR, prepareDemo } from './prepare-demo';
 
-const out = 'public/demo';
-const modelDir = join(out, 'model');
 const say = (text: string): void => void process.stdout.write(`${text}\n`);
+const modelDir = DEMO_MODEL_DIR;
+const events = join(DEMO_DIR, 'events.csv');
 
-const manifestPath = join(out, 'manifest.json');
-const manifest = existsSync(manifestPath)
-  ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { version?: string })
-  : null;
-if (manifest?.version !== DEMO_DATA_VERSION) {
-  say('• generating the seeded demo storefront (2,400 products, 3,000 shoppers)…');
-  await writeDemoFiles({ out });
-}
-const events = join(out, 'events.csv');
-const catalog = join(out, 'catalog.jsonl');
-
-say('\n• training on this machine (hearth train)…');
-let code = await runCli(['train', '--interactions', events, '--items', catalog, '--out', modelDir]);
-if (code !== 0) process.exit(code);
+say('• preparing the seeded demo storefront and its global model (hearth train)…');
+await prepareDemo((m) => say(`  ${m}`));
+let code = 0;
 
 say('\n• offline evaluation (protocol random, seed 42): Hearth MF vs baselines');
 const { dataset } = await parseInteractions(readFileSync(events));
