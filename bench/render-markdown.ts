@@ -15,6 +15,15 @@ const BARS: Record<string, Bar> = {
   'serve.foldIn20.medianMs': { label: '≤ 1 ms', test: (v) => v <= 1 },
   'coldStart.auc': { label: '≥ 0.70', test: (v) => v >= 0.7 },
   'coldStart.recallRatio': { label: '≥ 2×', test: (v) => v >= 2 },
+  'browser.ingest1M.ms': { label: '≤ 3000 ms', test: (v) => v <= 3000 },
+  'browser.readBack1M.ms': { label: '≤ 1000 ms', test: (v) => v <= 1000 },
+  'browser.coldStartToRecs.ms': { label: '≤ 1000 ms', test: (v) => v <= 1000 },
+  'browser.trackToTop10.p95ms': { label: '≤ 16 ms', test: (v) => v <= 16 },
+  'browser.longTasksOver50ms': { label: '0', test: (v) => v === 0 },
+  'federated.uploadBytesPerClientRound': { label: '≤ 100 KB', test: (v) => v <= 100 * 1024 },
+  'server.load.errors': { label: '0', test: (v) => v === 0 },
+  'server.load.lostUpdates': { label: '0', test: (v) => v === 0 },
+  'server.crash.lostUpdates': { label: '0', test: (v) => v === 0 },
 };
 
 function format(value: number | string | boolean | null): string {
