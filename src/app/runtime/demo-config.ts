@@ -1,0 +1,42 @@
+import type { RecommenderConfig } from '../../worker';
+import { TFJS_WASM_PREFIX } from './wasm-paths';
+
+/** Where the demo data lives: `public/demo/`, served under the app's base URL. */
+export const DEMO_BASE = `${import.meta.env.BASE_URL}demo/`;
+
+/** The seeded storefront catalog (JSON lines). */
+export const DEMO_CATALOG_URL = `${DEMO_BASE}catalog.jsonl`;
+
+/** Every demo shopper's events (CSV) — training data for "train on this device". */
+export const DEMO_EVENTS_URL = `${DEMO_BASE}events.csv`;
+
+/** The global model trained on the demo events by `hearth train` at build time. */
+export const DEMO_MODEL_URL = `${DEMO_BASE}model/model.hearth`;
+
+/** IndexedDB database of the storefront. */
+export const STOREFRONT_DB = 'hearth-demo-store';
+
+/** IndexedDB database of "bring your own data", kept apart so imports never mix with the shop. */
+export const WORKBENCH_DB = 'hearth-demo-workbench';
+
+/** Absolute URL of a catalog image path (catalog image paths are relative to the catalog file). */
+export function demoImageUrl(imageUrl: string | undefined): string | undefined {
+  if (imageUrl === undefined || imageUrl === '') return undefined;
+  return new URL(imageUrl, new URL(DEMO_CATALOG_URL, location.href)).href;
+}
+
+/** Runtime configuration of the storefront's recommender. */
+export function storefrontConfig(): RecommenderConfig {
+  return {
+    dbName: STOREFRONT_DB,
+    modelUrl: DEMO_MODEL_URL,
+    catalogUrl: DEMO_CATALOG_URL,
+    wasmPaths: TFJS_WASM_PREFIX,
+  };
+}
+
+/** Runtime configuration of the "bring your own data" recommender (no model until trained). */
+export function workbenchConfig(): RecommenderConfig {
+  // Imported data is trained explicitly; background fine-tuning would retrain it unasked.
+  return { dbName: WORKBENCH_DB, wasmPaths: TFJS_WASM_PREFIX, fineTuneAfterEvents: 0 };
+}
