@@ -53,7 +53,14 @@ const coOccurrence: SparseNeighbors = {
 };
 const trending = Float32Array.from([0.1, 0.2, 0.3, 0.9, 0.5, 0.8, 0, 0.05, 0.4]);
 const popularity = Float32Array.from([50, 40, 30, 20, 10, 5, 0, 0, 1]);
-const full: RowRecommenderOptions = { itemIds: ids, catalog, mf, coOccurrence, trending, popularity };
+const full: RowRecommenderOptions = {
+  itemIds: ids,
+  catalog,
+  mf,
+  coOccurrence,
+  trending,
+  popularity,
+};
 
 function idsOf(result: { items: readonly { id: string }[] }): string[] {
   return result.items.map((r) => r.id);
@@ -145,7 +152,11 @@ describe('similar row', () => {
   });
 
   it('works for a cold item that only has a content-tower embedding', () => {
-    const row = createRowRecommender(full).recommend({ type: 'similar', itemId: 'cold-lamp', k: 1 });
+    const row = createRowRecommender(full).recommend({
+      type: 'similar',
+      itemId: 'cold-lamp',
+      k: 1,
+    });
     expect(row.source).toBe('similar');
     expect(idsOf(row)).toEqual(['tent']);
   });
@@ -168,7 +179,11 @@ describe('similar row', () => {
   });
 
   it('uses the category for an item newer than the model', () => {
-    const row = createRowRecommender(full).recommend({ type: 'similar', itemId: 'new-arrival', k: 2 });
+    const row = createRowRecommender(full).recommend({
+      type: 'similar',
+      itemId: 'new-arrival',
+      k: 2,
+    });
     expect(row.source).toBe('fallback-category');
     expect(idsOf(row)).toEqual(['sleeping-bag', 'tent']);
   });
