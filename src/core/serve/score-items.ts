@@ -1,5 +1,6 @@
 import { OptionError } from '../errors';
 import type { MfModel } from '../models/mf/mf-model';
+import { scoreRowsWasm } from './wasm-score-table';
 
 /**
  * The item side of a factor model as serving reads it: `numItems × factors` row-major factors, an
@@ -57,6 +58,7 @@ export function dotAllRows(
   biasScale: number,
   out: Float32Array,
 ): void {
+  if (scoreRowsWasm(x, v, n, k, bias, biasScale, out)) return;
   const n8 = n - (n & 7);
   let i = 0;
   for (; i < n8; i += 8) {

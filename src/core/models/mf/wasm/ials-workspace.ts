@@ -1,3 +1,4 @@
+import { compileEmbeddedWasm } from '../../../math/embedded-wasm';
 import { IALS_KERNELS_WASM_BASE64 } from './ials-kernels-wasm';
 
 /** Arrays a half-epoch solve reads and writes (all views into one workspace). */
@@ -58,18 +59,7 @@ let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled kernel module, or null when this runtime lacks WebAssembly SIMD. */
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bin = atob(IALS_KERNELS_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    compiled =
-      typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
-        ? new WebAssembly.Module(bytes)
-        : null;
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileEmbeddedWasm(IALS_KERNELS_WASM_BASE64);
   return compiled;
 }
 
