@@ -50,3 +50,20 @@ describe('scoreRowsWasm', () => {
     expect(scoreRowsWasm(randomArray(8, 1), randomArray(80, 2), 10, 8, null, 1, out)).toBe(false);
   });
 });
+
+describe('embedded serving kernel', () => {
+  it('equals a fresh compile of score-kernels.wat (run npm run build:wasm after editing)', async () => {
+    const { default: wabtInit } = await import('wabt');
+    const { readFileSync } = await import('node:fs');
+    const { SCORE_KERNELS_WASM_BASE64 } =
+      await import('../../../src/core/serve/wasm/score-kernels-wasm');
+    const wabt = await wabtInit();
+    const source = readFileSync(
+      new URL('../../../src/core/serve/wasm/score-kernels.wat', import.meta.url),
+      'utf8',
+    );
+    const module = wabt.parseWat('score-kernels.wat', source, { simd: true, bulk_memory: true });
+    const { buffer } = module.toBinary({});
+    expect(SCORE_KERNELS_WASM_BASE64).toBe(Buffer.from(buffer).toString('base64'));
+  });
+});
