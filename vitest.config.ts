@@ -39,6 +39,11 @@ export default defineConfig({
             '@tensorflow/tfjs-backend-wasm',
             '@tensorflow/tfjs-backend-webgpu',
             'idb',
+            'react',
+            'react-dom',
+            'react-dom/client',
+            'react/jsx-runtime',
+            'react/jsx-dev-runtime',
           ],
         },
         test: {

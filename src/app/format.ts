@@ -3,7 +3,9 @@ const numberFormat = new Intl.NumberFormat('en-GB');
 
 /** A price in the demo shop's currency; "Price on request" when unknown. */
 export function formatPrice(price: number | undefined): string {
-  return price === undefined || !Number.isFinite(price) ? 'Price on request' : priceFormat.format(price);
+  return price === undefined || !Number.isFinite(price)
+    ? 'Price on request'
+    : priceFormat.format(price);
 }
 
 /** An integer with thousands separators. */

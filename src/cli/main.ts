@@ -3,11 +3,17 @@ import type { ImportReport } from '../core/data/parse';
 import { formatFlagHelp, parseFlags, type FlagSpec } from './cli-args';
 import type { CliCommand, CliContext } from './cli-context';
 import { evalCommand } from './commands/eval-command';
+import { federatedSimCommand } from './commands/federated-sim-command';
 import { recommendCommand } from './commands/recommend-command';
 import { trainCommand } from './commands/train-command';
 import type { TextSink } from './progress-bar';
 
-const COMMANDS: readonly CliCommand[] = [evalCommand, trainCommand, recommendCommand];
+const COMMANDS: readonly CliCommand[] = [
+  evalCommand,
+  trainCommand,
+  recommendCommand,
+  federatedSimCommand,
+];
 
 /** Flags every command accepts. */
 const GLOBAL_FLAGS: readonly FlagSpec[] = [

@@ -18,7 +18,8 @@ export type HearthErrorCode =
   | 'TRAINING_CANCELLED'
   | 'UNKNOWN_ITEM'
   | 'DISPOSED'
-  | 'STORAGE_QUOTA';
+  | 'STORAGE_QUOTA'
+  | 'UPDATE_REJECTED';
 
 /** Plain-object form of an error, safe to post across a worker boundary or print as JSON. */
 export interface SerializedHearthError {

@@ -1,12 +1,10 @@
 import { HearthError, OptionError } from '../core/errors';
 import type { InteractionDataset } from '../core/data/interaction-log';
-import {
-  parseCatalog,
-  parseInteractions,
-  type CatalogParseOptions,
-  type ImportReport,
-  type InteractionParseOptions,
-  type ParseInput,
+import type {
+  CatalogParseOptions,
+  ImportReport,
+  InteractionParseOptions,
+  ParseInput,
 } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import { checkCatalog, readCatalog, writeCatalog } from './catalog-store';
@@ -225,6 +223,8 @@ class IndexedDbHearthStore implements HearthStore {
     options: InteractionParseOptions = {},
   ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
     const source = await resolveInput(input);
+    // Parsers load on first import: a page that only serves never downloads them.
+    const { parseInteractions } = await import('../core/data/parse/parse-interactions');
     const { dataset, report } = await parseInteractions(source, {
       defaultUserId: this.options.visitorId,
       ...options,
@@ -270,6 +270,7 @@ class IndexedDbHearthStore implements HearthStore {
     input: ParseInput | URL,
     options: CatalogParseOptions = {},
   ): Promise<{ readonly report: ImportReport; readonly items: number }> {
+    const { parseCatalog } = await import('../core/data/parse/parse-catalog');
     const { items, report } = await parseCatalog(await resolveInput(input), options);
     await this.putCatalog(items);
     return { report, items: items.length };

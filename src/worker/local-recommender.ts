@@ -37,7 +37,9 @@ import type {
   TrainReport,
   TrainRequest,
 } from './recommender-types';
-import { evaluateAgainstPopularity, resolveMfOptions, trainStoredRun } from './train-run';
+
+/** Training code (and, through it, TF.js) loads only when a page first trains: serving stays small. */
+const loadTrainRun = () => import('./train-run');
 
 /** Name under which the serving model is stored. */
 export const MODEL_NAME = 'default';
@@ -348,6 +350,7 @@ export function createLocalRecommender(
         // A lone visitor is served exactly by fold-in; see hasMultiUserData.
         if (!hasMultiUserData(dataset)) return;
         const m = current.bundle.mf;
+        const { resolveMfOptions, trainStoredRun } = await loadTrainRun();
         const mf = resolveMfOptions({
           factors: m.factors,
           regularization: m.regularization,
@@ -399,6 +402,7 @@ export function createLocalRecommender(
       ? AbortSignal.any([request.signal, lifetime.signal])
       : lifetime.signal;
     throwIfAborted(request.signal);
+    const { evaluateAgainstPopularity, resolveMfOptions, trainStoredRun } = await loadTrainRun();
     const mf = resolveMfOptions(request.mf);
     try {
       const report = await s.withTrainerLock(

@@ -1,5 +1,6 @@
 import {
   createWorkerRecommender,
+  type EraseReport,
   type Recommender,
   type RecommenderConfig,
   type RecommenderEvent,
@@ -23,8 +24,6 @@ export interface HearthRuntimeState {
   /** Stored model version being served (0: none). */
   readonly modelVersion: number;
   readonly modelOrigin: ModelOrigin | null;
-  /** Visitor events in the live profile. */
-  readonly historyEvents: number;
   /** Increments on every history change: rows refetch when it moves. */
   readonly historyTick: number;
   /** Increments when the recommender is replaced (after erasing everything). */
@@ -44,8 +43,18 @@ export interface HearthRuntime {
   subscribe(listener: () => void): () => void;
   /** Tracks a visitor event; failures become a notice instead of an unhandled rejection. */
   track(event: TrackEvent): Promise<void>;
-  /** Replaces the recommender with a fresh one on the same configuration (after erasing). */
+  /** Replaces the recommender with a fresh one on the same configuration. */
   restart(): void;
+  /**
+   * Erases everything the recommender stored, then restarts it (public files such as `modelUrl`
+   * are downloaded again); resolves with the runtime's proof of what remained right after.
+   */
+  eraseAll(): Promise<EraseReport>;
+  /**
+   * Another tab erased this database: restarts, unless the erase was this runtime's own (its
+   * broadcast also reaches this page's other connections, e.g. its store reader).
+   */
+  erasedElsewhere(): void;
   dispose(): void;
 }
 
@@ -73,7 +82,6 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
     error: null,
     modelVersion: 0,
     modelOrigin: null,
-    historyEvents: 0,
     historyTick: 0,
     generation: 0,
     notices: [],
@@ -81,6 +89,8 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
   let recommender: Recommender;
   let unsubscribe: () => void = () => undefined;
   let disposed = false;
+  // Own erases whose broadcast has not come back yet (see erasedElsewhere).
+  let ownErases = 0;
 
   const set = (patch: Partial<HearthRuntimeState>): void => {
     state = { ...state, ...patch };
@@ -99,7 +109,7 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
         break;
       }
       case 'history-changed':
-        set({ historyEvents: event.events, historyTick: state.historyTick + 1 });
+        set({ historyTick: state.historyTick + 1 });
         break;
       case 'storage':
         notify(event.message);
@@ -123,6 +133,21 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
     );
   };
 
+  const restart = (): void => {
+    if (disposed) return;
+    unsubscribe();
+    recommender.dispose();
+    set({
+      status: 'starting',
+      error: null,
+      modelVersion: 0,
+      modelOrigin: null,
+      historyTick: state.historyTick + 1,
+      generation: state.generation + 1,
+    });
+    start();
+  };
+
   start();
 
   return {
@@ -141,20 +166,21 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
         notify(`Could not record your ${event.type} of ${event.itemId}: ${messageOf(error)}`);
       }
     },
-    restart() {
-      if (disposed) return;
-      unsubscribe();
-      recommender.dispose();
-      set({
-        status: 'starting',
-        error: null,
-        modelVersion: 0,
-        modelOrigin: null,
-        historyEvents: 0,
-        historyTick: state.historyTick + 1,
-        generation: state.generation + 1,
-      });
-      start();
+    restart,
+    async eraseAll() {
+      ownErases++;
+      try {
+        const proof = await recommender.eraseAll();
+        restart();
+        return proof;
+      } catch (error) {
+        ownErases--;
+        throw error;
+      }
+    },
+    erasedElsewhere() {
+      if (ownErases > 0) ownErases--;
+      else restart();
     },
     dispose() {
       if (disposed) return;

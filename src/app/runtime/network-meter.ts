@@ -83,7 +83,12 @@ export function installNetworkMeter(options: NetworkMeterOptions = {}): NetworkM
       size = bodyBytes(body);
     } else {
       // Read a Request's body from a clone: the original must still be sendable.
-      size = request?.body ? request.clone().arrayBuffer().then((b) => b.byteLength) : Promise.resolve(0);
+      size = request?.body
+        ? request
+            .clone()
+            .arrayBuffer()
+            .then((b) => b.byteLength)
+        : Promise.resolve(0);
     }
     const sent = original.call(target, input, sendInit);
     // The caller handles a failed request; counting must not report it as unhandled meanwhile.

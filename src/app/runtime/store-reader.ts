@@ -26,6 +26,11 @@ export interface StoreReader {
   modelInfo(): Promise<StoredModelInfo | null>;
   /** The stored catalog (empty without one). */
   catalog(): Promise<Item[]>;
+  /**
+   * Calls `listener` when another connection (another tab, or this page's worker) erased the
+   * database. Opens the database's change channel now, so no erase is missed.
+   */
+  onRemoteErase(listener: () => void): () => void;
   dispose(): void;
 }
 
@@ -62,6 +67,23 @@ export function createStoreReader(options: StoreReaderOptions): StoreReader {
     },
     async catalog() {
       return (await open()).getCatalog();
+    },
+    onRemoteErase(listener) {
+      let unsubscribe: (() => void) | null = null;
+      let cancelled = false;
+      open().then(
+        (s) => {
+          if (cancelled) return;
+          unsubscribe = s.onChange((change) => {
+            if (change.kind === 'erased' && change.remote === true) listener();
+          });
+        },
+        () => undefined,
+      );
+      return () => {
+        cancelled = true;
+        unsubscribe?.();
+      };
     },
     dispose() {
       store?.then((s) => s.dispose()).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { hasCategoryPrefix } from '../../core/serve/filters';
 import type { Product } from './product';
 
 /** One node of the category tree (the root has an empty path). */
@@ -20,9 +21,7 @@ const freeze = (node: MutableNode): CategoryNode => ({
   name: node.name,
   path: node.path,
   count: node.count,
-  children: [...node.children.values()]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map(freeze),
+  children: [...node.children.values()].sort((a, b) => a.name.localeCompare(b.name)).map(freeze),
 });
 
 /** Builds the category tree of `products` from their category paths, children sorted by name. */
@@ -56,5 +55,5 @@ export function findCategory(root: CategoryNode, path: readonly string[]): Categ
 
 /** Whether `product` lies in the category at `path` (or below it). */
 export function inCategory(product: Product, path: readonly string[]): boolean {
-  return path.every((name, i) => product.category[i] === name);
+  return hasCategoryPrefix(product.category, path);
 }

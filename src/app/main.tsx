@@ -1,0 +1,49 @@
+/**
+ * Entry of the demo app: installs the network meter before anything can fetch, starts the
+ * storefront's runtime (a Web Worker) and renders the app.
+ *
+ * @module
+ */
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import {
+  storefrontConfig,
+  STOREFRONT_DB,
+  WORKBENCH_DB,
+  workbenchConfig,
+} from './runtime/demo-config';
+import { createHearthRuntime } from './runtime/hearth-runtime';
+import { installNetworkMeter } from './runtime/network-meter';
+import { createStoreReader } from './runtime/store-reader';
+import type { AppServices, HearthBinding } from './runtime/use-hearth';
+import type { RecommenderConfig } from '../worker';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/storefront.css';
+import './styles/rows.css';
+import './styles/panels.css';
+
+const meter = installNetworkMeter();
+
+/** A runtime and its reader; an erase in another tab restarts the runtime (new-visitor state). */
+function bind(config: RecommenderConfig, dbName: string): HearthBinding {
+  const binding = {
+    runtime: createHearthRuntime({ config }),
+    reader: createStoreReader({ dbName }),
+  };
+  binding.reader.onRemoteErase(() => binding.runtime.erasedElsewhere());
+  return binding;
+}
+
+let workbench: HearthBinding | null = null;
+
+const services: AppServices = {
+  storefront: bind(storefrontConfig(), STOREFRONT_DB),
+  meter,
+  workbench: () => (workbench ??= bind(workbenchConfig(), WORKBENCH_DB)),
+};
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html must contain <div id="root">.');
+// No StrictMode: its doubled effects would track every product view twice in development.
+createRoot(container).render(<App services={services} />);

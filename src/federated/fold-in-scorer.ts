@@ -1,0 +1,48 @@
+/**
+ * Scores training users of a matrix by folding each one in against a model's item factors — what a
+ * device does with a downloaded global model. Browser-safe.
+ */
+import type { CsrMatrix } from '../core/data/csr-matrix';
+import type { WeightedItem } from '../core/models/mf/fold-in';
+import { createFoldInContext, foldInUser } from '../core/models/mf/fold-in';
+import type { MfModel } from '../core/models/mf/mf-model';
+import type { UserScorer } from '../core/models/scorer';
+
+/** A user's row of `matrix` as a fold-in history. */
+export function rowHistory(matrix: CsrMatrix, user: number): WeightedItem[] {
+  const out: WeightedItem[] = [];
+  for (let p = matrix.indptr[user]!; p < matrix.indptr[user + 1]!; p++) {
+    out.push({ item: matrix.indices[p]!, weight: matrix.values[p]! });
+  }
+  return out;
+}
+
+/**
+ * A {@link UserScorer} over the rows of `train`: each user is folded in exactly (users with an
+ * empty row get the zero vector), and scored x_uᵀ v_i + β b_i like a trained MF user.
+ */
+export function createFoldInScorer(model: MfModel, train: CsrMatrix): UserScorer {
+  const k = model.factors;
+  const n = model.numItems;
+  const ctx = createFoldInContext(model);
+  const users = new Float32Array(train.rows * k);
+  for (let u = 0; u < train.rows; u++) {
+    const history = rowHistory(train, u);
+    if (history.length > 0) users.set(foldInUser(ctx, history).vector, u * k);
+  }
+  const v = model.itemFactors;
+  const b = model.itemBias;
+  const beta = model.biasScale;
+  return {
+    numItems: n,
+    scoreUser(user, out) {
+      const xo = user * k;
+      for (let i = 0; i < n; i++) {
+        const vo = i * k;
+        let s = b[i]! * beta;
+        for (let a = 0; a < k; a++) s += users[xo + a]! * v[vo + a]!;
+        out[i] = s;
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Durable state of the aggregation server, behind an interface so a shared store (a database, an
+ * object store with a write-ahead log) can replace the single-node disk implementation.
+ *
+ * Contract: `append` resolves only once the record survives a crash of the process or the machine
+ * (the server answers 2xx after that); `commit` atomically publishes a new model and moves to a new
+ * round, after which the previous round's records are no longer returned by `load`. Records hold no
+ * user identity: tickets are random, keys are per-round.
+ */
+import type { RoundPhase, RoundSpec } from '../federated/federated-protocol';
+import type { AccountantState } from '../federated/privacy-accountant';
+import type { SmootherState } from '../federated/statistics-smoother';
+
+/** Server state that changes only when a round closes. */
+export interface StoredState {
+  readonly modelVersion: number;
+  /** Number of the round that is open (its records are appended under this number). */
+  readonly roundNumber: number;
+  readonly roundsCompleted: number;
+  readonly privacy: AccountantState;
+  readonly statistics: SmootherState;
+  /** Base64 HMAC key for tickets (shared by every instance using the store). */
+  readonly secret: string;
+}
+
+/** One durable event of the open round. */
+export type RoundRecord =
+  | { readonly type: 'open'; readonly spec: RoundSpec }
+  | { readonly type: 'join'; readonly slot: number; readonly publicKey: string }
+  | { readonly type: 'phase'; readonly phase: RoundPhase; readonly dropped?: readonly number[] }
+  | {
+      readonly type: 'update';
+      readonly ticketId: string;
+      readonly nonce: string;
+      readonly weight: number;
+      /** Packed ring elements, exactly as uploaded. */
+      readonly payload: Uint8Array;
+    }
+  | {
+      readonly type: 'unmask';
+      readonly slot: number;
+      readonly seeds: readonly { readonly slot: number; readonly seed: string }[];
+    };
+
+/** What `load` returns: the committed state, its model file and the open round's records. */
+export interface LoadedState {
+  readonly state: StoredState;
+  readonly model: Uint8Array;
+  readonly records: readonly RoundRecord[];
+}
+
+/** Persistence of the aggregation server. */
+export interface FederatedStore {
+  /** The last committed state, or null for an empty store. Repairs a torn log tail. */
+  load(): Promise<LoadedState | null>;
+  /** Durably appends a record to the open round `roundNumber`. */
+  append(roundNumber: number, record: RoundRecord): Promise<void>;
+  /** Atomically publishes `model` and `state` (whose `roundNumber` is the new open round). */
+  commit(state: StoredState, model: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Encodes a record as a JSON header and a binary tail (the update payload, if any). */
+export function encodeRecord(record: RoundRecord): Uint8Array {
+  const { payload, meta } =
+    record.type === 'update'
+      ? { payload: record.payload, meta: { ...record, payload: undefined } }
+      : { payload: new Uint8Array(0), meta: record };
+  const json = new TextEncoder().encode(JSON.stringify(meta));
+  const out = new Uint8Array(4 + json.length + payload.length);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 4);
+  out.set(payload, 4 + json.length);
+  return out;
+}
+
+/** Inverse of {@link encodeRecord}; throws on malformed input. */
+export function decodeRecord(bytes: Uint8Array): RoundRecord {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const jsonLength = view.getUint32(0, true);
+  if (4 + jsonLength > bytes.length) throw new Error('record header overruns the record');
+  const meta = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength)),
+  ) as RoundRecord;
+  if (meta.type === 'update') return { ...meta, payload: bytes.slice(4 + jsonLength) };
+  return meta;
+}

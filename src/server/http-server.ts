@@ -1,0 +1,239 @@
+/**
+ * HTTP front of the aggregation server on `node:http` (no framework). Every route needs the
+ * deployment token; every refusal is a 4xx JSON `{error: {reason, message}}` counted per reason.
+ *
+ * - `GET /v1/model` — model file, `ETag`, `Cache-Control: no-cache` (revalidate), 304 on If-None-Match
+ * - `POST /v1/rounds/join` — JSON {@link JoinRequest} → {@link JoinResponse}
+ * - `POST /v1/rounds/:id/update` — binary update frame → {@link UpdateAck} once durable
+ * - `GET /v1/rounds/:id` — {@link RoundState} (secure rounds: members' masking keys)
+ * - `POST /v1/rounds/:id/unmask` — JSON {@link UnmaskRequest}
+ * - `GET /v1/status` — {@link ServerStatus}
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { HearthError } from '../core/errors';
+import {
+  REJECT_STATUS,
+  UpdateRejectedError,
+  parseJoinRequest,
+  parseUnmaskRequest,
+  type RejectBody,
+  type RejectReason,
+} from '../federated/federated-protocol';
+import { createRateLimiter } from './rate-limiter';
+import type { RoundManager } from './round-manager';
+import type { ServerConfig } from './server-config';
+
+/** Largest JSON body accepted (join, unmask). */
+const MAX_JSON_BYTES = 64 * 1024;
+
+/** A running HTTP server. */
+export interface FederatedHttpServer {
+  readonly server: Server;
+  /** Listens and resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting connections, waits for in-flight requests, stops the deadline timer. */
+  close(): Promise<void>;
+}
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+class BodyTooLarge extends Error {}
+
+/** Reads a request body up to `limit` bytes (413 beyond). */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks, size))));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Creates the HTTP server around a round manager. */
+export function createFederatedHttpServer(o: {
+  readonly manager: RoundManager;
+  readonly config: ServerConfig;
+  /** Deadline check interval. Default 1000 ms. */
+  readonly tickMs?: number;
+}): FederatedHttpServer {
+  const { manager, config } = o;
+  const tokenDigest = digest(`Bearer ${config.token}`);
+  const limiter = createRateLimiter(config.rateLimit);
+
+  const refuse = (
+    res: ServerResponse,
+    reason: RejectReason,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void => {
+    manager.countRejection(reason);
+    const body: RejectBody = { error: { reason, message } };
+    sendJson(res, REJECT_STATUS[reason], body, headers);
+  };
+
+  const parseJson = (bytes: Uint8Array): unknown => {
+    try {
+      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      throw new UpdateRejectedError('bad-request', 'The body is not valid UTF-8 JSON.');
+    }
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    // Compare digests so the check takes the same time whatever the header holds.
+    const auth = digest(String(req.headers['authorization'] ?? ''));
+    if (!timingSafeEqual(auth, tokenDigest)) {
+      return refuse(
+        res,
+        'unauthorized',
+        'Send the deployment token as "Authorization: Bearer <token>".',
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
+    }
+    const decision = limiter.take(req.socket.remoteAddress ?? 'unknown');
+    if (!decision.allowed) {
+      return refuse(res, 'rate-limited', 'Too many requests from this address; slow down.', {
+        'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)),
+      });
+    }
+    const allow = (m: string): boolean => {
+      if (method === m) return true;
+      refuse(res, 'method-not-allowed', `${method} is not allowed on ${path}; use ${m}.`, {
+        Allow: m,
+      });
+      return false;
+    };
+    if (path === '/v1/model') {
+      if (!allow('GET')) return;
+      const model = manager.model();
+      const headers = {
+        ETag: model.etag,
+        'Cache-Control': 'no-cache',
+        'X-Hearth-Model-Version': String(model.version),
+      };
+      if (req.headers['if-none-match'] === model.etag) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': model.bytes.length,
+      });
+      res.end(model.bytes);
+      return;
+    }
+    if (path === '/v1/status') {
+      if (!allow('GET')) return;
+      return sendJson(res, 200, manager.status());
+    }
+    if (path === '/v1/rounds/join') {
+      if (!allow('POST')) return;
+      const request = parseJoinRequest(parseJson(await readBody(req, MAX_JSON_BYTES)));
+      return sendJson(res, 200, await manager.join(request));
+    }
+    const m = /^\/v1\/rounds\/([A-Za-z0-9_-]{1,64})(\/update|\/unmask)?$/.exec(path);
+    if (m) {
+      const roundId = m[1]!;
+      if (m[2] === '/update') {
+        if (!allow('POST')) return;
+        const body = await readBody(req, manager.maxUpdateBytes());
+        return sendJson(res, 200, await manager.submitUpdate(roundId, body));
+      }
+      if (m[2] === '/unmask') {
+        if (!allow('POST')) return;
+        const request = parseUnmaskRequest(parseJson(await readBody(req, MAX_JSON_BYTES)));
+        return sendJson(res, 200, await manager.unmask(roundId, request));
+      }
+      if (!allow('GET')) return;
+      return sendJson(res, 200, manager.roundState(roundId));
+    }
+    return refuse(res, 'not-found', `No route ${path}; see docs/privacy.md for the protocol.`);
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (res.headersSent) return;
+      if (error instanceof BodyTooLarge) {
+        refuse(res, 'too-large', 'The body is larger than this round accepts.', {
+          Connection: 'close',
+        });
+        return;
+      }
+      if (error instanceof UpdateRejectedError) return refuse(res, error.reason, error.message);
+      const message =
+        error instanceof HearthError
+          ? error.message
+          : 'Internal error; the request was not applied.';
+      process.stderr.write(
+        `hearth-server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      sendJson(res, 500, { error: { reason: 'internal', message } });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        // A deep accept queue: a thousand devices may connect in the same instant.
+        server.listen({ port, host, backlog: 4096 }, () => {
+          server.off('error', reject);
+          timer = setInterval(() => {
+            manager
+              .tick()
+              .catch((e: unknown) =>
+                process.stderr.write(`hearth-server: tick failed: ${String(e)}\n`),
+              );
+          }, o.tickMs ?? 1000);
+          timer.unref();
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Configuration of the aggregation server, with defaults and validation.
+ */
+import { OptionError } from '../core/errors';
+import type { AggregationMode } from '../federated/federated-protocol';
+import { DEFAULT_UPLOAD_BUDGET, type ClipFactors } from '../federated/round-plan';
+
+/** How plain rounds combine updates. */
+export type Aggregator = 'mean' | 'trimmed-mean';
+
+/** Everything that shapes rounds, privacy and request handling. */
+export interface ServerConfig {
+  /** Deployment token clients send as `Authorization: Bearer <token>` (not a user identity). */
+  readonly token: string;
+  readonly aggregation: AggregationMode;
+  /** Plain rounds only: weighted FedAvg, or the coordinate-wise trimmed mean (robust). */
+  readonly aggregator: Aggregator;
+  /** Fraction trimmed at each end by `trimmed-mean`. */
+  readonly trimFraction: number;
+  readonly minCohort: number;
+  readonly maxCohort: number;
+  /** Length of a round's upload window (secure rounds: also of the join and unmask windows). */
+  readonly roundDurationMs: number;
+  /** Bytes per client per round; fixes the rows per round. */
+  readonly uploadBudget: number;
+  /** Noise multiplier of each round's release at `minCohort` clients; 0 = no DP noise. */
+  readonly noiseMultiplier: number;
+  readonly delta: number;
+  /** Poisson sampling rate of clients assumed by the accountant (1 = no amplification). */
+  readonly samplingRate: number;
+  /** Stop opening rounds once cumulative ε reaches this (Infinity = never). */
+  readonly epsilonBudget: number;
+  readonly learningRate: number;
+  readonly ridge: number;
+  readonly clipFactors?: ClipFactors;
+  /** Seed of the row schedule (public). */
+  readonly rowSeed: number;
+  /** Per client address: sustained requests per second and burst. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+}
+
+/** Defaults for everything but the token. */
+export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze({
+  aggregation: 'plain',
+  aggregator: 'mean',
+  trimFraction: 0.1,
+  minCohort: 100,
+  maxCohort: 1000,
+  roundDurationMs: 10 * 60_000,
+  uploadBudget: DEFAULT_UPLOAD_BUDGET,
+  noiseMultiplier: 0,
+  delta: 1e-5,
+  samplingRate: 1,
+  epsilonBudget: Infinity,
+  learningRate: 1,
+  ridge: 0,
+  rowSeed: 1,
+  rateLimit: Object.freeze({ perSecond: 1, burst: 10 }),
+});
+
+/** Fills defaults and checks ranges; throws `OptionError` naming the field. */
+export function resolveServerConfig(
+  partial: Partial<ServerConfig> & { token: string },
+): ServerConfig {
+  const c: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...partial };
+  const need = (ok: boolean, message: string): void => {
+    if (!ok) throw new OptionError(message);
+  };
+  need(
+    typeof c.token === 'string' && c.token.length >= 16,
+    'The deployment token must have at least 16 characters.',
+  );
+  need(
+    c.aggregation === 'plain' || c.aggregation === 'secure',
+    'aggregation must be "plain" or "secure".',
+  );
+  need(
+    c.aggregator === 'mean' || c.aggregator === 'trimmed-mean',
+    'aggregator must be "mean" or "trimmed-mean".',
+  );
+  need(c.trimFraction >= 0 && c.trimFraction < 0.5, 'trimFraction must be in [0, 0.5).');
+  need(Number.isInteger(c.minCohort) && c.minCohort >= 1, 'minCohort must be a positive integer.');
+  need(
+    Number.isInteger(c.maxCohort) && c.maxCohort >= c.minCohort,
+    'maxCohort must be an integer ≥ minCohort.',
+  );
+  need(
+    c.aggregation === 'plain' || c.maxCohort <= 100_000,
+    'secure rounds support at most 100000 clients.',
+  );
+  need(c.roundDurationMs > 0, 'roundDurationMs must be positive.');
+  need(
+    c.noiseMultiplier >= 0 && Number.isFinite(c.noiseMultiplier),
+    'noiseMultiplier must be finite and ≥ 0.',
+  );
+  need(c.delta > 0 && c.delta < 1, 'delta must be in (0, 1).');
+  need(c.samplingRate > 0 && c.samplingRate <= 1, 'samplingRate must be in (0, 1].');
+  need(c.epsilonBudget > 0, 'epsilonBudget must be positive.');
+  need(c.learningRate > 0 && Number.isFinite(c.learningRate), 'learningRate must be positive.');
+  need(c.ridge >= 0 && Number.isFinite(c.ridge), 'ridge must be ≥ 0.');
+  need(
+    c.rateLimit.perSecond > 0 && c.rateLimit.burst >= 1,
+    'rateLimit needs perSecond > 0 and burst ≥ 1.',
+  );
+  return c;
+}

@@ -1,0 +1,121 @@
+/**
+ * Command-line flags of `hearth-server` and their translation into a {@link ServerConfig}.
+ */
+import { readFile } from 'node:fs/promises';
+import type { parseArgs } from 'node:util';
+import { decodeBundle } from '../core/bundle/bundle-file';
+import { OptionError } from '../core/errors';
+import type { MfModel } from '../core/models/mf/mf-model';
+import { createInitialModel, decodeFederatedModel } from '../federated/federated-model';
+import { resolveServerConfig, type Aggregator, type ServerConfig } from './server-config';
+
+/** Usage text of `hearth-server`. */
+export const USAGE = `Usage: hearth-server --data-dir DIR [--token T | env HEARTH_FEDERATED_TOKEN]
+  [--port 8787] [--host 127.0.0.1]
+  initial model (first start only): --model FILE (federated model or model bundle) | --items N [--factors 64] [--seed 42]
+  rounds: [--aggregation plain|secure] [--aggregator mean|trimmed-mean] [--trim 0.1]
+          [--min-cohort 100] [--max-cohort 1000] [--round-seconds 600] [--upload-budget 100000]
+          [--learning-rate 1] [--ridge 0] [--row-seed 1]
+  privacy: [--noise-multiplier 0] [--delta 1e-5] [--sampling-rate 1] [--epsilon-budget E]
+  limits:  [--rate 1] [--burst 10]   (requests per second and burst per client address)`;
+
+/** `node:util` parseArgs options of `hearth-server`. */
+export const SERVER_FLAGS = {
+  'data-dir': { type: 'string' },
+  token: { type: 'string' },
+  port: { type: 'string', default: '8787' },
+  host: { type: 'string', default: '127.0.0.1' },
+  model: { type: 'string' },
+  items: { type: 'string' },
+  factors: { type: 'string' },
+  seed: { type: 'string', default: '42' },
+  aggregation: { type: 'string' },
+  aggregator: { type: 'string' },
+  trim: { type: 'string' },
+  'min-cohort': { type: 'string' },
+  'max-cohort': { type: 'string' },
+  'round-seconds': { type: 'string' },
+  'upload-budget': { type: 'string' },
+  'learning-rate': { type: 'string' },
+  ridge: { type: 'string' },
+  'row-seed': { type: 'string' },
+  'noise-multiplier': { type: 'string' },
+  delta: { type: 'string' },
+  'sampling-rate': { type: 'string' },
+  'epsilon-budget': { type: 'string' },
+  rate: { type: 'string' },
+  burst: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+/** Parsed flag values. */
+export type ServerFlagValues = ReturnType<
+  typeof parseArgs<{ options: typeof SERVER_FLAGS }>
+>['values'];
+
+function num(values: ServerFlagValues, key: keyof ServerFlagValues): number | undefined {
+  const raw = values[key];
+  if (raw === undefined || typeof raw === 'boolean') return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw new OptionError(`--${key} needs a number (got "${raw}").`);
+  return n;
+}
+
+/** Builds the server config from parsed flags and the environment. */
+export function configFromFlags(values: ServerFlagValues, env: NodeJS.ProcessEnv): ServerConfig {
+  const token = values.token ?? env['HEARTH_FEDERATED_TOKEN'];
+  if (!token)
+    throw new OptionError('Set the deployment token with --token or HEARTH_FEDERATED_TOKEN.');
+  const partial: Partial<ServerConfig> & { token: string } = { token };
+  const set = <K extends keyof ServerConfig>(key: K, value: ServerConfig[K] | undefined): void => {
+    if (value !== undefined) (partial as Record<string, unknown>)[key] = value;
+  };
+  if (values.aggregation !== undefined) {
+    if (values.aggregation !== 'plain' && values.aggregation !== 'secure') {
+      throw new OptionError(`--aggregation must be plain or secure (got "${values.aggregation}").`);
+    }
+    set('aggregation', values.aggregation);
+  }
+  set('aggregator', values.aggregator as Aggregator | undefined);
+  set('trimFraction', num(values, 'trim'));
+  set('minCohort', num(values, 'min-cohort'));
+  set('maxCohort', num(values, 'max-cohort'));
+  const seconds = num(values, 'round-seconds');
+  set('roundDurationMs', seconds === undefined ? undefined : seconds * 1000);
+  set('uploadBudget', num(values, 'upload-budget'));
+  set('learningRate', num(values, 'learning-rate'));
+  set('ridge', num(values, 'ridge'));
+  set('rowSeed', num(values, 'row-seed'));
+  set('noiseMultiplier', num(values, 'noise-multiplier'));
+  set('delta', num(values, 'delta'));
+  set('samplingRate', num(values, 'sampling-rate'));
+  set('epsilonBudget', num(values, 'epsilon-budget'));
+  const rate = num(values, 'rate');
+  const burst = num(values, 'burst');
+  if (rate !== undefined || burst !== undefined)
+    set('rateLimit', { perSecond: rate ?? 1, burst: burst ?? 10 });
+  return resolveServerConfig(partial);
+}
+
+/** The model to start from when the data directory is empty (`--model` or `--items`). */
+export async function initialModelFromFlags(
+  values: ServerFlagValues,
+): Promise<MfModel | undefined> {
+  if (values.model) {
+    const bytes = new Uint8Array(await readFile(values.model));
+    try {
+      return decodeFederatedModel(bytes).model;
+    } catch {
+      return decodeBundle(bytes).mf;
+    }
+  }
+  const items = num(values, 'items');
+  if (items === undefined) return undefined;
+  const factors = num(values, 'factors');
+  return createInitialModel({
+    numItems: items,
+    seed: num(values, 'seed') ?? 42,
+    ...(factors !== undefined ? { hyper: { factors } } : {}),
+  });
+}

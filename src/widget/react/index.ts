@@ -1,0 +1,33 @@
+/**
+ * Hearth for React: `<HearthRecs>` and `useRecommendations`, on the same per-page runtime (one Web
+ * Worker) as the `<hearth-recs>` script-tag widget. React stays out of the script-tag bundle.
+ *
+ * @example
+ * <HearthRecs type="similar" objectIDs={[product.id]} limit={8} explain
+ *   modelSrc="/model/model.hearth" catalogSrc="/model/catalog.json" />
+ *
+ * @module
+ */
+export { HearthRecs } from './hearth-recs';
+export type {
+  HearthHeaderProps,
+  HearthItemProps,
+  HearthRecsClassNames,
+  HearthRecsProps,
+  HearthRecsTranslations,
+} from './hearth-recs';
+export { useRecommendations, runtimeFor } from './use-recommendations';
+export type {
+  RecommendationsStatus,
+  UseRecommendationsOptions,
+  UseRecommendationsResult,
+} from './use-recommendations';
+export type { RowFallback } from '../row-query';
+export {
+  sharedRuntime,
+  createWidgetRuntime,
+  disposeSharedRuntime,
+  peekSharedRuntime,
+} from '../shared-runtime';
+export type { WidgetRuntime, WidgetRuntimeEvent, WidgetRuntimeOptions } from '../shared-runtime';
+export type * from '../widget-types';

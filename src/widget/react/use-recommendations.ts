@@ -1,0 +1,169 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RowSource } from '../../core/serve/row-types';
+import { createErrorReporter, type ErrorReporter } from '../error-reporter';
+import { fetchRow, type RowFallback, type RowQuery, type RowView } from '../row-query';
+import { DEFAULT_LIMIT } from '../element-attributes';
+import { sharedRuntime, type WidgetRuntime } from '../shared-runtime';
+import type { Consent, RecommendedItem, WidgetRowType } from '../widget-types';
+
+/** Options of {@link useRecommendations} (Algolia Recommend names where they exist). */
+export interface UseRecommendationsOptions {
+  readonly type: WidgetRowType;
+  /** The items the row is about: `similar` uses the first, `bought-together` all (a basket). */
+  readonly objectIDs?: readonly string[];
+  /** Items to show (default 8, at most 50). */
+  readonly limit?: number;
+  /** Items scoring below this are dropped (score units depend on the row source). */
+  readonly threshold?: number;
+  /** See {@link RowFallback}; default `true` (trending / popular until the visitor has history). */
+  readonly fallback?: RowFallback;
+  /** Ask for reasons ("because you viewed X"). */
+  readonly explain?: boolean;
+  /** Sets the page's consent: `granted` stores events on the device, else page memory only. */
+  readonly consent?: Consent;
+  /** Model file; only the first widget on a page decides (one runtime per page). */
+  readonly modelSrc?: string;
+  /** Catalog file; only the first widget on a page decides. */
+  readonly catalogSrc?: string;
+  /** Base for relative image URLs, relative to the catalog file. */
+  readonly imageBase?: string;
+  /** Reorders, filters or decorates the items before they are returned. */
+  readonly transformItems?: (items: RecommendedItem[]) => RecommendedItem[];
+  /** Runtime to use instead of the page's shared one (tests, several databases). */
+  readonly runtime?: WidgetRuntime;
+}
+
+/** Where a row is: loading (first fetch), ready (items), empty (nothing to show), error. */
+export type RecommendationsStatus = 'loading' | 'ready' | 'empty' | 'error';
+
+/** What {@link useRecommendations} returns. */
+export interface UseRecommendationsResult {
+  readonly items: readonly RecommendedItem[];
+  /** What produced the row (`personal`, `fallback-trending`, …); null until it arrives. */
+  readonly source: RowSource | null;
+  readonly status: RecommendationsStatus;
+  readonly error: Error | null;
+}
+
+/** The runtime a hook or component uses: its own, or the page's (created on first use). */
+export function runtimeFor(
+  options: Pick<UseRecommendationsOptions, 'runtime' | 'modelSrc' | 'catalogSrc'>,
+): WidgetRuntime {
+  return (
+    options.runtime ??
+    sharedRuntime({
+      ...(options.modelSrc !== undefined && { modelSrc: options.modelSrc }),
+      ...(options.catalogSrc !== undefined && { catalogSrc: options.catalogSrc }),
+    })
+  );
+}
+
+interface Loaded {
+  readonly key: string;
+  readonly view: RowView | null;
+  readonly status: RecommendationsStatus;
+  readonly error: Error | null;
+}
+
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error));
+
+/**
+ * One recommendation row from the page's shared Hearth runtime (the same worker the script-tag
+ * widget uses). Re-fetches when the visitor's history or the model change. Errors never throw:
+ * they come back as `status: 'error'` (and are logged once). The runtime starts in an effect, so
+ * server rendering returns `status: 'loading'`.
+ */
+export function useRecommendations(options: UseRecommendationsOptions): UseRecommendationsResult {
+  const { type, limit = DEFAULT_LIMIT, threshold, fallback, explain = false, imageBase } = options;
+  const ids = options.objectIDs ?? [];
+  const key = JSON.stringify([type, ids, limit, threshold, fallback, explain, imageBase]);
+  const [loaded, setLoaded] = useState<Loaded>({
+    key: '',
+    view: null,
+    status: 'loading',
+    error: null,
+  });
+  const reporter = useRef<ErrorReporter | null>(null);
+  reporter.current ??= createErrorReporter('[hearth-recs]');
+  // Read inside effects without re-running them when a parent passes new object identities.
+  const latest = useRef(options);
+  latest.current = options;
+
+  useEffect(() => {
+    const consent = latest.current.consent;
+    if (consent !== undefined) runtimeFor(latest.current).setConsent(consent);
+  }, [options.consent]);
+
+  useEffect(() => {
+    let live = true;
+    let generation = 0;
+    const query: RowQuery = {
+      type,
+      itemIds: ids,
+      limit,
+      explain,
+      ...(threshold !== undefined && { threshold }),
+      ...(fallback !== undefined && { fallback }),
+      ...(imageBase !== undefined && { imageBase }),
+    };
+    let runtime: WidgetRuntime;
+    const load = (): void => {
+      const mine = ++generation;
+      fetchRow(runtime, query).then(
+        (view) => {
+          if (!live || mine !== generation) return;
+          reporter.current?.reset();
+          setLoaded({ key, view, status: view.items.length > 0 ? 'ready' : 'empty', error: null });
+        },
+        (error: unknown) => {
+          if (!live || mine !== generation) return;
+          reporter.current?.report(error);
+          setLoaded({ key, view: null, status: 'error', error: asError(error) });
+        },
+      );
+    };
+    let off = (): void => undefined;
+    try {
+      runtime = runtimeFor(latest.current);
+      off = runtime.on((event) => {
+        if (
+          event.type === 'history-changed' ||
+          event.type === 'model-changed' ||
+          event.type === 'catalog-changed'
+        )
+          load();
+      });
+      load();
+    } catch (error) {
+      reporter.current?.report(error);
+      setLoaded({ key, view: null, status: 'error', error: asError(error) });
+    }
+    return () => {
+      live = false;
+      off();
+    };
+    // `key` stands for every query field it serializes.
+  }, [key]);
+
+  const current = loaded.key === key ? loaded : null;
+  const view = current?.view ?? null;
+  const transform = options.transformItems;
+  const items = useMemo(() => {
+    const base = view?.items ?? [];
+    if (!transform || base.length === 0) return base;
+    try {
+      return transform([...base]);
+    } catch (error) {
+      reporter.current?.report(error);
+      return [];
+    }
+  }, [view, transform]);
+  const status = current?.status ?? 'loading';
+  return {
+    items,
+    source: view?.source ?? null,
+    status: status === 'ready' && items.length === 0 ? 'empty' : status,
+    error: current?.error ?? null,
+  };
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { payloadBytes } from '../../src/federated/federated-protocol';
+import {
+  DEFAULT_UPLOAD_BUDGET,
+  buildRoundSpec,
+  partSensitivity,
+  planRoundRows,
+  roundNoiseMultiplier,
+  rowsForBudget,
+  uploadBytesFor,
+} from '../../src/federated/round-plan';
+
+describe('upload budget', () => {
+  it('fits a 10k-item × 64-factor model into 100 kB per client per round', () => {
+    const plain = rowsForBudget({
+      numItems: 10_000,
+      factors: 64,
+      ringBits: 16,
+      budgetBytes: DEFAULT_UPLOAD_BUDGET,
+    });
+    const secure = rowsForBudget({
+      numItems: 10_000,
+      factors: 64,
+      ringBits: 32,
+      budgetBytes: DEFAULT_UPLOAD_BUDGET,
+    });
+    expect(plain).toBe(722);
+    expect(secure).toBe(345);
+    expect(uploadBytesFor({ factors: 64, rows: plain, ringBits: 16 })).toBeLessThanOrEqual(100_000);
+    expect(uploadBytesFor({ factors: 64, rows: plain + 1, ringBits: 16 })).toBeGreaterThan(100_000);
+    expect(uploadBytesFor({ factors: 64, rows: secure, ringBits: 32 })).toBeLessThanOrEqual(
+      100_000,
+    );
+  });
+
+  it('sends the whole catalog when it fits, and refuses a budget below one row', () => {
+    expect(rowsForBudget({ numItems: 50, factors: 8, ringBits: 16, budgetBytes: 100_000 })).toBe(
+      50,
+    );
+    expect(() =>
+      rowsForBudget({ numItems: 50, factors: 64, ringBits: 32, budgetBytes: 1000 }),
+    ).toThrow(/budget/);
+  });
+});
+
+describe('planRoundRows', () => {
+  it('returns sorted unique rows and visits every item once per cycle', () => {
+    const n = 103;
+    const count = 20;
+    const seen = new Set<number>();
+    for (let r = 0; r < Math.ceil(n / count) - 1; r++) {
+      const rows = planRoundRows({ numItems: n, count, round: r, seed: 7 });
+      expect(rows).toHaveLength(count);
+      expect([...rows].sort((a, b) => a - b)).toEqual(rows);
+      for (const i of rows) {
+        expect(seen.has(i)).toBe(false);
+        seen.add(i);
+      }
+    }
+    const last = planRoundRows({ numItems: n, count, round: 5, seed: 7 });
+    expect(new Set(last).size).toBe(count);
+    for (const i of last) seen.add(i);
+    expect(seen.size).toBe(n);
+  });
+
+  it('is deterministic for a seed and independent across seeds', () => {
+    const a = planRoundRows({ numItems: 500, count: 50, round: 3, seed: 1 });
+    expect(planRoundRows({ numItems: 500, count: 50, round: 3, seed: 1 })).toEqual(a);
+    expect(planRoundRows({ numItems: 500, count: 50, round: 3, seed: 2 })).not.toEqual(a);
+  });
+});
+
+describe('buildRoundSpec', () => {
+  const base = {
+    model: { factors: 8, numItems: 300, userWeightNorm: 5 },
+    roundId: 'r1',
+    modelVersion: 0,
+    rows: Array.from({ length: 60 }, (_, i) => i * 5),
+    minCohort: 50,
+    maxCohort: 200,
+    deadline: new Date(0).toISOString(),
+    delta: 1e-5,
+    epsilonSpent: null,
+  };
+
+  it('part lengths match the protocol and the payload matches the budget formula', () => {
+    const spec = buildRoundSpec({ ...base, aggregation: 'plain', noiseMultiplier: 0 });
+    expect(spec.parts.map((p) => [p.name, p.length])).toEqual([
+      ['rows', 60 * 9],
+      ['counts', 60],
+      ['gram', 45],
+      ['stats', 2],
+    ]);
+    expect(payloadBytes(spec)).toBe(uploadBytesFor({ factors: 8, rows: 60, ringBits: 16 }) - 320);
+    expect(spec.parts.every((p) => p.noiseStd === 0 && p.clamp === 32767)).toBe(true);
+  });
+
+  it('calibrates client noise shares so the cohort release has the requested multiplier', () => {
+    const spec = buildRoundSpec({ ...base, aggregation: 'secure', noiseMultiplier: 1.7 });
+    expect(spec.ringBits).toBe(32);
+    expect(roundNoiseMultiplier(spec.parts, 50)).toBeCloseTo(1.7, 6);
+    expect(spec.privacy.noiseMultiplier).toBeCloseTo(1.7, 6);
+    // More clients than the minimum only add noise.
+    expect(roundNoiseMultiplier(spec.parts, 200)).toBeGreaterThan(1.7);
+    // The clamp leaves room for 200 clients in the 32-bit ring, and the whole clipped range plus
+    // 6σ of noise is representable.
+    for (const p of spec.parts) {
+      expect(p.clamp * 200).toBeLessThan(2 ** 31);
+      expect(p.clamp * p.scale).toBeGreaterThanOrEqual(p.clipNorm + 6 * p.noiseStd - 1e-9);
+      expect(partSensitivity(p)).toBeLessThan(p.clipNorm * 1.01);
+    }
+  });
+});
