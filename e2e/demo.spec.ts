@@ -79,6 +79,8 @@ async function changedRow(page: Page, type: string, before: string[]): Promise<s
 
 /** Saves a screenshot under test-results (and, with `docsName`, a copy for the README). */
 async function shoot(page: Page, info: TestInfo, name: string, docsName?: string): Promise<void> {
+  // A background tab paints no frames: screenshots of it would wait (two-tab test).
+  await page.bringToFront();
   await page.evaluate(() => window.scrollTo(0, 0));
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });

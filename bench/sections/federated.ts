@@ -27,15 +27,10 @@ const SEED = 42;
 /** Rounds of the noise-free run: 722 of 1,682 rows per round at 100 kB, so ~9 catalog passes. */
 const ROUNDS = 20;
 /** DP run: fewer, noisier rounds and a smaller model do best under a fixed ε (see docs/privacy.md). */
-const DP: Pick<
-  FederatedSimulationOptions,
-  'rounds' | 'hyper' | 'learningRate' | 'ridge' | 'clipFactors'
-> = {
+const DP: Pick<FederatedSimulationOptions, 'rounds' | 'hyper' | 'ridge'> = {
   rounds: 4,
   hyper: { factors: 8 },
-  learningRate: 1,
   ridge: 100,
-  clipFactors: { rows: 0.5, counts: 1, gram: 2, stats: 150 },
 };
 const DP_EPSILON = 8;
 const LOAD_CLIENTS = 1000;

@@ -11,6 +11,7 @@ import { createCryptoRng } from './clip-and-noise';
 import {
   FEDERATED_PROTOCOL_VERSION,
   UpdateRejectedError,
+  updateLength,
   validateRoundSpec,
   type JoinResponse,
   type RejectBody,
@@ -128,7 +129,7 @@ export interface ParticipateOptions {
   readonly model?: VersionedModel;
   /** Noise and rounding randomness. Default: the platform CSPRNG. */
   readonly rng?: Rng;
-  /** Secure rounds: how long to wait for the cohort to form, and the poll interval (ms). */
+  /** Secure rounds: how long to wait for the cohort to form (default 60 s) and the poll interval (default 2 s). */
   readonly waitMs?: number;
   readonly pollMs?: number;
 }
@@ -175,7 +176,7 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
         'bad-request',
         'The round became secure after joining; join again.',
       );
-    const state = await waitForPhase(o.client, round.roundId, o.waitMs ?? 60_000, o.pollMs ?? 500);
+    const state = await waitForPhase(o.client, round.roundId, o.waitMs ?? 60_000, o.pollMs ?? 2000);
     seeds = await deriveCohortSeeds({
       privateKey: keys.privateKey,
       slot: joined.slot,
@@ -185,11 +186,7 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
     mask = pairwiseMask({
       slot: joined.slot,
       peers: seeds,
-      length:
-        update.parts.rows.length +
-        update.parts.counts.length +
-        update.parts.gram.length +
-        update.parts.stats.length,
+      length: updateLength(round.parts),
       bits: round.ringBits,
     });
   }
@@ -235,7 +232,15 @@ async function waitForPhase(
 ): Promise<RoundState> {
   const until = Date.now() + waitMs;
   for (;;) {
-    const state = await client.roundState(roundId);
+    let state: RoundState;
+    try {
+      state = await client.roundState(roundId);
+    } catch (error) {
+      // Polling faster than the server's rate limit is not fatal: wait and ask again.
+      if (!(error instanceof UpdateRejectedError && error.reason === 'rate-limited')) throw error;
+      await sleep(pollMs);
+      continue;
+    }
     if (state.phase === 'collecting') return state;
     if (state.phase !== 'joining') {
       throw new UpdateRejectedError(

@@ -81,7 +81,7 @@ export interface JoinResponse {
   readonly round: RoundSpec;
   /** Opaque; send it back with the update. Not linked to any identity. */
   readonly ticket: string;
-  /** Position in the cohort (secure rounds order the pairwise masks by slot). */
+  /** Position in a secure round's cohort (orders the pairwise masks); −1 in plain rounds. */
   readonly slot: number;
 }
 

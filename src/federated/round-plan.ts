@@ -113,6 +113,17 @@ export const DEFAULT_CLIP_FACTORS: ClipFactors = Object.freeze({
 });
 
 /**
+ * Clipping for DP runs: tighter bounds on the per-item parts (below the median user's norm) trade a
+ * little clipping bias for half the noise; the stats bound covers typical histories.
+ */
+export const DP_CLIP_FACTORS: ClipFactors = Object.freeze({
+  rows: 0.5,
+  counts: 1,
+  gram: 2,
+  stats: 150,
+});
+
+/**
  * Relative noise of the parts (noise multiplier of part j ∝ weight j). The Gram and stats parts are
  * cohort-wide sums that tolerate much more noise than the per-item rows.
  */

@@ -19,7 +19,9 @@ import { calibrateNoiseMultiplier, createPrivacyAccountant } from './privacy-acc
 import { fromRing, packRing } from './quantize';
 import { createStatisticsSmoother } from './statistics-smoother';
 import {
+  DEFAULT_CLIP_FACTORS,
   DEFAULT_UPLOAD_BUDGET,
+  DP_CLIP_FACTORS,
   buildRoundSpec,
   planRoundRows,
   ringBitsFor,
@@ -50,10 +52,11 @@ export interface FederatedSimulationOptions {
   /** Clients that take part in a round: `clientFraction` Poisson sample of all users. Default 1. */
   readonly clientFraction?: number;
   readonly privacy?: SimulationPrivacy;
-  /** Server learning rate. Default 1 without DP, 0.5 with. */
+  /** Server learning rate. Default 1. */
   readonly learningRate?: number;
-  /** Extra ridge for noisy rows (cohort-sum units). Default 0 without DP, 10 with. */
+  /** Extra ridge for noisy rows (cohort-sum units). Default 0 without DP, 30 with. */
   readonly ridge?: number;
+  /** Default {@link DEFAULT_CLIP_FACTORS}, or {@link DP_CLIP_FACTORS} with DP. */
   readonly clipFactors?: ClipFactors;
   /** Weight of the newest round in the smoothed Gram matrix (DP runs only). Default 0.5. */
   readonly gramWeight?: number;
@@ -156,7 +159,7 @@ export async function runFederatedSimulation(
       noiseMultiplier,
       delta,
       epsilonSpent: dp ? accountant.epsilon() : null,
-      ...(o.clipFactors ? { clipFactors: o.clipFactors } : {}),
+      clipFactors: o.clipFactors ?? (dp ? DP_CLIP_FACTORS : DEFAULT_CLIP_FACTORS),
     });
     const { sums, clippedShare, uploadBytes } = runCohort(o, spec, model, cohort, rng);
     const smoothed = smoother.update({
@@ -173,8 +176,8 @@ export async function runFederatedSimulation(
       sums: dp ? { rows: sums.rows, counts: smoothed.counts, gram: smoothed.gram } : sums,
       cohort: cohort.length,
       userWeightNorm: smoothed.userWeightNorm,
-      learningRate: o.learningRate ?? (dp ? 0.5 : 1),
-      ridge: o.ridge ?? (dp ? 10 : 0),
+      learningRate: o.learningRate ?? 1,
+      ridge: o.ridge ?? (dp ? 30 : 0),
     });
     model = step.model;
     const z = roundNoiseMultiplier(spec.parts, cohort.length);

@@ -339,19 +339,20 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
 
   const startClose = (r: OpenRound, abort: boolean): Promise<void> => {
     if (closing) return closing;
+    const phase = r.phase;
     r.phase = 'closed';
     closing = finishRound(r, abort)
       .catch((error: unknown) => {
-        // Leave the state on disk as it was; a restart replays the round.
+        // Nothing was committed: roll memory back to the durable state; the next deadline retries.
         process.stderr.write(
           `hearth-server: closing round ${r.spec.roundId} failed: ${String(error)}\n`,
         );
-        // Reload from the store so memory matches what is durable.
         accountant = createPrivacyAccountant({ delta: config.delta, state: state.privacy });
         smoother = createStatisticsSmoother({
           numItems: current.model.numItems,
           state: state.statistics,
         });
+        if (round === r) r.phase = phase;
       })
       .finally(() => {
         closing = null;
@@ -377,6 +378,19 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
   };
 
   await openRound(state.roundNumber, loaded.records);
+  // A crash may have hit between the last accepted update and the close it triggered.
+  const recovered = round as OpenRound | null;
+  if (recovered && recovered.phase !== 'closed') {
+    const full =
+      recovered.spec.aggregation === 'plain'
+        ? recovered.aggregator.count >= recovered.spec.maxCohort
+        : recovered.phase === 'unmasking'
+          ? recovered.unmasked.size === recovered.uploadedSlots.size
+          : recovered.phase === 'collecting' &&
+            recovered.uploadedSlots.size === recovered.participants.size &&
+            recovered.participants.size >= recovered.spec.minCohort;
+    if (full) await startClose(recovered, false);
+  }
 
   const manager: RoundManager = {
     model: () => served,

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random';
 import type { ClientUpdateParts } from '../../src/federated/client-update';
-import type {
-  UpdateRejectedError} from '../../src/federated/federated-protocol';
-import {
-  decodeUpdateFrame,
-  type RoundSpec,
-} from '../../src/federated/federated-protocol';
+import type { UpdateRejectedError } from '../../src/federated/federated-protocol';
+import { decodeUpdateFrame, type RoundSpec } from '../../src/federated/federated-protocol';
 import { packRing, toRing } from '../../src/federated/quantize';
 import { buildRoundSpec } from '../../src/federated/round-plan';
 import {

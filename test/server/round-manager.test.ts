@@ -337,3 +337,34 @@ describe('secure rounds', () => {
     expect(m.status().roundsCompleted).toBe(0);
   });
 });
+
+describe('recovery of a full round', () => {
+  it('closes a round that was full when the process died before closing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-recover-full-'));
+    try {
+      const config = testConfig({ maxCohort: 2 });
+      const store = await createDiskStore(dir);
+      const first = await createRoundManager({ store, config, initialModel: smallModel() });
+      const frames = [];
+      for (let u = 0; u < 2; u++)
+        frames.push(frameFor(await first.join({ protocol: 1 }), smallModel(), u));
+      // Write the records directly, as if the process died right after the second fsync.
+      for (const frame of frames) {
+        const { header, payload } = decodeUpdateFrame(frame);
+        await store.append(1, {
+          type: 'update',
+          ticketId: header.ticket.split('.')[0]!,
+          nonce: header.nonce,
+          weight: 1,
+          payload: payload.slice(),
+        });
+      }
+      const second = await createRoundManager({ store: await createDiskStore(dir), config });
+      expect(second.model().version).toBe(1);
+      expect(second.status().round?.roundId).toBe('r2');
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -66,12 +66,12 @@ export const federatedSimCommand: CliCommand = {
     {
       name: 'learning-rate',
       type: 'number',
-      description: 'Server step size (default 1, 0.5 with DP)',
+      description: 'Server step size (default 1)',
     },
     {
       name: 'ridge',
       type: 'number',
-      description: 'Extra item-factor ridge (default 0, 10 with DP)',
+      description: 'Extra item-factor ridge (default 0, 30 with DP)',
     },
     {
       name: 'eval-every',
