@@ -4,7 +4,8 @@ import { CHROMIUM_ARGS } from './vitest.config';
 const port = Number(process.env.HEARTH_E2E_PORT ?? 4173);
 
 /**
- * End-to-end tests against the production build of the demo and the example storefront, in
+ * End-to-end tests against the production build (dist/web, from `npm run build`) of the demo and
+ * the example storefront, in
  * Debian's Chromium (`CHROMIUM_PATH`, default /usr/bin/chromium), headless, offline.
  */
 export default defineConfig({
@@ -28,7 +29,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `npm run build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    // `npm test` builds first; run `npm run build` before `npx playwright test` on its own.
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,
