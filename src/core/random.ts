@@ -39,24 +39,27 @@ export function createRng(seed: number): Rng {
     return t;
   };
   for (let i = 0; i < 12; i++) nextU32();
-  let spare: number | null = null;
   const next = (): number => nextU32() / 4294967296;
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    normal: () => {
-      if (spare !== null) {
-        const v = spare;
-        spare = null;
-        return v;
-      }
-      let u = 0;
-      while (u === 0) u = next();
-      const v = next();
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
-    },
+  return { next, int: (n) => Math.floor(next() * n), normal: createNormalSampler(next) };
+}
+
+/**
+ * Standard normal samples from a uniform [0, 1) source (Box–Muller, both values of each pair used).
+ */
+export function createNormalSampler(next: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const v = spare;
+      spare = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = next();
+    const v = next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
   };
 }
 

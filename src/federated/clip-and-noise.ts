@@ -3,7 +3,7 @@
  * from {@link createCryptoRng} (the OS CSPRNG); simulations and tests pass a seeded `createRng`.
  */
 import { OptionError } from '../core/errors';
-import type { Rng } from '../core/random';
+import { createNormalSampler, type Rng } from '../core/random';
 
 /** Euclidean norm of `v`. */
 export function l2Norm(v: ArrayLike<number>): number {
@@ -75,22 +75,5 @@ export function createCryptoRng(source?: RandomSource): Rng {
   };
   // 53 random bits per double: the low bits of a 32-bit draw alone would quantize the tails.
   const next = (): number => (u32() * 2 ** 21 + (u32() >>> 11)) / 2 ** 53;
-  let spare: number | null = null;
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    normal: () => {
-      if (spare !== null) {
-        const v = spare;
-        spare = null;
-        return v;
-      }
-      let u = 0;
-      while (u === 0) u = next();
-      const w = next();
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * w);
-      return r * Math.cos(2 * Math.PI * w);
-    },
-  };
+  return { next, int: (n) => Math.floor(next() * n), normal: createNormalSampler(next) };
 }

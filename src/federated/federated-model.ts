@@ -4,7 +4,7 @@
  */
 import { ModelFileError, OptionError } from '../core/errors';
 import { decodeModelFile, encodeModelFile } from '../core/model-file';
-import type { MfHyperParams, MfModel } from '../core/models/mf/mf-model';
+import { MF_MODEL_PARAM_KEYS, type MfHyperParams, type MfModel } from '../core/models/mf/mf-model';
 import { initialFactors } from '../core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS } from '../core/models/mf/train-typed';
 
@@ -17,16 +17,7 @@ export interface VersionedModel {
   readonly model: MfModel;
 }
 
-const PARAMS = [
-  'factors',
-  'regularization',
-  'regularizationExponent',
-  'unobservedWeight',
-  'userWeightExponent',
-  'biasScale',
-  'initScale',
-  'userWeightNorm',
-] as const;
+const PARAMS = MF_MODEL_PARAM_KEYS;
 
 /** Options of {@link createInitialModel}. */
 export interface InitialModelOptions {

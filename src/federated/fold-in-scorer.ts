@@ -6,6 +6,7 @@ import type { CsrMatrix } from '../core/data/csr-matrix';
 import type { WeightedItem } from '../core/models/mf/fold-in';
 import { createFoldInContext, foldInUser } from '../core/models/mf/fold-in';
 import type { MfModel } from '../core/models/mf/mf-model';
+import { createFactorScorer } from '../core/models/mf/mf-scorer';
 import type { UserScorer } from '../core/models/scorer';
 
 /** A user's row of `matrix` as a fold-in history. */
@@ -23,26 +24,11 @@ export function rowHistory(matrix: CsrMatrix, user: number): WeightedItem[] {
  */
 export function createFoldInScorer(model: MfModel, train: CsrMatrix): UserScorer {
   const k = model.factors;
-  const n = model.numItems;
   const ctx = createFoldInContext(model);
   const users = new Float32Array(train.rows * k);
   for (let u = 0; u < train.rows; u++) {
     const history = rowHistory(train, u);
     if (history.length > 0) users.set(foldInUser(ctx, history).vector, u * k);
   }
-  const v = model.itemFactors;
-  const b = model.itemBias;
-  const beta = model.biasScale;
-  return {
-    numItems: n,
-    scoreUser(user, out) {
-      const xo = user * k;
-      for (let i = 0; i < n; i++) {
-        const vo = i * k;
-        let s = b[i]! * beta;
-        for (let a = 0; a < k; a++) s += users[xo + a]! * v[vo + a]!;
-        out[i] = s;
-      }
-    },
-  };
+  return createFactorScorer(users, model);
 }

@@ -2,7 +2,7 @@ import { ModelFileError } from '../errors';
 import { decodeModelFile, encodeModelFile } from '../model-file';
 import type { JsonObject, JsonValue, ModelTensor } from '../model-file';
 import { contentTowerFromState, type ContentTowerJson } from '../models/content';
-import type { MfModel } from '../models/mf/mf-model';
+import { MF_MODEL_PARAM_KEYS, type MfModel } from '../models/mf/mf-model';
 import type { BundleTrainingInfo, ModelBundle } from './model-bundle';
 
 /** Header `kind` of a model bundle file. */
@@ -10,16 +10,7 @@ export const BUNDLE_KIND = 'hearth-model-bundle';
 /** Bundle schema version inside the container (the container has its own version). */
 export const BUNDLE_SCHEMA = 1;
 
-const MF_PARAMS = [
-  'factors',
-  'regularization',
-  'regularizationExponent',
-  'unobservedWeight',
-  'userWeightExponent',
-  'biasScale',
-  'initScale',
-  'userWeightNorm',
-] as const;
+const MF_PARAMS = MF_MODEL_PARAM_KEYS;
 
 function toJson(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value)) as JsonValue;

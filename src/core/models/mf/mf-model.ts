@@ -50,3 +50,15 @@ export function rowRegularization(p: MfHyperParams, count: number, otherSide: nu
     p.regularization * Math.pow(count + p.unobservedWeight * otherSide, p.regularizationExponent)
   );
 }
+
+/** Numeric fields of an {@link MfModel} besides its arrays: what a model file stores in its header. */
+export const MF_MODEL_PARAM_KEYS = [
+  'factors',
+  'regularization',
+  'regularizationExponent',
+  'unobservedWeight',
+  'userWeightExponent',
+  'biasScale',
+  'initScale',
+  'userWeightNorm',
+] as const satisfies readonly (keyof MfModel)[];

@@ -1,9 +1,11 @@
 import type { UserScorer } from '../scorer';
+import type { MfModel } from './mf-model';
 import type { MfTrainResult } from './mf-trainer';
 
-/** Scores training users with their trained vectors: x_uᵀ v_i + b_i. */
-export function createMfScorer(result: MfTrainResult): UserScorer {
-  const { model, userFactors } = result;
+/**
+ * Scores rows of `userFactors` (`rows × factors`) against a model's items: x_uᵀ v_i + β·b_i.
+ */
+export function createFactorScorer(userFactors: Float32Array, model: MfModel): UserScorer {
   const k = model.factors;
   const n = model.numItems;
   const v = model.itemFactors;
@@ -21,4 +23,9 @@ export function createMfScorer(result: MfTrainResult): UserScorer {
       }
     },
   };
+}
+
+/** Scores training users with their trained vectors. */
+export function createMfScorer(result: MfTrainResult): UserScorer {
+  return createFactorScorer(result.userFactors, result.model);
 }
