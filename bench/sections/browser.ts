@@ -50,7 +50,17 @@ async function run(ctx: BenchContext): Promise<BenchResults> {
       root: process.cwd(),
       logLevel: 'error',
       server: { port: 0, host: '127.0.0.1' },
-      optimizeDeps: { noDiscovery: false },
+      // Pre-bundle TF.js and idb up front: discovering them mid-run reloads the page.
+      optimizeDeps: {
+        include: [
+          '@tensorflow/tfjs-core',
+          '@tensorflow/tfjs-backend-cpu',
+          '@tensorflow/tfjs-backend-webgl',
+          '@tensorflow/tfjs-backend-wasm',
+          '@tensorflow/tfjs-backend-webgpu',
+          'idb',
+        ],
+      },
     });
     await server.listen();
     const address = server.httpServer?.address();

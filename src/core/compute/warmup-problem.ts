@@ -1,6 +1,7 @@
 import type { CsrMatrix } from '../data/csr-matrix';
 import { csrFromCoo } from '../data/csr-matrix';
 import type { MfTrainOptions } from '../models/mf/mf-trainer';
+import { DEFAULT_MF_OPTIONS } from '../models/mf/train-typed';
 import { createRng } from '../random';
 
 /** Shape of the synthetic warm-up problem. */
@@ -20,17 +21,10 @@ export const DEFAULT_WARMUP_PROBLEM: WarmupProblemOptions = Object.freeze({
   seed: 7,
 });
 
-/** Training options of the warm-up: the default model size, two epochs (compile, then measure). */
+/** Training options of the warm-up: the default model, three epochs (compile, then two measured). */
 export const WARMUP_TRAIN_OPTIONS: MfTrainOptions = Object.freeze({
-  factors: 64,
-  regularization: 0.017,
-  regularizationExponent: 1,
-  unobservedWeight: 0.35,
-  userWeightExponent: 0.5,
-  biasScale: 0.85,
-  initScale: 0.1,
-  epochs: 2,
-  cgSteps: 3,
+  ...DEFAULT_MF_OPTIONS,
+  epochs: 3,
   seed: 1,
 });
 
