@@ -3,8 +3,15 @@ import type { BenchResults } from './bench-types';
 /** A target a result is compared with. */
 interface Bar {
   readonly label: string;
-  readonly test: (value: number) => boolean;
+  /** Whether the value meets the target; some targets are relative to another result. */
+  readonly test: (value: number, results: BenchResults) => boolean;
 }
+
+/** Value of a numeric result, NaN when absent. */
+const num = (results: BenchResults, key: string): number => {
+  const v = results[key];
+  return typeof v === 'number' ? v : NaN;
+};
 
 const BARS: Record<string, Bar> = {
   'mf.ndcg10': { label: '≥ 0.45', test: (v) => v >= 0.45 },
@@ -21,6 +28,15 @@ const BARS: Record<string, Bar> = {
   'browser.trackToTop10.p95ms': { label: '≤ 16 ms', test: (v) => v <= 16 },
   'browser.longTasksOver50ms': { label: '0', test: (v) => v === 0 },
   'federated.uploadBytesPerClientRound': { label: '≤ 100 KB', test: (v) => v <= 100 * 1024 },
+  'federated.ndcg10': {
+    label: '≥ 0.97 × centralized',
+    test: (v, r) => v >= 0.97 * num(r, 'federated.centralizedNdcg10'),
+  },
+  'federated.dpNdcg10': {
+    label: '≥ 0.90 × centralized (ε ≤ 8)',
+    test: (v, r) =>
+      v >= 0.9 * num(r, 'federated.centralizedNdcg10') && num(r, 'federated.dpEpsilon') <= 8,
+  },
   'server.load.errors': { label: '0', test: (v) => v === 0 },
   'server.load.lostUpdates': { label: '0', test: (v) => v === 0 },
   'server.crash.lostUpdates': { label: '0', test: (v) => v === 0 },
@@ -60,7 +76,8 @@ export function renderBenchmarksMarkdown(
     lines.push(`## ${group}`, '', '| metric | value | target | |', '|---|---|---|---|');
     for (const [key, value] of rows) {
       const bar = BARS[key];
-      const verdict = bar && typeof value === 'number' ? (bar.test(value) ? '✅' : '❌') : '';
+      const verdict =
+        bar && typeof value === 'number' ? (bar.test(value, results) ? '✅' : '❌') : '';
       lines.push(`| \`${key}\` | ${format(value)} | ${bar?.label ?? ''} | ${verdict} |`);
     }
     lines.push('');

@@ -19,7 +19,8 @@ export type HearthErrorCode =
   | 'UNKNOWN_ITEM'
   | 'DISPOSED'
   | 'STORAGE_QUOTA'
-  | 'UPDATE_REJECTED';
+  | 'UPDATE_REJECTED'
+  | 'CONSENT_REQUIRED';
 
 /** Plain-object form of an error, safe to post across a worker boundary or print as JSON. */
 export interface SerializedHearthError {
