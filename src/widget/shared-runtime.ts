@@ -126,8 +126,8 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
   const modelSrc = pageRelativeUrl(options.modelSrc);
   const catalogSrc = pageRelativeUrl(options.catalogSrc);
   const dbName = options.dbName ?? DEFAULT_DB_NAME;
-  // The catalog is imported from the page (see ensureCatalog), not through `catalogUrl`: the
-  // worker's parser refuses the JSON array `hearth train` writes as catalog.json.
+  // The catalog is imported from the page (see ensureCatalog), not through `catalogUrl`: the page
+  // already downloaded it to render fallback rows, so the worker need not fetch it again.
   const config: RecommenderConfig = {
     dbName,
     ...(modelSrc !== undefined && { modelUrl: modelSrc }),

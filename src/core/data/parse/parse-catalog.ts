@@ -1,3 +1,4 @@
+import { acceptJsonArray } from './json-array-input';
 import type { Item } from '../types';
 import {
   buildCatalogItem,
@@ -254,7 +255,7 @@ export async function parseCatalog(
   input: ParseInput,
   options: CatalogParseOptions = {},
 ): Promise<ParsedCatalog> {
-  const parser = createCatalogParser(options);
+  const parser = acceptJsonArray(createCatalogParser(options));
   await pushInput(input, parser, options.signal);
   return parser.finish();
 }
