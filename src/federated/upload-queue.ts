@@ -107,7 +107,9 @@ export function createUploadQueue<T>(o: UploadQueueOptions<T>): UploadQueue<T> {
   const baseMs = o.baseDelayMs ?? 2000;
   const maxMs = o.maxDelayMs ?? 10 * 60_000;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
-    throw new OptionError(`upload queue: maxAttempts must be a positive integer (got ${maxAttempts}).`);
+    throw new OptionError(
+      `upload queue: maxAttempts must be a positive integer (got ${maxAttempts}).`,
+    );
   if (!(baseMs > 0) || !(maxMs >= baseMs))
     throw new OptionError('upload queue: need baseDelayMs > 0 and maxDelayMs ≥ baseDelayMs.');
   const now = o.now ?? Date.now;
