@@ -89,6 +89,8 @@ function isClosingError(error: unknown): boolean {
 class IndexedDbHearthStore implements HearthStore {
   private connection: Promise<HearthConnection> | null = null;
   private disposed = false;
+  /** Pending while eraseAll runs; connections wait for it. */
+  private erasing: Promise<void> | null = null;
   private readonly sync: TabSync;
 
   constructor(private readonly options: ResolvedOptions) {
@@ -100,6 +102,11 @@ class IndexedDbHearthStore implements HearthStore {
 
   /** The open connection, opening (and upgrading) the database on first use or after a close. */
   connect(): Promise<HearthConnection> {
+    if (this.erasing) {
+      // An open issued now would queue behind the delete and recreate the database before the
+      // erase could verify it is gone: work waits for the erase, then gets a fresh database.
+      return this.erasing.then(() => this.connect());
+    }
     if (this.disposed) {
       return Promise.reject(
         new HearthError(
@@ -391,17 +398,24 @@ class IndexedDbHearthStore implements HearthStore {
         'DISPOSED',
         'This Hearth store was disposed; create a new one with createHearthStore.',
       );
-    this.sync.requestClose();
-    this.closeConnection();
-    await deleteDatabase(
-      this.options.dbName,
-      () => this.sync.requestClose(),
-      this.options.eraseTimeoutMs,
-    );
-    await deleteHearthCaches();
-    const remaining = await listRemaining(this.options.dbName);
-    this.sync.publish({ kind: 'erased' });
-    return remaining;
+    let finished = (): void => {};
+    this.erasing = new Promise<void>((resolve) => (finished = resolve));
+    try {
+      this.sync.requestClose();
+      this.closeConnection();
+      await deleteDatabase(
+        this.options.dbName,
+        () => this.sync.requestClose(),
+        this.options.eraseTimeoutMs,
+      );
+      await deleteHearthCaches();
+      const remaining = await listRemaining(this.options.dbName);
+      this.sync.publish({ kind: 'erased' });
+      return remaining;
+    } finally {
+      this.erasing = null;
+      finished();
+    }
   }
 
   onChange(listener: (change: StoreChange) => void): () => void {
