@@ -15,6 +15,16 @@ export const CHROMIUM_ARGS = [
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Dependencies Vite must pre-bundle up front: discovering them mid-run reloads the test page. */
+export const BROWSER_PREBUNDLED_DEPS = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-webgl',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgpu',
+  'idb',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -33,12 +43,7 @@ export default defineConfig({
         // Pre-bundle TF.js up front: discovering it mid-run makes Vite reload the test page.
         optimizeDeps: {
           include: [
-            '@tensorflow/tfjs-core',
-            '@tensorflow/tfjs-backend-cpu',
-            '@tensorflow/tfjs-backend-webgl',
-            '@tensorflow/tfjs-backend-wasm',
-            '@tensorflow/tfjs-backend-webgpu',
-            'idb',
+            ...BROWSER_PREBUNDLED_DEPS,
             'react',
             'react-dom',
             'react-dom/client',

@@ -1,6 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { CHROMIUM_ARGS } from '../../vitest.config';
+import { BROWSER_PREBUNDLED_DEPS, CHROMIUM_ARGS } from '../../vitest.config';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
 import { loadMl100k } from '../ml100k';
 
@@ -51,16 +51,7 @@ async function run(ctx: BenchContext): Promise<BenchResults> {
       logLevel: 'error',
       server: { port: 0, host: '127.0.0.1' },
       // Pre-bundle TF.js and idb up front: discovering them mid-run reloads the page.
-      optimizeDeps: {
-        include: [
-          '@tensorflow/tfjs-core',
-          '@tensorflow/tfjs-backend-cpu',
-          '@tensorflow/tfjs-backend-webgl',
-          '@tensorflow/tfjs-backend-wasm',
-          '@tensorflow/tfjs-backend-webgpu',
-          'idb',
-        ],
-      },
+      optimizeDeps: { include: [...BROWSER_PREBUNDLED_DEPS] },
     });
     await server.listen();
     const address = server.httpServer?.address();

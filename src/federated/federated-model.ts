@@ -4,7 +4,12 @@
  */
 import { ModelFileError, OptionError } from '../core/errors';
 import { decodeModelFile, encodeModelFile } from '../core/model-file';
-import { MF_MODEL_PARAM_KEYS, type MfHyperParams, type MfModel } from '../core/models/mf/mf-model';
+import {
+  MF_MODEL_PARAM_KEYS,
+  mfModelFromParams,
+  type MfHyperParams,
+  type MfModel,
+} from '../core/models/mf/mf-model';
 import { initialFactors } from '../core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS } from '../core/models/mf/train-typed';
 
@@ -112,19 +117,6 @@ export function decodeFederatedModel(bytes: Uint8Array): VersionedModel {
     return bad('itemBias has the wrong shape');
   return {
     version,
-    model: {
-      kind: 'mf',
-      numItems,
-      factors: k,
-      regularization: params['regularization']!,
-      regularizationExponent: params['regularizationExponent']!,
-      unobservedWeight: params['unobservedWeight']!,
-      userWeightExponent: params['userWeightExponent']!,
-      biasScale: params['biasScale']!,
-      initScale: params['initScale']!,
-      userWeightNorm: params['userWeightNorm']!,
-      itemFactors,
-      itemBias,
-    },
+    model: mfModelFromParams(params, numItems, itemFactors, itemBias),
   };
 }

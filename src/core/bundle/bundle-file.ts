@@ -2,7 +2,7 @@ import { ModelFileError } from '../errors';
 import { decodeModelFile, encodeModelFile } from '../model-file';
 import type { JsonObject, JsonValue, ModelTensor } from '../model-file';
 import { contentTowerFromState, type ContentTowerJson } from '../models/content';
-import { MF_MODEL_PARAM_KEYS, type MfModel } from '../models/mf/mf-model';
+import { MF_MODEL_PARAM_KEYS, mfModelFromParams, type MfModel } from '../models/mf/mf-model';
 import type { BundleTrainingInfo, ModelBundle } from './model-bundle';
 
 /** Header `kind` of a model bundle file. */
@@ -96,20 +96,12 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
   }
   const k = params['factors']!;
   if (!Number.isInteger(k) || k <= 0) throw corrupt('mf.factors');
-  const mf: MfModel = {
-    kind: 'mf',
-    numItems: n,
-    factors: k,
-    regularization: params['regularization']!,
-    regularizationExponent: params['regularizationExponent']!,
-    unobservedWeight: params['unobservedWeight']!,
-    userWeightExponent: params['userWeightExponent']!,
-    biasScale: params['biasScale']!,
-    initScale: params['initScale']!,
-    userWeightNorm: params['userWeightNorm']!,
-    itemFactors: tensor(tensors, 'mf.itemFactors', Float32Array, n * k),
-    itemBias: tensor(tensors, 'mf.itemBias', Float32Array, n),
-  };
+  const mf: MfModel = mfModelFromParams(
+    params,
+    n,
+    tensor(tensors, 'mf.itemFactors', Float32Array, n * k),
+    tensor(tensors, 'mf.itemBias', Float32Array, n),
+  );
   const indptr = tensor(tensors, 'cooc.indptr', Int32Array, n + 1);
   const indices = tensor(tensors, 'cooc.indices', Int32Array);
   const scores = tensor(tensors, 'cooc.scores', Float32Array, indices.length);

@@ -62,3 +62,30 @@ export const MF_MODEL_PARAM_KEYS = [
   'initScale',
   'userWeightNorm',
 ] as const satisfies readonly (keyof MfModel)[];
+
+/** One of {@link MF_MODEL_PARAM_KEYS}. */
+export type MfModelParamKey = (typeof MF_MODEL_PARAM_KEYS)[number];
+
+/** Assembles an {@link MfModel} from its header parameters and item arrays (shapes checked by the caller). */
+export function mfModelFromParams(
+  params: Readonly<Record<string, number>>,
+  numItems: number,
+  itemFactors: Float32Array,
+  itemBias: Float32Array,
+): MfModel {
+  const p = (key: MfModelParamKey): number => params[key]!;
+  return {
+    kind: 'mf',
+    numItems,
+    factors: p('factors'),
+    regularization: p('regularization'),
+    regularizationExponent: p('regularizationExponent'),
+    unobservedWeight: p('unobservedWeight'),
+    userWeightExponent: p('userWeightExponent'),
+    biasScale: p('biasScale'),
+    initScale: p('initScale'),
+    userWeightNorm: p('userWeightNorm'),
+    itemFactors,
+    itemBias,
+  };
+}
