@@ -18,6 +18,7 @@ import type {
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../../src/core/models/mf/train-typed';
 import type { TfjsWasmPaths } from '../../src/core/models/mf/tfjs/tfjs-backends';
 import { createTfjsMfPath } from '../../src/core/models/mf/tfjs/tfjs-mf-path';
+import { maxScoreDiff, median } from '../bench-stats';
 import { createRng, shuffleInPlace } from '../../src/core/random';
 
 /** Interactions to benchmark on: parallel arrays of dense user and item ids (0-based). */
@@ -128,12 +129,6 @@ function datasetOf(data: TrainingBenchData): InteractionDataset {
   };
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 const checkpointOf = (r: MfTrainResult): MfCheckpoint => ({
   epoch: r.lossHistory.length,
   userFactors: r.userFactors,
@@ -141,25 +136,6 @@ const checkpointOf = (r: MfTrainResult): MfCheckpoint => ({
   itemBias: r.model.itemBias,
   lossHistory: r.lossHistory,
 });
-
-/** Largest |x_uᵀv_i + b_i| difference between two models over every (user, item) pair. */
-function maxScoreDiff(a: MfTrainResult, b: MfTrainResult): number {
-  const k = a.model.factors;
-  const n = a.model.numItems;
-  let max = 0;
-  for (let u = 0; u < a.numUsers; u++) {
-    for (let i = 0; i < n; i++) {
-      let sa = a.model.itemBias[i]!;
-      let sb = b.model.itemBias[i]!;
-      for (let d = 0; d < k; d++) {
-        sa += a.userFactors[u * k + d]! * a.model.itemFactors[i * k + d]!;
-        sb += b.userFactors[u * k + d]! * b.model.itemFactors[i * k + d]!;
-      }
-      max = Math.max(max, Math.abs(sa - sb));
-    }
-  }
-  return max;
-}
 
 /** Epoch times on the backend and the model after all epochs (finished on typed if need be). */
 interface BackendRun {

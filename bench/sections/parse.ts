@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
+import { median } from '../bench-stats';
 import {
   createInteractionParser,
   parseCatalog,
@@ -10,12 +11,6 @@ import {
 const WARMUP_RUNS = 10;
 const TIMED_RUNS = 20;
 const STREAM_CHUNK_BYTES = 1 << 16;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Median wall time of `run` after warm-up, in milliseconds. */
 async function timeMs(run: () => Promise<unknown> | unknown): Promise<number> {
