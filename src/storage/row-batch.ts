@@ -1,5 +1,5 @@
 import { DataError } from '../core/errors';
-import type { InteractionDataset } from '../core/data/interaction-log';
+import { InteractionLogBuilder, type InteractionDataset } from '../core/data/interaction-log';
 import { EVENT_TYPES, type Interaction } from '../core/data/types';
 import { Vocabulary } from '../core/data/vocabulary';
 import type { LogRecord } from './hearth-db-schema';
@@ -92,34 +92,15 @@ export function batchFromInteractions(
   events: readonly Interaction[],
   defaultUserId: string,
 ): RowBatch {
-  const n = events.length;
-  const userVocab = new Vocabulary();
-  const itemVocab = new Vocabulary();
-  const users = new Int32Array(n);
-  const items = new Int32Array(n);
-  const types = new Uint8Array(n);
-  const values = new Float32Array(n);
-  const timestamps = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < events.length; i++) {
     const problem = checkInteraction(events[i], i);
     if (problem !== null) throw problem;
-    const { itemId, userId, type, value, timestamp } = events[i]!;
-    users[i] = userVocab.add(userId ?? defaultUserId);
-    items[i] = itemVocab.add(itemId);
-    types[i] = TYPE_CODES.get(type)!;
-    values[i] = value ?? NaN;
-    timestamps[i] = timestamp;
   }
-  return {
-    length: n,
-    userIds: userVocab.toArray(),
-    itemIds: itemVocab.toArray(),
-    users,
-    items,
-    types,
-    values,
-    timestamps,
-  };
+  return packRows(events.length, (push) => {
+    for (const { itemId, userId, type, value, timestamp } of events) {
+      push(userId ?? defaultUserId, itemId, TYPE_CODES.get(type)!, value ?? NaN, timestamp);
+    }
+  });
 }
 
 /**
@@ -180,22 +161,28 @@ export function batchFromDataset(dataset: InteractionDataset, now: number): RowB
 
 /** Packs append-log records (string ids) as a {@link RowBatch}, in log order. */
 export function batchFromLog(records: readonly LogRecord[]): RowBatch {
-  const n = records.length;
+  return packRows(records.length, (push) => {
+    for (const r of records) push(r.user, r.item, r.type, r.value, r.timestamp);
+  });
+}
+
+/**
+ * Packs rows with string ids into a {@link RowBatch} through the engine's `Vocabulary` and
+ * `InteractionLogBuilder`: `visit` calls `push` once per row, in order.
+ */
+function packRows(
+  n: number,
+  visit: (
+    push: (user: string, item: string, type: number, value: number, timestamp: number) => void,
+  ) => void,
+): RowBatch {
   const userVocab = new Vocabulary();
   const itemVocab = new Vocabulary();
-  const users = new Int32Array(n);
-  const items = new Int32Array(n);
-  const types = new Uint8Array(n);
-  const values = new Float32Array(n);
-  const timestamps = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = records[i]!;
-    users[i] = userVocab.add(r.user);
-    items[i] = itemVocab.add(r.item);
-    types[i] = r.type;
-    values[i] = r.value;
-    timestamps[i] = r.timestamp;
-  }
+  const builder = new InteractionLogBuilder(n);
+  visit((user, item, type, value, timestamp) =>
+    builder.push(userVocab.add(user), itemVocab.add(item), type, value, timestamp),
+  );
+  const { users, items, types, values, timestamps } = builder.build();
   return {
     length: n,
     userIds: userVocab.toArray(),

@@ -27,11 +27,21 @@ export interface InteractionDataset {
 /** Append-only builder for {@link InteractionColumns}. */
 export class InteractionLogBuilder {
   private n = 0;
-  private users = new Int32Array(1024);
-  private items = new Int32Array(1024);
-  private types = new Uint8Array(1024);
-  private values = new Float32Array(1024);
-  private timestamps = new Float64Array(1024);
+  private users: Int32Array;
+  private items: Int32Array;
+  private types: Uint8Array;
+  private values: Float32Array;
+  private timestamps: Float64Array;
+
+  /** `capacity`: rows to allocate up front (grows geometrically past it). */
+  constructor(capacity = 1024) {
+    const c = Math.max(1, capacity);
+    this.users = new Int32Array(c);
+    this.items = new Int32Array(c);
+    this.types = new Uint8Array(c);
+    this.values = new Float32Array(c);
+    this.timestamps = new Float64Array(c);
+  }
 
   /** Rows appended so far. */
   get length(): number {
