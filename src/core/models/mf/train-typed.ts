@@ -148,11 +148,12 @@ export async function trainTypedMf(
   const lossHistory: number[] = [...init.lossHistory];
   const epochMs: number[] = [];
   const started = performance.now();
+  // Item Gram Σ y_i y_iᵀ: computed after each item step and used twice (loss, next user step).
+  let gy = gramOf(y, n, k + 1, sy, 1, null);
   for (let epoch = init.epoch + 1; epoch <= options.epochs; epoch++) {
     throwIfAborted(options.signal);
     const t0 = performance.now();
     // User step against V with targets 1 − b_i and the bias moved to the right-hand side.
-    const gy = gramOf(y, n, k + 1, sy, 1, null);
     const gramUser = ws.f32('gramUser');
     const rhsUser = ws.f32('rhsUser');
     rhsUser.fill(0);
@@ -200,7 +201,25 @@ export async function trainTypedMf(
       v.set(y.subarray(i * sy, i * sy + k), i * sx);
       bias[i] = y[i * sy + k]!;
     }
-    const loss = objective(ws, byUser, m, n, k, sx, sy, a0, gz, x, y, v, bias, regsUser, regsItem);
+    gy = gramOf(y, n, k + 1, sy, 1, null);
+    const loss = objective(
+      ws,
+      byUser,
+      m,
+      n,
+      k,
+      sx,
+      sy,
+      a0,
+      gz,
+      gy,
+      x,
+      y,
+      v,
+      bias,
+      regsUser,
+      regsItem,
+    );
     lossHistory.push(loss);
     const now = performance.now();
     epochMs.push(now - t0);
@@ -248,7 +267,7 @@ export async function trainTypedMf(
 
 /**
  * Objective of the spec divided by nnz. The all-pairs term Σ_u Σ_i ŷ² equals trace(Gz·Gy) with
- * Gz = Σ_u z_u z_uᵀ and Gy = Σ_i y_i y_iᵀ, so it costs O(k²) given the Gram matrices.
+ * Gz = Σ_u z_u z_uᵀ and Gy = Σ_i y_i y_iᵀ (both passed in), so it costs O(k²) given them.
  */
 function objective(
   ws: IalsWorkspace,
@@ -260,6 +279,7 @@ function objective(
   sy: number,
   a0: number,
   gz: Float64Array,
+  gy: Float64Array,
   x: Float32Array,
   y: Float32Array,
   v: Float32Array,
@@ -278,14 +298,6 @@ function objective(
     bias,
     sx,
   );
-  const gy = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    const o = i * sy;
-    for (let a = 0; a < d; a++) {
-      const ya = y[o + a]!;
-      for (let b = a; b < d; b++) gy[a * d + b]! += ya * y[o + b]!;
-    }
-  }
   let trace = 0;
   for (let a = 0; a < d; a++) {
     trace += gz[a * d + a]! * gy[a * d + a]!;
