@@ -76,11 +76,10 @@ export function useRow(binding: HearthBinding, request: RowRequest): RowState {
       memo.changes = 0;
     }
     if (value !== undefined && value !== memo.last) {
-      const sameItems =
-        memo.last !== undefined &&
-        memo.last.items.length === value.items.length &&
-        memo.last.items.every((item, i) => item.id === value.items[i]!.id);
-      if (memo.last !== undefined && !sameItems) {
+      // Only a row with items that were not there before counts as a change: one click tracks a
+      // click and a view, and the second update often just reorders the first one's items — that
+      // must not reset what is marked "new" since the click.
+      if (memo.last !== undefined && enteredIds(memo.last, value).size > 0) {
         memo.previous = memo.last;
         memo.changes++;
       }
