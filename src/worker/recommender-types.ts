@@ -31,6 +31,53 @@ export interface RecommenderConfig {
   readonly fineTuneAfterEvents?: number;
   /** Most recent visitor events kept in the live profile that for-you rows fold in (default 500). */
   readonly historyLimit?: number;
+  /**
+   * Federated learning (opt-in): where to contribute and fetch the global model. Without it the
+   * runtime never contacts any server. Even with it, nothing is sent until the visitor consents
+   * ({@link Recommender.setFederatedConsent}).
+   */
+  readonly federated?: FederatedConfig;
+}
+
+/** Load-time configuration of federated learning (see `docs/privacy.md`). */
+export interface FederatedConfig {
+  /** Origin of the aggregation server (`npm run server`); `''` means the page's own origin. */
+  readonly serverUrl: string;
+  /** Deployment token (identifies the site, never the visitor). */
+  readonly token: string;
+  /** Contribute automatically after each local training or fine-tune (default true). */
+  readonly participateAfterTraining?: boolean;
+  /** While consented, check for a newer global model this often (ms; default 600000; 0 = only at start and after contributing). */
+  readonly refreshIntervalMs?: number;
+}
+
+/** What the last federated contribution attempt did. */
+export interface FederatedAttempt {
+  readonly status: 'contributed' | 'queued' | 'no-consent' | 'empty' | 'failed';
+  /** When it ended (ms since epoch). */
+  readonly at: number;
+  /** Why it was queued or failed (a user-readable sentence). */
+  readonly message?: string;
+}
+
+/** Federated-learning state of a {@link Recommender}, for a privacy panel. */
+export interface FederatedStatus {
+  /** Whether a server is configured (`RecommenderConfig.federated`). */
+  readonly configured: boolean;
+  /** The visitor's persisted opt-in; `changedAt` is null when never asked. */
+  readonly consent: { readonly granted: boolean; readonly changedAt: number | null };
+  /** Requests sent to the aggregation server by this device (this page session). */
+  readonly requests: number;
+  /** Request body bytes sent to the aggregation server (this page session). */
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  /** Contributions the server acknowledged (this page session). */
+  readonly updatesSent: number;
+  /** Contributions waiting in the persistent offline queue. */
+  readonly pendingUploads: number;
+  /** Version of the global model last received from the server; null when none yet. */
+  readonly globalModelVersion: number | null;
+  readonly lastAttempt: FederatedAttempt | null;
 }
 
 /** One visitor event passed to {@link Recommender.track}; the visitor id and time are filled in. */
@@ -84,12 +131,14 @@ export type RecommenderEvent =
   | {
       readonly type: 'model-changed';
       readonly version: number;
-      readonly source: 'trained' | 'other-tab' | 'loaded' | 'fine-tuned';
+      readonly source: 'trained' | 'other-tab' | 'loaded' | 'fine-tuned' | 'federated';
     }
   /** `events`: visitor events in the live profile now (at most `historyLimit`). */
   | { readonly type: 'history-changed'; readonly events: number }
   | { readonly type: 'training-progress'; readonly progress: RecommenderTrainProgress }
-  | { readonly type: 'storage'; readonly message: string };
+  | { readonly type: 'storage'; readonly message: string }
+  /** The federated status changed (consent, traffic, queue, global model). */
+  | { readonly type: 'federated'; readonly status: FederatedStatus };
 
 /**
  * The browser runtime: data on the device (IndexedDB), training on the best compute path, rows
@@ -115,6 +164,18 @@ export interface Recommender {
   exportAll(): Promise<Blob>;
   /** Deletes everything stored and forgets the model and profile; resolves with proof. */
   eraseAll(): Promise<EraseReport>;
+  /** Federated-learning state (consent, bytes sent, queue, global model version). */
+  federatedStatus(): Promise<FederatedStatus>;
+  /**
+   * Records the visitor's opt-in (true) or opt-out (false). Opting out also drops queued
+   * contributions. Throws an `OptionError` when no server is configured and `granted` is true.
+   */
+  setFederatedConsent(granted: boolean): Promise<FederatedStatus>;
+  /**
+   * Contributes now (consent required; otherwise sends nothing and reports `no-consent`), then
+   * fetches the global model if it changed and hot-swaps it, keeping the visitor's profile.
+   */
+  participate(): Promise<FederatedStatus>;
   on(listener: (event: RecommenderEvent) => void): () => void;
   dispose(): void;
 }
