@@ -7,6 +7,11 @@
  *   ε_α = log( Σ_{j=0..α} C(α,j) (1−q)^{α−j} q^j exp((j²−j)/(2z²)) ) / (α−1),
  * which is α/(2z²) at q = 1. RDP adds up over rounds; (ε, δ) follows from the conversion of Balle et
  * al. 2020 (Thm 21): ε = min_α ε_α + log((α−1)/α) − (log δ + log α)/(α−1).
+ *
+ * Unsampled rounds (q = 1) are also tracked exactly: T Gaussian releases with multipliers z_t
+ * compose into one μ-GDP mechanism with μ² = Σ 1/z_t² (Dong, Roth & Su 2019), whose (ε, δ) curve
+ * δ(ε) = Φ(−ε/μ + μ/2) − e^ε Φ(−ε/μ − μ/2) is tight (Balle & Wang 2018). While every round is
+ * unsampled the accountant reports the smaller of the two (both are valid bounds).
  */
 import { OptionError } from '../core/errors';
 
@@ -70,6 +75,63 @@ export function rdpToEpsilon(rdp: readonly number[], delta: number): number {
   return Math.max(0, best);
 }
 
+/** erfc(x), Chebyshev fit with fractional error below 1.2e-7 everywhere (Numerical Recipes 6.2). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t *
+                              (-1.13520398 +
+                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+
+/** Standard normal CDF. */
+function normalCdf(x: number): number {
+  return 0.5 * erfc(-x / Math.SQRT2);
+}
+
+/**
+ * Tight ε at `delta` of a μ-GDP mechanism (e.g. composed unsampled Gaussian releases with
+ * μ = √(Σ 1/z_t²)): the smallest ε with Φ(−ε/μ + μ/2) − e^ε Φ(−ε/μ − μ/2) ≤ δ.
+ */
+export function gaussianDpEpsilon(mu: number, delta: number): number {
+  if (!(delta > 0 && delta < 1)) throw new OptionError(`δ must be in (0, 1) (got ${delta}).`);
+  if (!(mu >= 0)) throw new OptionError(`μ must be ≥ 0 (got ${mu}).`);
+  if (mu === 0) return 0;
+  if (!Number.isFinite(mu)) return Infinity;
+  const deltaAt = (eps: number): number =>
+    normalCdf(-eps / mu + mu / 2) - Math.exp(eps) * normalCdf(-eps / mu - mu / 2);
+  if (deltaAt(0) <= delta) return 0;
+  let lo = 0;
+  let hi = 1;
+  while (deltaAt(hi) > delta) {
+    hi *= 2;
+    if (hi > 1e6) return Infinity;
+  }
+  while (hi - lo > 1e-9 * hi) {
+    const mid = (lo + hi) / 2;
+    if (deltaAt(mid) > delta) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
 /** One kind of round: `rounds` releases at noise multiplier z and sampling rate q. */
 export interface MechanismRounds {
   readonly noiseMultiplier: number;
@@ -84,6 +146,11 @@ export interface AccountantState {
   readonly rounds: number;
   /** Cumulative RDP at {@link RDP_ORDERS} (`null` for ∞ in JSON). */
   readonly rdp: readonly (number | null)[];
+  /**
+   * Σ rounds/z² over the rounds, while all were unsampled (the GDP μ²); `null` once a sampled or
+   * noiseless round was recorded. Absent in older ledgers: then only the RDP bound is used.
+   */
+  readonly gdpMu2?: number | null;
 }
 
 /** Tracks cumulative privacy loss over rounds. */
@@ -115,6 +182,7 @@ export function createPrivacyAccountant(o: {
   if (!(o.delta > 0 && o.delta < 1)) throw new OptionError(`δ must be in (0, 1) (got ${o.delta}).`);
   const rdp = new Array<number>(RDP_ORDERS.length).fill(0);
   let rounds = 0;
+  let gdpMu2: number | null = 0;
   if (o.state) {
     if (o.state.rdp.length !== RDP_ORDERS.length || o.state.delta !== o.delta) {
       throw new OptionError(
@@ -123,6 +191,8 @@ export function createPrivacyAccountant(o: {
     }
     o.state.rdp.forEach((r, j) => (rdp[j] = r === null ? Infinity : r));
     rounds = o.state.rounds;
+    const saved = o.state.gdpMu2;
+    gdpMu2 = typeof saved === 'number' && saved >= 0 ? saved : rounds === 0 ? 0 : null;
   }
   return {
     delta: o.delta,
@@ -132,21 +202,37 @@ export function createPrivacyAccountant(o: {
     addRounds(m) {
       const add = mechanismRdp(m);
       for (let j = 0; j < rdp.length; j++) rdp[j]! += add[j]!;
-      rounds += m.rounds ?? 1;
+      const t = m.rounds ?? 1;
+      rounds += t;
+      if (gdpMu2 !== null && t > 0) {
+        gdpMu2 =
+          (m.samplingRate ?? 1) === 1 && m.noiseMultiplier > 0
+            ? gdpMu2 + t / (m.noiseMultiplier * m.noiseMultiplier)
+            : null;
+      }
     },
-    epsilon: () => (rounds === 0 ? 0 : rdpToEpsilon(rdp, o.delta)),
+    epsilon() {
+      if (rounds === 0) return 0;
+      const viaRdp = rdpToEpsilon(rdp, o.delta);
+      return gdpMu2 === null
+        ? viaRdp
+        : Math.min(viaRdp, gaussianDpEpsilon(Math.sqrt(gdpMu2), o.delta));
+    },
     toJSON: () => ({
       delta: o.delta,
       rounds,
       rdp: rdp.map((r) => (Number.isFinite(r) ? r : null)),
+      gdpMu2,
     }),
   };
 }
 
-/** ε at `delta` of `m` alone. */
+/** ε at `delta` of `m` alone (tight GDP bound when unsampled). */
 export function epsilonOf(m: MechanismRounds, delta: number): number {
   if ((m.rounds ?? 1) === 0) return 0;
-  return rdpToEpsilon(mechanismRdp(m), delta);
+  const accountant = createPrivacyAccountant({ delta });
+  accountant.addRounds(m);
+  return accountant.epsilon();
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   combinedNoiseMultiplier,
   createPrivacyAccountant,
   epsilonOf,
+  gaussianDpEpsilon,
   rdpToEpsilon,
   sampledGaussianRdp,
 } from '../../src/federated/privacy-accountant';
@@ -94,11 +95,14 @@ describe('accountant', () => {
     expect(a.epsilon()).toBe(0);
     a.addRounds({ noiseMultiplier: 2, rounds: 3 });
     a.addRounds({ noiseMultiplier: 1 });
-    const expected = rdpToEpsilon(
+    const viaRdp = rdpToEpsilon(
       RDP_ORDERS.map((o) => 3 * sampledGaussianRdp(2, 1, o) + sampledGaussianRdp(1, 1, o)),
       1e-5,
     );
-    expect(a.epsilon()).toBeCloseTo(expected, 10);
+    // Unsampled Gaussian rounds compose exactly: μ² = 3/2² + 1/1².
+    const viaGdp = gaussianDpEpsilon(Math.sqrt(3 / 4 + 1), 1e-5);
+    expect(viaGdp).toBeLessThan(viaRdp);
+    expect(a.epsilon()).toBeCloseTo(viaGdp, 10);
     expect(a.rounds).toBe(4);
     const b = createPrivacyAccountant({
       delta: 1e-5,
@@ -108,11 +112,45 @@ describe('accountant', () => {
     expect(() => createPrivacyAccountant({ delta: 1e-6, state: a.toJSON() })).toThrow(/ledger/);
   });
 
+  it('falls back to the RDP bound once a sampled round is recorded, also after a restore', () => {
+    const a = createPrivacyAccountant({ delta: 1e-5 });
+    a.addRounds({ noiseMultiplier: 2 });
+    a.addRounds({ noiseMultiplier: 2, samplingRate: 0.5 });
+    const viaRdp = rdpToEpsilon(
+      RDP_ORDERS.map((o) => sampledGaussianRdp(2, 1, o) + sampledGaussianRdp(2, 0.5, o)),
+      1e-5,
+    );
+    expect(a.epsilon()).toBeCloseTo(viaRdp, 10);
+    const { gdpMu2: _dropped, ...legacy } = a.toJSON();
+    const b = createPrivacyAccountant({ delta: 1e-5, state: legacy });
+    expect(b.epsilon()).toBeCloseTo(viaRdp, 10);
+  });
+
   it('a round without noise makes ε infinite and persists as null', () => {
     const a = createPrivacyAccountant({ delta: 1e-5 });
     a.addRounds({ noiseMultiplier: 0 });
     expect(a.epsilon()).toBe(Infinity);
     expect(a.toJSON().rdp.every((r) => r === null)).toBe(true);
+  });
+});
+
+describe('gaussianDpEpsilon', () => {
+  it('matches the analytic Gaussian mechanism (Balle & Wang 2018)', () => {
+    // σ = 0.600229 is the smallest noise for (8, 1e-5)-DP at sensitivity 1 (scipy, analytic form).
+    expect(gaussianDpEpsilon(1 / 0.6002290721989748, 1e-5)).toBeCloseTo(8, 3);
+    // σ = 3.7306 for (1, 1e-5).
+    expect(gaussianDpEpsilon(1 / 3.7306316348159347, 1e-5)).toBeCloseTo(1, 3);
+    expect(gaussianDpEpsilon(0, 1e-5)).toBe(0);
+  });
+
+  it('is never above the RDP conversion of the same mechanism', () => {
+    for (const z of [0.5, 1, 3]) {
+      const viaRdp = rdpToEpsilon(
+        RDP_ORDERS.map((o) => sampledGaussianRdp(z, 1, o)),
+        1e-5,
+      );
+      expect(gaussianDpEpsilon(1 / z, 1e-5)).toBeLessThanOrEqual(viaRdp);
+    }
   });
 });
 

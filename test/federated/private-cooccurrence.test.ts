@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/random';
+import { l2Norm } from '../../src/federated/clip-and-noise';
+import {
+  maxHeadForBudget,
+  modelFromCooccurrence,
+  pairCount,
+  pairsContribution,
+  popularityContribution,
+  selectHead,
+} from '../../src/federated/private-cooccurrence';
+
+const h = (items: number[], weight = 1) => items.map((item) => ({ item, weight }));
+
+describe('contributions', () => {
+  it('popularity: 1/√|I| at each distinct touched item, norm exactly 1', () => {
+    const y = popularityContribution([...h([3, 1, 3]), { item: 7, weight: 0 }], 10);
+    expect(Array.from(y)).toEqual([0, 1 / Math.SQRT2, 0, 1 / Math.SQRT2, 0, 0, 0, 0, 0, 0]);
+    expect(l2Norm(y)).toBeCloseTo(1, 12);
+    expect(l2Norm(popularityContribution([], 10))).toBe(0);
+    expect(() => popularityContribution(h([10]), 10)).toThrow(/outside/);
+  });
+
+  it('pairs: the upper triangle of yyᵀ over head positions, norm ≤ 1, other items ignored', () => {
+    const head = [5, 2, 9]; // positions 0, 1, 2
+    const y = pairsContribution(h([9, 2, 4]), head, 10);
+    expect(y.length).toBe(pairCount(3));
+    // Touched positions 1 and 2 → entries (1,1), (1,2), (2,2) = 1/2 each; order (0,0),(0,1),(0,2),(1,1),(1,2),(2,2).
+    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 0.5, 0.5]);
+    expect(l2Norm(y)).toBeLessThanOrEqual(1);
+    // The full symmetric matrix would have Frobenius norm exactly 1.
+    expect(0.5 ** 2 * 4).toBeCloseTo(1, 12);
+    expect(l2Norm(pairsContribution(h([4]), head, 10))).toBe(0);
+  });
+
+  it('every history has the same upload length whatever it touched', () => {
+    const head = [0, 1, 2, 3];
+    expect(pairsContribution(h([0]), head, 8).length).toBe(
+      pairsContribution(h([0, 1, 2, 3, 7]), head, 8).length,
+    );
+  });
+});
+
+describe('selectHead and budget', () => {
+  it('takes the largest released popularity, ties by index', () => {
+    expect(selectHead([0.1, 3, 3, -1, 2], 3)).toEqual([1, 2, 4]);
+    expect(() => selectHead([1, 2], 3)).toThrow(/head size/);
+  });
+
+  it('fits m(m+1)/2 values in the budget', () => {
+    const m = maxHeadForBudget({ budgetBytes: 100_000, bytesPerValue: 2, headerBytes: 320 });
+    expect(2 * pairCount(m) + 320).toBeLessThanOrEqual(100_000);
+    expect(2 * pairCount(m + 1) + 320).toBeGreaterThan(100_000);
+  });
+});
+
+describe('modelFromCooccurrence', () => {
+  /** Two disjoint taste groups over 8 items: users touch 3 items of their group. */
+  function groups(users: number) {
+    const rng = createRng(3);
+    const histories: { item: number; weight: number }[][] = [];
+    for (let u = 0; u < users; u++) {
+      const base = u % 2 === 0 ? 0 : 4;
+      const items = new Set<number>();
+      while (items.size < 3) items.add(base + Math.floor(rng.next() * 4));
+      histories.push(h([...items]));
+    }
+    return histories;
+  }
+
+  function release(histories: { item: number; weight: number }[][], head: number[], n: number) {
+    const pairs = new Float64Array(pairCount(head.length));
+    const popularity = new Float64Array(n);
+    for (const hist of histories) {
+      pairsContribution(hist, head, n).forEach((v, j) => (pairs[j]! += v));
+      popularityContribution(hist, n).forEach((v, j) => (popularity[j]! += v));
+    }
+    return { pairs, popularity };
+  }
+
+  it('recovers the co-occurrence structure: same-group items score higher', () => {
+    const n = 10; // items 8, 9 are never touched
+    const histories = groups(200);
+    const head = [0, 1, 2, 3, 4, 5, 6, 7];
+    const { pairs, popularity } = release(histories, head, n);
+    const model = modelFromCooccurrence({
+      numItems: n,
+      head,
+      pairs,
+      pairNoiseStd: 0,
+      popularity,
+      factors: 2,
+    });
+    expect(model.factors).toBe(2);
+    const k = model.factors;
+    const dotItems = (a: number, b: number) => {
+      let s = 0;
+      for (let d = 0; d < k; d++)
+        s += model.itemFactors[a * k + d]! * model.itemFactors[b * k + d]!;
+      return s;
+    };
+    expect(dotItems(0, 1)).toBeGreaterThan(dotItems(0, 5) + 0.05);
+    expect(dotItems(4, 6)).toBeGreaterThan(dotItems(4, 2) + 0.05);
+    // Items outside the head get no factors; untouched items no bias either.
+    for (let d = 0; d < k; d++) expect(model.itemFactors[9 * k + d]).toBe(0);
+    expect(model.itemBias[9]).toBe(0);
+    expect(model.unobservedWeight).toBe(0);
+  });
+
+  it('shrinks directions buried in noise towards zero', () => {
+    const n = 8;
+    const head = [0, 1, 2, 3, 4, 5, 6, 7];
+    const { pairs, popularity } = release(groups(200), head, n);
+    const norm = (std: number) => {
+      const m = modelFromCooccurrence({ numItems: n, head, pairs, pairNoiseStd: std, popularity });
+      return l2Norm(m.itemFactors);
+    };
+    expect(norm(50)).toBeLessThan(norm(0.5));
+  });
+
+  it('rejects releases of the wrong length', () => {
+    expect(() =>
+      modelFromCooccurrence({
+        numItems: 4,
+        head: [0, 1],
+        pairs: new Float64Array(2),
+        pairNoiseStd: 0,
+        popularity: new Float64Array(4),
+      }),
+    ).toThrow(/needs 3/);
+    expect(() =>
+      modelFromCooccurrence({
+        numItems: 4,
+        head: [0, 1],
+        pairs: new Float64Array(3),
+        pairNoiseStd: 0,
+        popularity: new Float64Array(3),
+      }),
+    ).toThrow(/4 items/);
+  });
+});
