@@ -85,6 +85,8 @@ describe('hearth federated-sim', () => {
       '4',
       '--dp-epsilon',
       '8',
+      '--dp-mode',
+      'rounds',
       '--clients',
       '60',
       '--skip-centralized',
@@ -94,6 +96,39 @@ describe('hearth federated-sim', () => {
     expect(run.stdout).toMatch(/user-level DP ε=\d/);
     expect(run.stdout).toMatch(/round {2}NDCG@10/);
     expect(run.stdout).not.toMatch(/centralized/);
+  });
+
+  it('with --dp-epsilon defaults to the one-shot co-occurrence release', async () => {
+    const run = await cli([
+      'federated-sim',
+      '--interactions',
+      tsv,
+      ...COLS,
+      '--dp-epsilon',
+      '8',
+      '--json',
+      '--quiet',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.mode).toBe('cooccurrence');
+    expect(out.rounds.map((r: { release: string }) => r.release)).toEqual(['popularity', 'pairs']);
+    expect(out.privacy.epsilon).toBeLessThanOrEqual(8);
+    expect(out.privacy.epsilon).toBeGreaterThan(7.9);
+    expect(out.uploadBytesPerClientRound).toBeLessThanOrEqual(100_000);
+    expect(out.federated.ndcg10).toBeGreaterThan(0);
+    const sampled = await cli([
+      'federated-sim',
+      '--interactions',
+      tsv,
+      ...COLS,
+      '--dp-epsilon',
+      '8',
+      '--clients',
+      '60',
+    ]);
+    expect(sampled.code).toBe(1);
+    expect(sampled.stderr).toMatch(/--clients applies to --dp-mode rounds/);
   });
 
   it('refuses more clients than users and a bad ε with one line', async () => {

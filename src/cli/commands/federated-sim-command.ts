@@ -2,6 +2,7 @@ import { OptionError } from '../../core/errors';
 import { evaluateScorer } from '../../core/eval/evaluate';
 import { runEvaluation } from '../../core/eval/run-evaluation';
 import { splitInteractions } from '../../core/eval/split';
+import { runCooccurrenceSimulation } from '../../federated/cooccurrence-simulation';
 import { createFoldInScorer } from '../../federated/fold-in-scorer';
 import { runFederatedSimulation, type SimulationRound } from '../../federated/simulation';
 import type { CliCommand, CliContext } from '../cli-context';
@@ -41,7 +42,8 @@ function positiveNumber(value: unknown, flag: string): number {
  */
 export const federatedSimCommand: CliCommand = {
   name: 'federated-sim',
-  summary: 'Simulate federated training (one client per user) against centralized iALS',
+  summary:
+    'Simulate federated training (one client per user) against centralized iALS, with optional user-level DP',
   flags: [
     ...INTERACTION_FLAGS,
     {
@@ -56,7 +58,22 @@ export const federatedSimCommand: CliCommand = {
       description: 'Total ε of user-level DP (noise calibrated to it); off by default',
     },
     { name: 'dp-delta', type: 'number', defaultValue: 1e-5, description: 'δ of user-level DP' },
-    { name: 'factors', type: 'number', defaultValue: 64, description: 'Embedding dimension' },
+    {
+      name: 'dp-mode',
+      type: 'string',
+      description:
+        'cooccurrence (one-shot private co-occurrence release; default with --dp-epsilon) or rounds (iterative iALS rounds; default without)',
+    },
+    {
+      name: 'head',
+      type: 'number',
+      description: 'cooccurrence mode: head items in the pair release (default 250)',
+    },
+    {
+      name: 'factors',
+      type: 'number',
+      description: 'Embedding dimension (default 64; 12 in cooccurrence mode)',
+    },
     {
       name: 'upload-budget',
       type: 'number',
@@ -94,7 +111,8 @@ export const federatedSimCommand: CliCommand = {
   ],
   async run(flags, ctx: CliContext) {
     const rounds = positiveInt(flags['rounds'], 'rounds');
-    const factors = positiveInt(flags['factors'], 'factors');
+    const factors =
+      flags['factors'] === undefined ? undefined : positiveInt(flags['factors'], 'factors');
     const evalEvery = positiveInt(flags['eval-every'], 'eval-every');
     const budget = positiveInt(flags['upload-budget'], 'upload-budget');
     const seed = Number(flags['seed']);
@@ -105,6 +123,10 @@ export const federatedSimCommand: CliCommand = {
     const delta = positiveNumber(flags['dp-delta'], 'dp-delta');
     if (delta >= 1) throw new OptionError(`--dp-delta must be below 1 (got ${delta}).`);
     const json = flags['json'] === true;
+    const mode = flags['dp-mode'] ?? (epsilon !== undefined ? 'cooccurrence' : 'rounds');
+    if (mode !== 'cooccurrence' && mode !== 'rounds') {
+      throw new OptionError(`--dp-mode must be cooccurrence or rounds (got "${String(mode)}").`);
+    }
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
     const split = splitInteractions(dataset, { protocol: 'random', seed });
@@ -122,15 +144,81 @@ export const federatedSimCommand: CliCommand = {
             protocol: 'random',
             seed,
             ks: [10, 20],
-            mf: { factors },
+            mf: { factors: factors ?? 64 },
           });
+    if (mode === 'cooccurrence') {
+      if (flags['clients'] !== undefined) {
+        throw new OptionError(
+          '--clients applies to --dp-mode rounds; the co-occurrence release uses every client once.',
+        );
+      }
+      const result = runCooccurrenceSimulation({
+        train: split.train,
+        seed,
+        ...(factors !== undefined ? { factors } : {}),
+        uploadBudget: budget,
+        ...(flags['head'] !== undefined ? { headSize: positiveInt(flags['head'], 'head') } : {}),
+        ...(epsilon !== undefined ? { privacy: { epsilon, delta } } : {}),
+      });
+      const metrics = evaluateScorer(createFoldInScorer(result.model, split.train), split, {
+        ks: [10, 20],
+        auc: false,
+      });
+      const summary = {
+        mode,
+        users,
+        items: split.train.cols,
+        evaluatedUsers: split.evaluatedUsers,
+        clientsPerRound: result.clients,
+        head: result.head.length,
+        factors: result.model.factors,
+        rounds: [
+          { round: 1, release: 'popularity', uploadBytes: result.uploadBytes.popularity },
+          { round: 2, release: 'pairs', uploadBytes: result.uploadBytes.pairs },
+        ],
+        federated: { ndcg10: metrics['ndcg@10']!, recall20: metrics['recall@20']! },
+        centralized: centralized
+          ? { ndcg10: centralized.metrics['ndcg@10']!, recall20: centralized.metrics['recall@20']! }
+          : null,
+        uploadBytesPerClientRound: Math.max(
+          result.uploadBytes.popularity,
+          result.uploadBytes.pairs,
+        ),
+        privacy: {
+          noiseMultiplier: result.noiseMultiplier,
+          delta: result.delta,
+          epsilon: Number.isFinite(result.epsilon) ? result.epsilon : null,
+        },
+        ms: result.ms,
+      };
+      if (json) {
+        ctx.stdout.write(`${JSON.stringify(summary)}\n`);
+        return;
+      }
+      ctx.stdout.write(
+        `private co-occurrence release: ${result.clients} clients, ${split.train.cols} items, head ${result.head.length}, rank ${result.model.factors}; ` +
+          `uploads ${result.uploadBytes.popularity} + ${result.uploadBytes.pairs} bytes per client` +
+          (summary.privacy.epsilon !== null
+            ? `, user-level DP ε=${summary.privacy.epsilon.toFixed(2)} δ=${delta} (noise ×${result.noiseMultiplier.pairs.toFixed(3)})\n`
+            : ', no DP noise\n'),
+      );
+      ctx.stdout.write(
+        `federated: NDCG@10 ${summary.federated.ndcg10.toFixed(4)}, Recall@20 ${summary.federated.recall20.toFixed(4)}\n`,
+      );
+      if (summary.centralized) {
+        ctx.stdout.write(
+          `centralized iALS: NDCG@10 ${summary.centralized.ndcg10.toFixed(4)}, Recall@20 ${summary.centralized.recall20.toFixed(4)}\n`,
+        );
+      }
+      return;
+    }
     const bar = createProgressBar('rounds', ctx.stderr, ctx.quiet || json);
     const out: RoundOut[] = [];
     const result = await runFederatedSimulation({
       train: split.train,
       rounds,
       seed,
-      hyper: { factors },
+      hyper: { factors: factors ?? 64 },
       uploadBudget: budget,
       clientFraction: clients / users,
       ...(epsilon !== undefined ? { privacy: { epsilon, delta } } : {}),
@@ -161,6 +249,7 @@ export const federatedSimCommand: CliCommand = {
     });
     const last = out[out.length - 1];
     const summary = {
+      mode,
       users,
       items: split.train.cols,
       evaluatedUsers: split.evaluatedUsers,
