@@ -33,7 +33,12 @@ export interface ParticipantStats {
 export type ParticipateOutcome =
   | { readonly status: 'no-consent' }
   | { readonly status: 'empty' }
-  | { readonly status: 'flushed'; readonly flush: FlushResult };
+  | {
+      readonly status: 'flushed';
+      readonly flush: FlushResult;
+      /** Why the last failed send of this flush failed (retried or dropped), if one did. */
+      readonly error?: unknown;
+    };
 
 /** Options of {@link createFederatedParticipant}. */
 export interface FederatedParticipantOptions {
@@ -61,7 +66,7 @@ export interface FederatedParticipantOptions {
 
 /** The device's participation in federated learning. */
 export interface FederatedParticipant {
-  /** The visitor's opt-in (default: not granted). */
+  /** The visitor's opt-in (default: not granted). `revoke` resolves once the queue is emptied. */
   readonly consent: ConsentStore;
   /** Queues one contribution and flushes the queue; does nothing (and sends nothing) without consent. */
   participate(): Promise<ParticipateOutcome>;
@@ -157,40 +162,53 @@ export function createFederatedParticipant(o: FederatedParticipantOptions): Fede
     },
   });
 
+  let sendError: { readonly error: unknown } | undefined;
+  // Read through a call: the send callback sets it while `participate` awaits the flush.
+  const lastSendError = (): typeof sendError => sendError;
   const queue = createUploadQueue<ContributionJob>({
     ...o.retry,
     store: o.store,
     isAllowed: () => consent.isGranted(),
     isRetryable: isRetryableFederatedError,
     async send() {
-      const history = await o.getHistory();
-      const model = o.getModel();
-      const done = await participateInRound({
-        client,
-        history,
-        ...(model ? { model } : {}),
-        ...(o.noiseRng ? { rng: o.noiseRng } : {}),
-      });
-      if (done) {
-        updatesSent++;
-        emit();
+      try {
+        const history = await o.getHistory();
+        const model = o.getModel();
+        const done = await participateInRound({
+          client,
+          history,
+          ...(model ? { model } : {}),
+          ...(o.noiseRng ? { rng: o.noiseRng } : {}),
+        });
+        if (done) {
+          updatesSent++;
+          emit();
+        }
+      } catch (error) {
+        sendError = { error };
+        throw error;
       }
     },
   });
 
-  const unsubscribe = consent.onChange((c) => {
-    // An opt-out also forgets contributions that were waiting to be sent.
-    if (!c.granted) void queue.clear().catch(() => undefined);
-  });
-
   return {
-    consent,
+    consent: {
+      ...consent,
+      async revoke() {
+        await consent.revoke();
+        // An opt-out also forgets contributions that were waiting to be sent.
+        await queue.clear();
+      },
+    },
     async participate() {
       if (!(await consent.isGranted())) return { status: 'no-consent' };
       if ((await o.getHistory()).length === 0) return { status: 'empty' };
       // One pending contribution is enough: it is computed from the history at send time.
       if ((await queue.pending()).length === 0) await queue.enqueue({ kind: 'contribution' });
-      return { status: 'flushed', flush: await queue.flush() };
+      sendError = undefined;
+      const flush = await queue.flush();
+      const failed = lastSendError();
+      return { status: 'flushed', flush, ...(failed && { error: failed.error }) };
     },
     async refreshModel() {
       if (!(await consent.isGranted())) return null;
@@ -205,7 +223,6 @@ export function createFederatedParticipant(o: FederatedParticipantOptions): Fede
       };
     },
     dispose() {
-      unsubscribe();
       queue.dispose();
       listeners.clear();
     },

@@ -15,9 +15,11 @@ import {
 } from '../core/errors';
 import type { ComputePathName } from '../core/models/mf/mf-trainer';
 import type { ForYouRowRequest, RowRequest, RowResult } from '../core/serve/row-types';
+import type { FederatedConsent } from '../federated/consent-store';
 import { createHearthStore } from '../storage';
 import type { HearthStore, HearthStoreOptions, StoreChange } from '../storage/store-types';
 import type { ComputePathPool } from './compute-path-pool';
+import type { FederatedRuntime } from './federated-runtime';
 import {
   DEFAULT_FINE_TUNE_AFTER_EVENTS,
   FINE_TUNE_EPOCHS,
@@ -47,6 +49,12 @@ export const MODEL_NAME = 'default';
 /** Default size of the live profile. */
 export const DEFAULT_HISTORY_LIMIT = 500;
 
+/**
+ * `CONSENT_META_KEY` of `src/federated/consent-store` (a test keeps them equal): importing it
+ * would put the consent store on the serving path of the worker bundle.
+ */
+export const FEDERATED_CONSENT_KEY = 'federated.consent';
+
 /** Delay that batches profile refreshes after bursts of store changes. */
 const PROFILE_REFRESH_MS = 50;
 
@@ -56,8 +64,8 @@ export interface LocalRecommenderDeps {
   readonly createStore?: (options: HearthStoreOptions) => Promise<HearthStore>;
   /** When background work (fine-tuning) may run; default `requestIdleCallback` or a 2 s timer. */
   readonly scheduleIdle?: IdleScheduler;
-  /** Downloads `modelUrl` (default global `fetch`). */
-  readonly fetch?: (url: string) => Promise<Response>;
+  /** Downloads `modelUrl` and talks to the federated server (default global `fetch`). */
+  readonly fetch?: (url: string, init?: RequestInit) => Promise<Response>;
   /** Base for relative URLs (default the page's `location.href`). */
   readonly baseUrl?: string;
 }
@@ -229,7 +237,7 @@ export function createLocalRecommender(
   const saveAndServe = (
     bundle: ModelBundle,
     bytes: Uint8Array,
-    source: 'trained' | 'loaded' | 'fine-tuned',
+    source: 'trained' | 'loaded' | 'fine-tuned' | 'federated',
     meta: Record<string, unknown>,
     unlessChangedSince?: number,
   ): Promise<number | null> =>
@@ -240,6 +248,39 @@ export function createLocalRecommender(
       emit({ type: 'model-changed', version: stored.version, source });
       return stored.version;
     });
+
+  // Federated learning loads on first use (a status, a consent, or a consented visitor's start or
+  // training): pages that do not use it, and visitors who never opted in, do not download it.
+  let federated: Promise<FederatedRuntime> | null = null;
+  const fl = (): Promise<FederatedRuntime> =>
+    (federated ??= import('./federated-runtime').then((m) =>
+      m.createFederatedRuntime({
+        config: config.federated,
+        deps,
+        eventWeights,
+        store: openStore,
+        model: () => state,
+        history: () => profile.history(),
+        save: (bundle, meta, basedOn) =>
+          saveAndServe(bundle, encodeBundle(bundle), 'federated', meta, basedOn),
+        emit,
+      }),
+    ));
+  const withFederated = (job: (f: FederatedRuntime) => unknown): void => {
+    federated?.then(job).catch(() => undefined);
+  };
+  /** Runs `job` in the background when a server is configured and the visitor opted in. */
+  const whenConsented = (job: (f: FederatedRuntime) => unknown): void => {
+    if (!config.federated || disposed) return;
+    (
+      federated ??
+      openStore()
+        .then((s) => s.getMeta<FederatedConsent>(FEDERATED_CONSENT_KEY))
+        .then((consent) => (consent?.granted === true ? fl() : null))
+    )
+      .then((f) => f && !disposed && job(f))
+      .catch(() => undefined);
+  };
 
   /** Changes made through this recommender are applied where they are made; only other tabs' matter. */
   function onStoreChange(change: StoreChange): void {
@@ -264,6 +305,7 @@ export function createLocalRecommender(
         scheduleProfileRefresh();
         break;
       case 'erased':
+        withFederated((f) => f.reset());
         closeStore();
         resetLocalState();
         emit({
@@ -329,7 +371,10 @@ export function createLocalRecommender(
   };
 
   const readyPromise = init();
-  readyPromise.catch(() => undefined);
+  readyPromise.then(
+    () => whenConsented((f) => f.start()),
+    () => undefined,
+  );
 
   const alive = async (): Promise<HearthStore> => {
     if (disposed) throw disposedError();
@@ -374,13 +419,14 @@ export function createLocalRecommender(
           warmStart,
           signal: lifetime.signal,
         });
-        await saveAndServe(
+        const version = await saveAndServe(
           run.bundle,
           encodeBundle(run.bundle),
           'fine-tuned',
           { mf },
           current.version,
         );
+        if (version !== null) whenConsented((f) => f.afterTraining());
       },
       { wait: false, signal: lifetime.signal },
     );
@@ -455,6 +501,7 @@ export function createLocalRecommender(
         { wait: true, signal },
       );
       if (report === null) throw new CancelledError();
+      whenConsented((f) => f.afterTraining());
       return report;
     } catch (error) {
       if (disposed) throw disposedError();
@@ -536,11 +583,27 @@ export function createLocalRecommender(
 
     async eraseAll() {
       const s = await alive();
+      withFederated((f) => f.reset());
       const proof = await s.eraseAll();
       closeStore();
       resetLocalState();
       emit({ type: 'history-changed', events: 0 });
       return proof;
+    },
+
+    async federatedStatus() {
+      await alive();
+      return (await fl()).status();
+    },
+
+    async setFederatedConsent(granted) {
+      await alive();
+      return (await fl()).setConsent(granted);
+    },
+
+    async participate() {
+      await alive();
+      return (await fl()).participate();
     },
 
     on(listener) {
@@ -551,6 +614,7 @@ export function createLocalRecommender(
     dispose() {
       if (disposed) return;
       disposed = true;
+      withFederated((f) => f.dispose());
       lifetime.abort();
       fineTune.dispose();
       if (refreshTimer !== null) clearTimeout(refreshTimer);

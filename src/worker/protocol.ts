@@ -9,6 +9,7 @@ import type { RowRequest, RowResult } from '../core/serve/row-types';
 import type { StorageReport } from '../storage/store-types';
 import type {
   EraseReport,
+  FederatedStatus,
   RecommenderConfig,
   RecommenderEvent,
   RecommenderTrainProgress,
@@ -48,6 +49,9 @@ export interface RequestPayloads {
   readonly storage: Record<never, never>;
   readonly export: Record<never, never>;
   readonly erase: Record<never, never>;
+  readonly 'federated-status': Record<never, never>;
+  readonly 'federated-consent': { readonly granted: boolean };
+  readonly participate: Record<never, never>;
   readonly dispose: Record<never, never>;
 }
 
@@ -65,6 +69,9 @@ export interface ResultValues {
   readonly storage: StorageReport;
   readonly export: Blob;
   readonly erase: EraseReport;
+  readonly 'federated-status': FederatedStatus;
+  readonly 'federated-consent': FederatedStatus;
+  readonly participate: FederatedStatus;
   readonly dispose: null;
 }
 
@@ -101,6 +108,9 @@ const REQUEST_TYPE_SET: Readonly<Record<RequestType, true>> = {
   storage: true,
   export: true,
   erase: true,
+  'federated-status': true,
+  'federated-consent': true,
+  participate: true,
   dispose: true,
 };
 
@@ -183,10 +193,16 @@ export function parseHostRequest(data: unknown): HostRequest {
       if (!(data['bytes'] instanceof Uint8Array))
         throw malformed('worker load-model without bytes', data);
       break;
+    case 'federated-consent':
+      if (typeof data['granted'] !== 'boolean')
+        throw malformed('worker federated-consent without a boolean "granted"', data);
+      break;
     case 'capabilities':
     case 'storage':
     case 'export':
     case 'erase':
+    case 'federated-status':
+    case 'participate':
     case 'dispose':
       break;
     default:

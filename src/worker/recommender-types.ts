@@ -51,7 +51,11 @@ export interface FederatedConfig {
   readonly refreshIntervalMs?: number;
 }
 
-/** What the last federated contribution attempt did. */
+/**
+ * What the last federated contribution attempt did: `contributed` (the server acknowledged it),
+ * `queued` (not sent yet, retried later or once online), `no-consent` / `empty` (nothing sent:
+ * no opt-in, no history), `failed` (refused, or the server's model does not fit this site's).
+ */
 export interface FederatedAttempt {
   readonly status: 'contributed' | 'queued' | 'no-consent' | 'empty' | 'failed';
   /** When it ended (ms since epoch). */
@@ -75,7 +79,10 @@ export interface FederatedStatus {
   readonly updatesSent: number;
   /** Contributions waiting in the persistent offline queue. */
   readonly pendingUploads: number;
-  /** Version of the global model last received from the server; null when none yet. */
+  /**
+   * Version of the global model last received from the server (this page session), else of the
+   * last one applied on this device; null when none yet.
+   */
   readonly globalModelVersion: number | null;
   readonly lastAttempt: FederatedAttempt | null;
 }
@@ -174,6 +181,8 @@ export interface Recommender {
   /**
    * Contributes now (consent required; otherwise sends nothing and reports `no-consent`), then
    * fetches the global model if it changed and hot-swaps it, keeping the visitor's profile.
+   * Resolves with the status (see `lastAttempt`); throws an `OptionError` when no server is
+   * configured.
    */
   participate(): Promise<FederatedStatus>;
   on(listener: (event: RecommenderEvent) => void): () => void;

@@ -244,6 +244,9 @@ export function createWorkerRecommender(
     storage: () => call('storage', {}),
     exportAll: () => call('export', {}),
     eraseAll: () => call('erase', {}),
+    federatedStatus: () => call('federated-status', {}),
+    setFederatedConsent: (granted) => call('federated-consent', { granted }),
+    participate: () => call('participate', {}),
 
     on(listener) {
       listeners.add(listener);

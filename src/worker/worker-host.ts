@@ -130,6 +130,12 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
         return reply(request, await (await current()).exportAll());
       case 'erase':
         return reply(request, await (await current()).eraseAll());
+      case 'federated-status':
+        return reply(request, await (await current()).federatedStatus());
+      case 'federated-consent':
+        return reply(request, await (await current()).setFederatedConsent(request.granted));
+      case 'participate':
+        return reply(request, await (await current()).participate());
       case 'dispose':
         dispose();
         return reply(request, null);

@@ -37,6 +37,9 @@ export function createFakeRecommender(overrides: Partial<Recommender> = {}): Fak
     storage: unsupported('storage'),
     exportAll: unsupported('exportAll'),
     eraseAll: unsupported('eraseAll'),
+    federatedStatus: unsupported('federatedStatus'),
+    setFederatedConsent: unsupported('setFederatedConsent'),
+    participate: unsupported('participate'),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

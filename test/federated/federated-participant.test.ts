@@ -81,6 +81,7 @@ describe('createFederatedParticipant', () => {
       await d.participant.consent.grant();
       const outcome = await d.participant.participate();
       expect(outcome).toMatchObject({ status: 'flushed', flush: { sent: 1, pending: 0 } });
+      expect(outcome).not.toHaveProperty('error');
     }
     for (const d of [a, b]) {
       let version = d.model()?.version ?? 0;
@@ -109,12 +110,14 @@ describe('createFederatedParticipant', () => {
       status: 'flushed',
       flush: { sent: 0, retried: 1, pending: 1 },
     });
+    // The outcome says why the send failed (the runtime shows it to the visitor).
+    expect(outcome.status === 'flushed' && outcome.error).toBeInstanceOf(TypeError);
     expect(await d.participant.pendingUploads()).toBe(1);
     // A second call does not pile up another job.
     await d.participant.participate();
     expect(await d.participant.pendingUploads()).toBe(1);
+    // The opt-out resolves once the queue is empty.
     await d.participant.consent.revoke();
-    await new Promise((r) => setTimeout(r, 0));
     expect(await d.participant.pendingUploads()).toBe(0);
     expect(d.meta.data.get(UPLOAD_QUEUE_META_KEY)).toEqual([]);
     const before = d.requests.length;

@@ -23,6 +23,9 @@ const REQUESTS: readonly HostRequest[] = [
   { id: 11, type: 'export' },
   { id: 12, type: 'erase' },
   { id: 13, type: 'dispose' },
+  { id: 14, type: 'federated-status' },
+  { id: 15, type: 'federated-consent', granted: true },
+  { id: 16, type: 'participate' },
 ];
 
 describe('protocol requests', () => {
@@ -56,6 +59,8 @@ describe('protocol requests', () => {
     ['train without request', { id: 1, type: 'train' }],
     ['cancel without target', { id: 1, type: 'cancel' }],
     ['load-model with an array', { id: 1, type: 'load-model', bytes: [1, 2] }],
+    ['federated-consent without granted', { id: 1, type: 'federated-consent' }],
+    ['federated-consent with a string', { id: 1, type: 'federated-consent', granted: 'yes' }],
   ])('rejects %s with OptionError', (_what, data) => {
     expect(() => parseHostRequest(data)).toThrow(OptionError);
   });

@@ -229,6 +229,37 @@ describe('worker recommender in Chromium', () => {
     });
   });
 
+  it('keeps federated consent in IndexedDB across reloads and erases it with everything', async () => {
+    const unconfigured = worker({ dbName: uniqueDb('federated-off') }).r;
+    expect((await unconfigured.federatedStatus()).configured).toBe(false);
+    const refused = await unconfigured.setFederatedConsent(true).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OptionError);
+    expect(refused).toMatchObject({ code: 'INVALID_OPTION' });
+
+    const config: RecommenderConfig = {
+      dbName: uniqueDb('federated'),
+      federated: { serverUrl: '', token: 'site-token', refreshIntervalMs: 0 },
+    };
+    const { r, events } = worker(config);
+    expect(await r.federatedStatus()).toMatchObject({
+      configured: true,
+      consent: { granted: false, changedAt: null },
+      requests: 0,
+    });
+    expect((await r.setFederatedConsent(true)).consent.granted).toBe(true);
+    await expect
+      .poll(() => events.some((e) => e.type === 'federated' && e.status.consent.granted))
+      .toBe(true);
+    r.dispose();
+    const reloaded = worker(config).r;
+    expect((await reloaded.federatedStatus()).consent.granted).toBe(true);
+    await reloaded.eraseAll();
+    expect(await reloaded.federatedStatus()).toMatchObject({
+      consent: { granted: false, changedAt: null },
+      pendingUploads: 0,
+    });
+  });
+
   it('fine-tunes in the worker once idle after enough new events', async () => {
     const { r, events } = worker({
       dbName: uniqueDb('fine-tune'),

@@ -10,6 +10,7 @@ import {
 import type { RowResult } from '../../src/core/serve/row-types';
 import type { HostMessage, MessageEndpoint } from '../../src/worker/protocol';
 import type {
+  FederatedStatus,
   Recommender,
   RecommenderConfig,
   RecommenderEvent,
@@ -19,6 +20,13 @@ import type {
 import { createLocalRecommender } from '../../src/worker/local-recommender';
 import { createWorkerRecommender } from '../../src/worker/worker-client';
 import { createWorkerHost } from '../../src/worker/worker-host';
+import { encodeBundle } from '../../src/core/bundle/bundle-file';
+import { trainModelBundle } from '../../src/core/bundle/train-bundle';
+import { createFederatedHttpServer } from '../../src/server/http-server';
+import { createMemoryStore as createServerStore } from '../../src/server/memory-store';
+import { createRoundManager } from '../../src/server/round-manager';
+import { plantedDataset } from '../fixtures/synthetic';
+import { TOKEN, testConfig } from '../server/server-test-helpers';
 import { createMemoryStore, peekDb } from './memory-store';
 import { plantedCsv } from './runtime-fixtures';
 
@@ -46,7 +54,20 @@ const REPORT: TrainReport = {
   modelVersion: 1,
 };
 
+const STATUS: FederatedStatus = {
+  configured: true,
+  consent: { granted: false, changedAt: null },
+  requests: 0,
+  bytesSent: 0,
+  bytesReceived: 0,
+  updatesSent: 0,
+  pendingUploads: 0,
+  globalModelVersion: null,
+  lastAttempt: null,
+};
+
 function createFake(config: RecommenderConfig): Fake {
+  let federated = STATUS;
   const listeners = new Set<(event: RecommenderEvent) => void>();
   const seen: { trainSignal?: AbortSignal | undefined; loaded?: Uint8Array; disposed: boolean } = {
     disposed: false,
@@ -119,6 +140,26 @@ function createFake(config: RecommenderConfig): Fake {
     },
     async eraseAll() {
       return { remainingDatabases: [], remainingCaches: [] };
+    },
+    async federatedStatus() {
+      return federated;
+    },
+    async setFederatedConsent(granted) {
+      if (granted && !config.federated) throw new OptionError('set federated.serverUrl');
+      federated = { ...federated, consent: { granted, changedAt: 1 } };
+      emit({ type: 'federated', status: federated });
+      return federated;
+    },
+    async participate() {
+      federated = {
+        ...federated,
+        requests: 3,
+        bytesSent: 1234,
+        updatesSent: 1,
+        lastAttempt: { status: 'contributed', at: 2 },
+      };
+      emit({ type: 'federated', status: federated });
+      return federated;
     },
     on(listener) {
       listeners.add(listener);
@@ -283,6 +324,31 @@ describe('worker client ↔ host over a MessageChannel', () => {
     });
   });
 
+  it('round-trips the federated methods and forwards the federated event', async () => {
+    const config: RecommenderConfig = { federated: { serverUrl: '', token: 't' } };
+    const { client } = connect(config);
+    const events: RecommenderEvent[] = [];
+    client.on((e) => events.push(e));
+    expect(await client.federatedStatus()).toEqual(STATUS);
+    const granted = await client.setFederatedConsent(true);
+    expect(granted.consent).toEqual({ granted: true, changedAt: 1 });
+    const after = await client.participate();
+    expect(after).toMatchObject({ requests: 3, bytesSent: 1234, updatesSent: 1 });
+    expect(after.lastAttempt).toEqual({ status: 'contributed', at: 2 });
+    expect(events).toEqual([
+      { type: 'federated', status: granted },
+      { type: 'federated', status: after },
+    ]);
+    expect((await client.setFederatedConsent(false)).consent.granted).toBe(false);
+  });
+
+  it('keeps OptionError from setFederatedConsent(true) without a server', async () => {
+    const { client } = connect();
+    const error = await client.setFederatedConsent(true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OptionError);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', message: 'set federated.serverUrl' });
+  });
+
   it('dispose rejects pending and later calls with DISPOSED and disposes the host recommender', async () => {
     const { client, fake } = connect();
     await client.ready();
@@ -342,7 +408,7 @@ describe('worker host on raw messages', () => {
 });
 
 describe('worker client ↔ host ↔ local recommender', () => {
-  function connectLocal(dbName: string): Recommender {
+  function connectLocal(dbName: string, extra: RecommenderConfig = {}): Recommender {
     const channel = new MessageChannel();
     const host = createWorkerHost({
       endpoint: channel.port1 as unknown as MessageEndpoint,
@@ -350,7 +416,7 @@ describe('worker client ↔ host ↔ local recommender', () => {
         createLocalRecommender(config, { ...deps, createStore: createMemoryStore }),
     });
     const client = createWorkerRecommender(
-      { dbName, fineTuneAfterEvents: 0 },
+      { dbName, fineTuneAfterEvents: 0, ...extra },
       { worker: channel.port2 as unknown as MessageEndpoint },
     );
     cleanups.push(() => {
@@ -396,6 +462,56 @@ describe('worker client ↔ host ↔ local recommender', () => {
     expect(peekDb('rpc-local-2')!.checkpoints.size).toBe(1);
     const resumed = await client.train({ backend: 'typed', mf: { factors: 8, epochs: 50 } });
     expect(resumed.resumedFromEpoch).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses federated consent without a server, keeping OptionError, and forwards the opt-out', async () => {
+    const client = connectLocal('rpc-local-4');
+    const events: RecommenderEvent[] = [];
+    client.on((e) => events.push(e));
+    expect(await client.federatedStatus()).toMatchObject({ configured: false, requests: 0 });
+    const error = await client.setFederatedConsent(true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OptionError);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', message: /federated\.serverUrl/ });
+    await expect(client.participate()).rejects.toBeInstanceOf(OptionError);
+    const out = await client.setFederatedConsent(false);
+    expect(out.consent.granted).toBe(false);
+    await expect
+      .poll(() => events.find((e) => e.type === 'federated'))
+      .toMatchObject({ type: 'federated', status: { configured: false } });
+  });
+
+  it('contributes to a real server and hot-swaps its model through the worker', async () => {
+    const bundle = await trainModelBundle({
+      dataset: plantedDataset(),
+      mf: { factors: 8, epochs: 3 },
+    });
+    const config = testConfig({ minCohort: 1, maxCohort: 1 });
+    const manager = await createRoundManager({
+      store: createServerStore(),
+      config,
+      initialModel: bundle.mf,
+    });
+    const http = createFederatedHttpServer({ manager, config, tickMs: 50 });
+    const url = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
+    cleanups.push(() => void http.close().then(() => manager.close()));
+    const client = connectLocal('rpc-local-5', {
+      federated: { serverUrl: url, token: TOKEN, refreshIntervalMs: 25 },
+    });
+    const events: RecommenderEvent[] = [];
+    client.on((e) => events.push(e));
+    await client.loadModel(encodeBundle(bundle));
+    await client.track({ itemId: 'i1', type: 'purchase' });
+    await client.setFederatedConsent(true);
+    const status = await client.participate();
+    expect(status).toMatchObject({ configured: true, consent: { granted: true }, updatesSent: 1 });
+    expect(status.lastAttempt?.status).toBe('contributed');
+    await expect
+      .poll(() => events.find((e) => e.type === 'model-changed' && e.source === 'federated'))
+      .toEqual({ type: 'model-changed', version: 2, source: 'federated' });
+    expect(events.some((e) => e.type === 'federated' && e.status.updatesSent === 1)).toBe(true);
+    expect((await client.recommend({ type: 'for-you', history: [], k: 5 })).source).toBe(
+      'personal',
+    );
   });
 
   it('keeps DataError and its code from the real engine', async () => {
