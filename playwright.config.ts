@@ -4,8 +4,8 @@ import { CHROMIUM_ARGS } from './vitest.config';
 const port = Number(process.env.HEARTH_E2E_PORT ?? 4173);
 
 /**
- * End-to-end tests against the production build (dist/web, from `npm run build`) of the demo and
- * the example storefront, in
+ * End-to-end tests against the production build (dist/web and dist/server, from `npm run build`)
+ * of the demo, its aggregation server and the example storefront, in
  * Debian's Chromium (`CHROMIUM_PATH`, default /usr/bin/chromium), headless, offline.
  */
 export default defineConfig({
@@ -30,7 +30,13 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
     // `npm test` builds first; run `npm run build` before `npx playwright test` on its own.
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    // The demo launcher: `vite preview` plus the federated aggregation server behind its `/v1`
+    // proxy, from a fresh state, closing each round as soon as two devices contributed.
+    command: [
+      'node scripts/serve-demo.mjs',
+      `--host 127.0.0.1 --port ${port}`,
+      `--data-dir .hearth-demo-server/e2e-${port} --fresh --max-cohort 2`,
+    ].join(' '),
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,

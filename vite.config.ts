@@ -20,4 +20,13 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  preview: {
+    // Federated learning (`/v1/*`) goes to the aggregation server on the page's own origin:
+    // scripts/serve-demo.mjs (`npm run demo`) starts one and passes its URL; otherwise the default
+    // port of `npm run server`. Without a server the proxy answers 502 and the visitor's
+    // contribution waits in its offline queue.
+    proxy: {
+      '/v1': { target: process.env['HEARTH_DEMO_SERVER_URL'] ?? 'http://127.0.0.1:8787' },
+    },
+  },
 });

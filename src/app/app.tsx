@@ -120,7 +120,8 @@ export function App({ services }: { readonly services: AppServices }) {
             <footer className="site-footer">
               <p>
                 Hearth: private, on-device recommendations. Demo data is generated; no tracking, no
-                cookies, nothing uploaded. <a href="#/privacy">Privacy on this device</a>
+                cookies, nothing uploaded unless you opt in to federated learning.{' '}
+                <a href="#/privacy">Privacy on this device</a>
               </p>
             </footer>
           </CatalogContext.Provider>

@@ -8,6 +8,7 @@ const ORIGINS: Record<ModelOrigin, string> = {
   trained: 'trained on this device',
   'other-tab': 'trained in another tab',
   'fine-tuned': 'fine-tuned on this device',
+  federated: "from the shop's federated model",
 };
 
 const SECTIONS = [

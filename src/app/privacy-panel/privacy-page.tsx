@@ -2,10 +2,11 @@ import { useMemo } from 'react';
 import { PageTitle } from '../page-title';
 import { STOREFRONT_DB, WORKBENCH_DB } from '../runtime/demo-config';
 import { useAsync } from '../runtime/use-async';
-import { useAppServices } from '../runtime/use-hearth';
+import { useAppServices, useRuntimeState } from '../runtime/use-hearth';
 import { useCart } from '../storefront/use-cart';
 import { EraseSection } from './erase-section';
 import { ExportSection } from './export-section';
+import { FederatedSection } from './federated-section';
 import { NetworkSection } from './network-section';
 import { StorageSection } from './storage-section';
 
@@ -15,11 +16,12 @@ async function workbenchExists(): Promise<boolean> {
   return (await indexedDB.databases()).some((db) => db.name === WORKBENCH_DB);
 }
 
-/** What is stored, what has left the device, export and erase. */
+/** What is stored, what has left the device, federated learning, export and erase. */
 export function PrivacyPage() {
   const services = useAppServices();
   const cart = useCart();
   const hasWorkbench = useAsync(workbenchExists, []);
+  const shop = useRuntimeState(services.storefront.runtime);
   const databases = useMemo(() => {
     const list = [{ label: 'Shop data', dbName: STOREFRONT_DB, binding: services.storefront }];
     if (hasWorkbench.value === true) {
@@ -42,7 +44,8 @@ export function PrivacyPage() {
         Training and recommending run here, in a Web Worker. Your cart is kept in memory only.
       </p>
       <StorageSection databases={databases} />
-      <NetworkSection />
+      <NetworkSection federated={shop.federated} />
+      <FederatedSection binding={services.storefront} />
       <ExportSection databases={databases} />
       <EraseSection databases={databases} onErased={onErased} />
     </>

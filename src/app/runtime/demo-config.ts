@@ -13,6 +13,19 @@ export const DEMO_EVENTS_URL = `${DEMO_BASE}events.csv`;
 /** The global model trained on the demo events by `hearth train` at build time. */
 export const DEMO_MODEL_URL = `${DEMO_BASE}model/model.hearth`;
 
+/**
+ * Deployment token of the demo's aggregation server (`scripts/serve-demo.mjs`). A token identifies
+ * the site, never the visitor: every visitor of the shop sends the same one, so it is public.
+ */
+export const DEMO_FEDERATED_TOKEN = 'hearth-demo-federated-token';
+
+/**
+ * How often a consented storefront checks for a newer global model (ms). The demo server closes
+ * a round as soon as two devices contributed, so tabs pick the result up within seconds; the
+ * check is a conditional GET (HTTP 304 while unchanged).
+ */
+export const DEMO_FEDERATED_REFRESH_MS = 5_000;
+
 /** IndexedDB database of the storefront. */
 export const STOREFRONT_DB = 'hearth-demo-store';
 
@@ -25,13 +38,22 @@ export function demoImageUrl(imageUrl: string | undefined): string | undefined {
   return new URL(imageUrl, new URL(DEMO_CATALOG_URL, location.href)).href;
 }
 
-/** Runtime configuration of the storefront's recommender. */
+/**
+ * Runtime configuration of the storefront's recommender. Federated learning goes to the page's
+ * own origin (`/v1/`, proxied to the demo's aggregation server by `vite preview`) and stays off
+ * until the visitor opts in on the privacy page.
+ */
 export function storefrontConfig(): RecommenderConfig {
   return {
     dbName: STOREFRONT_DB,
     modelUrl: DEMO_MODEL_URL,
     catalogUrl: DEMO_CATALOG_URL,
     wasmPaths: TFJS_WASM_PREFIX,
+    federated: {
+      serverUrl: '',
+      token: DEMO_FEDERATED_TOKEN,
+      refreshIntervalMs: DEMO_FEDERATED_REFRESH_MS,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   createWorkerRecommender,
   type EraseReport,
+  type FederatedStatus,
   type Recommender,
   type RecommenderConfig,
   type RecommenderEvent,
@@ -8,7 +9,7 @@ import {
 } from '../../worker';
 
 /** Where the model being served came from, as last reported by the runtime. */
-export type ModelOrigin = 'trained' | 'other-tab' | 'loaded' | 'fine-tuned';
+export type ModelOrigin = 'trained' | 'other-tab' | 'loaded' | 'fine-tuned' | 'federated';
 
 /** A message for the visitor about something the runtime did on its own. */
 export interface RuntimeNotice {
@@ -30,6 +31,10 @@ export interface HearthRuntimeState {
   readonly generation: number;
   /** Newest last; at most {@link MAX_NOTICES}. */
   readonly notices: readonly RuntimeNotice[];
+  /** Federated-learning state (consent, traffic, queue); null until the recommender reported it. */
+  readonly federated: FederatedStatus | null;
+  /** Why the federated-learning state could not be read (null when it could, or not yet asked). */
+  readonly federatedError: string | null;
 }
 
 /** Notices kept for the status area. */
@@ -43,6 +48,10 @@ export interface HearthRuntime {
   subscribe(listener: () => void): () => void;
   /** Tracks a visitor event; failures become a notice instead of an unhandled rejection. */
   track(event: TrackEvent): Promise<void>;
+  /** Records the visitor's federated-learning opt-in or opt-out; the state follows. Rejects on failure. */
+  setFederatedConsent(granted: boolean): Promise<FederatedStatus>;
+  /** Contributes to the federated model now (consent required); the state follows. Rejects on failure. */
+  participate(): Promise<FederatedStatus>;
   /** Replaces the recommender with a fresh one on the same configuration. */
   restart(): void;
   /**
@@ -70,6 +79,8 @@ const ORIGIN_NOTICES: Record<ModelOrigin, (version: number) => string | null> = 
   'other-tab': (v) => `Model v${v}, trained in another tab, is now serving your rows.`,
   loaded: () => null,
   'fine-tuned': (v) => `Model v${v}: fine-tuned on this device with your recent events.`,
+  federated: (v) =>
+    `Model v${v} from the shop's federated model is now serving your rows (your history stayed on this device).`,
 };
 
 /** Creates a {@link HearthRuntime} and starts its recommender. */
@@ -85,12 +96,17 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
     historyTick: 0,
     generation: 0,
     notices: [],
+    federated: null,
+    federatedError: null,
   };
   let recommender: Recommender;
   let unsubscribe: () => void = () => undefined;
   let disposed = false;
   // Own erases whose broadcast has not come back yet (see erasedElsewhere).
   let ownErases = 0;
+  // Whether the current recommender already sent a federated status: the first read after
+  // `ready` may answer after a newer event and must not overwrite it.
+  let federatedReported = false;
 
   const set = (patch: Partial<HearthRuntimeState>): void => {
     state = { ...state, ...patch };
@@ -114,6 +130,10 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
       case 'storage':
         notify(event.message);
         break;
+      case 'federated':
+        federatedReported = true;
+        set({ federated: event.status, federatedError: null });
+        break;
       case 'training-progress':
         break;
     }
@@ -123,9 +143,26 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
     const current = create(options.config);
     recommender = current;
     unsubscribe = current.on(onEvent);
+    federatedReported = false;
     current.ready().then(
       () => {
-        if (recommender === current && !disposed) set({ status: 'ready', error: null });
+        if (recommender !== current || disposed) return;
+        set({ status: 'ready', error: null });
+        // A recommender without federated support rejects (or lacks the method): never unhandled.
+        Promise.resolve()
+          .then(() => current.federatedStatus())
+          .then(
+            (status) => {
+              if (recommender === current && !disposed && !federatedReported) {
+                set({ federated: status, federatedError: null });
+              }
+            },
+            (error: unknown) => {
+              if (recommender === current && !disposed && !federatedReported) {
+                set({ federatedError: messageOf(error) });
+              }
+            },
+          );
       },
       (error: unknown) => {
         if (recommender === current && !disposed) set({ status: 'error', error: messageOf(error) });
@@ -144,6 +181,8 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
       modelOrigin: null,
       historyTick: state.historyTick + 1,
       generation: state.generation + 1,
+      federated: null,
+      federatedError: null,
     });
     start();
   };
@@ -165,6 +204,18 @@ export function createHearthRuntime(options: HearthRuntimeOptions): HearthRuntim
       } catch (error) {
         notify(`Could not record your ${event.type} of ${event.itemId}: ${messageOf(error)}`);
       }
+    },
+    async setFederatedConsent(granted) {
+      const current = recommender;
+      const status = await current.setFederatedConsent(granted);
+      if (recommender === current && !disposed) set({ federated: status, federatedError: null });
+      return status;
+    },
+    async participate() {
+      const current = recommender;
+      const status = await current.participate();
+      if (recommender === current && !disposed) set({ federated: status, federatedError: null });
+      return status;
     },
     restart,
     async eraseAll() {

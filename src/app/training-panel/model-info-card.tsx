@@ -7,6 +7,7 @@ const SOURCES: Record<string, string> = {
   trained: 'trained on this device',
   'fine-tuned': 'fine-tuned on this device in the background',
   loaded: 'loaded from a file',
+  federated: "the shop's federated model, aggregated from opted-in visitors' contributions",
 };
 
 /** The model serving the rows now, as stored on this device. */
@@ -37,10 +38,12 @@ export function ModelInfoCard({ binding }: { readonly binding: HearthBinding }) 
             <dd data-testid="model-origin">{SOURCES[model.source] ?? model.source}</dd>
           </div>
           <div>
-            <dt>Trained on</dt>
+            {/* A federated model keeps the training record of the model its rounds started from. */}
+            <dt>{model.source === 'federated' ? 'First trained on' : 'Trained on'}</dt>
             <dd>
               {formatCount(model.training.interactions)} events from{' '}
               {formatCount(model.training.users)} shoppers
+              {model.source === 'federated' ? ', then updated by federated rounds' : ''}
             </dd>
           </div>
           <div>

@@ -5,6 +5,7 @@ import { installNetworkMeter } from '../../../src/app/runtime/network-meter';
 import { AppServicesContext, type AppServices } from '../../../src/app/runtime/use-hearth';
 import { CartContext } from '../../../src/app/storefront/use-cart';
 import type { StorageReport } from '../../../src/storage';
+import { createFakeFederated } from '../fake-federated';
 import { createFakeRecommender, fakeBinding } from '../fake-recommender';
 import { button, cleanup, perform, render, textOf } from '../render';
 
@@ -30,6 +31,7 @@ function setup() {
   let stored = 3;
   const erased = vi.fn();
   const recommender = createFakeRecommender({
+    ...createFakeFederated().members,
     storage: () => Promise.resolve(report(stored)),
     exportAll: () => Promise.resolve(new Blob(['{"format":"hearth-export"}'])),
     eraseAll: async () => {
@@ -78,6 +80,10 @@ describe('PrivacyPage', () => {
         .then(() => undefined),
     );
     expect(textOf(container, '[data-testid="bytes-sent"]')).toBe('2.0 KB');
+    await vi.waitFor(() =>
+      expect(textOf(container, '[data-testid="fl-consent"]')).toContain('you have not opted in'),
+    );
+    expect(container.querySelector('[role="switch"]')).not.toBeNull();
   });
 
   it('erases only after confirmation, then shows the proof and restarts the shop empty', async () => {

@@ -8,6 +8,7 @@ import {
 import { createStoreReader, type StoreReader } from '../../../src/app/runtime/store-reader';
 import { createLocalRecommender } from '../../../src/worker';
 import { plantedCatalogJsonl, plantedCsv } from '../../worker/runtime-fixtures';
+import { createFakeFederated, federatedStatus } from '../fake-federated';
 import { createFakeRecommender } from '../fake-recommender';
 
 const opened: (HearthRuntime | StoreReader)[] = [];
@@ -148,5 +149,79 @@ describe('createHearthRuntime events and failures', () => {
     await vi.waitFor(() =>
       expect(runtime.getState()).toMatchObject({ status: 'error', error: 'IndexedDB is disabled' }),
     );
+  });
+});
+
+describe('createHearthRuntime federated-learning state', () => {
+  it('reads the status once ready, then follows federated events, consent and contributions', async () => {
+    const federated = createFakeFederated({ now: () => 1_000 });
+    const fake = createFakeRecommender(federated.members);
+    const runtime = createHearthRuntime({ config: {}, create: () => fake });
+    opened.push(runtime);
+    expect(runtime.getState().federated).toBeNull();
+    await vi.waitFor(() => expect(runtime.getState().federated).toEqual(federatedStatus()));
+
+    fake.emit({ type: 'federated', status: federatedStatus({ requests: 4, bytesSent: 99 }) });
+    expect(runtime.getState().federated).toMatchObject({ requests: 4, bytesSent: 99 });
+
+    const granted = await runtime.setFederatedConsent(true);
+    expect(federated.consentCalls).toEqual([true]);
+    expect(granted.consent).toEqual({ granted: true, changedAt: 1_000 });
+    expect(runtime.getState().federated).toBe(granted);
+
+    const after = await runtime.participate();
+    expect(after.lastAttempt).toEqual({ status: 'contributed', at: 1_000 });
+    expect(runtime.getState().federated).toMatchObject({ updatesSent: 1, bytesSent: 1000 });
+  });
+
+  it('keeps a federated event that arrived before the first status read answered', async () => {
+    let answer: (status: ReturnType<typeof federatedStatus>) => void = () => undefined;
+    const fake = createFakeRecommender({
+      federatedStatus: () => new Promise((resolve) => (answer = resolve)),
+    });
+    const runtime = createHearthRuntime({ config: {}, create: () => fake });
+    opened.push(runtime);
+    await vi.waitFor(() => expect(runtime.getState().status).toBe('ready'));
+    fake.emit({ type: 'federated', status: federatedStatus({ requests: 7 }) });
+    answer(federatedStatus({ requests: 3 }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(runtime.getState().federated?.requests).toBe(7);
+  });
+
+  it('announces a federated global model and says the history stayed on the device', () => {
+    const fake = createFakeRecommender(createFakeFederated().members);
+    const runtime = createHearthRuntime({ config: {}, create: () => fake });
+    opened.push(runtime);
+    fake.emit({ type: 'model-changed', version: 5, source: 'federated' });
+    expect(runtime.getState()).toMatchObject({ modelVersion: 5, modelOrigin: 'federated' });
+    expect(runtime.getState().notices.at(-1)?.message).toBe(
+      "Model v5 from the shop's federated model is now serving your rows (your history stayed on this device).",
+    );
+  });
+
+  it('reports why the status could not be read, and forgets the status on restart', async () => {
+    let fail = true;
+    const fake = createFakeRecommender({
+      federatedStatus: () =>
+        fail ? Promise.reject(new Error('worker gone')) : Promise.resolve(federatedStatus()),
+    });
+    const runtime = createHearthRuntime({ config: {}, create: () => fake });
+    opened.push(runtime);
+    await vi.waitFor(() => expect(runtime.getState().federatedError).toBe('worker gone'));
+    expect(runtime.getState().federated).toBeNull();
+    fail = false;
+    runtime.restart();
+    expect(runtime.getState()).toMatchObject({ federated: null, federatedError: null });
+    await vi.waitFor(() => expect(runtime.getState().federated).toEqual(federatedStatus()));
+  });
+
+  it('rejects a failed consent change without touching the state', async () => {
+    const federated = createFakeFederated({ initial: { configured: false } });
+    const fake = createFakeRecommender(federated.members);
+    const runtime = createHearthRuntime({ config: {}, create: () => fake });
+    opened.push(runtime);
+    await vi.waitFor(() => expect(runtime.getState().federated).not.toBeNull());
+    await expect(runtime.setFederatedConsent(true)).rejects.toThrow('No federated server');
+    expect(runtime.getState().federated?.consent.granted).toBe(false);
   });
 });
