@@ -20,7 +20,8 @@ export type HearthErrorCode =
   | 'DISPOSED'
   | 'STORAGE_QUOTA'
   | 'UPDATE_REJECTED'
-  | 'CONSENT_REQUIRED';
+  | 'CONSENT_REQUIRED'
+  | 'SECURE_ROUND_REFUSED';
 
 /** Plain-object form of an error, safe to post across a worker boundary or print as JSON. */
 export interface SerializedHearthError {

@@ -1,7 +1,9 @@
 /**
  * Device-side client of the aggregation server over `fetch` (browsers, workers, Node ≥ 18), and
- * {@link participateInRound}: the whole consented contribution of one device to one round.
- * Browser-safe. Only the encoded update leaves the device; the history and user vector stay.
+ * {@link participateInRound}: the whole consented contribution of one device to one round, secure
+ * rounds included (key exchange, encrypted share relay, masked upload, unmasking answer).
+ * Browser-safe. Only the encoded update, public keys and encrypted or requested shares leave the
+ * device; the history and user vector stay.
  */
 import { DataError } from '../core/errors';
 import type { WeightedItem } from '../core/models/mf/fold-in';
@@ -15,19 +17,17 @@ import {
   validateRoundSpec,
   type JoinResponse,
   type RejectBody,
+  type RoundMembers,
+  type RoundSpec,
   type RoundState,
   type ServerStatus,
+  type ShareInbox,
+  type SharesRequest,
   type UnmaskRequest,
   type UpdateAck,
 } from './federated-protocol';
 import { decodeFederatedModel, type VersionedModel } from './federated-model';
-import {
-  bytesToBase64,
-  deriveCohortSeeds,
-  generateMaskingKeyPair,
-  pairwiseMask,
-  type PeerSeed,
-} from './secure-aggregation';
+import { createSecureRoundSession, type SecureRoundSession } from './secure-round-session';
 import { encodeUpload } from './update-codec';
 
 /** A fetched model with its cache validator. */
@@ -39,9 +39,17 @@ export interface FetchedModel extends VersionedModel {
 export interface FederatedClient {
   /** The current model, or null when `etag` is still current (HTTP 304). */
   fetchModel(etag?: string): Promise<FetchedModel | null>;
-  join(publicKey?: string): Promise<JoinResponse>;
+  /** Joins the open round; secure rounds need the masking and share-encryption public keys. */
+  join(publicKey?: string, shareKey?: string): Promise<JoinResponse>;
   upload(roundId: string, frame: Uint8Array): Promise<UpdateAck>;
-  roundState(roundId: string): Promise<RoundState>;
+  /** The round's phase; with `lists`, also the secure round's sharers, survivors and dropped slots. */
+  roundState(roundId: string, o?: { readonly lists?: boolean }): Promise<RoundState>;
+  /** Secure rounds from `sharing` on: member slots, masking parameters, `slot`'s neighbours' keys. */
+  members(roundId: string, slot: number): Promise<RoundMembers>;
+  /** Secure rounds in `sharing`: posts this device's encrypted shares. */
+  postShares(roundId: string, request: SharesRequest): Promise<{ readonly accepted: true }>;
+  /** Secure rounds from `collecting` on: the encrypted shares addressed to `slot`. */
+  shareInbox(roundId: string, slot: number): Promise<ShareInbox>;
   unmask(roundId: string, request: UnmaskRequest): Promise<{ readonly accepted: true }>;
   status(): Promise<ServerStatus>;
 }
@@ -101,10 +109,11 @@ export function createFederatedClient(o: FederatedClientOptions): FederatedClien
       const model = decodeFederatedModel(new Uint8Array(await res.arrayBuffer()));
       return { ...model, etag: res.headers.get('ETag') ?? '' };
     },
-    join: (publicKey) =>
+    join: (publicKey, shareKey) =>
       json<JoinResponse>('/v1/rounds/join', {
         protocol: FEDERATED_PROTOCOL_VERSION,
         ...(publicKey ? { publicKey } : {}),
+        ...(shareKey ? { shareKey } : {}),
       }),
     async upload(roundId, frame) {
       const res = await call(`/v1/rounds/${encodeURIComponent(roundId)}/update`, {
@@ -114,7 +123,14 @@ export function createFederatedClient(o: FederatedClientOptions): FederatedClien
       });
       return (await res.json()) as UpdateAck;
     },
-    roundState: (roundId) => json<RoundState>(`/v1/rounds/${encodeURIComponent(roundId)}`),
+    roundState: (roundId, so) =>
+      json<RoundState>(`/v1/rounds/${encodeURIComponent(roundId)}${so?.lists ? '?lists=1' : ''}`),
+    members: (roundId, slot) =>
+      json<RoundMembers>(`/v1/rounds/${encodeURIComponent(roundId)}/members/${slot}`),
+    postShares: (roundId, request) =>
+      json(`/v1/rounds/${encodeURIComponent(roundId)}/shares`, request),
+    shareInbox: (roundId, slot) =>
+      json<ShareInbox>(`/v1/rounds/${encodeURIComponent(roundId)}/shares/${slot}`),
     unmask: (roundId, request) => json(`/v1/rounds/${encodeURIComponent(roundId)}/unmask`, request),
     status: () => json<ServerStatus>('/v1/status'),
   };
@@ -127,11 +143,16 @@ export interface ParticipateOptions {
   readonly history: readonly WeightedItem[];
   /** A model already fetched (skips the download when its version matches the round). */
   readonly model?: VersionedModel;
-  /** Noise and rounding randomness. Default: the platform CSPRNG. */
+  /** Noise and rounding randomness. Default: the platform CSPRNG. Secrets always use the CSPRNG. */
   readonly rng?: Rng;
   /** Secure rounds: how long to wait for the cohort to form (default 60 s) and the poll interval (default 2 s). */
   readonly waitMs?: number;
   readonly pollMs?: number;
+  /**
+   * Secure rounds: longest wait, after uploading, for the round to ask for unmasking. Default: the
+   * server's remaining upload window plus a grace of max(10 s, 5 × pollMs).
+   */
+  readonly finishWaitMs?: number;
 }
 
 /** What a device did in a round. */
@@ -139,20 +160,81 @@ export interface Participation {
   readonly roundId: string;
   readonly uploadedBytes: number;
   readonly ack: UpdateAck;
-  /** Secure rounds: call this while the round is `unmasking` if peers dropped out. */
+  /** Secure rounds: whether this device answered the unmasking request before returning. */
+  readonly unmasked?: boolean;
+  /**
+   * Secure rounds: answers the unmasking request if the round is unmasking now (for when the wait
+   * inside {@link participateInRound} ended first). Idempotent; a no-op once answered.
+   */
   readonly unmask?: () => Promise<void>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Failures worth another poll: rate limiting, the network, 5xx answers (e.g. a server restart). */
+function isTransient(error: unknown): boolean {
+  if (error instanceof UpdateRejectedError) return error.reason === 'rate-limited';
+  if (error instanceof DataError) return error.code === 'UPDATE_REJECTED';
+  return error instanceof TypeError;
+}
+
+/** Retries `call` on transient failures until `untilMs`; then rethrows. */
+async function retrying<T>(call: () => Promise<T>, pollMs: number, untilMs: number): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransient(error) || Date.now() > untilMs) throw error;
+      await sleep(pollMs);
+    }
+  }
+}
+
+/**
+ * Polls the round (without its slot lists) until `done` holds, then returns the state with its
+ * lists; returns null when `untilMs` passes first.
+ */
+async function pollRound(
+  client: FederatedClient,
+  roundId: string,
+  pollMs: number,
+  untilMs: number,
+  done: (state: RoundState) => boolean,
+): Promise<RoundState | null> {
+  for (;;) {
+    let state: RoundState | null = null;
+    try {
+      state = await client.roundState(roundId);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+    }
+    if (state && done(state)) {
+      return retrying(() => client.roundState(roundId, { lists: true }), pollMs, untilMs);
+    }
+    if (Date.now() > untilMs) return null;
+    await sleep(pollMs);
+  }
+}
+
+const moved = (roundId: string, state: RoundState | null, what: string): UpdateRejectedError =>
+  new UpdateRejectedError(
+    'round-closed',
+    state
+      ? `Round ${roundId} moved to ${state.phase} before this device could ${what}.`
+      : `Round ${roundId} did not reach the point where this device could ${what} in time.`,
+  );
+
 /**
  * Fetches the model (if needed), joins the open round, computes, clips, noises, quantizes (and in
- * secure rounds masks) the update, and uploads it. Returns null when the history is empty.
+ * secure rounds masks) the update, and uploads it. In secure rounds it also shares its keys before
+ * uploading and, after uploading, waits for the round to unmask and answers (bounded by
+ * `finishWaitMs`). Returns null when the history is empty.
  */
 export async function participateInRound(o: ParticipateOptions): Promise<Participation | null> {
   const rng = o.rng ?? createCryptoRng();
-  const keys = await peekSecure(o.client);
-  const joined = await o.client.join(keys?.publicKey);
+  const pollMs = o.pollMs ?? 2000;
+  const session = await peekSecure(o.client);
+  const joined = await o.client.join(session?.publicKey, session?.shareKey);
   let model = o.model;
   if (!model || model.version !== joined.round.modelVersion) {
     const fetched = await o.client.fetchModel();
@@ -168,26 +250,20 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
   }
   const update = computeClientUpdate({ model: model.model, history: o.history, rows: round.rows });
   if (!update) return null;
-  let mask: Uint32Array | undefined;
-  let seeds: PeerSeed[] = [];
+  let secure: { mask: Uint32Array; uploadDeadline: number } | undefined;
   if (round.aggregation === 'secure') {
-    if (!keys)
+    if (!session)
       throw new UpdateRejectedError(
         'bad-request',
         'The round became secure after joining; join again.',
       );
-    const state = await waitForPhase(o.client, round.roundId, o.waitMs ?? 60_000, o.pollMs ?? 2000);
-    seeds = await deriveCohortSeeds({
-      privateKey: keys.privateKey,
-      slot: joined.slot,
-      participants: state.participants,
-      roundId: round.roundId,
-    });
-    mask = pairwiseMask({
-      slot: joined.slot,
-      peers: seeds,
-      length: updateLength(round.parts),
-      bits: round.ringBits,
+    secure = await prepareSecureUpload({
+      client: o.client,
+      session,
+      joined,
+      round,
+      waitMs: o.waitMs ?? 60_000,
+      pollMs,
     });
   }
   const { frame } = encodeUpload({
@@ -195,61 +271,142 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
     parts: update.parts,
     ticket: joined.ticket,
     rng,
-    ...(mask ? { mask } : {}),
+    ...(secure ? { mask: secure.mask } : {}),
   });
   const ack = await o.client.upload(round.roundId, frame);
   const result: Participation = { roundId: round.roundId, uploadedBytes: frame.length, ack };
-  if (round.aggregation !== 'secure') return result;
-  return {
-    ...result,
-    unmask: async () => {
-      const state = await o.client.roundState(round.roundId);
-      const dropped = new Set(state.dropped);
-      await o.client.unmask(round.roundId, {
+  if (!secure || !session) return result;
+  const answer = createUnmaskAnswer({ client: o.client, session, joined, pollMs });
+  const untilMs = Date.now() + (o.finishWaitMs ?? Math.max(0, secure.uploadDeadline - Date.now()));
+  const unmasked = await answer.await(untilMs);
+  return { ...result, unmasked, unmask: () => answer.now() };
+}
+
+/** Grace added to the server's phase deadlines (ticks, clock granularity, slow networks). */
+const graceMs = (pollMs: number): number => Math.max(10_000, 5 * pollMs);
+
+/** Secure rounds up to the upload: share keys, read the shares sent to this device, build the mask. */
+async function prepareSecureUpload(o: {
+  readonly client: FederatedClient;
+  readonly session: SecureRoundSession;
+  readonly joined: JoinResponse;
+  readonly round: RoundSpec;
+  readonly waitMs: number;
+  readonly pollMs: number;
+}): Promise<{ mask: Uint32Array; uploadDeadline: number }> {
+  const { client, session, joined, round, pollMs } = o;
+  const roundId = round.roundId;
+  const sharing = await pollRound(
+    client,
+    roundId,
+    pollMs,
+    Date.now() + o.waitMs,
+    (s) => s.phase !== 'joining',
+  );
+  if (sharing?.phase !== 'sharing') {
+    throw sharing
+      ? moved(roundId, sharing, 'share its keys')
+      : new UpdateRejectedError('round-closed', `Round ${roundId} did not fill in time.`);
+  }
+  const sharingEnds = Date.now() + sharing.phaseEndsInMs + graceMs(pollMs);
+  const members = await retrying(() => client.members(roundId, joined.slot), pollMs, sharingEnds);
+  const shares = await session.shareKeys({
+    roundId,
+    slot: joined.slot,
+    minCohort: round.minCohort,
+    members,
+  });
+  await retrying(
+    () =>
+      client.postShares(roundId, {
         protocol: FEDERATED_PROTOCOL_VERSION,
         ticket: joined.ticket,
-        seeds: seeds
-          .filter((s) => dropped.has(s.slot))
-          .map((s) => ({ slot: s.slot, seed: bytesToBase64(s.seed) })),
-      });
+        shares,
+      }),
+    pollMs,
+    sharingEnds,
+  );
+  const collecting = await pollRound(
+    client,
+    roundId,
+    pollMs,
+    sharingEnds,
+    (s) => s.phase !== 'sharing',
+  );
+  if (collecting?.phase !== 'collecting') throw moved(roundId, collecting, 'upload');
+  const uploadDeadline = Date.now() + collecting.phaseEndsInMs + graceMs(pollMs);
+  const inbox = await retrying(
+    () => client.shareInbox(roundId, joined.slot),
+    pollMs,
+    uploadDeadline,
+  );
+  await session.acceptShares({ sharers: collecting.sharers, inbox });
+  return { mask: await session.mask(updateLength(round.parts), round.ringBits), uploadDeadline };
+}
+
+/** Answers a secure round's unmasking request once (waiting for it, or on demand). */
+function createUnmaskAnswer(o: {
+  readonly client: FederatedClient;
+  readonly session: SecureRoundSession;
+  readonly joined: JoinResponse;
+  readonly pollMs: number;
+}): { await(untilMs: number): Promise<boolean>; now(): Promise<void> } {
+  const { client, session, joined, pollMs } = o;
+  const roundId = joined.round.roundId;
+  let done = false;
+  const answer = async (state: RoundState): Promise<void> => {
+    // Throws SECURE_ROUND_REFUSED for an unsafe request: the caller must learn of it.
+    const shares = session.respond(state);
+    const untilMs = Date.now() + state.phaseEndsInMs + graceMs(pollMs);
+    try {
+      await retrying(
+        () =>
+          client.unmask(roundId, {
+            protocol: FEDERATED_PROTOCOL_VERSION,
+            ticket: joined.ticket,
+            ...shares,
+          }),
+        pollMs,
+        untilMs,
+      );
+    } catch (error) {
+      if (!(error instanceof UpdateRejectedError)) throw error;
+      // Too late: the round closed without this answer (it had enough, or it was aborted).
+      if (error.reason === 'round-closed' || error.reason === 'wrong-phase') return;
+      // Otherwise only a replay is fine: an earlier attempt went through but its answer was lost.
+      if (error.reason !== 'replay') throw error;
+    }
+    done = true;
+  };
+  /** The round's state, or null once it is over (the server moved to the next round). */
+  const stateOrOver = async (
+    wait: (() => Promise<RoundState | null>) | null,
+  ): Promise<RoundState | null> => {
+    try {
+      return wait ? await wait() : await client.roundState(roundId, { lists: true });
+    } catch (error) {
+      if (error instanceof UpdateRejectedError && error.reason === 'round-closed') return null;
+      throw error;
+    }
+  };
+  return {
+    async await(untilMs) {
+      const state = await stateOrOver(() =>
+        pollRound(client, roundId, pollMs, untilMs, (s) => s.phase !== 'collecting'),
+      );
+      if (state?.phase === 'unmasking') await answer(state);
+      return done;
+    },
+    async now() {
+      if (done) return;
+      const state = await stateOrOver(null);
+      if (state?.phase === 'unmasking') await answer(state);
     },
   };
 }
 
-/** Secure rounds need a key pair before joining; plain ones do not. */
-async function peekSecure(
-  client: FederatedClient,
-): Promise<Awaited<ReturnType<typeof generateMaskingKeyPair>> | null> {
+/** Secure rounds need key pairs before joining; plain ones do not. */
+async function peekSecure(client: FederatedClient): Promise<SecureRoundSession | null> {
   const status = await client.status();
-  return status.round?.aggregation === 'secure' ? generateMaskingKeyPair() : null;
-}
-
-async function waitForPhase(
-  client: FederatedClient,
-  roundId: string,
-  waitMs: number,
-  pollMs: number,
-): Promise<RoundState> {
-  const until = Date.now() + waitMs;
-  for (;;) {
-    let state: RoundState;
-    try {
-      state = await client.roundState(roundId);
-    } catch (error) {
-      // Polling faster than the server's rate limit is not fatal: wait and ask again.
-      if (!(error instanceof UpdateRejectedError && error.reason === 'rate-limited')) throw error;
-      await sleep(pollMs);
-      continue;
-    }
-    if (state.phase === 'collecting') return state;
-    if (state.phase !== 'joining') {
-      throw new UpdateRejectedError(
-        'round-closed',
-        `Round ${roundId} moved to ${state.phase} before this device could upload.`,
-      );
-    }
-    if (Date.now() > until)
-      throw new UpdateRejectedError('round-closed', `Round ${roundId} did not fill in time.`);
-    await sleep(pollMs);
-  }
+  return status.round?.aggregation === 'secure' ? createSecureRoundSession() : null;
 }

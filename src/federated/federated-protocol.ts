@@ -3,10 +3,17 @@
  * aggregation server and the simulator. Browser-safe: no Node imports.
  *
  * Flow: `GET /v1/model` (the global item factors) → `POST /v1/rounds/join` (a {@link RoundSpec} and
- * an opaque ticket) → `POST /v1/rounds/:id/update` (a binary {@link UpdateFrame}). Secure rounds add
- * `GET /v1/rounds/:id` (the cohort's masking keys) and `POST /v1/rounds/:id/unmask` (seeds shared
- * with peers that dropped out). No message carries a user identity: tickets, nonces and masking
- * keys are fresh random values per round.
+ * an opaque ticket) → `POST /v1/rounds/:id/update` (a binary {@link UpdateFrame}).
+ *
+ * Secure rounds (Bonawitz et al. 2017 double masking) go joining → sharing → collecting → unmasking
+ * → closed, and add: `GET /v1/rounds/:id` ({@link RoundState}, polled),
+ * `GET /v1/rounds/:id/members/:slot` ({@link RoundMembers}: the member slots, the masking graph
+ * parameters and the two public keys of the slot's neighbours),
+ * `POST /v1/rounds/:id/shares` ({@link SharesRequest}: encrypted Shamir shares for each neighbour),
+ * `GET /v1/rounds/:id/shares/:slot` ({@link ShareInbox}: the ciphertexts addressed to a slot) and
+ * `POST /v1/rounds/:id/unmask` ({@link UnmaskRequest}: per member, a self-mask share if it survived
+ * or a key share if it dropped, never both). No message carries a user identity: tickets, nonces
+ * and keys are fresh random values per round.
  */
 import { DataError } from '../core/errors';
 
@@ -72,8 +79,10 @@ export interface RoundSpec {
 /** Body of `POST /v1/rounds/join`. */
 export interface JoinRequest {
   readonly protocol: number;
-  /** Secure rounds: the client's per-round ECDH P-256 public key (raw, base64). */
+  /** Secure rounds: the client's per-round masking ECDH P-256 public key (raw, base64). */
   readonly publicKey?: string;
+  /** Secure rounds: the client's per-round share-encryption ECDH P-256 public key (raw, base64). */
+  readonly shareKey?: string;
 }
 
 /** Answer to a join: the round and the ticket that authorizes one update in it. */
@@ -102,31 +111,91 @@ export interface UpdateFrame {
   readonly payload: Uint8Array;
 }
 
-/** A cohort member of a secure round, as listed by `GET /v1/rounds/:id`. */
+/** A cohort member of a secure round, as listed by `GET /v1/rounds/:id/members`. */
 export interface SecureParticipant {
   readonly slot: number;
+  /** Masking key (its private scalar is secret-shared among the member's neighbours). */
   readonly publicKey: string;
+  /** Share-encryption key (never shared). */
+  readonly shareKey: string;
 }
 
-/** Phase of a round. */
-export type RoundPhase = 'joining' | 'collecting' | 'unmasking' | 'closed';
+/**
+ * Phase of a round. Plain rounds: collecting → closed. Secure rounds: joining (members send keys) →
+ * sharing (members post encrypted shares) → collecting (masked uploads) → unmasking (survivors
+ * reveal shares) → closed.
+ */
+export type RoundPhase = 'joining' | 'sharing' | 'collecting' | 'unmasking' | 'closed';
 
-/** `GET /v1/rounds/:id`. */
+/**
+ * `GET /v1/rounds/:id`: small enough to poll. The slot lists grow with the cohort, so they are only
+ * filled in with `?lists=1` (devices ask once per phase change); otherwise they are empty.
+ */
 export interface RoundState {
   readonly protocol: number;
   readonly roundId: string;
   readonly phase: RoundPhase;
-  /** Secure rounds after joining closed: every member's masking key. */
-  readonly participants: readonly SecureParticipant[];
-  /** Secure rounds in `unmasking`: slots whose update never arrived. */
+  /** Milliseconds until the current phase's deadline on the server's clock (it may end earlier). */
+  readonly phaseEndsInMs: number;
+  /** Secure rounds from `collecting` on: the members that posted their shares (U2); they mask. */
+  readonly sharers: readonly number[];
+  /** Secure rounds in `unmasking`: sharers whose masked update arrived (U3). */
+  readonly survivors: readonly number[];
+  /** Secure rounds in `unmasking`: sharers whose update never arrived (U2 \ U3). */
   readonly dropped: readonly number[];
 }
 
-/** Body of `POST /v1/rounds/:id/unmask`: the pairwise seeds this survivor shared with dropped slots. */
+/** `GET /v1/rounds/:id/members/:slot` (secure rounds, from `sharing` on). */
+export interface RoundMembers {
+  readonly protocol: number;
+  readonly roundId: string;
+  /** The member this answer is for. */
+  readonly slot: number;
+  /** Every member that joined (U1), ascending: with the round id they fix the masking graph. */
+  readonly slots: readonly number[];
+  /** Keys of `slot` and of its neighbours in the masking graph. */
+  readonly participants: readonly SecureParticipant[];
+  /** The masking graph's degree and the share threshold, fixed for the round. */
+  readonly masking: { readonly degree: number; readonly threshold: number };
+}
+
+/** One encrypted share pair in transit (base64 of nonce ‖ AES-GCM ciphertext ‖ tag). */
+export interface EncryptedShare {
+  /** Recipient slot in a {@link SharesRequest}, sender slot in a {@link ShareInbox}. */
+  readonly slot: number;
+  readonly ciphertext: string;
+}
+
+/** Body of `POST /v1/rounds/:id/shares`: one ciphertext for each neighbour in the masking graph. */
+export interface SharesRequest {
+  readonly protocol: number;
+  readonly ticket: string;
+  readonly shares: readonly EncryptedShare[];
+}
+
+/** `GET /v1/rounds/:id/shares/:slot`: what the round's sharers sent to `slot` (from `collecting` on). */
+export interface ShareInbox {
+  readonly protocol: number;
+  readonly roundId: string;
+  readonly slot: number;
+  readonly shares: readonly EncryptedShare[];
+}
+
+/** One revealed Shamir share (base64) of member `slot`'s secret. */
+export interface RevealedShare {
+  readonly slot: number;
+  readonly share: string;
+}
+
+/**
+ * Body of `POST /v1/rounds/:id/unmask`: for each member whose shares this survivor holds, the share
+ * of its self-mask seed when it survived, or of its masking key when it dropped — never both.
+ */
 export interface UnmaskRequest {
   readonly protocol: number;
   readonly ticket: string;
-  readonly seeds: readonly { readonly slot: number; readonly seed: string }[];
+  readonly selfMaskShares: readonly RevealedShare[];
+  readonly keyShares: readonly RevealedShare[];
 }
 
 /** Why the server refused a request; every rejection is counted per reason in `/v1/status`. */
@@ -226,14 +295,61 @@ function stringField(o: Record<string, unknown>, key: string, what: string, max 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const NONCE = /^[0-9a-f]{16,64}$/;
 
+function base64Field(o: Record<string, unknown>, key: string, what: string, max: number): string {
+  const v = stringField(o, key, what, max);
+  if (!BASE64.test(v)) reject('bad-request', `${what}.${key} must be base64.`);
+  return v;
+}
+
 /** Validates the body of `POST /v1/rounds/join`. */
 export function parseJoinRequest(value: unknown): JoinRequest {
   const o = asRecord(value, 'join request');
   checkVersion(o, 'join request');
-  if (o['publicKey'] === undefined) return { protocol: FEDERATED_PROTOCOL_VERSION };
-  const key = stringField(o, 'publicKey', 'join request', 200);
-  if (!BASE64.test(key)) reject('bad-request', 'join request.publicKey must be base64.');
-  return { protocol: FEDERATED_PROTOCOL_VERSION, publicKey: key };
+  const out: { protocol: number; publicKey?: string; shareKey?: string } = {
+    protocol: FEDERATED_PROTOCOL_VERSION,
+  };
+  if (o['publicKey'] !== undefined)
+    out.publicKey = base64Field(o, 'publicKey', 'join request', 200);
+  if (o['shareKey'] !== undefined) out.shareKey = base64Field(o, 'shareKey', 'join request', 200);
+  return out;
+}
+
+/** Longest list a share or unmask request may carry (the largest secure cohort). */
+const MAX_LIST = 100_000;
+
+function slotField(e: Record<string, unknown>, key: string, what: string): number {
+  const slot = e[key];
+  if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0) {
+    return reject('bad-request', `${what}.${key} must be a non-negative integer.`);
+  }
+  return slot;
+}
+
+function listField<T>(
+  o: Record<string, unknown>,
+  key: string,
+  what: string,
+  item: (e: Record<string, unknown>, where: string) => T,
+): T[] {
+  const list = o[key];
+  if (!Array.isArray(list) || list.length > MAX_LIST) {
+    return reject('bad-request', `${what}.${key} must be an array of at most ${MAX_LIST} entries.`);
+  }
+  return list.map((entry: unknown, j) =>
+    item(asRecord(entry, `${what}.${key}[${j}]`), `${what}.${key}[${j}]`),
+  );
+}
+
+/** Validates the body of `POST /v1/rounds/:id/shares` (shape only; the round checks the rest). */
+export function parseSharesRequest(value: unknown): SharesRequest {
+  const o = asRecord(value, 'shares request');
+  checkVersion(o, 'shares request');
+  const ticket = stringField(o, 'ticket', 'shares request', 200);
+  const shares = listField(o, 'shares', 'shares request', (e, where) => ({
+    slot: slotField(e, 'slot', where),
+    ciphertext: base64Field(e, 'ciphertext', where, 400),
+  }));
+  return { protocol: FEDERATED_PROTOCOL_VERSION, ticket, shares };
 }
 
 /** Validates the JSON header of an update frame. */
@@ -255,30 +371,22 @@ export function parseUpdateHeader(value: unknown): UpdateHeader {
   return { protocol: FEDERATED_PROTOCOL_VERSION, roundId, ticket, nonce, weight: weight as number };
 }
 
-/** Validates the body of `POST /v1/rounds/:id/unmask`. */
+/** Validates the body of `POST /v1/rounds/:id/unmask` (shape only; the round checks the rest). */
 export function parseUnmaskRequest(value: unknown): UnmaskRequest {
   const o = asRecord(value, 'unmask request');
   checkVersion(o, 'unmask request');
   const ticket = stringField(o, 'ticket', 'unmask request', 200);
-  const seeds = o['seeds'];
-  if (!Array.isArray(seeds) || seeds.length > 100_000) {
-    return reject('bad-request', 'unmask request.seeds must be an array of {slot, seed}.');
-  }
-  const out = seeds.map((s: unknown, j) => {
-    const e = asRecord(s, `unmask request.seeds[${j}]`);
-    const slot = e['slot'];
-    if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0) {
-      return reject(
-        'bad-request',
-        `unmask request.seeds[${j}].slot must be a non-negative integer.`,
-      );
-    }
-    const seed = stringField(e, 'seed', `unmask request.seeds[${j}]`, 64);
-    if (!BASE64.test(seed))
-      reject('bad-request', `unmask request.seeds[${j}].seed must be base64.`);
-    return { slot, seed };
-  });
-  return { protocol: FEDERATED_PROTOCOL_VERSION, ticket, seeds: out };
+  const revealed = (key: string): RevealedShare[] =>
+    listField(o, key, 'unmask request', (e, where) => ({
+      slot: slotField(e, 'slot', where),
+      share: base64Field(e, 'share', where, 200),
+    }));
+  return {
+    protocol: FEDERATED_PROTOCOL_VERSION,
+    ticket,
+    selfMaskShares: revealed('selfMaskShares'),
+    keyShares: revealed('keyShares'),
+  };
 }
 
 /** Total number of coordinates of an update with these parts. */

@@ -1,8 +1,8 @@
 /**
  * Turning a client's dense update into the bytes it uploads, and the server-side checks on them.
  * Browser-safe. Per part, in this order: clip (L2) → stochastic rounding to integers → add the
- * client's share of rounded Gaussian noise → clamp → concatenate → (secure rounds) add the pairwise
- * mask → pack modulo 2^ringBits. Noise is added after rounding so the sensitivity the accountant uses
+ * client's share of rounded Gaussian noise → clamp → concatenate → (secure rounds) add the mask
+ * (self-mask plus pairwise masks) → pack modulo 2^ringBits. Noise is added after rounding so the sensitivity the accountant uses
  * (clip + rounding slack) bounds exactly what the noise protects.
  */
 import type { Rng } from '../core/random';
@@ -86,7 +86,7 @@ export interface EncodeUploadOptions {
   readonly ticket: string;
   /** Noise and rounding randomness; use `createCryptoRng()` on real devices. */
   readonly rng: Rng;
-  /** Secure rounds: this client's pairwise mask (from `pairwiseMask`). */
+  /** Secure rounds: this client's whole mask (from `uploadMask`: self-mask plus pairwise masks). */
   readonly mask?: Uint32Array;
   /** Default: {@link randomNonce}. */
   readonly nonce?: string;

@@ -7,7 +7,8 @@
  * round, after which the previous round's records are no longer returned by `load`. Records hold no
  * user identity: tickets are random, keys are per-round.
  */
-import type { RoundPhase, RoundSpec } from '../federated/federated-protocol';
+import type { RevealedShare, RoundPhase, RoundSpec } from '../federated/federated-protocol';
+import type { MaskingParams } from '../federated/masking-graph';
 import type { AccountantState } from '../federated/privacy-accountant';
 import type { SmootherState } from '../federated/statistics-smoother';
 
@@ -23,11 +24,37 @@ export interface StoredState {
   readonly secret: string;
 }
 
+/** A secure round's phase change, with the sets it fixes. */
+export interface PhaseRecord {
+  readonly type: 'phase';
+  readonly phase: RoundPhase;
+  /** `sharing`: the masking graph's degree and the share threshold. */
+  readonly masking?: MaskingParams;
+  /** `collecting`: the members that shared their keys (U2). */
+  readonly cohort?: readonly number[];
+  /** `unmasking`: members whose update arrived (U3) and those that dropped (U2 \ U3). */
+  readonly survivors?: readonly number[];
+  readonly dropped?: readonly number[];
+}
+
 /** One durable event of the open round. */
 export type RoundRecord =
   | { readonly type: 'open'; readonly spec: RoundSpec }
-  | { readonly type: 'join'; readonly slot: number; readonly publicKey: string }
-  | { readonly type: 'phase'; readonly phase: RoundPhase; readonly dropped?: readonly number[] }
+  | {
+      readonly type: 'join';
+      readonly slot: number;
+      readonly publicKey: string;
+      readonly shareKey?: string;
+    }
+  | PhaseRecord
+  | {
+      readonly type: 'shares';
+      readonly slot: number;
+      /** Recipient slots, in the order of the ciphertexts. */
+      readonly to: readonly number[];
+      /** The ciphertexts back to back (fixed length each), exactly as relayed. */
+      readonly ciphertexts: Uint8Array;
+    }
   | {
       readonly type: 'update';
       readonly ticketId: string;
@@ -39,7 +66,8 @@ export type RoundRecord =
   | {
       readonly type: 'unmask';
       readonly slot: number;
-      readonly seeds: readonly { readonly slot: number; readonly seed: string }[];
+      readonly selfMaskShares: readonly RevealedShare[];
+      readonly keyShares: readonly RevealedShare[];
     };
 
 /** What `load` returns: the committed state, its model file and the open round's records. */
@@ -60,12 +88,14 @@ export interface FederatedStore {
   close(): Promise<void>;
 }
 
-/** Encodes a record as a JSON header and a binary tail (the update payload, if any). */
+/** Encodes a record as a JSON header and a binary tail (update payload or share ciphertexts). */
 export function encodeRecord(record: RoundRecord): Uint8Array {
   const { payload, meta } =
     record.type === 'update'
       ? { payload: record.payload, meta: { ...record, payload: undefined } }
-      : { payload: new Uint8Array(0), meta: record };
+      : record.type === 'shares'
+        ? { payload: record.ciphertexts, meta: { ...record, ciphertexts: undefined } }
+        : { payload: new Uint8Array(0), meta: record };
   const json = new TextEncoder().encode(JSON.stringify(meta));
   const out = new Uint8Array(4 + json.length + payload.length);
   new DataView(out.buffer).setUint32(0, json.length, true);
@@ -83,5 +113,6 @@ export function decodeRecord(bytes: Uint8Array): RoundRecord {
     new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength)),
   ) as RoundRecord;
   if (meta.type === 'update') return { ...meta, payload: bytes.slice(4 + jsonLength) };
+  if (meta.type === 'shares') return { ...meta, ciphertexts: bytes.slice(4 + jsonLength) };
   return meta;
 }

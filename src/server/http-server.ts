@@ -5,7 +5,12 @@
  * - `GET /v1/model` — model file, `ETag`, `Cache-Control: no-cache` (revalidate), 304 on If-None-Match
  * - `POST /v1/rounds/join` — JSON {@link JoinRequest} → {@link JoinResponse}
  * - `POST /v1/rounds/:id/update` — binary update frame → {@link UpdateAck} once durable
- * - `GET /v1/rounds/:id` — {@link RoundState} (secure rounds: members' masking keys)
+ * - `GET /v1/rounds/:id[?lists=1]` — {@link RoundState} (phase, its deadline; with `lists=1`, secure
+ *   rounds' sharers, survivors and dropped members)
+ * - `GET /v1/rounds/:id/members/:slot` — {@link RoundMembers} (secure rounds: slots, masking
+ *   parameters, the slot's neighbours' keys)
+ * - `POST /v1/rounds/:id/shares` — JSON {@link SharesRequest} (secure rounds: encrypted shares)
+ * - `GET /v1/rounds/:id/shares/:slot` — {@link ShareInbox} (secure rounds: shares sent to a slot)
  * - `POST /v1/rounds/:id/unmask` — JSON {@link UnmaskRequest}
  * - `GET /v1/status` — {@link ServerStatus}
  */
@@ -17,6 +22,7 @@ import {
   REJECT_STATUS,
   UpdateRejectedError,
   parseJoinRequest,
+  parseSharesRequest,
   parseUnmaskRequest,
   type RejectBody,
   type RejectReason,
@@ -25,7 +31,7 @@ import { createRateLimiter } from './rate-limiter';
 import type { RoundManager } from './round-manager';
 import type { ServerConfig } from './server-config';
 
-/** Largest JSON body accepted (join, unmask). */
+/** Largest join body accepted (share and unmask bodies: {@link RoundManager.maxJsonBytes}). */
 const MAX_JSON_BYTES = 64 * 1024;
 
 /** A running HTTP server. */
@@ -167,21 +173,34 @@ export function createFederatedHttpServer(o: {
       const request = parseJoinRequest(parseJson(await readBody(req, MAX_JSON_BYTES)));
       return sendJson(res, 200, await manager.join(request));
     }
-    const m = /^\/v1\/rounds\/([A-Za-z0-9_-]{1,64})(\/update|\/unmask)?$/.exec(path);
-    if (m) {
+    const m =
+      /^\/v1\/rounds\/([A-Za-z0-9_-]{1,64})(?:\/(update|unmask|members|shares)(?:\/(\d{1,9}))?)?$/.exec(
+        path,
+      );
+    if (m && (m[3] === undefined || m[2] === 'shares' || m[2] === 'members')) {
       const roundId = m[1]!;
-      if (m[2] === '/update') {
+      if (m[2] === 'update') {
         if (!allow('POST')) return;
         const body = await readBody(req, manager.maxUpdateBytes());
         return sendJson(res, 200, await manager.submitUpdate(roundId, body));
       }
-      if (m[2] === '/unmask') {
+      if (m[2] === 'unmask') {
         if (!allow('POST')) return;
-        const request = parseUnmaskRequest(parseJson(await readBody(req, MAX_JSON_BYTES)));
+        const request = parseUnmaskRequest(parseJson(await readBody(req, manager.maxJsonBytes())));
         return sendJson(res, 200, await manager.unmask(roundId, request));
       }
+      if (m[2] === 'shares' && m[3] === undefined) {
+        if (!allow('POST')) return;
+        const request = parseSharesRequest(parseJson(await readBody(req, manager.maxJsonBytes())));
+        return sendJson(res, 200, await manager.postShares(roundId, request));
+      }
       if (!allow('GET')) return;
-      return sendJson(res, 200, manager.roundState(roundId));
+      if (m[2] === 'shares') return sendJson(res, 200, manager.shareInbox(roundId, Number(m[3])));
+      if (m[2] === 'members' && m[3] !== undefined) {
+        return sendJson(res, 200, manager.members(roundId, Number(m[3])));
+      }
+      if (m[2] === 'members') return refuse(res, 'not-found', 'Ask for /members/<your slot>.');
+      return sendJson(res, 200, manager.roundState(roundId, url.searchParams.get('lists') === '1'));
     }
     return refuse(res, 'not-found', `No route ${path}; see docs/privacy.md for the protocol.`);
   };

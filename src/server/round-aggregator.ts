@@ -2,14 +2,14 @@
  * Accumulates one round's accepted updates in memory and produces the cohort sums at close:
  * - plain + mean: running Σ w·q and Σ w (O(d) memory), sums = weighted mean × count;
  * - plain + trimmed-mean: keeps every update (O(N·d)), sums = coordinate-wise trimmed mean × count;
- * - secure: running modular sum of masked uploads; dropped clients' masks are removed with the seeds
- *   survivors reveal.
+ * - secure: running modular sum of masked uploads; the masks left in it (survivors' self-masks,
+ *   pairwise masks with dropped members) are removed at close with the delta the secure round
+ *   reconstructs.
  */
 import { trimmedMean } from '../federated/aggregation';
 import type { RoundSpec, UpdatePartName } from '../federated/federated-protocol';
 import { updateLength } from '../federated/federated-protocol';
 import { fromRing, ringAddInPlace } from '../federated/quantize';
-import { removeDroppedMasks, type RevealedSeed } from '../federated/secure-aggregation';
 import { splitParts } from '../federated/update-codec';
 import type { Aggregator } from './server-config';
 
@@ -19,10 +19,11 @@ export interface RoundAggregator {
   readonly count: number;
   /** Adds one accepted update: plain rounds pass signed integers, secure rounds ring elements. */
   add(update: Int32Array | Uint32Array, weight: number): void;
-  /** Secure rounds: removes masks of dropped clients. */
-  unmask(revealed: readonly RevealedSeed[]): void;
-  /** The de-quantized cohort sums of every part. */
-  sums(): Record<UpdatePartName, Float64Array>;
+  /**
+   * The de-quantized cohort sums of every part. Secure rounds pass the unmasking delta; it is added
+   * to a copy of the modular sum, so a close that fails later can be retried.
+   */
+  sums(unmaskingDelta?: Uint32Array): Record<UpdatePartName, Float64Array>;
 }
 
 /** Creates the aggregator of a round. */
@@ -43,10 +44,11 @@ export function createRoundAggregator(
         ringAddInPlace(ring, update as Uint32Array, spec.ringBits);
         count++;
       },
-      unmask(revealed) {
-        removeDroppedMasks(ring, revealed, spec.ringBits);
+      sums(unmaskingDelta) {
+        const unmasked = ring.slice();
+        if (unmaskingDelta) ringAddInPlace(unmasked, unmaskingDelta, spec.ringBits);
+        return splitParts(fromRing(unmasked, spec.ringBits), spec);
       },
-      sums: () => splitParts(fromRing(ring, spec.ringBits), spec),
     };
   }
   if (aggregator === 'trimmed-mean') {
@@ -59,7 +61,6 @@ export function createRoundAggregator(
         kept.push(Int16Array.from(update as Int32Array));
         count++;
       },
-      unmask() {},
       sums() {
         const mean = trimmedMean(kept, trimFraction);
         for (let j = 0; j < d; j++) mean[j]! *= count;
@@ -78,7 +79,6 @@ export function createRoundAggregator(
       weights += weight;
       count++;
     },
-    unmask() {},
     sums() {
       // FedAvg mean scaled back to a cohort sum: the item step works in sum units of N clients.
       const scale = weights > 0 ? count / weights : 0;

@@ -1,12 +1,14 @@
 /**
  * The aggregation server's state machine, independent of HTTP: the global model, the open round
- * (plain: collecting → closed; secure: joining → collecting → [unmasking] → closed), validation of
- * every request, durable acceptance of updates, aggregation + the server step at close, the privacy
- * ledger, and recovery from the store after a crash.
+ * (plain: collecting → closed; secure: joining → sharing → collecting → unmasking → closed, see
+ * `secure-round.ts`), validation of every request, durable acceptance of updates, aggregation + the
+ * server step at close, the privacy ledger, and recovery from the store after a crash.
  *
- * Invariant: an update is applied to the in-memory aggregate only after the store made it durable,
- * and a round closes only after every in-flight append settled, so an acknowledged update is always
- * either in the aggregate that produced the next model or replayed from the log after a crash.
+ * Invariants: a request's effect is applied in memory only after the store made its record durable;
+ * a phase change or a close first refuses new state-changing requests and waits for every in-flight
+ * append, so an acknowledged update (or share, or unmask answer) is always either part of what the
+ * next phase uses or replayed from the log after a crash, and the sets a phase fixes (members,
+ * sharers, survivors) are logged before anyone acts on them.
  */
 import { randomBytes } from 'node:crypto';
 import { crc32 } from '../core/model-file';
@@ -18,15 +20,19 @@ import {
   type JoinRequest,
   type JoinResponse,
   type RejectReason,
+  type RoundMembers,
   type RoundPhase,
   type RoundSpec,
   type RoundState,
   type ServerStatus,
+  type ShareInbox,
+  type SharesRequest,
   type UnmaskRequest,
   type UpdateAck,
   FRAME_PREFIX_BYTES,
   MAX_FRAME_HEADER_BYTES,
   payloadBytes,
+  updateLength,
 } from '../federated/federated-protocol';
 import {
   decodeFederatedModel,
@@ -34,6 +40,7 @@ import {
   type VersionedModel,
 } from '../federated/federated-model';
 import { applyItemStep } from '../federated/item-step';
+import { maskingParamsFor } from '../federated/masking-graph';
 import {
   createPrivacyAccountant,
   epsilonOf,
@@ -46,14 +53,15 @@ import {
   roundNoiseMultiplier,
   rowsForBudget,
 } from '../federated/round-plan';
-import { base64ToBytes, type RevealedSeed } from '../federated/secure-aggregation';
+import { base64ToBytes, importPublicKey } from '../federated/secure-aggregation';
 import {
   createStatisticsSmoother,
   type StatisticsSmoother,
 } from '../federated/statistics-smoother';
 import { checkPlainUpdate, decodePayload } from '../federated/update-codec';
-import type { FederatedStore, RoundRecord, StoredState } from './federated-store';
+import type { FederatedStore, PhaseRecord, RoundRecord, StoredState } from './federated-store';
 import { createRoundAggregator, type RoundAggregator } from './round-aggregator';
+import { createSecureRound, type SecureRound } from './secure-round';
 import type { ServerConfig } from './server-config';
 import { issueTicket, randomTicketId, slotOfTicketId, verifyTicket } from './tickets';
 
@@ -69,11 +77,20 @@ export interface RoundManager {
   model(): ServedModel;
   join(request: JoinRequest): Promise<JoinResponse>;
   submitUpdate(roundId: string, body: Uint8Array): Promise<UpdateAck>;
-  roundState(roundId: string): RoundState;
+  /** The round's phase; with `lists`, a secure round's sharers, survivors and dropped slots. */
+  roundState(roundId: string, lists?: boolean): RoundState;
+  /** Secure rounds: member slots, masking parameters and `slot`'s neighbours' keys (`sharing` on). */
+  members(roundId: string, slot: number): RoundMembers;
+  /** Secure rounds: a member's encrypted shares for its neighbours (`sharing`). */
+  postShares(roundId: string, request: SharesRequest): Promise<{ readonly accepted: true }>;
+  /** Secure rounds: the encrypted shares addressed to `slot` (from `collecting` on). */
+  shareInbox(roundId: string, slot: number): ShareInbox;
   unmask(roundId: string, request: UnmaskRequest): Promise<{ readonly accepted: true }>;
   status(): ServerStatus;
   /** Largest acceptable update body for the open round. */
   maxUpdateBytes(): number;
+  /** Largest acceptable JSON body for the open round (shares and unmask answers grow with it). */
+  maxJsonBytes(): number;
   /** Counts a rejection made outside the manager (auth, rate limit, routing). */
   countRejection(reason: RejectReason): void;
   /** Applies deadlines; call periodically. Resolves when any close it triggered is done. */
@@ -94,6 +111,8 @@ export interface RoundManagerOptions {
     roundId: string;
     modelVersion: number;
     aborted: boolean;
+    /** Why an aborted round was aborted, when known. */
+    reason?: string;
   }) => void;
 }
 
@@ -101,22 +120,23 @@ interface OpenRound {
   readonly number: number;
   readonly spec: RoundSpec;
   phase: RoundPhase;
-  joinDeadline: number;
-  uploadDeadline: number;
-  unmaskDeadline: number;
-  /** Secure: durable participants (slot → key) and the next slot to hand out. */
-  readonly participants: Map<number, string>;
+  /** When the current phase ends (reset on every phase change). */
+  deadline: number;
+  /** A phase change is waiting for in-flight appends; state-changing requests are refused. */
+  sealed: boolean;
+  advancing: Promise<void> | null;
+  /** Secure: the next slot to hand out, and joins being written. */
   nextSlot: number;
   pendingJoins: number;
   readonly usedTickets: Set<string>;
   readonly nonces: Set<string>;
+  /** In-flight appends together with their in-memory effect. */
   readonly pending: Set<Promise<unknown>>;
   /** Tickets whose update is being written (a second upload with one is a replay). */
   readonly pendingTickets: Set<string>;
   pendingUpdates: number;
-  readonly uploadedSlots: Set<number>;
-  dropped: number[];
-  readonly unmasked: Set<number>;
+  /** Secure rounds only. */
+  readonly secure: SecureRound | null;
   readonly aggregator: RoundAggregator;
 }
 
@@ -186,7 +206,8 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
       ringBits: ringBitsFor(config.aggregation),
       budgetBytes: config.uploadBudget,
     });
-    const windows = config.aggregation === 'secure' ? 2 : 1;
+    // Secure rounds announce the end of their upload window: after the join and sharing windows.
+    const windows = config.aggregation === 'secure' ? 3 : 1;
     return buildRoundSpec({
       model,
       roundId: roundIdOf(number),
@@ -209,17 +230,14 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
   };
 
   const makeRound = (number: number, spec: RoundSpec): OpenRound => {
-    const t = now();
-    const d = config.roundDurationMs;
     const secure = spec.aggregation === 'secure';
     return {
       number,
       spec,
       phase: secure ? 'joining' : 'collecting',
-      joinDeadline: t + d,
-      uploadDeadline: t + (secure ? 2 : 1) * d,
-      unmaskDeadline: t + 3 * d,
-      participants: new Map(),
+      deadline: now() + config.roundDurationMs,
+      sealed: false,
+      advancing: null,
       nextSlot: 0,
       pendingJoins: 0,
       usedTickets: new Set(),
@@ -227,11 +245,32 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
       pending: new Set(),
       pendingTickets: new Set(),
       pendingUpdates: 0,
-      uploadedSlots: new Set(),
-      dropped: [],
-      unmasked: new Set(),
+      secure: secure ? createSecureRound(spec.roundId) : null,
       aggregator: createRoundAggregator(spec, config.aggregator, config.trimFraction),
     };
+  };
+
+  /** End of the upload window as announced to clients (secure rounds: estimated before it starts). */
+  const uploadDeadlineOf = (r: OpenRound): number => {
+    const d = config.roundDurationMs;
+    if (r.phase === 'joining') return r.deadline + 2 * d;
+    if (r.phase === 'sharing') return r.deadline + d;
+    return r.deadline;
+  };
+
+  /** Appends `record` and then applies `apply`; phase changes and closes wait for both. */
+  const durable = async (r: OpenRound, record: RoundRecord, apply: () => void): Promise<void> => {
+    const op = store.append(r.number, record).then(apply);
+    r.pending.add(op);
+    try {
+      await op;
+    } finally {
+      r.pending.delete(op);
+    }
+  };
+
+  const settle = async (r: OpenRound): Promise<void> => {
+    while (r.pending.size > 0) await Promise.allSettled([...r.pending]);
   };
 
   /** Applies an already-durable update to the round. */
@@ -250,14 +289,20 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
     r.usedTickets.add(ticketId);
     r.nonces.add(nonce);
     const slot = slotOfTicketId(ticketId);
-    if (slot !== null) r.uploadedSlots.add(slot);
+    if (slot !== null) r.secure?.addUpload(slot);
   };
 
-  const revealedOf = (
-    slot: number,
-    seeds: readonly { slot: number; seed: string }[],
-  ): RevealedSeed[] =>
-    seeds.map((s) => ({ survivor: slot, dropped: s.slot, seed: base64ToBytes(s.seed) }));
+  /** Applies a durable phase record (live and on replay). */
+  const applyPhase = async (r: OpenRound, rec: PhaseRecord): Promise<void> => {
+    const s = r.secure;
+    if (s && rec.phase === 'sharing' && rec.masking) await s.startSharing(rec.masking);
+    if (s && rec.phase === 'collecting' && rec.cohort) s.startCollecting(rec.cohort);
+    if (s && rec.phase === 'unmasking' && rec.survivors && rec.dropped) {
+      s.startUnmasking(rec.survivors, rec.dropped);
+    }
+    r.phase = rec.phase;
+    r.deadline = now() + config.roundDurationMs;
+  };
 
   /** Opens round `number`, restoring it from `records` when it already has some. */
   const openRound = async (number: number, records: readonly RoundRecord[]): Promise<void> => {
@@ -273,30 +318,48 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
     if (!budgetLeft() && first?.type !== 'open') r.phase = 'closed';
     for (const rec of records.slice(first?.type === 'open' ? 1 : 0)) {
       if (rec.type === 'join') {
-        r.participants.set(rec.slot, rec.publicKey);
+        r.secure?.addMember(rec.slot, { publicKey: rec.publicKey, shareKey: rec.shareKey ?? '' });
         r.nextSlot = Math.max(r.nextSlot, rec.slot + 1);
       } else if (rec.type === 'phase') {
-        r.phase = rec.phase;
-        r.dropped = [...(rec.dropped ?? [])];
+        await applyPhase(r, rec);
+      } else if (rec.type === 'shares') {
+        r.secure?.addShares(rec.slot, { to: rec.to, ciphertexts: rec.ciphertexts });
       } else if (rec.type === 'update') {
         applyUpdate(r, rec.ticketId, rec.nonce, rec.weight, rec.payload);
         acceptedTotal++;
-      } else if (rec.type === 'unmask') {
-        r.aggregator.unmask(revealedOf(rec.slot, rec.seeds));
-        r.unmasked.add(rec.slot);
+      } else if (rec.type === 'unmask' && r.secure) {
+        const answer = r.secure.parseUnmask(rec.slot, {
+          protocol: FEDERATED_PROTOCOL_VERSION,
+          ticket: '',
+          selfMaskShares: rec.selfMaskShares,
+          keyShares: rec.keyShares,
+        });
+        r.secure.addUnmask(rec.slot, answer);
       }
     }
     round = r;
   };
 
   /** Moves to the next round after `r` (aggregating it unless `abort`). */
-  const finishRound = async (r: OpenRound, abort: boolean): Promise<void> => {
+  const finishRound = async (r: OpenRound, aborted: boolean, why?: string): Promise<void> => {
     r.phase = 'closed';
     // In-flight appends may still be acknowledged: wait so none is left out of the aggregate.
-    while (r.pending.size > 0) await Promise.allSettled([...r.pending]);
+    await settle(r);
+    let abort = aborted;
+    let reason = why;
+    let delta: Uint32Array | undefined;
+    if (!abort && r.secure) {
+      try {
+        delta = await r.secure.unmaskingDelta(updateLength(r.spec.parts), r.spec.ringBits);
+      } catch (error) {
+        // Too few shares (or inconsistent ones): nothing can be learned, so nothing is published.
+        abort = true;
+        reason = `cannot unmask: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
     let next = current;
     if (!abort) {
-      const sums = r.aggregator.sums();
+      const sums = r.aggregator.sums(delta);
       const cohort = r.aggregator.count;
       const smoothed = smoother.update({
         rows: r.spec.rows,
@@ -333,15 +396,23 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
     state = nextState;
     current = next;
     served = servedModel(next);
-    o.onRoundClosed?.({ roundId: r.spec.roundId, modelVersion: next.version, aborted: abort });
+    if (abort && reason) {
+      process.stderr.write(`hearth-server: round ${r.spec.roundId} aborted: ${reason}\n`);
+    }
+    o.onRoundClosed?.({
+      roundId: r.spec.roundId,
+      modelVersion: next.version,
+      aborted: abort,
+      ...(abort && reason ? { reason } : {}),
+    });
     await openRound(r.number + 1, []);
   };
 
-  const startClose = (r: OpenRound, abort: boolean): Promise<void> => {
+  const startClose = (r: OpenRound, abort: boolean, reason?: string): Promise<void> => {
     if (closing) return closing;
     const phase = r.phase;
     r.phase = 'closed';
-    closing = finishRound(r, abort)
+    closing = finishRound(r, abort, reason)
       .catch((error: unknown) => {
         // Nothing was committed: roll memory back to the durable state; the next deadline retries.
         process.stderr.write(
@@ -360,10 +431,117 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
     return closing;
   };
 
-  const setPhase = async (r: OpenRound, phase: RoundPhase, dropped?: number[]): Promise<void> => {
-    await store.append(r.number, { type: 'phase', phase, ...(dropped ? { dropped } : {}) });
-    r.phase = phase;
-    if (dropped) r.dropped = dropped;
+  /**
+   * Changes `r`'s phase: refuses state-changing requests, waits for in-flight ones, plans the next
+   * phase from the settled state, logs it and applies it — or aborts the round when the plan says so.
+   * One change at a time; a failed append leaves the phase as it was (the next tick retries).
+   */
+  const advance = (
+    r: OpenRound,
+    plan: (s: SecureRound) => Promise<PhaseRecord | { abort: string }>,
+  ): Promise<void> => {
+    if (r.advancing) return r.advancing;
+    const s = r.secure;
+    if (!s) return Promise.resolve();
+    r.sealed = true;
+    r.advancing = (async () => {
+      await settle(r);
+      if (round !== r || r.phase === 'closed') return;
+      const next = await plan(s);
+      if ('abort' in next) {
+        await startClose(r, true, next.abort);
+        return;
+      }
+      await store.append(r.number, next);
+      await applyPhase(r, next);
+    })().finally(() => {
+      r.sealed = false;
+      r.advancing = null;
+    });
+    return r.advancing;
+  };
+
+  const toSharing = async (s: SecureRound): Promise<PhaseRecord> => ({
+    type: 'phase',
+    phase: 'sharing',
+    masking: maskingParamsFor({
+      cohort: s.members.size,
+      degree: config.maskingDegree,
+      thresholdFraction: config.secureThreshold,
+    }),
+  });
+  const toCollecting = async (s: SecureRound): Promise<PhaseRecord | { abort: string }> => {
+    const plan = s.planCollecting(config.minCohort);
+    return 'abort' in plan ? plan : { type: 'phase', phase: 'collecting', cohort: plan.ok };
+  };
+  const toUnmasking = async (s: SecureRound): Promise<PhaseRecord | { abort: string }> => {
+    const plan = s.planUnmasking(config.minCohort);
+    return 'abort' in plan ? plan : { type: 'phase', phase: 'unmasking', ...plan.ok };
+  };
+
+  /** Moves on as soon as everyone expected has acted (also re-checked after a restart). */
+  const checkTriggers = async (r: OpenRound): Promise<void> => {
+    if (round !== r || r.phase === 'closed' || r.advancing || closing) return;
+    const s = r.secure;
+    if (!s) {
+      if (r.aggregator.count >= r.spec.maxCohort) await startClose(r, false);
+      return;
+    }
+    if (r.phase === 'joining' && s.members.size >= r.spec.maxCohort) {
+      await advance(r, toSharing);
+    } else if (r.phase === 'sharing' && s.sharers.size === s.members.size) {
+      await advance(r, toCollecting);
+    } else if (r.phase === 'collecting' && s.uploaded.size === s.cohort?.length) {
+      await advance(r, toUnmasking);
+    } else if (r.phase === 'unmasking' && s.responded.size === s.survivors?.length) {
+      await startClose(r, false);
+    }
+  };
+
+  /** Runs the triggers after a request; a failure is logged and retried by the next tick. */
+  const afterRequest = (r: OpenRound): Promise<void> =>
+    checkTriggers(r).catch((error: unknown) => {
+      process.stderr.write(`hearth-server: phase change failed: ${String(error)}\n`);
+    });
+
+  const secureRound = (r: OpenRound): SecureRound => {
+    if (!r.secure) return reject('not-found', `Round ${r.spec.roundId} is not a secure round.`);
+    return r.secure;
+  };
+
+  /** The slot of a secure-round ticket, or a `bad-ticket` rejection. */
+  const slotOf = (r: OpenRound, ticket: string): number => {
+    const id = verifyTicket(secret, r.spec.roundId, ticket);
+    const slot = id === null ? null : slotOfTicketId(id);
+    if (slot === null || !r.secure?.members.has(slot)) {
+      return reject('bad-ticket', 'The ticket is not a member of this secure round.');
+    }
+    return slot;
+  };
+
+  /** Runs `write` unless another request with the same `key` is being written (`replay`). */
+  const once = async (r: OpenRound, key: string, write: () => Promise<void>): Promise<void> => {
+    if (r.pendingTickets.has(key))
+      return reject('replay', 'The same request is already in flight.');
+    r.pendingTickets.add(key);
+    try {
+      await write();
+    } finally {
+      r.pendingTickets.delete(key);
+    }
+  };
+
+  /** Refuses requests of `phase` while the round is elsewhere or changing phase. */
+  const needPhase = (r: OpenRound, phase: RoundPhase, what: string): void => {
+    if (r.sealed && r.phase === phase) {
+      reject('wrong-phase', `Round ${r.spec.roundId} is changing phase; retry in a moment.`);
+    }
+    if (r.phase === phase) return;
+    const order: RoundPhase[] = ['joining', 'sharing', 'collecting', 'unmasking', 'closed'];
+    if (order.indexOf(r.phase) > order.indexOf(phase)) {
+      reject('round-closed', `Round ${r.spec.roundId} is past ${phase}; ${what} is too late.`);
+    }
+    reject('wrong-phase', `Round ${r.spec.roundId} is ${r.phase}; ${what} comes later.`);
   };
 
   const currentRound = (roundId: string): OpenRound => {
@@ -378,25 +556,18 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
   };
 
   await openRound(state.roundNumber, loaded.records);
-  // A crash may have hit between the last accepted update and the close it triggered.
+  // A crash may have hit between the last accepted request and the phase change it triggered.
   const recovered = round as OpenRound | null;
-  if (recovered && recovered.phase !== 'closed') {
-    const full =
-      recovered.spec.aggregation === 'plain'
-        ? recovered.aggregator.count >= recovered.spec.maxCohort
-        : recovered.phase === 'unmasking'
-          ? recovered.unmasked.size === recovered.uploadedSlots.size
-          : recovered.phase === 'collecting' &&
-            recovered.uploadedSlots.size === recovered.participants.size &&
-            recovered.participants.size >= recovered.spec.minCohort;
-    if (full) await startClose(recovered, false);
-  }
+  if (recovered) await checkTriggers(recovered);
 
   const manager: RoundManager = {
     model: () => served,
     countRejection,
     maxUpdateBytes: () =>
       FRAME_PREFIX_BYTES + MAX_FRAME_HEADER_BYTES + (round ? payloadBytes(round.spec) : 0),
+    // A share entry is ~200 bytes of JSON, an unmask entry ~100; one per neighbour (and self).
+    maxJsonBytes: () =>
+      Math.max(64 * 1024, 4096 + 256 * ((round?.secure?.masking?.degree ?? 0) + 1)),
 
     async join(request) {
       const r = round;
@@ -408,7 +579,7 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
             : 'The privacy budget is spent; training has stopped.',
         );
       }
-      const deadline = new Date(r.uploadDeadline).toISOString();
+      const deadline = new Date(uploadDeadlineOf(r)).toISOString();
       if (r.spec.aggregation === 'plain') {
         if (r.aggregator.count + r.pendingUpdates >= r.spec.maxCohort) {
           return reject(
@@ -423,26 +594,47 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
           slot: -1,
         };
       }
-      if (r.phase !== 'joining')
+      const s = secureRound(r);
+      if (r.phase !== 'joining' || r.sealed)
         return reject(
           'wrong-phase',
           'The secure round stopped taking members; retry after it closes.',
         );
-      if (!request.publicKey)
-        return reject('bad-request', 'Secure rounds need a publicKey in the join request.');
-      if (r.participants.size + r.pendingJoins >= r.spec.maxCohort) {
+      const { publicKey, shareKey } = request;
+      if (!publicKey || !shareKey) {
+        return reject(
+          'bad-request',
+          'Secure rounds need a publicKey and a shareKey in the join request.',
+        );
+      }
+      try {
+        await Promise.all([importPublicKey(publicKey), importPublicKey(shareKey)]);
+      } catch {
+        return reject('bad-request', 'publicKey and shareKey must be raw P-256 points (base64).');
+      }
+      if (publicKey === shareKey) {
+        return reject('bad-request', 'publicKey and shareKey must be different key pairs.');
+      }
+      if (s.members.size + r.pendingJoins >= r.spec.maxCohort) {
         return reject('round-full', 'The secure round is full; retry after it closes.');
+      }
+      // Re-checked after the awaits above: the phase may have changed meanwhile.
+      if (r !== round || r.phase !== 'joining' || r.sealed) {
+        return reject(
+          'wrong-phase',
+          'The secure round stopped taking members; retry after it closes.',
+        );
       }
       const slot = r.nextSlot++;
       r.pendingJoins++;
       try {
-        await store.append(r.number, { type: 'join', slot, publicKey: request.publicKey });
+        await durable(r, { type: 'join', slot, publicKey, shareKey }, () =>
+          s.addMember(slot, { publicKey, shareKey }),
+        );
       } finally {
         r.pendingJoins--;
       }
-      r.participants.set(slot, request.publicKey);
-      if (r.participants.size >= r.spec.maxCohort && r.phase === 'joining')
-        await setPhase(r, 'collecting');
+      await afterRequest(r);
       return {
         round: { ...r.spec, deadline },
         ticket: issueTicket(secret, r.spec.roundId, `s${slot}`),
@@ -460,20 +652,21 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
         );
       }
       const r = currentRound(h.roundId);
-      if (r.phase === 'joining')
-        return reject(
-          'wrong-phase',
-          'The secure round is still gathering members; upload after it starts collecting.',
-        );
+      if (r.secure) needPhase(r, 'collecting', 'an update');
       if (r.phase !== 'collecting')
         return reject('round-closed', `Round ${h.roundId} no longer accepts updates.`);
       const ticketId = verifyTicket(secret, r.spec.roundId, h.ticket);
       if (ticketId === null)
         return reject('bad-ticket', 'The ticket is not valid for this round; join again.');
       const slot = slotOfTicketId(ticketId);
-      if (r.spec.aggregation === 'secure') {
-        if (slot === null || !r.participants.has(slot))
+      if (r.secure) {
+        if (slot === null || !r.secure.members.has(slot))
           return reject('bad-ticket', 'The ticket is not a member of this secure round.');
+        if (!r.secure.inCohort(slot))
+          return reject(
+            'bad-ticket',
+            'This member did not share its keys in time; it cannot upload in this round.',
+          );
         if (h.weight !== 1)
           return reject(
             'out-of-range',
@@ -497,84 +690,95 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
       r.pendingTickets.add(ticketId);
       r.pendingUpdates++;
       const payload = frame.payload.slice();
-      const write = store.append(r.number, {
+      const record: RoundRecord = {
         type: 'update',
         ticketId,
         nonce: h.nonce,
         weight: h.weight,
         payload,
-      });
-      r.pending.add(write);
+      };
       try {
-        await write;
+        await durable(r, record, () => {
+          applyUpdate(r, ticketId, h.nonce, h.weight, payload);
+          acceptedTotal++;
+        });
       } catch (error) {
         r.nonces.delete(h.nonce);
         throw error;
       } finally {
-        r.pending.delete(write);
         r.pendingTickets.delete(ticketId);
         r.pendingUpdates--;
       }
-      applyUpdate(r, ticketId, h.nonce, h.weight, payload);
-      acceptedTotal++;
       const received = r.aggregator.count;
-      if (r.phase === 'collecting') {
-        const full =
-          r.spec.aggregation === 'secure'
-            ? r.uploadedSlots.size === r.participants.size &&
-              r.participants.size >= r.spec.minCohort
-            : received >= r.spec.maxCohort;
-        if (full) void startClose(r, false);
-      }
+      if (r.secure) await afterRequest(r);
+      else if (r.phase === 'collecting' && received >= r.spec.maxCohort) void startClose(r, false);
       return { accepted: true, roundId: r.spec.roundId, received };
     },
 
-    roundState(roundId) {
+    roundState(roundId, lists = false) {
       const r = currentRound(roundId);
-      const listed = r.spec.aggregation === 'secure' && r.phase !== 'joining';
+      const s = lists ? r.secure : null;
+      const unmasking = r.phase === 'unmasking';
       return {
         protocol: FEDERATED_PROTOCOL_VERSION,
         roundId: r.spec.roundId,
         phase: r.phase,
-        participants: listed
-          ? [...r.participants].map(([slot, publicKey]) => ({ slot, publicKey }))
-          : [],
-        dropped: r.phase === 'unmasking' ? [...r.dropped] : [],
+        phaseEndsInMs: Math.max(0, Math.round(r.deadline - now())),
+        sharers: s?.cohort ? [...s.cohort] : [],
+        survivors: unmasking && s?.survivors ? [...s.survivors] : [],
+        dropped: unmasking && s?.dropped ? [...s.dropped] : [],
       };
+    },
+
+    members(roundId, slot) {
+      const r = currentRound(roundId);
+      const s = secureRound(r);
+      if (!s.masking) return reject('wrong-phase', `Round ${roundId} is still gathering members.`);
+      if (!s.members.has(slot))
+        return reject('not-found', `Slot ${slot} is not a member of ${roundId}.`);
+      return s.roster(slot);
+    },
+
+    async postShares(roundId, request) {
+      const r = currentRound(roundId);
+      const s = secureRound(r);
+      needPhase(r, 'sharing', 'posting shares');
+      const slot = slotOf(r, request.ticket);
+      const shares = s.parseShares(slot, request);
+      await once(r, `shares:${slot}`, () =>
+        durable(r, { type: 'shares', slot, ...shares }, () => s.addShares(slot, shares)),
+      );
+      await afterRequest(r);
+      return { accepted: true };
+    },
+
+    shareInbox(roundId, slot) {
+      const r = currentRound(roundId);
+      const s = secureRound(r);
+      if (!s.cohort)
+        return reject('wrong-phase', `Round ${roundId} has not fixed its sharers yet.`);
+      if (!s.inCohort(slot))
+        return reject('not-found', `Slot ${slot} did not share its keys in round ${roundId}.`);
+      return s.inbox(slot);
     },
 
     async unmask(roundId, request) {
       const r = currentRound(roundId);
-      if (r.phase !== 'unmasking')
-        return reject('wrong-phase', `Round ${roundId} is not unmasking.`);
-      const id = verifyTicket(secret, r.spec.roundId, request.ticket);
-      const slot = id === null ? null : slotOfTicketId(id);
-      if (slot === null || !r.uploadedSlots.has(slot))
+      const s = secureRound(r);
+      needPhase(r, 'unmasking', 'unmasking');
+      const slot = slotOf(r, request.ticket);
+      if (!s.isSurvivor(slot))
         return reject('bad-ticket', 'Only members whose update arrived can unmask.');
-      if (r.unmasked.has(slot)) return reject('replay', 'This member already revealed its seeds.');
-      const want = [...r.dropped].sort((a, b) => a - b).join(',');
-      const got = request.seeds
-        .map((s) => s.slot)
-        .sort((a, b) => a - b)
-        .join(',');
-      if (want !== got)
-        return reject(
-          'bad-request',
-          `Reveal exactly the seeds shared with dropped slots [${want}].`,
-        );
-      const revealed = revealedOf(slot, request.seeds);
-      if (revealed.some((s) => s.seed.length !== 32))
-        return reject('bad-request', 'Every seed has 32 bytes.');
-      r.unmasked.add(slot);
-      try {
-        await store.append(r.number, { type: 'unmask', slot, seeds: request.seeds });
-      } catch (error) {
-        r.unmasked.delete(slot);
-        throw error;
-      }
-      r.aggregator.unmask(revealed);
-      if (r.unmasked.size === r.uploadedSlots.size && r.phase === 'unmasking')
-        void startClose(r, false);
+      const answer = s.parseUnmask(slot, request);
+      const record: RoundRecord = {
+        type: 'unmask',
+        slot,
+        selfMaskShares: request.selfMaskShares,
+        keyShares: request.keyShares,
+      };
+      await once(r, `unmask:${slot}`, () => durable(r, record, () => s.addUnmask(slot, answer)));
+      // Closing reconstructs every secret: do not hold this answer back for it.
+      void afterRequest(r);
       return { accepted: true };
     },
 
@@ -596,11 +800,11 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
               roundId: r.spec.roundId,
               phase: r.phase,
               aggregation: r.spec.aggregation,
-              joined: r.spec.aggregation === 'secure' ? r.participants.size : r.aggregator.count,
+              joined: r.secure ? r.secure.members.size : r.aggregator.count,
               accepted: r.aggregator.count,
               minCohort: r.spec.minCohort,
               maxCohort: r.spec.maxCohort,
-              deadline: new Date(r.uploadDeadline).toISOString(),
+              deadline: new Date(uploadDeadlineOf(r)).toISOString(),
               rows: r.spec.rows.length,
             }
           : null,
@@ -618,37 +822,39 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
 
     async tick() {
       const r = round;
-      if (!r || closing || r.phase === 'closed') return closing ?? undefined;
-      const t = now();
-      const d = config.roundDurationMs;
-      const min = r.spec.minCohort;
-      if (r.phase === 'joining' && t >= r.joinDeadline) {
-        if (r.participants.size >= min) await setPhase(r, 'collecting');
-        else r.joinDeadline = t + d;
-      } else if (r.phase === 'collecting' && t >= r.uploadDeadline) {
-        const got = r.aggregator.count;
-        if (r.spec.aggregation === 'plain') {
-          if (got >= min) return startClose(r, false);
-          r.uploadDeadline = t + d;
-        } else if (r.uploadedSlots.size < min) {
-          return startClose(r, true);
-        } else if (r.uploadedSlots.size === r.participants.size) {
-          return startClose(r, false);
-        } else {
-          const dropped = [...r.participants.keys()].filter((s) => !r.uploadedSlots.has(s));
-          r.unmaskDeadline = t + d;
-          await setPhase(r, 'unmasking', dropped);
-        }
-      } else if (r.phase === 'unmasking' && t >= r.unmaskDeadline) {
-        return startClose(r, true);
+      if (!r || closing || r.advancing || r.phase === 'closed') {
+        return (closing ?? r?.advancing) || undefined;
       }
-      return undefined;
+      await checkTriggers(r);
+      // The triggers may have moved the round on.
+      if (round !== r || (r.phase as RoundPhase) === 'closed' || r.advancing) {
+        return (closing ?? r.advancing) || undefined;
+      }
+      if (now() < r.deadline) return undefined;
+      const min = r.spec.minCohort;
+      if (!r.secure) {
+        if (r.aggregator.count >= min) return startClose(r, false);
+        r.deadline = now() + config.roundDurationMs;
+        return undefined;
+      }
+      if (r.phase === 'joining') {
+        if (r.secure.members.size >= Math.max(2, min)) return advance(r, toSharing);
+        r.deadline = now() + config.roundDurationMs;
+        return undefined;
+      }
+      if (r.phase === 'sharing') return advance(r, toCollecting);
+      if (r.phase === 'collecting') return advance(r, toUnmasking);
+      return startClose(r, false);
     },
 
     async close() {
-      while (closing) await closing;
+      for (;;) {
+        const busy = closing ?? round?.advancing;
+        if (!busy) break;
+        await busy.catch(() => undefined);
+      }
       const r = round;
-      if (r) while (r.pending.size > 0) await Promise.allSettled([...r.pending]);
+      if (r) await settle(r);
       await store.close();
     },
   };

@@ -3,6 +3,7 @@
  */
 import { OptionError } from '../core/errors';
 import type { AggregationMode } from '../federated/federated-protocol';
+import { DEFAULT_MASKING_DEGREE } from '../federated/masking-graph';
 import { DEFAULT_UPLOAD_BUDGET, type ClipFactors } from '../federated/round-plan';
 
 /** How plain rounds combine updates. */
@@ -19,8 +20,18 @@ export interface ServerConfig {
   readonly trimFraction: number;
   readonly minCohort: number;
   readonly maxCohort: number;
-  /** Length of a round's upload window (secure rounds: also of the join and unmask windows). */
+  /** Length of a round's upload window (secure rounds: also of the join, sharing and unmask windows). */
   readonly roundDurationMs: number;
+  /**
+   * Secure rounds: neighbours each member masks against and shares its secrets with (even; the
+   * complete graph when the cohort is at most this + 1; never below 2⌈log₂ n⌉).
+   */
+  readonly maskingDegree: number;
+  /**
+   * Secure rounds: fraction of a member's degree + 1 share holders needed to unmask it, in
+   * [0.5, 1]; the threshold is never below a strict majority (⌊g/2⌋ + 1).
+   */
+  readonly secureThreshold: number;
   /** Bytes per client per round; fixes the rows per round. */
   readonly uploadBudget: number;
   /** Noise multiplier of each round's release at `minCohort` clients; 0 = no DP noise. */
@@ -47,6 +58,8 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze(
   minCohort: 100,
   maxCohort: 1000,
   roundDurationMs: 10 * 60_000,
+  maskingDegree: DEFAULT_MASKING_DEGREE,
+  secureThreshold: 0.5,
   uploadBudget: DEFAULT_UPLOAD_BUDGET,
   noiseMultiplier: 0,
   delta: 1e-5,
@@ -88,7 +101,19 @@ export function resolveServerConfig(
     c.aggregation === 'plain' || c.maxCohort <= 100_000,
     'secure rounds support at most 100000 clients.',
   );
+  need(
+    c.aggregation === 'plain' || c.minCohort >= 2,
+    'secure rounds need minCohort ≥ 2 (a sum of one is the update itself).',
+  );
   need(c.roundDurationMs > 0, 'roundDurationMs must be positive.');
+  need(
+    Number.isInteger(c.maskingDegree) && c.maskingDegree >= 2 && c.maskingDegree % 2 === 0,
+    'maskingDegree must be an even integer ≥ 2.',
+  );
+  need(
+    c.secureThreshold >= 0.5 && c.secureThreshold <= 1,
+    'secureThreshold must be in [0.5, 1] (a strict majority of share holders at least).',
+  );
   need(
     c.noiseMultiplier >= 0 && Number.isFinite(c.noiseMultiplier),
     'noiseMultiplier must be finite and ≥ 0.',

@@ -16,6 +16,7 @@ export const USAGE = `Usage: hearth-server --data-dir DIR [--token T | env HEART
   rounds: [--aggregation plain|secure] [--aggregator mean|trimmed-mean] [--trim 0.1]
           [--min-cohort 100] [--max-cohort 1000] [--round-seconds 600] [--upload-budget 100000]
           [--learning-rate 1] [--ridge 0] [--row-seed 1]
+  secure:  [--masking-degree 128] [--secure-threshold 0.5]
   privacy: [--noise-multiplier 0] [--delta 1e-5] [--sampling-rate 1] [--epsilon-budget E]
   limits:  [--rate 1] [--burst 10]   (requests per second and burst per client address)`;
 
@@ -39,6 +40,8 @@ export const SERVER_FLAGS = {
   'learning-rate': { type: 'string' },
   ridge: { type: 'string' },
   'row-seed': { type: 'string' },
+  'masking-degree': { type: 'string' },
+  'secure-threshold': { type: 'string' },
   'noise-multiplier': { type: 'string' },
   delta: { type: 'string' },
   'sampling-rate': { type: 'string' },
@@ -87,6 +90,8 @@ export function configFromFlags(values: ServerFlagValues, env: NodeJS.ProcessEnv
   set('learningRate', num(values, 'learning-rate'));
   set('ridge', num(values, 'ridge'));
   set('rowSeed', num(values, 'row-seed'));
+  set('maskingDegree', num(values, 'masking-degree'));
+  set('secureThreshold', num(values, 'secure-threshold'));
   set('noiseMultiplier', num(values, 'noise-multiplier'));
   set('delta', num(values, 'delta'));
   set('samplingRate', num(values, 'sampling-rate'));

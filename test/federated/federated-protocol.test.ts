@@ -6,6 +6,7 @@ import {
   decodeUpdateFrame,
   encodeUpdateFrame,
   parseJoinRequest,
+  parseSharesRequest,
   parseUnmaskRequest,
   parseUpdateHeader,
   validateRoundSpec,
@@ -92,18 +93,43 @@ describe('join and unmask requests', () => {
     );
   });
 
-  it('validates unmask seeds', () => {
+  it('carries the share-encryption key of secure rounds', () => {
+    expect(parseJoinRequest({ protocol: 1, publicKey: 'QUJD', shareKey: 'REVG' })).toEqual({
+      protocol: 1,
+      publicKey: 'QUJD',
+      shareKey: 'REVG',
+    });
+    expect(reasonOf(() => parseJoinRequest({ protocol: 1, shareKey: 7 }))).toBe('bad-request');
+  });
+
+  it('validates share requests', () => {
+    const ok = { protocol: 1, ticket: 't', shares: [{ slot: 2, ciphertext: 'QUJD' }] };
+    expect(parseSharesRequest(ok).shares).toEqual([{ slot: 2, ciphertext: 'QUJD' }]);
+    expect(reasonOf(() => parseSharesRequest({ ...ok, protocol: 3 }))).toBe('bad-version');
+    expect(reasonOf(() => parseSharesRequest({ ...ok, shares: {} }))).toBe('bad-request');
     expect(
-      parseUnmaskRequest({ protocol: 1, ticket: 't', seeds: [{ slot: 2, seed: 'QUJD' }] }).seeds,
-    ).toHaveLength(1);
-    expect(
-      reasonOf(() =>
-        parseUnmaskRequest({ protocol: 1, ticket: 't', seeds: [{ slot: -1, seed: 'QUJD' }] }),
-      ),
+      reasonOf(() => parseSharesRequest({ ...ok, shares: [{ slot: 1.5, ciphertext: 'QUJD' }] })),
     ).toBe('bad-request');
-    expect(reasonOf(() => parseUnmaskRequest({ protocol: 1, ticket: 't', seeds: 'x' }))).toBe(
-      'bad-request',
-    );
+    expect(
+      reasonOf(() => parseSharesRequest({ ...ok, shares: [{ slot: 1, ciphertext: '!!' }] })),
+    ).toBe('bad-request');
+  });
+
+  it('validates unmask answers (both lists, slots, base64 shares)', () => {
+    const ok = {
+      protocol: 1,
+      ticket: 't',
+      selfMaskShares: [{ slot: 2, share: 'QUJD' }],
+      keyShares: [],
+    };
+    expect(parseUnmaskRequest(ok).selfMaskShares).toHaveLength(1);
+    expect(
+      reasonOf(() => parseUnmaskRequest({ ...ok, keyShares: [{ slot: -1, share: 'QUJD' }] })),
+    ).toBe('bad-request');
+    expect(reasonOf(() => parseUnmaskRequest({ ...ok, selfMaskShares: 'x' }))).toBe('bad-request');
+    expect(
+      reasonOf(() => parseUnmaskRequest({ protocol: 1, ticket: 't', selfMaskShares: [] })),
+    ).toBe('bad-request');
   });
 });
 

@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random';
 import { fromRing, ringAddInPlace, toRing, type RingBits } from '../../src/federated/quantize';
 import {
+  accumulateMask,
   base64ToBytes,
   bytesToBase64,
   deriveCohortSeeds,
   deriveMaskSeed,
   generateMaskingKeyPair,
+  generateShareableMaskingKeyPair,
+  importMaskingPrivateKey,
   maskStream,
   pairwiseMask,
   removeDroppedMasks,
+  removeSelfMasks,
+  uploadMask,
   type PeerSeed,
 } from '../../src/federated/secure-aggregation';
 
@@ -41,6 +46,32 @@ describe('maskStream (ChaCha20)', () => {
     const w = maskStream(new Uint8Array(32), 2, 32);
     const h = maskStream(new Uint8Array(32), 4, 16);
     expect(Array.from(h)).toEqual([w[0]! & 0xffff, w[0]! >>> 16, w[1]! & 0xffff, w[1]! >>> 16]);
+  });
+
+  it('matches RFC 7539 A.1 test vectors #1 and #2 (blocks 0 and 1 of the zero key)', () => {
+    const words = maskStream(new Uint8Array(32), 32, 32);
+    const hex = Array.from(words, (x) =>
+      [0, 1, 2, 3].map((i) => ((x >>> (8 * i)) & 255).toString(16).padStart(2, '0')).join(''),
+    ).join('');
+    expect(hex.slice(0, 128)).toBe(
+      '76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586',
+    );
+    expect(hex.slice(128)).toBe(
+      '9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed29b721769ce64e43d57133b074d839d531ed1f28510afb45ace10a1f4b794d6f',
+    );
+  });
+
+  it('accumulates exactly the keystream, with either sign, across partial blocks', () => {
+    const seed = Uint8Array.from({ length: 32 }, (_, j) => j);
+    for (const bits of [16, 32] as const) {
+      for (const length of [1, 15, 16, 17, 31, 33, 100]) {
+        const acc = new Uint32Array(length);
+        accumulateMask(acc, seed, 1, bits);
+        expect(Array.from(acc)).toEqual(Array.from(maskStream(seed, length, bits)));
+        accumulateMask(acc, seed, -1, bits);
+        expect(Array.from(acc)).toEqual(new Array(length).fill(0));
+      }
+    }
   });
 
   it('differs across seeds and spans blocks', () => {
@@ -111,6 +142,42 @@ describe('pairwise masks', () => {
     expect(Array.from(sum)).toEqual(Array.from(truth));
   });
 
+  it('with self-masks, the sum cancels only after every survivor’s PRG(b_u) is removed', () => {
+    const bits = 32;
+    const d = 64;
+    const members = [0, 1, 2, 3];
+    const table = seedTable(members.length, 5);
+    const rng = createRng(9);
+    const selfSeeds = members.map(() => Uint8Array.from({ length: 32 }, () => rng.int(256)));
+    const truth = new Uint32Array(d);
+    const sum = new Uint32Array(d);
+    for (const slot of members) {
+      const ring = toRing(
+        Int32Array.from({ length: d }, () => rng.int(100) - 50),
+        bits,
+      );
+      ringAddInPlace(truth, ring, bits);
+      const upload = ring.slice();
+      ringAddInPlace(
+        upload,
+        uploadMask({
+          slot,
+          peers: peersOf(table, slot, members),
+          selfSeed: selfSeeds[slot]!,
+          length: d,
+          bits,
+        }),
+        bits,
+      );
+      ringAddInPlace(sum, upload, bits);
+    }
+    expect(Array.from(sum)).not.toEqual(Array.from(truth));
+    removeSelfMasks(sum, selfSeeds.slice(0, 3), bits);
+    expect(Array.from(sum)).not.toEqual(Array.from(truth));
+    removeSelfMasks(sum, selfSeeds.slice(3), bits);
+    expect(Array.from(sum)).toEqual(Array.from(truth));
+  });
+
   it('refuses a peer with its own slot', () => {
     expect(() =>
       pairwiseMask({
@@ -149,6 +216,23 @@ describe('key agreement (ECDH P-256 + HKDF)', () => {
       ringAddInPlace(sum, pairwiseMask({ slot, peers, length: 20, bits: 32 }), 32);
     }
     expect(Array.from(sum)).toEqual(new Array(20).fill(0));
+  });
+
+  it('a shareable key’s scalar rebuilds the private key; a wrong scalar is refused', async () => {
+    const a = await generateShareableMaskingKeyPair();
+    const b = await generateMaskingKeyPair();
+    expect(a.privateScalar.length).toBe(32);
+    const rebuilt = await importMaskingPrivateKey(a.privateScalar, a.publicKey);
+    const direct = await deriveMaskSeed(a.privateKey, b.publicKey, 'r3');
+    const again = await deriveMaskSeed(rebuilt, b.publicKey, 'r3');
+    expect(Array.from(again)).toEqual(Array.from(direct));
+    const other = await generateShareableMaskingKeyPair();
+    await expect(importMaskingPrivateKey(other.privateScalar, a.publicKey)).rejects.toThrow(
+      /does not match/,
+    );
+    await expect(
+      deriveMaskSeed(a.privateKey, bytesToBase64(new Uint8Array(65)), 'r3'),
+    ).rejects.toThrow();
   });
 
   it('base64 helpers round-trip and reject garbage', () => {

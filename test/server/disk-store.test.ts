@@ -35,6 +35,28 @@ describe('records', () => {
     const join1 = { type: 'join' as const, slot: 3, publicKey: 'QUJD' };
     expect(decodeRecord(encodeRecord(join1))).toEqual(join1);
   });
+
+  it('encode and decode the secure-round records, share ciphertexts as bytes', () => {
+    const records = [
+      { type: 'join' as const, slot: 1, publicKey: 'QUJD', shareKey: 'REVG' },
+      { type: 'phase' as const, phase: 'sharing' as const, masking: { degree: 3, threshold: 3 } },
+      { type: 'phase' as const, phase: 'collecting' as const, cohort: [0, 1, 3] },
+      {
+        type: 'phase' as const,
+        phase: 'unmasking' as const,
+        survivors: [0, 1],
+        dropped: [3],
+      },
+      { type: 'shares' as const, slot: 1, to: [0, 3], ciphertexts: Uint8Array.of(9, 8, 7, 6) },
+      {
+        type: 'unmask' as const,
+        slot: 0,
+        selfMaskShares: [{ slot: 1, share: 'QUJD' }],
+        keyShares: [{ slot: 3, share: 'REVG' }],
+      },
+    ];
+    for (const record of records) expect(decodeRecord(encodeRecord(record))).toEqual(record);
+  });
 });
 
 describe('disk store', () => {

@@ -1,11 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random';
+import { computeClientUpdate } from '../../src/federated/client-update';
 import { createFederatedClient, participateInRound } from '../../src/federated/federated-client';
 import {
   UpdateRejectedError,
   decodeUpdateFrame,
   encodeUpdateFrame,
+  type JoinResponse,
 } from '../../src/federated/federated-protocol';
+import { applyItemStep } from '../../src/federated/item-step';
+import { fromRing, ringAddInPlace } from '../../src/federated/quantize';
+import { createStatisticsSmoother } from '../../src/federated/statistics-smoother';
+import { encodeUpdateVector, splitParts } from '../../src/federated/update-codec';
 import { createFederatedHttpServer, type FederatedHttpServer } from '../../src/server/http-server';
 import { createMemoryStore } from '../../src/server/memory-store';
 import { createRoundManager, type RoundManager } from '../../src/server/round-manager';
@@ -202,5 +208,136 @@ describe('HTTP API', () => {
     const s = await client.status();
     expect(s).toMatchObject({ roundsCompleted: 1, acceptedTotal: 4, privacy: { epsilon: null } });
     await expect(client.join('!!')).rejects.toBeInstanceOf(UpdateRejectedError);
+  });
+});
+
+describe('secure rounds over HTTP', () => {
+  it('five devices, one drops after sharing: the rest unmask and the exact survivors’ model appears', async () => {
+    const base = await start(
+      testConfig({ aggregation: 'secure', minCohort: 3, maxCohort: 5, roundDurationMs: 400 }),
+    );
+    const joins = new Map<number, JoinResponse>();
+    let flaky = 2;
+    const bodies: Record<string, number> = {};
+    const device = (u: number) =>
+      createFederatedClient({
+        baseUrl: base,
+        token: TOKEN,
+        fetch: async (input, init) => {
+          const url = String(input);
+          const path = new URL(url).pathname.replace(/\/\d+$/, '/:slot');
+          bodies[path] = Math.max(
+            bodies[path] ?? 0,
+            Number(init?.body ? String(init.body).length : 0),
+          );
+          // Device 2 loses its connection right before uploading.
+          if (u === 2 && url.endsWith('/update')) throw new TypeError('network down');
+          // Device 4's first polls fail (flaky network): it keeps polling.
+          if (u === 4 && url.endsWith('/v1/rounds/r1') && flaky-- > 0) {
+            throw new TypeError('network down');
+          }
+          const res = await fetch(input, init);
+          if (url.endsWith('/join')) joins.set(u, (await res.clone().json()) as JoinResponse);
+          return res;
+        },
+      });
+    const outcomes = await Promise.allSettled(
+      [0, 1, 2, 3, 4].map((u) =>
+        participateInRound({
+          client: device(u),
+          history: historyOf(u),
+          rng: createRng(u),
+          pollMs: 20,
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    for (const o of outcomes) {
+      if (o.status === 'fulfilled') expect(o.value).toMatchObject({ unmasked: true });
+    }
+    expect(flaky).toBeLessThan(0);
+    const client = createFederatedClient({ baseUrl: base, token: TOKEN });
+    for (let j = 0; j < 100 && (await client.status()).modelVersion === 0; j++)
+      await new Promise((r) => setTimeout(r, 20));
+    const status = await client.status();
+    expect(status).toMatchObject({ modelVersion: 1, roundsCompleted: 1, acceptedTotal: 4 });
+    // What the server must have computed from the four survivors' exact sum.
+    const spec = joins.get(0)!.round;
+    const model = smallModel();
+    const truth = new Uint32Array(spec.parts.reduce((n, p) => n + p.length, 0));
+    for (const u of [0, 1, 3, 4]) {
+      const update = computeClientUpdate({ model, history: historyOf(u), rows: spec.rows })!;
+      ringAddInPlace(truth, encodeUpdateVector(update.parts, spec, createRng(u)).ring, 32);
+    }
+    const sums = splitParts(fromRing(truth, 32), spec);
+    const smoothed = createStatisticsSmoother({ numItems: 30 }).update({
+      rows: spec.rows,
+      counts: sums.counts,
+      gram: sums.gram,
+      stats: sums.stats,
+      cohort: 4,
+      userWeightNorm: model.userWeightNorm,
+    });
+    const expected = applyItemStep({
+      model,
+      rows: spec.rows,
+      sums,
+      cohort: 4,
+      userWeightNorm: smoothed.userWeightNorm,
+    }).model;
+    const got = (await client.fetchModel())!.model;
+    expect(Array.from(got.itemFactors)).toEqual(Array.from(expected.itemFactors));
+    // Control messages stay small next to the upload at this cohort size.
+    expect(bodies['/v1/rounds/r1/shares']).toBeLessThan(1000);
+    expect(bodies['/v1/rounds/r1/unmask']).toBeLessThan(1000);
+  });
+
+  it('answers each secure-round misuse with its 4xx reason and counts it', async () => {
+    const base = await start(testConfig({ aggregation: 'secure', minCohort: 2, maxCohort: 3 }));
+    const get = (path: string) => fetch(`${base}${path}`, { headers: auth });
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { ...auth, 'Content-Type': 'application/json' },
+      });
+    expect(await errorOf(await get('/v1/rounds/r1/members/0'))).toEqual({
+      status: 409,
+      reason: 'wrong-phase',
+    });
+    expect(await errorOf(await get('/v1/rounds/r1/shares/0'))).toEqual({
+      status: 409,
+      reason: 'wrong-phase',
+    });
+    expect(await errorOf(await post('/v1/rounds/r1/shares', { protocol: 1, ticket: 'x' }))).toEqual(
+      {
+        status: 400,
+        reason: 'bad-request',
+      },
+    );
+    expect(
+      await errorOf(await post('/v1/rounds/r1/shares', { protocol: 1, ticket: 'x', shares: [] })),
+    ).toEqual({ status: 409, reason: 'wrong-phase' });
+    expect(await errorOf(await get('/v1/rounds/r1/update/3'))).toEqual({
+      status: 404,
+      reason: 'not-found',
+    });
+    expect(
+      await errorOf(await post('/v1/rounds/join', { protocol: 1, publicKey: 'QUJD' })),
+    ).toEqual({
+      status: 400,
+      reason: 'bad-request',
+    });
+    const state = (await (await get('/v1/rounds/r1')).json()) as Record<string, unknown>;
+    expect(state).toMatchObject({ phase: 'joining', sharers: [], survivors: [], dropped: [] });
+    expect(state['phaseEndsInMs']).toBeGreaterThan(0);
+    const status = (await (await get('/v1/status')).json()) as { rejected: Record<string, number> };
+    expect(status.rejected).toMatchObject({ 'wrong-phase': 3, 'bad-request': 2, 'not-found': 1 });
   });
 });

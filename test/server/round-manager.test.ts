@@ -9,21 +9,21 @@ import {
   decodeUpdateFrame,
   encodeUpdateFrame,
   type JoinResponse,
+  type RoundSpec,
 } from '../../src/federated/federated-protocol';
 import { decodeFederatedModel } from '../../src/federated/federated-model';
 import { applyItemStep } from '../../src/federated/item-step';
 import { fromRing, ringAddInPlace } from '../../src/federated/quantize';
 import {
-  bytesToBase64,
-  deriveCohortSeeds,
-  generateMaskingKeyPair,
-  pairwiseMask,
-} from '../../src/federated/secure-aggregation';
+  createSecureRoundSession,
+  type SecureRoundSession,
+} from '../../src/federated/secure-round-session';
 import { createStatisticsSmoother } from '../../src/federated/statistics-smoother';
 import { encodeUpdateVector, splitParts } from '../../src/federated/update-codec';
 import { createDiskStore } from '../../src/server/disk-store';
 import { createMemoryStore } from '../../src/server/memory-store';
-import { createRoundManager } from '../../src/server/round-manager';
+import { createRoundManager, type RoundManager } from '../../src/server/round-manager';
+import type { ServerConfig } from '../../src/server/server-config';
 import { frameFor, historyOf, smallModel, testConfig } from './server-test-helpers';
 
 async function reason(p: Promise<unknown>): Promise<string> {
@@ -227,114 +227,269 @@ describe('recovery', () => {
   });
 });
 
-describe('secure rounds', () => {
-  it('masked uploads with a dropout and unmasking yield exactly the survivors’ aggregate', async () => {
-    const config = testConfig({
-      aggregation: 'secure',
-      minCohort: 3,
-      maxCohort: 4,
-      roundDurationMs: 1000,
+/** A device of a secure round driven directly against the manager (no HTTP). */
+interface Device {
+  readonly u: number;
+  readonly session: SecureRoundSession;
+  readonly joined: JoinResponse;
+}
+
+async function joinDevices(m: RoundManager, n: number): Promise<Device[]> {
+  const devices: Device[] = [];
+  for (let u = 0; u < n; u++) {
+    const session = await createSecureRoundSession();
+    const joined = await m.join({
+      protocol: 1,
+      publicKey: session.publicKey,
+      shareKey: session.shareKey,
     });
-    let t = 0;
-    const m = await manager(config, () => t);
-    const model = smallModel();
-    const members = await Promise.all(
-      [0, 1, 2, 3].map(async () => ({ keys: await generateMaskingKeyPair() })),
+    devices.push({ u, session, joined });
+  }
+  return devices;
+}
+
+async function shareKeys(m: RoundManager, devices: readonly Device[]): Promise<void> {
+  for (const d of devices) {
+    const shares = await d.session.shareKeys({
+      roundId: 'r1',
+      slot: d.joined.slot,
+      minCohort: d.joined.round.minCohort,
+      members: m.members('r1', d.joined.slot),
+    });
+    await m.postShares('r1', { protocol: 1, ticket: d.joined.ticket, shares });
+  }
+}
+
+/** Masks and uploads each device's update; returns the ring sum of the uploaded true updates. */
+async function uploadMasked(m: RoundManager, devices: readonly Device[]): Promise<Uint32Array> {
+  const spec = devices[0]!.joined.round;
+  const length = spec.parts.reduce((s, p) => s + p.length, 0);
+  const truth = new Uint32Array(length);
+  const sharers = m.roundState('r1', true).sharers;
+  for (const d of devices) {
+    await d.session.acceptShares({ sharers, inbox: m.shareInbox('r1', d.joined.slot) });
+    const mask = await d.session.mask(length, spec.ringBits);
+    const update = computeClientUpdate({
+      model: smallModel(),
+      history: historyOf(d.u),
+      rows: spec.rows,
+    })!;
+    ringAddInPlace(
+      truth,
+      encodeUpdateVector(update.parts, spec, createRng(100 + d.u)).ring,
+      spec.ringBits,
     );
-    const joined: JoinResponse[] = [];
-    for (const member of members)
-      joined.push(await m.join({ protocol: 1, publicKey: member.keys.publicKey }));
-    expect(await reason(m.join({ protocol: 1, publicKey: members[0]!.keys.publicKey }))).toBe(
+    await m.submitUpdate('r1', frameFor(d.joined, smallModel(), d.u, { mask }));
+  }
+  return truth;
+}
+
+async function answer(m: RoundManager, devices: readonly Device[]): Promise<void> {
+  const state = m.roundState('r1', true);
+  for (const d of devices) {
+    await m.unmask('r1', { protocol: 1, ticket: d.joined.ticket, ...d.session.respond(state) });
+  }
+}
+
+/** The model the server must publish for the survivors' exact sum `truth`. */
+function expectedModel(spec: RoundSpec, truth: Uint32Array, cohort: number) {
+  const model = smallModel();
+  const sums = splitParts(fromRing(truth, spec.ringBits), spec);
+  const smoothed = createStatisticsSmoother({ numItems: 30 }).update({
+    rows: spec.rows,
+    counts: sums.counts,
+    gram: sums.gram,
+    stats: sums.stats,
+    cohort,
+    userWeightNorm: model.userWeightNorm,
+  });
+  return applyItemStep({
+    model,
+    rows: spec.rows,
+    sums,
+    cohort,
+    userWeightNorm: smoothed.userWeightNorm,
+  }).model;
+}
+
+const secureConfig = (overrides: Partial<ServerConfig> = {}) =>
+  testConfig({
+    aggregation: 'secure',
+    minCohort: 3,
+    maxCohort: 4,
+    roundDurationMs: 1000,
+    ...overrides,
+  });
+
+describe('secure rounds', () => {
+  it('double masking with a dropout: joining → sharing → collecting → unmasking → exact survivors’ sum', async () => {
+    let t = 0;
+    const m = await manager(secureConfig(), () => t);
+    const devices = await joinDevices(m, 4);
+    // Full: sharing starts at once and no one else may join.
+    expect(m.roundState('r1').phase).toBe('sharing');
+    expect(await reason(m.join({ protocol: 1, publicKey: devices[0]!.session.publicKey }))).toBe(
       'wrong-phase',
     );
-    const state = m.roundState('r1');
-    expect(state.phase).toBe('collecting');
-    expect(state.participants).toHaveLength(4);
-    const spec = joined[0]!.round;
-    const truth = new Uint32Array(spec.parts.reduce((s, p) => s + p.length, 0));
-    const seedsBySlot = new Map<number, Awaited<ReturnType<typeof deriveCohortSeeds>>>();
-    // Slot 2 drops out after joining.
-    for (const u of [0, 1, 3]) {
-      const j = joined[u]!;
-      const seeds = await deriveCohortSeeds({
-        privateKey: members[u]!.keys.privateKey,
-        slot: j.slot,
-        participants: state.participants,
-        roundId: 'r1',
-      });
-      seedsBySlot.set(j.slot, seeds);
-      const update = computeClientUpdate({ model, history: historyOf(u), rows: spec.rows })!;
-      ringAddInPlace(
-        truth,
-        encodeUpdateVector(update.parts, spec, createRng(100 + u)).ring,
-        spec.ringBits,
-      );
-      const mask = pairwiseMask({
-        slot: j.slot,
-        peers: seeds,
-        length: truth.length,
-        bits: spec.ringBits,
-      });
-      await m.submitUpdate('r1', frameFor(j, model, u, { mask }));
-    }
-    t = 2500;
+    expect(m.members('r1', 0).masking).toEqual({ degree: 3, threshold: 3 });
+    expect(await reason(m.submitUpdate('r1', frameFor(devices[0]!.joined, smallModel(), 0)))).toBe(
+      'wrong-phase',
+    );
+    await shareKeys(m, devices);
+    expect(m.roundState('r1', true)).toMatchObject({ phase: 'collecting', sharers: [0, 1, 2, 3] });
+    // Polls leave the lists out.
+    expect(m.roundState('r1').sharers).toEqual([]);
+    // Slot 2 drops out after sharing.
+    const survivors = devices.filter((d) => d.u !== 2);
+    const truth = await uploadMasked(m, survivors);
+    expect(m.roundState('r1').phase).toBe('collecting');
+    t = 1500;
     await m.tick();
-    const unmasking = m.roundState('r1');
-    expect(unmasking.phase).toBe('unmasking');
-    expect(unmasking.dropped).toEqual([joined[2]!.slot]);
-    const lateFrame = frameFor(joined[2]!, model, 2);
-    expect(await reason(m.submitUpdate('r1', lateFrame))).toBe('round-closed');
-    for (const [slot, seeds] of seedsBySlot) {
-      const reveal = seeds
-        .filter((s) => s.slot === joined[2]!.slot)
-        .map((s) => ({ slot: s.slot, seed: bytesToBase64(s.seed) }));
-      const ticket = joined.find((j) => j.slot === slot)!.ticket;
-      if (slot === 0)
-        expect(await reason(m.unmask('r1', { protocol: 1, ticket, seeds: [] }))).toBe(
-          'bad-request',
-        );
-      await m.unmask('r1', { protocol: 1, ticket, seeds: reveal });
-    }
+    const state = m.roundState('r1', true);
+    expect(state).toMatchObject({ phase: 'unmasking', survivors: [0, 1, 3], dropped: [2] });
+    expect(await reason(m.submitUpdate('r1', frameFor(devices[2]!.joined, smallModel(), 2)))).toBe(
+      'round-closed',
+    );
+    // The dropped member cannot unmask; a survivor cannot ask for its own kind of both.
+    expect(
+      await reason(
+        m.unmask('r1', {
+          protocol: 1,
+          ticket: devices[2]!.joined.ticket,
+          selfMaskShares: [],
+          keyShares: [],
+        }),
+      ),
+    ).toBe('bad-ticket');
+    await answer(m, survivors);
     await m.tick();
     await m.close();
     expect(m.model().version).toBe(1);
-    // What the server should have computed from the survivors' unmasked sum.
-    const sums = splitParts(fromRing(truth, spec.ringBits), spec);
-    const smoothed = createStatisticsSmoother({ numItems: 30 }).update({
-      rows: spec.rows,
-      counts: sums.counts,
-      gram: sums.gram,
-      stats: sums.stats,
-      cohort: 3,
-      userWeightNorm: model.userWeightNorm,
-    });
-    const expected = applyItemStep({
-      model,
-      rows: spec.rows,
-      sums,
-      cohort: 3,
-      userWeightNorm: smoothed.userWeightNorm,
-    }).model;
+    expect(m.status().roundsCompleted).toBe(1);
+    const expected = expectedModel(devices[0]!.joined.round, truth, 3);
     const got = decodeFederatedModel(m.model().bytes).model;
     expect(Array.from(got.itemFactors)).toEqual(Array.from(expected.itemFactors));
     expect(Array.from(got.itemBias)).toEqual(Array.from(expected.itemBias));
   });
 
-  it('aborts the round (same model) when too few members upload', async () => {
+  it('aborts (no model update, no ε spent) when fewer than t survivors answer', async () => {
     let t = 0;
-    const m = await manager(
-      testConfig({ aggregation: 'secure', minCohort: 2, maxCohort: 2, roundDurationMs: 1000 }),
-      () => t,
-    );
-    const keys = await Promise.all([0, 1].map(() => generateMaskingKeyPair()));
-    for (const k of keys) await m.join({ protocol: 1, publicKey: k.publicKey });
-    expect(await reason(m.join({ protocol: 1 }))).toBe('wrong-phase');
-    t = 2500;
+    const events: { aborted: boolean; reason?: string }[] = [];
+    const m = await createRoundManager({
+      store: createMemoryStore(),
+      config: secureConfig({ noiseMultiplier: 1 }),
+      initialModel: smallModel(),
+      now: () => t,
+      onRoundClosed: (e) => void events.push(e),
+    });
+    const devices = await joinDevices(m, 4);
+    await shareKeys(m, devices);
+    await uploadMasked(m, devices);
+    // Everyone uploaded: unmasking starts at once. t = 3 of 4; only 2 answer.
+    expect(m.roundState('r1', true)).toMatchObject({ phase: 'unmasking', dropped: [] });
+    await answer(m, devices.slice(0, 2));
+    t = 1500;
     await m.tick();
     await m.close();
+    expect(events).toEqual([
+      {
+        roundId: 'r1',
+        modelVersion: 0,
+        aborted: true,
+        reason: expect.stringMatching(/cannot unmask: slot \d: 2 of the 3/),
+      },
+    ]);
     expect(m.model().version).toBe(0);
-    expect(m.status().round?.roundId).toBe('r2');
-    expect(m.status().roundsCompleted).toBe(0);
+    expect(m.status()).toMatchObject({ roundsCompleted: 0, privacy: { epsilon: 0 } });
+  });
+
+  it('aborts when too few members share or upload', async () => {
+    let t = 0;
+    const m = await manager(secureConfig({ minCohort: 2, maxCohort: 3 }), () => t);
+    const devices = await joinDevices(m, 3);
+    // Only one member shares: nobody could be unmasked.
+    await shareKeys(m, devices.slice(0, 1));
+    t = 1500;
+    await m.tick();
+    expect(m.status()).toMatchObject({
+      modelVersion: 0,
+      roundsCompleted: 0,
+      round: { roundId: 'r2' },
+    });
+    await m.close();
+  });
+
+  it('refuses secure joins without both keys, with invalid points, and stray shares', async () => {
+    const m = await manager(secureConfig());
+    const s = await createSecureRoundSession();
+    expect(await reason(m.join({ protocol: 1, publicKey: s.publicKey }))).toBe('bad-request');
+    expect(
+      await reason(m.join({ protocol: 1, publicKey: s.publicKey, shareKey: s.publicKey })),
+    ).toBe('bad-request');
+    expect(await reason(m.join({ protocol: 1, publicKey: 'QUJD', shareKey: s.shareKey }))).toBe(
+      'bad-request',
+    );
+    const devices = await joinDevices(m, 2);
+    expect(() => m.members('r1', 0)).toThrow(/gathering/);
+    expect(
+      await reason(
+        m.postShares('r1', { protocol: 1, ticket: devices[0]!.joined.ticket, shares: [] }),
+      ),
+    ).toBe('wrong-phase');
+    await m.close();
+  });
+
+  it('a restart at every phase keeps members, shares, uploads and answers (disk store)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-secure-recover-'));
+    try {
+      let t = 0;
+      const config = secureConfig({ maxCohort: 5 });
+      const open = async (initial = false) =>
+        createRoundManager({
+          store: await createDiskStore(dir),
+          config,
+          now: () => t,
+          ...(initial ? { initialModel: smallModel() } : {}),
+        });
+      let m = await open(true);
+      const devices = await joinDevices(m, 4);
+      expect(m.roundState('r1').phase).toBe('joining');
+      await m.close();
+      m = await open();
+      t = 1500;
+      await m.tick();
+      expect(m.roundState('r1').phase).toBe('sharing');
+      await shareKeys(m, devices.slice(0, 2));
+      await m.close();
+      m = await open();
+      await shareKeys(m, devices.slice(2));
+      expect(m.roundState('r1').phase).toBe('collecting');
+      await m.close();
+      m = await open();
+      // Slot 3 drops; the others upload across a restart.
+      const truth = new Uint32Array(await uploadMasked(m, devices.slice(0, 2)));
+      await m.close();
+      m = await open();
+      ringAddInPlace(truth, await uploadMasked(m, devices.slice(2, 3)), 32);
+      expect(m.status().round?.accepted).toBe(3);
+      t = 3500;
+      await m.tick();
+      expect(m.roundState('r1', true)).toMatchObject({ phase: 'unmasking', dropped: [3] });
+      await answer(m, devices.slice(0, 1));
+      await m.close();
+      m = await open();
+      await answer(m, devices.slice(1, 3));
+      await m.tick();
+      await m.close();
+      m = await open();
+      expect(m.model().version).toBe(1);
+      const got = decodeFederatedModel(m.model().bytes).model;
+      const expected = expectedModel(devices[0]!.joined.round, truth, 3);
+      expect(Array.from(got.itemFactors)).toEqual(Array.from(expected.itemFactors));
+      await m.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
