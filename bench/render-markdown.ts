@@ -42,6 +42,15 @@ const BARS: Record<string, Bar> = {
   'server.crash.lostUpdates': { label: '0', test: (v) => v === 0 },
 };
 
+/** What a result measures, where the key alone does not say it (shown under its section). */
+const NOTES: Record<string, string> = {
+  'federated.dpNdcg10':
+    'user-level DP, one-shot private co-occurrence release (`hearth federated-sim --dp-epsilon 8`); simulated — the aggregation server does not run this release yet',
+  'federated.dpIterativeNdcg10':
+    'user-level DP with the iterative iALS rounds the aggregation server runs today (4 rounds, k = 8)',
+  'federated.dpNdcg10OtherNoiseSeeds': 'mean of the co-occurrence release over noise seeds 1–3',
+};
+
 function format(value: number | string | boolean | null): string {
   if (value === null) return 'n/a';
   if (typeof value !== 'number') return String(value);
@@ -80,6 +89,9 @@ export function renderBenchmarksMarkdown(
         bar && typeof value === 'number' ? (bar.test(value, results) ? '✅' : '❌') : '';
       lines.push(`| \`${key}\` | ${format(value)} | ${bar?.label ?? ''} | ${verdict} |`);
     }
+    const notes = rows.filter(([key]) => NOTES[key] !== undefined);
+    if (notes.length > 0) lines.push('');
+    for (const [key] of notes) lines.push(`- \`${key}\`: ${NOTES[key]!}`);
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
