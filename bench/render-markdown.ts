@@ -45,9 +45,9 @@ const BARS: Record<string, Bar> = {
 /** What a result measures, where the key alone does not say it (shown under its section). */
 const NOTES: Record<string, string> = {
   'federated.dpNdcg10':
-    'user-level DP, one-shot private co-occurrence release (`hearth federated-sim --dp-epsilon 8`); simulated — the aggregation server does not run this release yet',
+    'user-level DP, one-shot private co-occurrence release (`hearth federated-sim --dp-epsilon 8`; the server runs it with `--training cooccurrence --noise-multiplier 0.612`)',
   'federated.dpIterativeNdcg10':
-    'user-level DP with the iterative iALS rounds the aggregation server runs today (4 rounds, k = 8)',
+    'user-level DP with iterative iALS rounds (`--training rounds`, 4 rounds, k = 8)',
   'federated.dpNdcg10OtherNoiseSeeds': 'mean of the co-occurrence release over noise seeds 1–3',
 };
 

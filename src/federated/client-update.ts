@@ -12,7 +12,8 @@ import { OptionError } from '../core/errors';
 import type { FoldInContext, WeightedItem } from '../core/models/mf/fold-in';
 import { createFoldInContext, foldInUser } from '../core/models/mf/fold-in';
 import type { MfModel } from '../core/models/mf/mf-model';
-import { partLengths } from './federated-protocol';
+import { partLengths, type ReleaseKind } from './federated-protocol';
+import { pairsContribution, popularityContribution } from './private-cooccurrence';
 
 /** The dense parts of one client's update (same order and lengths as the wire parts). */
 export interface ClientUpdateParts {
@@ -114,4 +115,25 @@ export function computeClientUpdate(o: ClientUpdateOptions): ClientUpdate | null
     userVector: x,
     historyItems: merged.size,
   };
+}
+
+/**
+ * A user's contribution to a round of the private co-occurrence release: the `rows` part is
+ * {@link popularityContribution} over every item or {@link pairsContribution} over the round's head
+ * rows; the other parts are empty. No fold-in: the release does not depend on the served model.
+ * Returns `null` for an empty history.
+ */
+export function computeReleaseUpdate(o: {
+  readonly release: ReleaseKind;
+  readonly numItems: number;
+  readonly history: readonly WeightedItem[];
+  readonly rows: readonly number[];
+}): { readonly parts: ClientUpdateParts } | null {
+  if (!o.history.some((h) => h.weight > 0 && Number.isFinite(h.weight))) return null;
+  const release =
+    o.release === 'popularity'
+      ? popularityContribution(o.history, o.numItems)
+      : pairsContribution(o.history, o.rows, o.numItems);
+  const empty = new Float64Array(0);
+  return { parts: { rows: release, counts: empty, gram: empty, stats: empty } };
 }

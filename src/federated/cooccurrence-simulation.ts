@@ -19,6 +19,7 @@ import {
   pairCount,
   pairsContribution,
   popularityContribution,
+  POPULARITY_NOISE_RATIO,
   selectHead,
 } from './private-cooccurrence';
 import { quantizeStochastic } from './quantize';
@@ -26,9 +27,6 @@ import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
 
 /** Default head size: the best measured on ML-100K at ε = 8 (200–300 within 0.003 NDCG@10). */
 export const DEFAULT_HEAD_SIZE = 250;
-
-/** Default ratio of the popularity release's noise multiplier to the pair release's. */
-export const DEFAULT_POPULARITY_NOISE_RATIO = 5;
 
 /** Quantization step of both releases (values lie in [0, 1]; 16-bit integers hold 1/step). */
 export const COOCCURRENCE_QUANT_STEP = 2 ** -14;
@@ -46,7 +44,7 @@ export interface CooccurrenceSimulationOptions {
   readonly shrinkage?: number;
   /** Bytes per client per release (default 100,000; 16-bit values). */
   readonly uploadBudget?: number;
-  /** z_popularity / z_pairs (default {@link DEFAULT_POPULARITY_NOISE_RATIO}). */
+  /** z_popularity / z_pairs (default {@link POPULARITY_NOISE_RATIO}). */
   readonly popularityNoiseRatio?: number;
 }
 
@@ -118,7 +116,7 @@ export function runCooccurrenceSimulation(
       `The popularity release of ${n} items needs ${2 * n + FRAME_HEADER_ALLOWANCE} bytes; raise the upload budget.`,
     );
   }
-  const ratio = o.popularityNoiseRatio ?? DEFAULT_POPULARITY_NOISE_RATIO;
+  const ratio = o.popularityNoiseRatio ?? POPULARITY_NOISE_RATIO;
   const delta = o.privacy?.delta ?? 1e-5;
   let zPairs = 0;
   let zPopularity = 0;

@@ -8,7 +8,7 @@
 import { DataError } from '../core/errors';
 import type { WeightedItem } from '../core/models/mf/fold-in';
 import type { Rng } from '../core/random';
-import { computeClientUpdate } from './client-update';
+import { computeClientUpdate, computeReleaseUpdate } from './client-update';
 import { createCryptoRng } from './clip-and-noise';
 import {
   FEDERATED_PROTOCOL_VERSION,
@@ -248,7 +248,14 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
       'The model changed while joining; join the next round.',
     );
   }
-  const update = computeClientUpdate({ model: model.model, history: o.history, rows: round.rows });
+  const update = round.release
+    ? computeReleaseUpdate({
+        release: round.release,
+        numItems: model.model.numItems,
+        history: o.history,
+        rows: round.rows,
+      })
+    : computeClientUpdate({ model: model.model, history: o.history, rows: round.rows });
   if (!update) return null;
   let secure: { mask: Uint32Array; uploadDeadline: number } | undefined;
   if (round.aggregation === 'secure') {

@@ -26,6 +26,13 @@ export type AggregationMode = 'plain' | 'secure';
 /** Names of the parts of an update vector, in wire order. */
 export const UPDATE_PART_NAMES = ['rows', 'counts', 'gram', 'stats'] as const;
 
+/**
+ * Rounds of the one-shot private co-occurrence release (`private-cooccurrence.ts`): `popularity`
+ * (`rows` = every item) and `pairs` (`rows` = the head items). In such a round the `rows` part
+ * carries the release vector and the other three parts are empty.
+ */
+export type ReleaseKind = 'popularity' | 'pairs';
+
 /** One of {@link UPDATE_PART_NAMES}. */
 export type UpdatePartName = (typeof UPDATE_PART_NAMES)[number];
 
@@ -69,6 +76,8 @@ export interface RoundSpec {
   readonly rows: readonly number[];
   /** Parts in {@link UPDATE_PART_NAMES} order. */
   readonly parts: readonly UpdatePartSpec[];
+  /** Set in rounds of the private co-occurrence release; absent in iALS item-step rounds. */
+  readonly release?: ReleaseKind;
   readonly minCohort: number;
   readonly maxCohort: number;
   /** ISO-8601 time after which updates are no longer accepted. */
@@ -399,8 +408,17 @@ export function payloadBytes(round: Pick<RoundSpec, 'parts' | 'ringBits'>): numb
   return (updateLength(round.parts) * round.ringBits) / 8;
 }
 
-/** Part lengths of an update for a model with `factors` dimensions and `rows` rows this round. */
-export function partLengths(factors: number, rows: number): Record<UpdatePartName, number> {
+/**
+ * Part lengths of an update for a model with `factors` dimensions and `rows` rows this round (or,
+ * in a release round, of the release vector over those rows).
+ */
+export function partLengths(
+  factors: number,
+  rows: number,
+  release?: ReleaseKind,
+): Record<UpdatePartName, number> {
+  if (release === 'popularity') return { rows, counts: 0, gram: 0, stats: 0 };
+  if (release === 'pairs') return { rows: (rows * (rows + 1)) / 2, counts: 0, gram: 0, stats: 0 };
   const d = factors + 1;
   return { rows: rows * d, counts: rows, gram: (d * (d + 1)) / 2, stats: 2 };
 }
@@ -432,8 +450,15 @@ export function validateRoundSpec(
   const ringBits = o['ringBits'];
   if (ringBits !== 16 && ringBits !== 32)
     return reject('bad-shape', 'round.ringBits must be 16 or 32.');
+  const release = o['release'];
+  if (release !== undefined && release !== 'popularity' && release !== 'pairs') {
+    return reject('bad-request', 'round.release must be "popularity" or "pairs" when present.');
+  }
+  if (release === 'popularity' && rows.length !== model.numItems) {
+    return reject('bad-shape', 'A popularity round must list every item in round.rows.');
+  }
   const parts = o['parts'];
-  const lengths = partLengths(model.factors, rows.length);
+  const lengths = partLengths(model.factors, rows.length, release);
   if (!Array.isArray(parts) || parts.length !== UPDATE_PART_NAMES.length) {
     return reject('bad-shape', `round.parts must list ${UPDATE_PART_NAMES.join(', ')}.`);
   }

@@ -193,3 +193,23 @@ export function modelFromCooccurrence(o: CooccurrenceModelOptions): MfModel {
     itemBias,
   };
 }
+
+/** Noise multiplier of the popularity release relative to the pair release's. */
+export const POPULARITY_NOISE_RATIO = 5;
+
+/**
+ * The same model with `width` ≥ its rank columns, the extra ones zero: scores and fold-ins are
+ * unchanged, and a device whose served model has `width` factors can hot-swap it in place.
+ */
+export function padFactors(model: MfModel, width: number): MfModel {
+  const k = model.factors;
+  if (!(width >= k) || !Number.isInteger(width)) {
+    throw new OptionError(`Cannot pad ${k} factors to ${width}.`);
+  }
+  if (width === k) return model;
+  const itemFactors = new Float32Array(model.numItems * width);
+  for (let i = 0; i < model.numItems; i++) {
+    itemFactors.set(model.itemFactors.subarray(i * k, (i + 1) * k), i * width);
+  }
+  return { ...model, factors: width, itemFactors };
+}

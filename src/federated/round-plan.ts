@@ -17,6 +17,7 @@ import {
   partLengths,
   type AggregationMode,
   type RoundSpec,
+  type ReleaseKind,
   type UpdatePartName,
   type UpdatePartSpec,
 } from './federated-protocol';
@@ -177,20 +178,16 @@ export function buildRoundSpec(o: RoundSpecOptions): RoundSpec {
   const names = ['rows', 'counts', 'gram', 'stats'] as const;
   const z = o.noiseMultiplier;
   const inv = names.reduce((s, name) => s + 1 / weights[name] ** 2, 0);
-  const shares = Math.sqrt(o.minCohort);
-  const parts: UpdatePartSpec[] = names.map((name) => {
-    const clipNorm = clip[name];
-    const zj = z > 0 ? weights[name] * z * Math.sqrt(inv) : 0;
-    // Scale from the clip bound first, then size the noise on the resulting sensitivity.
-    let scale = clipNorm / clamp;
-    let noiseStd = 0;
-    for (let it = 0; it < 3; it++) {
-      const sensitivity = clipNorm + scale * Math.sqrt(lengths[name]);
-      noiseStd = (zj * sensitivity) / shares;
-      scale = (clipNorm + 6 * noiseStd) / clamp;
-    }
-    return { name, length: lengths[name], clipNorm, noiseStd, scale, clamp };
-  });
+  const parts: UpdatePartSpec[] = names.map((name) =>
+    quantizedPart({
+      name,
+      length: lengths[name],
+      clipNorm: clip[name],
+      noiseMultiplier: z > 0 ? weights[name] * z * Math.sqrt(inv) : 0,
+      minCohort: o.minCohort,
+      clamp,
+    }),
+  );
   return {
     protocol: FEDERATED_PROTOCOL_VERSION,
     roundId: o.roundId,
@@ -210,6 +207,82 @@ export function buildRoundSpec(o: RoundSpecOptions): RoundSpec {
   };
 }
 
+/**
+ * One part's encoding: the quantization step fits the clipped range plus 6σ of noise in ±clamp,
+ * and each client's noise share σ/√minCohort makes the cohort's noise z × the part's sensitivity
+ * (clip bound plus the rounding slack step·√length).
+ */
+function quantizedPart(o: {
+  readonly name: UpdatePartName;
+  readonly length: number;
+  readonly clipNorm: number;
+  readonly noiseMultiplier: number;
+  readonly minCohort: number;
+  readonly clamp: number;
+}): UpdatePartSpec {
+  const shares = Math.sqrt(o.minCohort);
+  // Scale from the clip bound first, then size the noise on the resulting sensitivity.
+  let scale = o.clipNorm / o.clamp;
+  let noiseStd = 0;
+  for (let it = 0; it < 3; it++) {
+    const sensitivity = o.clipNorm + scale * Math.sqrt(o.length);
+    noiseStd = (o.noiseMultiplier * sensitivity) / shares;
+    scale = (o.clipNorm + 6 * noiseStd) / o.clamp;
+  }
+  return { name: o.name, length: o.length, clipNorm: o.clipNorm, noiseStd, scale, clamp: o.clamp };
+}
+
+/** Options of {@link buildReleaseRoundSpec}. */
+export interface ReleaseRoundSpecOptions extends Omit<
+  RoundSpecOptions,
+  'model' | 'rows' | 'clipFactors' | 'noiseWeights'
+> {
+  readonly release: ReleaseKind;
+  /** `popularity`: every item index; `pairs`: the head items, ascending. */
+  readonly rows: readonly number[];
+}
+
+/**
+ * A round of the private co-occurrence release: the `rows` part carries the release vector
+ * (L2 norm ≤ 1 by construction, so the clip bound is 1) and the other parts are empty.
+ */
+export function buildReleaseRoundSpec(o: ReleaseRoundSpecOptions): RoundSpec {
+  if (!(o.minCohort >= 1 && o.maxCohort >= o.minCohort)) {
+    throw new OptionError(`Need 1 ≤ minCohort ≤ maxCohort (got ${o.minCohort}, ${o.maxCohort}).`);
+  }
+  const ringBits = ringBitsFor(o.aggregation);
+  const clamp = o.aggregation === 'secure' ? clampForCohort(ringBits, o.maxCohort) : 0x7fff;
+  const lengths = partLengths(0, o.rows.length, o.release);
+  const parts = (['rows', 'counts', 'gram', 'stats'] as const).map((name) =>
+    quantizedPart({
+      name,
+      length: lengths[name],
+      clipNorm: 1,
+      noiseMultiplier: name === 'rows' ? o.noiseMultiplier : 0,
+      minCohort: o.minCohort,
+      clamp,
+    }),
+  );
+  return {
+    protocol: FEDERATED_PROTOCOL_VERSION,
+    roundId: o.roundId,
+    modelVersion: o.modelVersion,
+    aggregation: o.aggregation,
+    ringBits,
+    rows: [...o.rows],
+    parts,
+    release: o.release,
+    minCohort: o.minCohort,
+    maxCohort: o.maxCohort,
+    deadline: o.deadline,
+    privacy: {
+      noiseMultiplier: roundNoiseMultiplier(parts, o.minCohort),
+      delta: o.delta,
+      epsilonSpent: o.epsilonSpent,
+    },
+  };
+}
+
 /** L2 sensitivity of a part: its clip bound plus the worst-case stochastic rounding error. */
 export function partSensitivity(p: UpdatePartSpec): number {
   return p.clipNorm + p.scale * Math.sqrt(p.length);
@@ -218,9 +291,12 @@ export function partSensitivity(p: UpdatePartSpec): number {
 /** Noise multiplier of a round's release when `cohort` clients each add their share. */
 export function roundNoiseMultiplier(parts: readonly UpdatePartSpec[], cohort: number): number {
   return combinedNoiseMultiplier(
-    parts.map((p) => ({
-      sensitivity: partSensitivity(p),
-      noiseStd: p.noiseStd * Math.sqrt(cohort),
-    })),
+    // Empty parts (release rounds) carry nothing about anyone.
+    parts
+      .filter((p) => p.length > 0)
+      .map((p) => ({
+        sensitivity: partSensitivity(p),
+        noiseStd: p.noiseStd * Math.sqrt(cohort),
+      })),
   );
 }

@@ -22,6 +22,11 @@ export interface StoredState {
   readonly statistics: SmootherState;
   /** Base64 HMAC key for tickets (shared by every instance using the store). */
   readonly secret: string;
+  /**
+   * `cooccurrence` training: the released (noisy) popularity of the current cycle, after its
+   * popularity round closed and until the pair round publishes a model; absent otherwise.
+   */
+  readonly releasedPopularity?: readonly number[];
 }
 
 /** A secure round's phase change, with the sets it fixes. */

@@ -47,6 +47,15 @@ import {
   type PrivacyAccountant,
 } from '../federated/privacy-accountant';
 import {
+  maxHeadForBudget,
+  modelFromCooccurrence,
+  padFactors,
+  POPULARITY_NOISE_RATIO,
+  selectHead,
+} from '../federated/private-cooccurrence';
+import {
+  FRAME_HEADER_ALLOWANCE,
+  buildReleaseRoundSpec,
   buildRoundSpec,
   planRoundRows,
   ringBitsFor,
@@ -198,7 +207,48 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
   };
   const budgetLeft = (): boolean => !dp || accountant.epsilon() < config.epsilonBudget;
 
+  /** The next round of the private co-occurrence release: popularity first, then the head's pairs. */
+  const newReleaseSpec = (number: number, windows: number): RoundSpec => {
+    const n = current.model.numItems;
+    const popularity = state.releasedPopularity;
+    const pairs = popularity !== undefined && popularity.length === n;
+    const head = pairs
+      ? selectHead(popularity, Math.min(config.headSize, releaseHeadLimit(n)))
+          .slice()
+          .sort((a, b) => a - b)
+      : Array.from({ length: n }, (_, i) => i);
+    return buildReleaseRoundSpec({
+      release: pairs ? 'pairs' : 'popularity',
+      roundId: roundIdOf(number),
+      modelVersion: current.version,
+      rows: head,
+      aggregation: config.aggregation,
+      minCohort: config.minCohort,
+      maxCohort: config.maxCohort,
+      deadline: new Date(now() + windows * config.roundDurationMs).toISOString(),
+      noiseMultiplier: pairs
+        ? config.noiseMultiplier
+        : POPULARITY_NOISE_RATIO * config.noiseMultiplier,
+      delta: config.delta,
+      epsilonSpent: dp ? accountant.epsilon() : null,
+    });
+  };
+
+  /** Largest head whose pair upload fits the budget at this server's ring width. */
+  const releaseHeadLimit = (numItems: number): number =>
+    Math.min(
+      numItems,
+      maxHeadForBudget({
+        budgetBytes: config.uploadBudget,
+        bytesPerValue: ringBitsFor(config.aggregation) / 8,
+        headerBytes: FRAME_HEADER_ALLOWANCE,
+      }),
+    );
+
   const newSpec = (number: number): RoundSpec => {
+    if (config.training === 'cooccurrence') {
+      return newReleaseSpec(number, config.aggregation === 'secure' ? 3 : 1);
+    }
     const model = current.model;
     const count = rowsForBudget({
       numItems: model.numItems,
@@ -358,7 +408,36 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
       }
     }
     let next = current;
-    if (!abort) {
+    let releasedPopularity = state.releasedPopularity;
+    if (!abort && r.spec.release) {
+      const sums = r.aggregator.sums(delta);
+      const cohort = r.aggregator.count;
+      if (r.spec.release === 'popularity') {
+        releasedPopularity = Array.from(sums.rows);
+      } else {
+        const part = r.spec.parts[0]!;
+        next = {
+          version: current.version + 1,
+          model: padFactors(
+            modelFromCooccurrence({
+              numItems: current.model.numItems,
+              head: r.spec.rows,
+              pairs: sums.rows,
+              // Each of `cohort` clients added its share: the sum's noise per entry.
+              pairNoiseStd: part.noiseStd * Math.sqrt(cohort),
+              popularity: releasedPopularity ?? new Float64Array(current.model.numItems),
+              factors: Math.min(config.cooccurrenceRank, current.model.factors),
+            }),
+            current.model.factors,
+          ),
+        };
+        releasedPopularity = undefined;
+      }
+      accountant.addRounds({
+        noiseMultiplier: roundNoiseMultiplier(r.spec.parts, cohort),
+        samplingRate: config.samplingRate,
+      });
+    } else if (!abort) {
       const sums = r.aggregator.sums(delta);
       const cohort = r.aggregator.count;
       const smoothed = smoother.update({
@@ -384,8 +463,10 @@ export async function createRoundManager(o: RoundManagerOptions): Promise<RoundM
       });
       next = { version: current.version + 1, model: step.model };
     }
+    const { releasedPopularity: _previous, ...rest } = state;
     const nextState: StoredState = {
-      ...state,
+      ...rest,
+      ...(releasedPopularity !== undefined ? { releasedPopularity } : {}),
       modelVersion: next.version,
       roundNumber: r.number + 1,
       roundsCompleted: state.roundsCompleted + (abort ? 0 : 1),

@@ -34,7 +34,20 @@ export interface ServerConfig {
   readonly secureThreshold: number;
   /** Bytes per client per round; fixes the rows per round. */
   readonly uploadBudget: number;
-  /** Noise multiplier of each round's release at `minCohort` clients; 0 = no DP noise. */
+  /**
+   * What rounds train: `rounds` = iALS item steps (the default); `cooccurrence` = the one-shot
+   * private co-occurrence release, a `popularity` round then a `pairs` round per published model
+   * (see `src/federated/private-cooccurrence.ts`; best utility under user-level DP).
+   */
+  readonly training: 'rounds' | 'cooccurrence';
+  /** `cooccurrence`: head items m of the pair release (capped by the catalog and the upload budget). */
+  readonly headSize: number;
+  /** `cooccurrence`: rank of the published item factors (padded with zeros to the model's width). */
+  readonly cooccurrenceRank: number;
+  /**
+   * Noise multiplier of each round's release at `minCohort` clients; 0 = no DP noise. In
+   * `cooccurrence` training it is the pair round's; the popularity round uses 5× that.
+   */
   readonly noiseMultiplier: number;
   readonly delta: number;
   /** Poisson sampling rate of clients assumed by the accountant (1 = no amplification). */
@@ -61,6 +74,9 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze(
   maskingDegree: DEFAULT_MASKING_DEGREE,
   secureThreshold: 0.5,
   uploadBudget: DEFAULT_UPLOAD_BUDGET,
+  training: 'rounds',
+  headSize: 250,
+  cooccurrenceRank: 12,
   noiseMultiplier: 0,
   delta: 1e-5,
   samplingRate: 1,
@@ -117,6 +133,15 @@ export function resolveServerConfig(
   need(
     c.noiseMultiplier >= 0 && Number.isFinite(c.noiseMultiplier),
     'noiseMultiplier must be finite and ≥ 0.',
+  );
+  need(
+    c.training === 'rounds' || c.training === 'cooccurrence',
+    'training must be "rounds" or "cooccurrence".',
+  );
+  need(Number.isInteger(c.headSize) && c.headSize >= 2, 'headSize must be an integer ≥ 2.');
+  need(
+    Number.isInteger(c.cooccurrenceRank) && c.cooccurrenceRank >= 1,
+    'cooccurrenceRank must be a positive integer.',
   );
   need(c.delta > 0 && c.delta < 1, 'delta must be in (0, 1).');
   need(c.samplingRate > 0 && c.samplingRate <= 1, 'samplingRate must be in (0, 1].');

@@ -17,6 +17,7 @@ export const USAGE = `Usage: hearth-server --data-dir DIR [--token T | env HEART
           [--min-cohort 100] [--max-cohort 1000] [--round-seconds 600] [--upload-budget 100000]
           [--learning-rate 1] [--ridge 0] [--row-seed 1]
   secure:  [--masking-degree 128] [--secure-threshold 0.5]
+  training: [--training rounds|cooccurrence] [--head 250] [--rank 12]
   privacy: [--noise-multiplier 0] [--delta 1e-5] [--sampling-rate 1] [--epsilon-budget E]
   limits:  [--rate 1] [--burst 10]   (requests per second and burst per client address)`;
 
@@ -46,6 +47,9 @@ export const SERVER_FLAGS = {
   delta: { type: 'string' },
   'sampling-rate': { type: 'string' },
   'epsilon-budget': { type: 'string' },
+  training: { type: 'string' },
+  head: { type: 'string' },
+  rank: { type: 'string' },
   rate: { type: 'string' },
   burst: { type: 'string' },
   help: { type: 'boolean' },
@@ -96,6 +100,16 @@ export function configFromFlags(values: ServerFlagValues, env: NodeJS.ProcessEnv
   set('delta', num(values, 'delta'));
   set('samplingRate', num(values, 'sampling-rate'));
   set('epsilonBudget', num(values, 'epsilon-budget'));
+  if (values.training !== undefined) {
+    if (values.training !== 'rounds' && values.training !== 'cooccurrence') {
+      throw new OptionError(
+        `--training must be rounds or cooccurrence (got "${values.training}").`,
+      );
+    }
+    set('training', values.training);
+  }
+  set('headSize', num(values, 'head'));
+  set('cooccurrenceRank', num(values, 'rank'));
   const rate = num(values, 'rate');
   const burst = num(values, 'burst');
   if (rate !== undefined || burst !== undefined)

@@ -1,3 +1,5 @@
+import { buildReleaseRoundSpec } from '../../src/federated/round-plan';
+import { validateRoundSpec } from '../../src/federated/federated-protocol';
 import { describe, expect, it } from 'vitest';
 import { payloadBytes } from '../../src/federated/federated-protocol';
 import {
@@ -109,5 +111,49 @@ describe('buildRoundSpec', () => {
       expect(p.clamp * p.scale).toBeGreaterThanOrEqual(p.clipNorm + 6 * p.noiseStd - 1e-9);
       expect(partSensitivity(p)).toBeLessThan(p.clipNorm * 1.01);
     }
+  });
+});
+
+describe('buildReleaseRoundSpec', () => {
+  const base = {
+    roundId: 'r1',
+    modelVersion: 0,
+    aggregation: 'plain' as const,
+    minCohort: 4,
+    maxCohort: 10,
+    deadline: new Date(0).toISOString(),
+    delta: 1e-5,
+    epsilonSpent: null,
+  };
+
+  it('puts the release vector in the rows part, leaves the others empty, and validates', () => {
+    const spec = buildReleaseRoundSpec({
+      ...base,
+      release: 'pairs',
+      rows: [1, 4, 7],
+      noiseMultiplier: 1,
+    });
+    expect(spec.parts.map((p) => p.length)).toEqual([6, 0, 0, 0]);
+    expect(spec.parts[0]!.clipNorm).toBe(1);
+    expect(spec.parts[0]!.noiseStd).toBeGreaterThan(0);
+    // Empty parts carry no noise and do not dilute the round's noise multiplier.
+    expect(spec.privacy.noiseMultiplier).toBeCloseTo(1, 6);
+    expect(
+      validateRoundSpec(JSON.parse(JSON.stringify(spec)), { factors: 4, numItems: 10 }),
+    ).toEqual(spec);
+  });
+
+  it('a popularity round must list every item; an unknown release is refused', () => {
+    const spec = buildReleaseRoundSpec({
+      ...base,
+      release: 'popularity',
+      rows: [0, 1, 2],
+      noiseMultiplier: 0,
+    });
+    expect(() => validateRoundSpec(spec, { factors: 4, numItems: 3 })).not.toThrow();
+    expect(() => validateRoundSpec(spec, { factors: 4, numItems: 4 })).toThrow(/every item/);
+    expect(() =>
+      validateRoundSpec({ ...spec, release: 'bogus' }, { factors: 4, numItems: 3 }),
+    ).toThrow(/round.release/);
   });
 });
