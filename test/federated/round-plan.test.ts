@@ -1,9 +1,8 @@
-import { buildReleaseRoundSpec } from '../../src/federated/round-plan';
-import { validateRoundSpec } from '../../src/federated/federated-protocol';
 import { describe, expect, it } from 'vitest';
-import { payloadBytes } from '../../src/federated/federated-protocol';
+import { payloadBytes, validateRoundSpec } from '../../src/federated/federated-protocol';
 import {
   DEFAULT_UPLOAD_BUDGET,
+  buildReleaseRoundSpec,
   buildRoundSpec,
   partSensitivity,
   planRoundRows,
