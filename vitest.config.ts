@@ -53,7 +53,13 @@ export default defineConfig({
         },
         test: {
           name: 'browser',
-          include: ['test/**/*.browser.test.ts'],
+          include: [
+            'test/**/*.browser.test.ts',
+            // Device-side secure aggregation runs on Web Crypto: check it in Chromium too.
+            'test/federated/secure-aggregation.test.ts',
+            'test/federated/secure-round-session.test.ts',
+            'test/federated/shamir-sharing.test.ts',
+          ],
           testTimeout: 240_000,
           hookTimeout: 120_000,
           // One retry for real-browser timing under CI load (a widget erase once saw its delete
