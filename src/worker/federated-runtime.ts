@@ -6,6 +6,8 @@
  * it only reports the status and records opt-outs: its fetch refuses every request.
  */
 import type { ModelBundle } from '../core/bundle/model-bundle';
+import { replaceItemModel } from '../core/bundle/replace-item-model';
+import type { Item } from '../core/data/types';
 import type { EventWeights } from '../core/data/types';
 import { HearthError, OptionError } from '../core/errors';
 import type { MfModel } from '../core/models/mf/mf-model';
@@ -47,6 +49,8 @@ export interface FederatedHost {
   model(): { readonly bundle: ModelBundle | null; readonly version: number };
   /** The visitor's live profile, oldest first. */
   history(): readonly HistoryEvent[];
+  /** The catalog the recommender serves (the content tower is refit on it at each swap). */
+  catalog(): readonly Item[];
   /**
    * Stores and serves `bundle` as source `federated` (emitting `model-changed`) unless the
    * serving model is no longer version `basedOn`; resolves with the new version, or null then.
@@ -202,7 +206,11 @@ export function createFederatedRuntime(host: FederatedHost): FederatedRuntime {
         // Version 0 is the server's starting model (the site's own); a version served before may
         // have been replaced by a local training since: keep the local model in both cases.
         if (incoming.version === 0 || incoming.version === before) return;
-        const next: ModelBundle = { ...bundle, mf: incoming.model };
+        const next: ModelBundle = replaceItemModel({
+          bundle,
+          mf: incoming.model,
+          catalog: host.catalog(),
+        });
         const served = await host.save(next, { globalVersion: incoming.version }, version);
         // Another model was served meanwhile: build again from that one.
         if (served === null) continue;

@@ -261,6 +261,7 @@ export function createLocalRecommender(
         store: openStore,
         model: () => state,
         history: () => profile.history(),
+        catalog: () => catalog,
         save: (bundle, meta, basedOn) =>
           saveAndServe(bundle, encodeBundle(bundle), 'federated', meta, basedOn),
         emit,
