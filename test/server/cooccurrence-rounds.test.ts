@@ -181,4 +181,41 @@ describe('cooccurrence training over HTTP', () => {
     expect(model!.version).toBe(1);
     expect(model!.model.unobservedWeight).toBe(0);
   });
+
+  it('works with secure aggregation: both releases are masked, unmasked and published', async () => {
+    const config = { ...CONFIG, aggregation: 'secure' as const, minCohort: 3, maxCohort: 4 };
+    manager = await createRoundManager({
+      store: createMemoryStore(),
+      config,
+      initialModel: smallModel(),
+    });
+    http = createFederatedHttpServer({ manager, config, tickMs: 20 });
+    const base = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
+    const client = createFederatedClient({ baseUrl: base, token: TOKEN });
+    for (let round = 0; round < 2; round++) {
+      const results = await Promise.all(
+        [0, 1, 2, 3].map((u) =>
+          participateInRound({
+            client,
+            history: historyOf(u),
+            rng: createRng(10 * round + u),
+            pollMs: 20,
+          }),
+        ),
+      );
+      for (const r of results) expect(r!.ack.accepted).toBe(true);
+      for (let j = 0; j < 100 && (await client.status()).roundsCompleted === round; j++)
+        await new Promise((r) => setTimeout(r, 20));
+    }
+    const model = await client.fetchModel();
+    expect(model!.version).toBe(1);
+    // Only the 10 head items carry factors (masks cancelled exactly, else every row is noise).
+    const { factors, itemFactors } = model!.model;
+    let withFactors = 0;
+    for (let i = 0; i < 30; i++) {
+      if (itemFactors.subarray(i * factors, (i + 1) * factors).some((v) => v !== 0)) withFactors++;
+    }
+    expect(withFactors).toBeGreaterThanOrEqual(3);
+    expect(withFactors).toBeLessThanOrEqual(10);
+  }, 30_000);
 });
