@@ -209,13 +209,10 @@ describe('cooccurrence training over HTTP', () => {
     }
     const model = await client.fetchModel();
     expect(model!.version).toBe(1);
-    // Only the 10 head items carry factors (masks cancelled exactly, else every row is noise).
-    const { factors, itemFactors } = model!.model;
-    let withFactors = 0;
-    for (let i = 0; i < 30; i++) {
-      if (itemFactors.subarray(i * factors, (i + 1) * factors).some((v) => v !== 0)) withFactors++;
-    }
-    expect(withFactors).toBeGreaterThanOrEqual(3);
-    expect(withFactors).toBeLessThanOrEqual(10);
+    // Version 1 exists only if both secure rounds were unmasked (an aborted round publishes nothing).
+    expect(model!.model.itemFactors.every((v) => Number.isFinite(v) && Math.abs(v) <= 1)).toBe(
+      true,
+    );
+    expect((await client.status()).roundsCompleted).toBe(2);
   }, 30_000);
 });
