@@ -1,4 +1,4 @@
-import { decodeBundle, encodeBundle } from '../core/bundle/bundle-file';
+import { decodeBundle } from '../core/bundle/decode-bundle';
 import type { ModelBundle } from '../core/bundle/model-bundle';
 import {
   DEFAULT_EVENT_WEIGHTS,
@@ -13,7 +13,6 @@ import {
   OptionError,
   throwIfAborted,
 } from '../core/errors';
-import type { ComputePathName } from '../core/models/mf/mf-trainer';
 import type { ForYouRowRequest, RowRequest, RowResult } from '../core/serve/row-types';
 import type { FederatedConsent } from '../federated/consent-store';
 import { createHearthStore } from '../storage';
@@ -22,11 +21,9 @@ import type { ComputePathPool } from './compute-path-pool';
 import type { FederatedRuntime } from './federated-runtime';
 import {
   DEFAULT_FINE_TUNE_AFTER_EVENTS,
-  FINE_TUNE_EPOCHS,
   createFineTuneScheduler,
   hasMultiUserData,
-  warmStartCheckpoint,
-} from './fine-tune';
+} from './fine-tune-schedule';
 import { mainThreadIdleScheduler, type IdleScheduler } from './idle-scheduler';
 import { createLiveProfile } from './live-profile';
 import { createModelState, type ModelState } from './model-state';
@@ -39,9 +36,16 @@ import type {
   TrainReport,
   TrainRequest,
 } from './recommender-types';
+import type { TrainingHost } from './training-jobs';
 
-/** Training code (and, through it, TF.js) loads only when a page first trains: serving stays small. */
-const loadTrainRun = () => import('./train-run');
+/**
+ * Training and fine-tuning (and, through them, the trainer, the model-file writer and TF.js) load
+ * only when a page first trains or fine-tunes: serving stored or downloaded models stays small.
+ */
+const loadTrainingJobs = () => import('./training-jobs');
+
+/** The model-file writer alone, for federated updates (which do not need the training code). */
+const loadBundleEncoder = () => import('../core/bundle/bundle-file');
 
 /** Name under which the serving model is stored. */
 export const MODEL_NAME = 'default';
@@ -253,19 +257,20 @@ export function createLocalRecommender(
   // training): pages that do not use it, and visitors who never opted in, do not download it.
   let federated: Promise<FederatedRuntime> | null = null;
   const fl = (): Promise<FederatedRuntime> =>
-    (federated ??= import('./federated-runtime').then((m) =>
-      m.createFederatedRuntime({
-        config: config.federated,
-        deps,
-        eventWeights,
-        store: openStore,
-        model: () => state,
-        history: () => profile.history(),
-        catalog: () => catalog,
-        save: (bundle, meta, basedOn) =>
-          saveAndServe(bundle, encodeBundle(bundle), 'federated', meta, basedOn),
-        emit,
-      }),
+    (federated ??= Promise.all([import('./federated-runtime'), loadBundleEncoder()]).then(
+      ([m, { encodeBundle }]) =>
+        m.createFederatedRuntime({
+          config: config.federated,
+          deps,
+          eventWeights,
+          store: openStore,
+          model: () => state,
+          history: () => profile.history(),
+          catalog: () => catalog,
+          save: (bundle, meta, basedOn) =>
+            saveAndServe(bundle, encodeBundle(bundle), 'federated', meta, basedOn),
+          emit,
+        }),
     ));
   const withFederated = (job: (f: FederatedRuntime) => unknown): void => {
     federated?.then(job).catch(() => undefined);
@@ -383,8 +388,17 @@ export function createLocalRecommender(
     return openStore();
   };
 
-  const backendOf = (request: TrainRequest): ComputePathName | 'auto' =>
-    request.backend ?? config.backend ?? 'auto';
+  /** What the training jobs (loaded on first use) use of this recommender. */
+  const trainingHost: TrainingHost = {
+    catalog: () => catalog,
+    servedVersion: () => state.version,
+    pool,
+    backend: config.backend ?? 'auto',
+    eventWeights,
+    saveAndServe,
+    emit,
+    resetFineTune: () => fineTune.reset(),
+  };
 
   const fineTuneNow = async (): Promise<void> => {
     const s = await alive();
@@ -395,38 +409,14 @@ export function createLocalRecommender(
         const dataset = await s.readInteractions();
         // A lone visitor is served exactly by fold-in; see hasMultiUserData.
         if (!hasMultiUserData(dataset)) return;
-        const m = current.bundle.mf;
-        const { resolveMfOptions, trainStoredRun } = await loadTrainRun();
-        const mf = resolveMfOptions({
-          factors: m.factors,
-          regularization: m.regularization,
-          regularizationExponent: m.regularizationExponent,
-          unobservedWeight: m.unobservedWeight,
-          userWeightExponent: m.userWeightExponent,
-          biasScale: m.biasScale,
-          initScale: m.initScale,
-          epochs: FINE_TUNE_EPOCHS,
-        });
-        const warmStart = warmStartCheckpoint(current.bundle, dataset, mf);
-        if (!warmStart) return;
-        const run = await trainStoredRun({
+        const { fineTuneAndServe } = await loadTrainingJobs();
+        const version = await fineTuneAndServe(trainingHost, {
           store: s,
           dataset,
-          catalog,
-          plan: await (await pool()).plan(config.backend ?? 'auto'),
-          mf,
-          eventWeights,
-          checkpoints: false,
-          warmStart,
+          bundle: current.bundle,
+          version: current.version,
           signal: lifetime.signal,
         });
-        const version = await saveAndServe(
-          run.bundle,
-          encodeBundle(run.bundle),
-          'fine-tuned',
-          { mf },
-          current.version,
-        );
         if (version !== null) whenConsented((f) => f.afterTraining());
       },
       { wait: false, signal: lifetime.signal },
@@ -449,56 +439,11 @@ export function createLocalRecommender(
       ? AbortSignal.any([request.signal, lifetime.signal])
       : lifetime.signal;
     throwIfAborted(request.signal);
-    const { evaluateAgainstPopularity, resolveMfOptions, trainStoredRun } = await loadTrainRun();
+    const { resolveMfOptions, trainAndServe } = await loadTrainingJobs();
     const mf = resolveMfOptions(request.mf);
     try {
       const report = await s.withTrainerLock(
-        async (): Promise<TrainReport> => {
-          throwIfAborted(signal);
-          const dataset = await s.readInteractions();
-          const paths = await pool();
-          const plan = await paths.plan(backendOf(request));
-          throwIfAborted(signal);
-          const run = await trainStoredRun({
-            store: s,
-            dataset,
-            catalog,
-            plan,
-            mf,
-            eventWeights,
-            checkpoints: true,
-            signal,
-            onProgress: (progress) => {
-              request.onProgress?.(progress);
-              emit({ type: 'training-progress', progress });
-            },
-            onStorageWarning: (message) => emit({ type: 'storage', message }),
-          });
-          const training = run.bundle.training;
-          let metrics: TrainReport['metrics'];
-          if (request.evaluate) {
-            const path = await paths.get(training.computePath as ComputePathName);
-            metrics = await evaluateAgainstPopularity({ dataset, mf, path, signal });
-          }
-          throwIfAborted(signal);
-          const version = await saveAndServe(run.bundle, encodeBundle(run.bundle), 'trained', {
-            mf,
-            runId: run.runId,
-          });
-          await s.clearCheckpoints().catch(() => undefined);
-          fineTune.reset();
-          return {
-            computePath: training.computePath as ComputePathName,
-            choice: plan.report,
-            fallbacks: run.fallbacks,
-            resumedFromEpoch: run.resumedFromEpoch,
-            epochs: run.lossHistory.length,
-            trainMs: training.trainMs,
-            lossHistory: run.lossHistory,
-            modelVersion: version ?? state.version,
-            ...(metrics && { metrics }),
-          };
-        },
+        () => trainAndServe(trainingHost, { store: s, request, mf, signal }),
         { wait: true, signal },
       );
       if (report === null) throw new CancelledError();

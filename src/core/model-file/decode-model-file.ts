@@ -1,6 +1,6 @@
 import { ModelFileError } from '../errors';
 import { crc32 } from './crc32';
-import { isJsonObject, type JsonObject } from './json-value';
+import { isJsonObject, type JsonObject } from './json-object';
 import {
   alignModelFileOffset,
   DTYPE_BYTES,
@@ -17,7 +17,7 @@ import {
   type ModelTensorEntry,
 } from './model-file-format';
 import { asPlainBytes, startsWithMagic } from './sniff-model-file';
-import { readTensorBytes } from './tensor-bytes';
+import { readTensorBytes } from './read-tensor-bytes';
 
 /**
  * Parses and fully validates a Hearth model file, then returns its header and tensors. Every

@@ -1,0 +1,115 @@
+import { ModelFileError } from '../errors';
+import { decodeModelFile } from '../model-file/decode-model-file';
+import type { ModelTensor } from '../model-file/model-file-format';
+import {
+  contentTowerFromState,
+  type ContentTowerJson,
+} from '../models/content/content-tower-model';
+import { MF_MODEL_PARAM_KEYS, mfModelFromParams, type MfModel } from '../models/mf/mf-model';
+import type { BundleTrainingInfo, ModelBundle } from './model-bundle';
+
+/** Header `kind` of a model bundle file. */
+export const BUNDLE_KIND = 'hearth-model-bundle';
+/** Bundle schema version inside the container (the container has its own version). */
+export const BUNDLE_SCHEMA = 1;
+
+const MF_PARAMS = MF_MODEL_PARAM_KEYS;
+
+function corrupt(what: string): ModelFileError {
+  return new ModelFileError(
+    'MODEL_FILE_CORRUPT',
+    `The model file is inconsistent (${what}); train or export it again.`,
+  );
+}
+
+function tensor<T extends ModelTensor>(
+  tensors: Readonly<Record<string, ModelTensor>>,
+  name: string,
+  ctor: new (...args: never[]) => T,
+  length?: number,
+): T {
+  const t = tensors[name];
+  if (!(t instanceof ctor)) throw corrupt(`tensor "${name}" is missing or has the wrong type`);
+  if (length !== undefined && t.length !== length) {
+    throw corrupt(`tensor "${name}" has ${t.length} values, expected ${length}`);
+  }
+  return t;
+}
+
+/**
+ * Reads a bundle written by `encodeBundle` (`./bundle-file`). The container validates length, version and
+ * checksum; this validates every shape, so a bundle is either complete or not returned at all.
+ */
+export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
+  const { header, tensors } = decodeModelFile(bytes);
+  if (header['kind'] !== BUNDLE_KIND) throw corrupt('not a model bundle');
+  if (header['schema'] !== BUNDLE_SCHEMA) {
+    throw new ModelFileError(
+      'MODEL_FILE_VERSION',
+      `Model bundle schema ${String(header['schema'])} is not supported (this Hearth reads ${BUNDLE_SCHEMA}); upgrade Hearth or retrain.`,
+    );
+  }
+  const itemIds = header['itemIds'];
+  if (!Array.isArray(itemIds) || !itemIds.every((id) => typeof id === 'string'))
+    throw corrupt('item ids');
+  const n = itemIds.length;
+  const mfHeader = header['mf'] as Record<string, unknown> | undefined;
+  const params: Record<string, number> = {};
+  for (const key of MF_PARAMS) {
+    const v = mfHeader?.[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw corrupt(`mf.${key}`);
+    params[key] = v;
+  }
+  const k = params['factors']!;
+  if (!Number.isInteger(k) || k <= 0) throw corrupt('mf.factors');
+  const mf: MfModel = mfModelFromParams(
+    params,
+    n,
+    tensor(tensors, 'mf.itemFactors', Float32Array, n * k),
+    tensor(tensors, 'mf.itemBias', Float32Array, n),
+  );
+  const indptr = tensor(tensors, 'cooc.indptr', Int32Array, n + 1);
+  const indices = tensor(tensors, 'cooc.indices', Int32Array);
+  const scores = tensor(tensors, 'cooc.scores', Float32Array, indices.length);
+  if (indptr[n] !== indices.length || indices.some((i) => i < 0 || i >= n))
+    throw corrupt('co-occurrence lists');
+  for (let i = 0; i < n; i++)
+    if (indptr[i]! > indptr[i + 1]!) throw corrupt('co-occurrence offsets');
+  const trendingHeader = header['trending'] as Record<string, unknown> | undefined;
+  const towerJson = header['contentTower'];
+  let contentTower = null;
+  if (towerJson !== null && towerJson !== undefined) {
+    const towerTensors: Record<string, Float32Array | Int32Array> = {};
+    for (const [name, t] of Object.entries(tensors)) {
+      if (name.startsWith('tower.') && (t instanceof Float32Array || t instanceof Int32Array)) {
+        towerTensors[name.slice('tower.'.length)] = t;
+      }
+    }
+    try {
+      contentTower = contentTowerFromState(towerJson as unknown as ContentTowerJson, towerTensors);
+    } catch (error) {
+      throw corrupt(`content tower: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const now = trendingHeader?.['now'];
+  const halfLifeMs = trendingHeader?.['halfLifeMs'];
+  if (typeof halfLifeMs !== 'number' || !(halfLifeMs > 0)) throw corrupt('trending.halfLifeMs');
+  const training = header['training'];
+  if (typeof training !== 'object' || training === null || Array.isArray(training)) {
+    throw corrupt('training info');
+  }
+  return {
+    createdAt: String(header['createdAt']),
+    itemIds,
+    mf,
+    popularity: tensor(tensors, 'popularity', Float32Array, n),
+    trending: {
+      scores: tensor(tensors, 'trending.scores', Float32Array, n),
+      now: typeof now === 'number' ? now : NaN,
+      halfLifeMs,
+    },
+    coOccurrence: { numItems: n, indptr, indices, scores },
+    contentTower,
+    training: training as unknown as BundleTrainingInfo,
+  };
+}
