@@ -109,6 +109,23 @@ describe('hearth eval', () => {
     expect(Object.keys(a['metrics'] as object)).not.toContain('ndcg@10');
   });
 
+  it('passes the MF hyper-parameter flags to training', async () => {
+    const args = ['eval', '--interactions', tsv, ...COLS, ...FAST, '--json'];
+    const base = jsonOut(await cli(args));
+    const tuned = jsonOut(
+      await cli([
+        ...args,
+        '--unobserved-weight',
+        '2',
+        '--regularization',
+        '5',
+        '--bias-scale',
+        '0',
+      ]),
+    );
+    expect(tuned['metrics']).not.toEqual(base['metrics']);
+  });
+
   it('prints a readable table without --json', async () => {
     const run = await cli(['eval', '--interactions', tsv, ...COLS, '--model', 'pop']);
     expect(run.code).toBe(0);
@@ -165,6 +182,9 @@ describe('hearth errors', () => {
       ['--model', 'svd'],
       ['--k', '0'],
       ['--backend', 'webgpu'],
+      ['--regularization', '-1'],
+      ['--user-weight-exponent', '2'],
+      ['--factors', '1.5'],
     ] as const) {
       // --quiet: --backend is checked after the file is read, which prints an import summary.
       const line = oneLineError(

@@ -21,18 +21,65 @@ export const COMPUTE_FLAGS: readonly FlagSpec[] = [
   },
   { name: 'factors', type: 'number', description: 'MF embedding dimension (default 64)' },
   { name: 'epochs', type: 'number', description: 'MF epochs (default tuned)' },
+  {
+    name: 'regularization',
+    type: 'number',
+    description: 'MF λ, frequency-scaled L2 strength (default tuned on MovieLens)',
+  },
+  {
+    name: 'unobserved-weight',
+    type: 'number',
+    description: 'MF α₀, weight of the "not interacted" term (default tuned on MovieLens)',
+  },
+  {
+    name: 'user-weight-exponent',
+    type: 'number',
+    description: 'MF δ, confidences scaled by |I_u|^(−δ) (default tuned on MovieLens)',
+  },
+  {
+    name: 'bias-scale',
+    type: 'number',
+    description: 'MF β, item-bias multiplier at scoring (default tuned on MovieLens)',
+  },
   { name: 'seed', type: 'number', defaultValue: 42, description: 'Random seed (split and model)' },
 ];
 
 const NODE_PATHS: readonly (ComputePathName | 'auto')[] = ['auto', 'typed', 'wasm', 'cpu'];
 
-/** MF overrides from the flags. */
-export function mfOverrides(
-  flags: ParsedFlags,
-): Partial<Pick<MfTrainOptions, 'factors' | 'epochs'>> {
-  const out: { factors?: number; epochs?: number } = {};
-  if (flags['factors'] !== undefined) out.factors = Number(flags['factors']);
-  if (flags['epochs'] !== undefined) out.epochs = Number(flags['epochs']);
+/** MF hyper-parameters settable from the command line, with their flag names and valid ranges. */
+const MF_FLAGS = [
+  ['factors', 'factors', (v: number) => Number.isInteger(v) && v >= 1, 'a positive integer'],
+  ['epochs', 'epochs', (v: number) => Number.isInteger(v) && v >= 1, 'a positive integer'],
+  ['regularization', 'regularization', (v: number) => v > 0, 'a positive number'],
+  ['unobserved-weight', 'unobservedWeight', (v: number) => v >= 0, 'a number ≥ 0'],
+  ['user-weight-exponent', 'userWeightExponent', (v: number) => v >= 0 && v <= 1, 'in [0, 1]'],
+  ['bias-scale', 'biasScale', (v: number) => v >= 0, 'a number ≥ 0'],
+] as const;
+
+/** The MF options {@link mfOverrides} can set. */
+export type MfFlagOverrides = Partial<
+  Pick<
+    MfTrainOptions,
+    | 'factors'
+    | 'epochs'
+    | 'regularization'
+    | 'unobservedWeight'
+    | 'userWeightExponent'
+    | 'biasScale'
+  >
+>;
+
+/** MF overrides from the flags; throws an `OptionError` naming the flag when a value is invalid. */
+export function mfOverrides(flags: ParsedFlags): MfFlagOverrides {
+  const out: { -readonly [K in keyof MfFlagOverrides]: number } = {};
+  for (const [flag, key, valid, what] of MF_FLAGS) {
+    if (flags[flag] === undefined) continue;
+    const v = Number(flags[flag]);
+    if (!Number.isFinite(v) || !valid(v)) {
+      throw new OptionError(`--${flag} must be ${what} (got "${String(flags[flag])}").`);
+    }
+    out[key] = v;
+  }
   return out;
 }
 
