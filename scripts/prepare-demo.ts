@@ -14,7 +14,7 @@ export const DEMO_DIR = 'public/demo';
 export const DEMO_MODEL_DIR = join(DEMO_DIR, 'model');
 
 /**
- * Training flags of the demo model, besides the input and output paths. Tuned on the demo events
+ * MF settings of the demo model. Tuned on the demo events
  * only (library defaults stay tuned for MovieLens): grid and coordinate search chosen on split
  * seeds 1–3, seed 42 held out, the shipped event weights (view 1, click 2, cart 4, purchase 8).
  * NDCG@10 / Recall@20, protocol random: 0.275 / 0.435 (seed 42: 0.275 / 0.437) vs ItemKNN
@@ -22,21 +22,31 @@ export const DEMO_MODEL_DIR = join(DEMO_DIR, 'model');
  * 0.148 and defaults 0.153. Same 64 factors as the defaults, so the model stays 1.2 MB. Epochs are
  * pinned so a change of the library default does not change the demo.
  */
+export const DEMO_MF = {
+  factors: 64,
+  epochs: 10,
+  unobservedWeight: 0.1,
+  regularization: 0.02,
+  userWeightExponent: 0.75,
+  biasScale: 1,
+} as const;
+
+/** {@link DEMO_MF} as `hearth train` flags, on the typed compute path. */
 export const DEMO_TRAIN_FLAGS: readonly string[] = [
   '--backend',
   'typed',
   '--factors',
-  '64',
+  String(DEMO_MF.factors),
   '--epochs',
-  '10',
+  String(DEMO_MF.epochs),
   '--unobserved-weight',
-  '0.1',
+  String(DEMO_MF.unobservedWeight),
   '--regularization',
-  '0.02',
+  String(DEMO_MF.regularization),
   '--user-weight-exponent',
-  '0.75',
+  String(DEMO_MF.userWeightExponent),
   '--bias-scale',
-  '1',
+  String(DEMO_MF.biasScale),
 ];
 
 /** Records the flags the model in DEMO_MODEL_DIR was trained with, so a change retrains it. */
