@@ -188,6 +188,26 @@ export function buildRoundSpec(o: RoundSpecOptions): RoundSpec {
       clamp,
     }),
   );
+  return assembleRoundSpec(o, ringBits, parts);
+}
+
+/** The round spec around its encoded parts; the announced noise multiplier is at `minCohort`. */
+function assembleRoundSpec(
+  o: Pick<
+    RoundSpecOptions,
+    | 'roundId'
+    | 'modelVersion'
+    | 'aggregation'
+    | 'rows'
+    | 'minCohort'
+    | 'maxCohort'
+    | 'deadline'
+    | 'delta'
+    | 'epsilonSpent'
+  >,
+  ringBits: RingBits,
+  parts: readonly UpdatePartSpec[],
+): RoundSpec {
   return {
     protocol: FEDERATED_PROTOCOL_VERSION,
     roundId: o.roundId,
@@ -263,24 +283,7 @@ export function buildReleaseRoundSpec(o: ReleaseRoundSpecOptions): RoundSpec {
       clamp,
     }),
   );
-  return {
-    protocol: FEDERATED_PROTOCOL_VERSION,
-    roundId: o.roundId,
-    modelVersion: o.modelVersion,
-    aggregation: o.aggregation,
-    ringBits,
-    rows: [...o.rows],
-    parts,
-    release: o.release,
-    minCohort: o.minCohort,
-    maxCohort: o.maxCohort,
-    deadline: o.deadline,
-    privacy: {
-      noiseMultiplier: roundNoiseMultiplier(parts, o.minCohort),
-      delta: o.delta,
-      epsilonSpent: o.epsilonSpent,
-    },
-  };
+  return { ...assembleRoundSpec(o, ringBits, parts), release: o.release };
 }
 
 /** L2 sensitivity of a part: its clip bound plus the worst-case stochastic rounding error. */
