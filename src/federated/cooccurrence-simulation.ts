@@ -1,14 +1,17 @@
 /**
  * In-process simulation of the private co-occurrence release ({@link modelFromCooccurrence}):
  * every row of a training matrix is one client; each computes its two contributions exactly as a
- * device does, quantizes them with unbiased stochastic rounding, and the noise of the cohort sum is
- * drawn once per coordinate (the same distribution as every client adding its share). Browser-safe;
+ * device does, encodes them with the release round's spec
+ * (`runSimulatedCohort`), and the noise of the cohort sum is drawn once per coordinate (the same
+ * distribution as every client adding its share). Browser-safe;
  * `hearth federated-sim --dp-mode cooccurrence` and the benchmark drive it.
  */
 import type { CsrMatrix } from '../core/data/csr-matrix';
 import { OptionError } from '../core/errors';
 import type { MfModel } from '../core/models/mf/mf-model';
-import { createRng, type Rng } from '../core/random';
+import { createRng } from '../core/random';
+import { computeReleaseUpdate } from './client-update';
+import type { ReleaseKind } from './federated-protocol';
 import { rowHistory } from './fold-in-scorer';
 import { calibrateNoiseMultiplier, createPrivacyAccountant } from './privacy-accountant';
 import {
@@ -17,19 +20,14 @@ import {
   maxHeadForBudget,
   modelFromCooccurrence,
   pairCount,
-  pairsContribution,
-  popularityContribution,
   POPULARITY_NOISE_RATIO,
   selectHead,
 } from './private-cooccurrence';
-import { quantizeStochastic } from './quantize';
-import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
+import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE, buildReleaseRoundSpec } from './round-plan';
+import { runSimulatedCohort } from './simulation';
 
 /** Default head size: the best measured on ML-100K at ε = 8 (200–300 within 0.003 NDCG@10). */
 export const DEFAULT_HEAD_SIZE = 250;
-
-/** Quantization step of both releases (values lie in [0, 1]; 16-bit integers hold 1/step). */
-export const COOCCURRENCE_QUANT_STEP = 2 ** -14;
 
 /** Options of {@link runCooccurrenceSimulation}. */
 export interface CooccurrenceSimulationOptions {
@@ -61,32 +59,6 @@ export interface CooccurrenceSimulationResult {
   /** Bytes one client uploads in each release (16-bit values plus the frame allowance). */
   readonly uploadBytes: { readonly popularity: number; readonly pairs: number };
   readonly ms: number;
-}
-
-/**
- * Sums quantized client contributions and adds the cohort's Gaussian noise (std z·Δ, with
- * Δ = 1 + step·√d for the rounding) in integer units; returns the de-quantized release.
- */
-function release(
-  length: number,
-  contributions: Iterable<Float64Array>,
-  noiseMultiplier: number,
-  rng: Rng,
-): { readonly values: Float64Array; readonly noiseStd: number } {
-  const step = COOCCURRENCE_QUANT_STEP;
-  const sum = new Float64Array(length);
-  for (const c of contributions) {
-    const q = quantizeStochastic(c, step, rng);
-    for (let j = 0; j < length; j++) sum[j]! += q[j]!;
-  }
-  const sensitivity = 1 + step * Math.sqrt(length);
-  const noiseStd = noiseMultiplier * sensitivity;
-  const values = new Float64Array(length);
-  for (let j = 0; j < length; j++) {
-    const noise = noiseStd > 0 ? Math.round((noiseStd / step) * rng.normal()) : 0;
-    values[j] = (sum[j]! + noise) * step;
-  }
-  return { values, noiseStd };
 }
 
 /** Runs both releases over the rows of `train` and builds the served model. */
@@ -129,24 +101,42 @@ export function runCooccurrenceSimulation(
   const rng = createRng(o.seed ^ 0xc0cc);
   const clients: number[] = [];
   for (let u = 0; u < train.rows; u++) if (train.indptr[u + 1]! > train.indptr[u]!) clients.push(u);
-
+  // Each release is a real round: the device encoding of the release round spec, noise sized for
+  // exactly this cohort (as if minCohort were the cohort).
+  const release = (kind: ReleaseKind, rows: readonly number[], noiseMultiplier: number) => {
+    const spec = buildReleaseRoundSpec({
+      release: kind,
+      rows,
+      noiseMultiplier,
+      roundId: `sim-${kind}`,
+      modelVersion: 0,
+      aggregation: 'plain',
+      minCohort: clients.length,
+      maxCohort: clients.length,
+      deadline: new Date(0).toISOString(),
+      delta,
+      epsilonSpent: null,
+    });
+    const { sums } = runSimulatedCohort({
+      spec,
+      cohort: clients,
+      rng,
+      updateOf: (u) =>
+        computeReleaseUpdate({ release: kind, numItems: n, history: rowHistory(train, u), rows })
+          ?.parts ?? null,
+    });
+    // Every client added its share: the sum's noise per entry.
+    return { values: sums.rows, noiseStd: spec.parts[0]!.noiseStd * Math.sqrt(clients.length) };
+  };
   const popularity = release(
-    n,
-    (function* () {
-      for (const u of clients) yield popularityContribution(rowHistory(train, u), n);
-    })(),
+    'popularity',
+    Array.from({ length: n }, (_, i) => i),
     zPopularity,
-    rng,
   );
-  const head = selectHead(popularity.values, m);
-  const pairs = release(
-    pairCount(m),
-    (function* () {
-      for (const u of clients) yield pairsContribution(rowHistory(train, u), head, n);
-    })(),
-    zPairs,
-    rng,
-  );
+  const head = selectHead(popularity.values, m)
+    .slice()
+    .sort((a, b) => a - b);
+  const pairs = release('pairs', head, zPairs);
   const model = modelFromCooccurrence({
     numItems: n,
     head,

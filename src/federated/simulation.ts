@@ -10,7 +10,7 @@ import { OptionError } from '../core/errors';
 import type { MfHyperParams, MfModel } from '../core/models/mf/mf-model';
 import { createFoldInContext } from '../core/models/mf/fold-in';
 import { createRng, type Rng } from '../core/random';
-import { computeClientUpdate } from './client-update';
+import { computeClientUpdate, type ClientUpdateParts } from './client-update';
 import { encodeUpdateFrame, type RoundSpec, type UpdatePartName } from './federated-protocol';
 import { createInitialModel } from './federated-model';
 import { rowHistory } from './fold-in-scorer';
@@ -161,7 +161,16 @@ export async function runFederatedSimulation(
       epsilonSpent: dp ? accountant.epsilon() : null,
       clipFactors: o.clipFactors ?? (dp ? DP_CLIP_FACTORS : DEFAULT_CLIP_FACTORS),
     });
-    const { sums, clippedShare, uploadBytes } = runCohort(o, spec, model, cohort, rng);
+    const foldIn = createFoldInContext(model);
+    const { sums, clippedShare, uploadBytes } = runSimulatedCohort({
+      spec,
+      cohort,
+      rng,
+      ...(o.noiseMode ? { noiseMode: o.noiseMode } : {}),
+      updateOf: (u) =>
+        computeClientUpdate({ model, foldIn, history: rowHistory(o.train, u), rows: spec.rows })
+          ?.parts ?? null,
+    });
     const smoothed = smoother.update({
       rows: spec.rows,
       counts: sums.counts,
@@ -204,36 +213,43 @@ export async function runFederatedSimulation(
   };
 }
 
-/** Runs every client of a round and returns the de-quantized sums of their parts. */
-function runCohort(
-  o: FederatedSimulationOptions,
-  spec: RoundSpec,
-  model: MfModel,
-  cohort: readonly number[],
-  rng: Rng,
-): {
-  sums: Record<UpdatePartName, Float64Array>;
-  clippedShare: Record<UpdatePartName, number>;
-  uploadBytes: number;
-} {
+/** Outcome of {@link runSimulatedCohort}. */
+export interface SimulatedCohort {
+  /** De-quantized cohort sums of each part, with the cohort's noise. */
+  readonly sums: Record<UpdatePartName, Float64Array>;
+  /** Share of clients whose part was clipped. */
+  readonly clippedShare: Record<UpdatePartName, number>;
+  /** Exact bytes of one client's update frame (0 if no client had an update). */
+  readonly uploadBytes: number;
+}
+
+/**
+ * Runs every client of a round through the device's encoding (clip, quantize, clamp; no masks, which
+ * cancel exactly) and returns the de-quantized sums. `aggregate` noise draws the sum of the clients'
+ * rounded Gaussian shares once per coordinate (same distribution, N× fewer draws); `client` has
+ * every client add its own share.
+ */
+export function runSimulatedCohort(o: {
+  readonly spec: RoundSpec;
+  readonly cohort: readonly number[];
+  /** Client u's update parts, or null when it has nothing to add. */
+  readonly updateOf: (u: number) => ClientUpdateParts | null;
+  readonly rng: Rng;
+  readonly noiseMode?: 'client' | 'aggregate';
+}): SimulatedCohort {
+  const { spec, cohort, rng } = o;
   const aggregateNoise = (o.noiseMode ?? 'aggregate') === 'aggregate';
   const encodeSpec = aggregateNoise
     ? { ...spec, parts: spec.parts.map((p) => ({ ...p, noiseStd: 0 })) }
     : spec;
-  const foldIn = createFoldInContext(model);
   const total = spec.parts.reduce((s, p) => s + p.length, 0);
   const intSum = new Float64Array(total);
   const clipped: Record<UpdatePartName, number> = { rows: 0, counts: 0, gram: 0, stats: 0 };
   let uploadBytes = 0;
   for (const u of cohort) {
-    const update = computeClientUpdate({
-      model,
-      foldIn,
-      history: rowHistory(o.train, u),
-      rows: spec.rows,
-    });
-    if (!update) continue;
-    const { ring, report } = encodeUpdateVector(update.parts, encodeSpec, rng);
+    const parts = o.updateOf(u);
+    if (!parts) continue;
+    const { ring, report } = encodeUpdateVector(parts, encodeSpec, rng);
     for (const name of report.clipped) clipped[name]++;
     if (uploadBytes === 0) {
       uploadBytes = encodeUpdateFrame({
