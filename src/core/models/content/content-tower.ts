@@ -1,5 +1,6 @@
 import type { Item } from '../../data/types';
-import { DataError, OptionError } from '../../errors';
+import { OptionError } from '../../errors';
+import { contentDataError } from './content-data-error';
 import { createContentTower, type ContentTower } from './content-tower-model';
 import type { ItemFeatureOptions } from './item-features';
 import { fitItemFeaturizer } from './item-features';
@@ -74,10 +75,11 @@ export function fitContentTower(options: ContentTowerOptions): ContentTower {
     mean[k]! += itemBias[i]!;
   }
   if (warm === 0) {
-    throw new DataError(
-      'NOT_ENOUGH_DATA',
-      'No item has both content features and interactions; give items titles, tags or categories and train MF first.',
-    );
+    throw contentDataError({
+      items,
+      ...(options.trainMask && { trainMask: options.trainMask }),
+      minDf: Math.min(featurizer.options.minDf, featurizer.options.text.minDf),
+    });
   }
   for (let j = 0; j < d; j++) mean[j]! /= warm;
   const targets = new Float64Array(n * d);
