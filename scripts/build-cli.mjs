@@ -1,9 +1,12 @@
-// Bundles the CLI into dist/cli/hearth.mjs (TF.js and other packages stay external).
+// Bundles the CLI into dist/cli/hearth-recs.mjs (TF.js and other packages stay external). The
+// source map stays in the repository; the package ships the bundle only.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+rmSync('dist/cli', { recursive: true, force: true });
 await build({
   entryPoints: ['src/cli/hearth.ts'],
-  outfile: 'dist/cli/hearth.mjs',
+  outfile: 'dist/cli/hearth-recs.mjs',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,5 +1,8 @@
 import { OptionError } from '../core/errors';
 
+/** The command users type: the npm package's bin. */
+export const CLI_NAME = 'hearth-recs';
+
 /** Declaration of one command-line flag. */
 export interface FlagSpec {
   readonly name: string;
@@ -10,6 +13,11 @@ export interface FlagSpec {
   readonly required?: boolean;
   readonly description: string;
   readonly defaultValue?: string | number | boolean;
+  /**
+   * Marks an old name kept for compatibility: its value is stored under this flag's name, a
+   * warning says to use that flag instead, and `--help` does not list it.
+   */
+  readonly deprecatedFor?: string;
 }
 
 /** Parsed flags: flag name → value. */
@@ -17,12 +25,14 @@ export type ParsedFlags = Record<string, string | number | boolean | undefined>;
 
 /**
  * Parses `--name value`, `--name=value`, `-k value` and boolean `--name`. Unknown flags, missing
- * values and non-numeric numbers are `OptionError`s naming the flag.
+ * values and non-numeric numbers are `OptionError`s naming the flag; a deprecated flag calls
+ * `warn` and counts as its replacement.
  */
 export function parseFlags(
   argv: readonly string[],
   specs: readonly FlagSpec[],
   command: string,
+  warn: (message: string) => void = () => {},
 ): ParsedFlags {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byAlias = new Map(specs.filter((s) => s.alias).map((s) => [s.alias!, s]));
@@ -43,16 +53,20 @@ export function parseFlags(
       spec = byAlias.get(name);
     } else {
       throw new OptionError(
-        `Unexpected argument "${arg}" for "hearth ${command}"; flags start with --.`,
+        `Unexpected argument "${arg}" for "${CLI_NAME} ${command}"; flags start with --.`,
       );
     }
     if (!spec) {
       throw new OptionError(
-        `Unknown flag "${arg}" for "hearth ${command}"; run "hearth ${command} --help".`,
+        `Unknown flag "${arg}" for "${CLI_NAME} ${command}"; run "${CLI_NAME} ${command} --help".`,
       );
     }
+    const key = spec.deprecatedFor ?? spec.name;
+    if (spec.deprecatedFor !== undefined) {
+      warn(`--${spec.name} is deprecated; use --${spec.deprecatedFor} (same values).`);
+    }
     if (spec.type === 'boolean') {
-      out[spec.name] = inline === undefined ? true : inline !== 'false';
+      out[key] = inline === undefined ? true : inline !== 'false';
       continue;
     }
     const raw = inline ?? argv[++i];
@@ -64,30 +78,62 @@ export function parseFlags(
       if (raw.trim() === '' || !Number.isFinite(value)) {
         throw new OptionError(`Flag --${spec.name} needs a number (got "${raw}").`);
       }
-      out[spec.name] = value;
+      out[key] = value;
     } else {
-      out[spec.name] = raw;
+      out[key] = raw;
     }
   }
   for (const s of specs) {
     if (s.required && out[s.name] === undefined) {
-      throw new OptionError(`Flag --${s.name} is required for "hearth ${command}".`);
+      throw new OptionError(`Flag --${s.name} is required for "${CLI_NAME} ${command}".`);
     }
   }
   return out;
 }
 
-/** Renders the flag list of a command for `--help`. */
-export function formatFlagHelp(specs: readonly FlagSpec[]): string {
-  return specs
-    .map((s) => {
-      const alias = s.alias ? `-${s.alias}, ` : '    ';
-      const value = s.type === 'boolean' ? '' : ` <${s.type === 'number' ? 'n' : 'value'}>`;
-      const def = s.defaultValue !== undefined ? ` (default ${String(s.defaultValue)})` : '';
-      const req = s.required ? ' (required)' : '';
-      return `  ${alias}--${s.name}${value}`.padEnd(34) + s.description + req + def;
+/** Width `--help` wraps descriptions at. */
+const HELP_WIDTH = 100;
+
+/**
+ * Renders `[left, right]` rows as two aligned columns: the right column starts after the widest
+ * left cell, and long right cells wrap onto indented lines within {@link HELP_WIDTH}.
+ */
+export function formatColumns(rows: readonly (readonly [string, string])[]): string {
+  const column = Math.max(0, ...rows.map(([left]) => left.length)) + 2;
+  const room = Math.max(30, HELP_WIDTH - column);
+  return rows
+    .map(([left, right]) => {
+      const lines: string[] = [];
+      let line = '';
+      for (const word of right.split(' ')) {
+        if (line !== '' && line.length + 1 + word.length > room) {
+          lines.push(line);
+          line = word;
+        } else {
+          line = line === '' ? word : `${line} ${word}`;
+        }
+      }
+      lines.push(line);
+      return lines
+        .map((text, i) => (i === 0 ? left.padEnd(column) : ' '.repeat(column)) + text)
+        .join('\n');
     })
     .join('\n');
+}
+
+/** Renders the flag list of a command for `--help` (deprecated names are left out). */
+export function formatFlagHelp(specs: readonly FlagSpec[]): string {
+  return formatColumns(
+    specs
+      .filter((s) => s.deprecatedFor === undefined)
+      .map((s) => {
+        const alias = s.alias ? `-${s.alias}, ` : '    ';
+        const value = s.type === 'boolean' ? '' : ` <${s.type === 'number' ? 'n' : 'value'}>`;
+        const def = s.defaultValue !== undefined ? ` (default ${String(s.defaultValue)})` : '';
+        const req = s.required ? ' (required)' : '';
+        return [`  ${alias}--${s.name}${value}`, s.description + req + def] as const;
+      }),
+  );
 }
 
 /** A column flag value: a 0-based index when numeric, else a header name. */

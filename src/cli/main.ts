@@ -1,18 +1,24 @@
+import packageJson from '../../package.json' with { type: 'json' };
 import { HearthError } from '../core/errors';
 import type { ImportReport } from '../core/data/parse';
-import { formatFlagHelp, parseFlags, type FlagSpec } from './cli-args';
+import { CLI_NAME, formatColumns, formatFlagHelp, parseFlags, type FlagSpec } from './cli-args';
 import type { CliCommand, CliContext } from './cli-context';
+import { copyAssetsCommand } from './commands/copy-assets-command';
 import { evalCommand } from './commands/eval-command';
 import { federatedSimCommand } from './commands/federated-sim-command';
 import { recommendCommand } from './commands/recommend-command';
 import { trainCommand } from './commands/train-command';
 import type { TextSink } from './progress-bar';
 
+/** The package version, inlined when the CLI is bundled. */
+const CLI_VERSION: string = packageJson.version;
+
 const COMMANDS: readonly CliCommand[] = [
   evalCommand,
   trainCommand,
   recommendCommand,
   federatedSimCommand,
+  copyAssetsCommand,
 ];
 
 /** Flags every command accepts. */
@@ -27,13 +33,13 @@ const GLOBAL_FLAGS: readonly FlagSpec[] = [
 
 function usage(): string {
   return [
-    'hearth — private, on-device recommendations',
+    `${CLI_NAME} — private, on-device recommendations`,
     '',
-    'Usage: hearth <command> [flags]',
+    `Usage: ${CLI_NAME} <command> [flags]`,
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    formatColumns(COMMANDS.map((c) => [`  ${c.name}`, c.summary] as const)),
     '',
-    'Run "hearth <command> --help" for the flags of a command.',
+    `Run "${CLI_NAME} <command> --help" for the flags of a command.`,
   ].join('\n');
 }
 
@@ -63,21 +69,26 @@ export async function runCli(
     return name === undefined ? 1 : 0;
   }
   if (name === '--version') {
-    io.stdout.write('hearth 0.1.0\n');
+    io.stdout.write(`${CLI_NAME} ${CLI_VERSION}\n`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`hearth: unknown command "${name}"; run "hearth --help" for the list.\n`);
+    io.stderr.write(
+      `${CLI_NAME}: unknown command "${name}"; run "${CLI_NAME} --help" for the list.\n`,
+    );
     return 2;
   }
   const specs = [...command.flags, ...GLOBAL_FLAGS];
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`hearth ${command.name}: ${command.summary}\n\n${formatFlagHelp(specs)}\n`);
+    const title = `${CLI_NAME} ${command.name}: ${command.summary}`;
+    io.stdout.write(`${title}\n\n${formatFlagHelp(specs)}\n`);
     return 0;
   }
   try {
-    const flags = parseFlags(rest, specs, command.name);
+    const flags = parseFlags(rest, specs, command.name, (warning) =>
+      io.stderr.write(`${CLI_NAME} ${command.name}: warning: ${warning}\n`),
+    );
     const quiet = flags['quiet'] === true;
     const ctx: CliContext = {
       stdout: io.stdout,
@@ -94,7 +105,7 @@ export async function runCli(
         : error instanceof Error
           ? error.message
           : String(error);
-    io.stderr.write(`hearth ${command.name}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    io.stderr.write(`${CLI_NAME} ${command.name}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagSpec } from '../../src/cli/cli-args';
-import { columnRef, formatFlagHelp, parseFlags } from '../../src/cli/cli-args';
+import { columnRef, formatColumns, formatFlagHelp, parseFlags } from '../../src/cli/cli-args';
 import { OptionError } from '../../src/core/errors';
 
 const SPECS: readonly FlagSpec[] = [
@@ -88,6 +88,20 @@ describe('parseFlags', () => {
   it('requires required flags', () => {
     expect(optionError(() => parse(['--json']))).toContain('--interactions');
   });
+
+  it('stores a deprecated flag under its replacement and warns', () => {
+    const specs: FlagSpec[] = [
+      { name: 'training', type: 'string', description: 'Mode' },
+      { name: 'dp-mode', type: 'string', deprecatedFor: 'training', description: 'Old' },
+    ];
+    const warnings: string[] = [];
+    const flags = parseFlags(['--dp-mode', 'rounds'], specs, 'sim', (w) => warnings.push(w));
+    expect(flags).toEqual({ training: 'rounds' });
+    expect(warnings).toEqual(['--dp-mode is deprecated; use --training (same values).']);
+    expect(formatFlagHelp(specs)).not.toContain('dp-mode');
+    parseFlags(['--training', 'rounds'], specs, 'sim', (w) => warnings.push(w));
+    expect(warnings).toHaveLength(1);
+  });
 });
 
 describe('formatFlagHelp', () => {
@@ -101,6 +115,22 @@ describe('formatFlagHelp', () => {
     expect(lines[1]).toContain('(default 10)');
     expect(lines[3]).toContain('--json');
     expect(lines[3]).not.toContain('<');
+  });
+});
+
+describe('formatColumns', () => {
+  it('starts every description in one column and wraps long ones under it', () => {
+    const text = formatColumns([
+      ['  eval', 'Short'],
+      ['  federated-sim', `Long ${'word '.repeat(40).trim()}`],
+    ]);
+    const lines = text.split('\n');
+    const column = '  federated-sim  '.length;
+    expect(lines[0]).toBe(`${'  eval'.padEnd(column)}Short`);
+    expect(lines[1]!.indexOf('Long')).toBe(column);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    for (const line of lines.slice(2)) expect(line.slice(0, column).trim()).toBe('');
   });
 });
 

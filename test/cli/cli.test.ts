@@ -173,7 +173,7 @@ describe('hearth errors', () => {
   it('an unknown flag is one line on stderr naming it', async () => {
     const line = oneLineError(await cli(['eval', '--interactions', tsv, '--bogus', '3']));
     expect(line).toContain('--bogus');
-    expect(line).toMatch(/^hearth eval: /);
+    expect(line).toMatch(/^hearth-recs eval: /);
   });
 
   it('a bad --protocol, --model, --k or --backend is one line on stderr', async () => {
@@ -207,7 +207,7 @@ describe('hearth errors', () => {
 
   it('recommend without a trained model is one line on stderr', async () => {
     const line = oneLineError(await cli(['recommend', '--model', join(dir, 'no-model')]));
-    expect(line).toContain('hearth train');
+    expect(line).toContain('hearth-recs train');
   });
 });
 
@@ -316,18 +316,18 @@ describe('hearth help', () => {
     for (const flag of ['--interactions', '--protocol', '--model', '--json', '--quiet']) {
       expect(evalHelp.stdout).toContain(flag);
     }
-    expect((await cli(['--version'])).stdout).toMatch(/^hearth \d+\.\d+\.\d+/);
+    expect((await cli(['--version'])).stdout).toMatch(/^hearth-recs \d+\.\d+\.\d+/);
   });
 
-  const built = existsSync(resolve(REPO, 'dist/cli/hearth.mjs'));
-  if (!built) console.warn('skipping the bin/hearth.mjs test: run "npm run build:cli" first');
-  it.skipIf(!built)('the built binary runs: node bin/hearth.mjs --help', async () => {
+  const built = existsSync(resolve(REPO, 'dist/cli/hearth-recs.mjs'));
+  if (!built) console.warn('skipping the bin/hearth-recs.mjs test: run "npm run build:cli" first');
+  it.skipIf(!built)('the built binary runs: node bin/hearth-recs.mjs --help', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [resolve(REPO, 'bin/hearth.mjs'), '--help'],
+      [resolve(REPO, 'bin/hearth-recs.mjs'), '--help'],
       { cwd: REPO },
     );
-    expect(stdout).toContain('Usage: hearth <command>');
+    expect(stdout).toContain('Usage: hearth-recs <command>');
   });
 });
 

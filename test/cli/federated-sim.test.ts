@@ -85,7 +85,7 @@ describe('hearth federated-sim', () => {
       '4',
       '--dp-epsilon',
       '8',
-      '--dp-mode',
+      '--training',
       'rounds',
       '--clients',
       '60',
@@ -128,7 +128,7 @@ describe('hearth federated-sim', () => {
       '60',
     ]);
     expect(sampled.code).toBe(1);
-    expect(sampled.stderr).toMatch(/--clients applies to --dp-mode rounds/);
+    expect(sampled.stderr).toMatch(/--clients applies to --training rounds/);
   });
 
   it('refuses more clients than users and a bad ε with one line', async () => {

@@ -59,11 +59,12 @@ export const federatedSimCommand: CliCommand = {
     },
     { name: 'dp-delta', type: 'number', defaultValue: 1e-5, description: 'δ of user-level DP' },
     {
-      name: 'dp-mode',
+      name: 'training',
       type: 'string',
       description:
-        'cooccurrence (one-shot private co-occurrence release; default with --dp-epsilon) or rounds (iterative iALS rounds; default without)',
+        "cooccurrence (one-shot private co-occurrence release; default with --dp-epsilon) or rounds (iterative iALS rounds; default without), as the server's --training",
     },
+    { name: 'dp-mode', type: 'string', deprecatedFor: 'training', description: 'Old --training' },
     {
       name: 'head',
       type: 'number',
@@ -123,9 +124,9 @@ export const federatedSimCommand: CliCommand = {
     const delta = positiveNumber(flags['dp-delta'], 'dp-delta');
     if (delta >= 1) throw new OptionError(`--dp-delta must be below 1 (got ${delta}).`);
     const json = flags['json'] === true;
-    const mode = flags['dp-mode'] ?? (epsilon !== undefined ? 'cooccurrence' : 'rounds');
+    const mode = flags['training'] ?? (epsilon !== undefined ? 'cooccurrence' : 'rounds');
     if (mode !== 'cooccurrence' && mode !== 'rounds') {
-      throw new OptionError(`--dp-mode must be cooccurrence or rounds (got "${String(mode)}").`);
+      throw new OptionError(`--training must be cooccurrence or rounds (got "${String(mode)}").`);
     }
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
@@ -149,7 +150,7 @@ export const federatedSimCommand: CliCommand = {
     if (mode === 'cooccurrence') {
       if (flags['clients'] !== undefined) {
         throw new OptionError(
-          '--clients applies to --dp-mode rounds; the co-occurrence release uses every client once.',
+          '--clients applies to --training rounds; the co-occurrence release uses every client once.',
         );
       }
       const result = runCooccurrenceSimulation({

@@ -23,7 +23,7 @@ function readFile(path: string, what: string): Buffer {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataError(
       'UNREADABLE_INPUT',
-      `Cannot read the ${what} "${path}" (${reason}); run "hearth train --out DIR" first.`,
+      `Cannot read the ${what} "${path}" (${reason}); run "hearth-recs train --out DIR" first.`,
     );
   }
 }
@@ -45,7 +45,7 @@ export const recommendCommand: CliCommand = {
       name: 'model',
       type: 'string',
       required: true,
-      description: 'Model directory written by "hearth train"',
+      description: 'Model directory written by "hearth-recs train"',
     },
     {
       name: 'history',
