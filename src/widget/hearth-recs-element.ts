@@ -12,11 +12,15 @@ import {
   type RowRenderOptions,
 } from './render-row';
 import { moveCardFocus } from './row-keyboard';
-import { fetchRow, type RowView } from './row-query';
+import { fetchRow, isFallbackSource, type RowView } from './row-query';
 import { DEFAULT_EMPTY_TEXT, DEFAULT_REASONS } from './row-text';
 import { pageRelativeUrl, sharedRuntime, type WidgetRuntime } from './shared-runtime';
 import { adoptWidgetStyles } from './widget-styles';
-import { HEARTH_RECS_TAG, type HearthItemEventDetail } from './widget-types';
+import {
+  HEARTH_RECS_TAG,
+  type HearthItemEventDetail,
+  type WidgetSetupProblem,
+} from './widget-types';
 
 export { HEARTH_RECS_TAG };
 
@@ -27,6 +31,8 @@ export type HearthRecsState = 'loading' | 'ready' | 'empty' | 'error';
 export interface HearthRenderDetail {
   readonly state: HearthRecsState;
   readonly view: RowView | null;
+  /** A set-up mistake behind a fallback or empty row (e.g. `no-model`), else null. */
+  readonly problem: WidgetSetupProblem | null;
 }
 
 /** Events a `<hearth-recs>` dispatches. */
@@ -68,6 +74,10 @@ const SKELETON_CARDS = 6;
  * Events (bubbling, composed): `hearth-click` (cancelable: `preventDefault()` stops a card link
  * from navigating) and `hearth-impression` (once per item, when half its card is visible), both
  * with {@link HearthItemEventDetail}; `hearth-render` with {@link HearthRenderDetail}.
+ *
+ * State for scripts and CSS: `data-state` (`loading` | `ready` | `empty` | `error`), `data-source`
+ * (what produced the row, e.g. `personal`, `fallback-trending`) and `data-problem="no-model"` when
+ * the page names no `model-src` and the device has no model of its own (also logged once).
  */
 export class HearthRecsElement extends HTMLElement {
   static readonly observedAttributes = ELEMENT_ATTRIBUTES;
@@ -80,6 +90,7 @@ export class HearthRecsElement extends HTMLElement {
   #unsubscribe: (() => void) | null = null;
   #settings: ElementSettings | null = null;
   #view: RowView | null = null;
+  #problem: WidgetSetupProblem | null = null;
   #state: HearthRecsState = 'loading';
   #signature = '';
   #generation = 0;
@@ -186,8 +197,11 @@ export class HearthRecsElement extends HTMLElement {
       const runtime = this.#connectRuntime(settings);
       if (this.#view === null && this.#state === 'loading') this.#renderSkeleton();
       const view = await fetchRow(runtime, settings.query);
+      // Only a fallback or empty row can stem from a missing model; personal rows skip the check.
+      const problem = isFallbackSource(view.source) ? await runtime.setupProblem() : null;
       if (generation !== this.#generation) return;
       this.#view = view;
+      this.#problem = problem;
       this.#render(
         view.items.length > 0 ? { kind: 'ready', view } : { kind: 'empty' },
         view.items.length > 0 ? 'ready' : 'empty',
@@ -207,6 +221,7 @@ export class HearthRecsElement extends HTMLElement {
     this.#reporter.report(error);
     try {
       this.#view = null;
+      this.#problem = null;
       this.#render({ kind: 'empty' }, 'error');
     } catch {
       // Rendering the empty state failed too (a detached or broken document): show nothing.
@@ -237,6 +252,8 @@ export class HearthRecsElement extends HTMLElement {
     ]);
     this.#state = name;
     this.dataset.state = name;
+    if (this.#problem && name !== 'loading') this.dataset.problem = this.#problem.code;
+    else delete this.dataset.problem;
     if (this.#view) this.dataset.source = this.#view.source;
     else delete this.dataset.source;
     if (signature !== this.#signature) {
@@ -254,7 +271,7 @@ export class HearthRecsElement extends HTMLElement {
     }
     this.dispatchEvent(
       new CustomEvent<HearthRenderDetail>('hearth-render', {
-        detail: { state: name, view: this.#view },
+        detail: { state: name, view: this.#view, problem: this.#problem },
         bubbles: true,
         composed: true,
       }),

@@ -16,7 +16,7 @@ import {
   readCatalogRecords,
   type DisplayCatalog,
 } from './display-catalog';
-import type { Consent } from './widget-types';
+import type { Consent, WidgetSetupProblem } from './widget-types';
 
 /**
  * Events of a {@link WidgetRuntime}: the recommender's, consent changes, and `catalog-changed`
@@ -37,7 +37,11 @@ export interface WidgetRuntimeOptions {
   readonly dbName?: string;
   /** Initial consent (default `denied`: events are kept in page memory only). */
   readonly consent?: Consent;
-  /** Creates the recommender (default: {@link createWorkerRecommender}, one Web Worker). */
+  /**
+   * Creates the recommender (default: {@link createWorkerRecommender}, one Web Worker). Give one to
+   * configure it further (federated learning, retention): it receives `dbName` and `modelUrl` and
+   * may add its own settings. Called again after {@link WidgetRuntime.erase}.
+   */
   readonly createRecommender?: (config: RecommenderConfig) => Recommender;
   /** Downloads the catalog (default global `fetch`). */
   readonly fetch?: (url: string) => Promise<Response>;
@@ -51,6 +55,13 @@ export interface WidgetRuntime {
   /** The model and catalog addresses in use (absolute), as given by whoever created the runtime. */
   readonly sources: { readonly modelSrc?: string; readonly catalogSrc?: string };
   readonly consent: Consent;
+  /**
+   * The recommender rows come from (one Web Worker): use it for what rows do not do — `train()`,
+   * imports, `storage()`, federated learning — instead of starting a second recommender on the
+   * same database. Read it when you need it ({@link WidgetRuntime.erase} replaces it) and never
+   * dispose it yourself (dispose the runtime).
+   */
+  readonly recommender: Recommender;
   /**
    * Resolves when the model (stored, or downloaded from `modelSrc`) is loaded; rejects when it
    * cannot be. A device without a catalog gets `catalogSrc`'s in the background after that.
@@ -74,6 +85,12 @@ export interface WidgetRuntime {
    * fresh recommender (it downloads the global model again; no visitor data is left).
    */
   erase(): Promise<EraseReport>;
+  /**
+   * A set-up mistake to tell the developer about, or null: `no-model` when the runtime was given
+   * no `modelSrc` and the device has no model of its own. Logged once (console warning) per
+   * runtime; checked again after the model changes.
+   */
+  setupProblem(): Promise<WidgetSetupProblem | null>;
   /** Subscribes to runtime events; returns the unsubscribe function. */
   on(listener: (event: WidgetRuntimeEvent) => void): () => void;
   dispose(): void;
@@ -104,6 +121,14 @@ function checkEvent(event: TrackEvent): void {
     );
   }
 }
+
+/** What a page without a model is told (once) in the console and through `data-problem`. */
+export const NO_MODEL_MESSAGE =
+  'No model: this page names no model file and this device has no model of its own, so rows can ' +
+  'only show catalog fallbacks, or nothing. Train one (npx hearth-recs train --interactions ' +
+  'events.csv --items catalog.jsonl --out public/model/), serve both files and set ' +
+  'model-src="/model/model.hearth" catalog-src="/model/catalog.json" on the first <hearth-recs> ' +
+  '(modelSrc / catalogSrc on <HearthRecs>, modelSrc in sharedRuntime options).';
 
 /** Deletes the database directly, for when the recommender itself could not start. */
 async function deleteDatabaseDirectly(name: string): Promise<EraseReport> {
@@ -139,6 +164,8 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
   let records: Promise<unknown[]> | null = null;
   let display: Promise<DisplayCatalog> | null = null;
   let disposed = false;
+  let problem: Promise<WidgetSetupProblem | null> | null = null;
+  let warnedProblem = false;
 
   /** The catalog file's records, downloaded once (a failed download is retried on next use). */
   const catalogRecords = (): Promise<unknown[]> => {
@@ -157,6 +184,7 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
   };
 
   const emit = (event: WidgetRuntimeEvent): void => {
+    if (event.type === 'model-changed') problem = null;
     for (const listener of [...listeners]) {
       try {
         listener(event);
@@ -182,7 +210,25 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
   let recommender: Recommender;
   let readyPromise: Promise<void>;
   let unsubscribe: () => void = () => undefined;
+  /** `no-model` when neither the page nor the device has a model (see {@link NO_MODEL_MESSAGE}). */
+  const diagnose = async (r: Recommender): Promise<WidgetSetupProblem | null> => {
+    if (modelSrc !== undefined) return null;
+    try {
+      await readyPromise;
+      if ((await r.storage()).models > 0) return null;
+    } catch {
+      // A runtime that cannot start reports that failure itself; it is not a set-up hint.
+      return null;
+    }
+    if (!warnedProblem) {
+      warnedProblem = true;
+      console.warn(`[hearth] ${NO_MODEL_MESSAGE}`);
+    }
+    return { code: 'no-model', message: NO_MODEL_MESSAGE };
+  };
+
   const start = (): void => {
+    problem = null;
     const r = create(config);
     recommender = r;
     unsubscribe = r.on(emit);
@@ -215,6 +261,9 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
     },
     get consent() {
       return consent;
+    },
+    get recommender() {
+      return recommender;
     },
     ready: () => readyPromise,
 
@@ -266,6 +315,11 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
       if (!disposed) start();
       emit({ type: 'history-changed', events: 0 });
       return report;
+    },
+
+    setupProblem() {
+      problem ??= diagnose(recommender);
+      return problem;
     },
 
     on(listener) {

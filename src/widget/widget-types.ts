@@ -69,3 +69,15 @@ export interface HearthItemEventDetail {
   readonly rank: number;
   readonly source: RowSource;
 }
+
+/**
+ * A set-up mistake the widget can see but a visitor should not: logged once to the console and
+ * shown to the page as `data-problem` (and in `hearth-render` / `useRecommendations`).
+ * `no-model`: the page names no model file (`model-src` / `modelSrc`) and the device has no model
+ * of its own, so rows can only hold catalog fallbacks, or nothing.
+ */
+export interface WidgetSetupProblem {
+  readonly code: 'no-model';
+  /** What is wrong and how to fix it, for the developer. */
+  readonly message: string;
+}

@@ -364,6 +364,36 @@ describe('<hearth-recs> never breaks the page', () => {
   });
 });
 
+describe('<hearth-recs> without a model', () => {
+  it('marks data-problem="no-model", tells the developer once, and shows visitors a quiet row', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    freshRuntime({ catalogSrc: fx.catalogSrc });
+    const problems: unknown[] = [];
+    const listening = new AbortController();
+    document.addEventListener('hearth-render', (e) => problems.push(e.detail.problem?.code), {
+      signal: listening.signal,
+    });
+    const a = mount<HearthRecsElement>(`<hearth-recs type="for-you"></hearth-recs>`, 'hearth-recs');
+    const b = mount<HearthRecsElement>(`<hearth-recs type="popular"></hearth-recs>`, 'hearth-recs');
+    await vi.waitFor(() => expect(a.dataset.problem).toBe('no-model'), WAIT);
+    await vi.waitFor(() => expect(b.dataset.problem).toBe('no-model'), WAIT);
+    expect(a.dataset.state).not.toBe('error');
+    expect(problems).toContain('no-model');
+    listening.abort();
+    const hints = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('No model'));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toContain('model-src=');
+  });
+
+  it('has no data-problem when the page names a model', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const el = recs('type="for-you"');
+    await settled(el);
+    expect(el.dataset.problem).toBeUndefined();
+    expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).not.toContain('No model');
+  });
+});
+
 describe('one runtime per page', () => {
   it('shares one worker between all elements and window.Hearth', async () => {
     const created: unknown[] = [];

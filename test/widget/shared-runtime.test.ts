@@ -3,6 +3,7 @@ import type { RowRequest, RowResult } from '../../src/core/serve/row-types';
 import type { Recommender, RecommenderEvent, TrackEvent } from '../../src/worker/recommender-types';
 import {
   MEMORY_HISTORY_LIMIT,
+  NO_MODEL_MESSAGE,
   createWidgetRuntime,
   disposeSharedRuntime,
   peekSharedRuntime,
@@ -10,8 +11,8 @@ import {
   type WidgetRuntimeEvent,
 } from '../../src/widget/shared-runtime';
 
-/** A recommender that records calls; `catalogItems` says what the device already has. */
-function fakeRecommender(o: { catalogItems?: number; failReady?: Error } = {}) {
+/** A recommender that records calls; `catalogItems` / `models` say what the device already has. */
+function fakeRecommender(o: { catalogItems?: number; models?: number; failReady?: Error } = {}) {
   const calls = {
     recommend: [] as RowRequest[],
     track: [] as TrackEvent[],
@@ -32,7 +33,7 @@ function fakeRecommender(o: { catalogItems?: number; failReady?: Error } = {}) {
       calls.track.push(event);
       for (const l of listeners) l({ type: 'history-changed', events: calls.track.length });
     },
-    storage: async () => ({ catalogItems: o.catalogItems ?? 0 }),
+    storage: async () => ({ catalogItems: o.catalogItems ?? 0, models: o.models ?? 0 }),
     importCatalog: async (input: string) => {
       calls.imported.push(input);
       return {};
@@ -206,5 +207,66 @@ describe('sharedRuntime', () => {
     disposeSharedRuntime();
     expect(peekSharedRuntime()).toBeNull();
     expect(sharedRuntime({ createRecommender: create })).not.toBe(a);
+  });
+});
+
+describe('setupProblem', () => {
+  it('reports no-model once when the page names no model and the device has none', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const runtime = createWidgetRuntime({ createRecommender: () => fakeRecommender().r });
+    const problem = await runtime.setupProblem();
+    expect(problem).toEqual({ code: 'no-model', message: NO_MODEL_MESSAGE });
+    expect(problem?.message).toMatch(/npx hearth-recs train .*model-src=/);
+    await runtime.setupProblem();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toContain('No model');
+    warn.mockRestore();
+  });
+
+  it('has nothing to say with a model file, a stored model, or a runtime that failed', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const withSrc = createWidgetRuntime({
+      modelSrc: '/m.hearth',
+      createRecommender: () => fakeRecommender().r,
+    });
+    const stored = createWidgetRuntime({
+      createRecommender: () => fakeRecommender({ models: 1 }).r,
+    });
+    const broken = createWidgetRuntime({
+      createRecommender: () => fakeRecommender({ failReady: new Error('no storage') }).r,
+    });
+    expect(await withSrc.setupProblem()).toBeNull();
+    expect(await stored.setupProblem()).toBeNull();
+    expect(await broken.setupProblem()).toBeNull();
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('checks again after the model changes (e.g. the device trained one)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const device = { models: 0 };
+    const fake = fakeRecommender();
+    (fake.r as { storage: () => Promise<unknown> }).storage = async () => ({ ...device });
+    const runtime = createWidgetRuntime({ createRecommender: () => fake.r });
+    expect((await runtime.setupProblem())?.code).toBe('no-model');
+    device.models = 1;
+    expect((await runtime.setupProblem())?.code).toBe('no-model');
+    fake.emit({ type: 'model-changed', version: 1, source: 'trained' });
+    expect(await runtime.setupProblem()).toBeNull();
+    warn.mockRestore();
+  });
+});
+
+describe('recommender', () => {
+  it('is the one recommender rows come from, replaced after erase', async () => {
+    const first = fakeRecommender();
+    const second = fakeRecommender();
+    const made = [first, second];
+    const create = vi.fn(() => made.shift()!.r);
+    const runtime = sharedRuntime({ createRecommender: create });
+    expect(sharedRuntime().recommender).toBe(first.r);
+    await runtime.erase();
+    expect(runtime.recommender).toBe(second.r);
+    expect(create).toHaveBeenCalledTimes(2);
   });
 });

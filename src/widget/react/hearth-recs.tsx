@@ -109,11 +109,13 @@ function DefaultItem({ item, reason, price }: DefaultItemProps): ReactNode {
 /**
  * A recommendation row for React apps, on the page's shared Hearth runtime (one worker for every
  * row and `<hearth-recs>` element). Unstyled: style it through `classNames`. A labelled region
- * with a list; arrow keys move between items; clicking an item tracks a `click`.
+ * with a list; arrow keys move between items; clicking an item tracks a `click`. The region
+ * carries `data-status`, `data-source` and, for a set-up mistake such as a missing model,
+ * `data-problem` (e.g. `no-model`, also logged once).
  */
 export function HearthRecs(props: HearthRecsProps): ReactNode {
   const { type, classNames = {}, explain = false } = props;
-  const { items, source, status } = useRecommendations(props);
+  const { items, source, status, problem } = useRecommendations(props);
   const translations: HearthRecsTranslations = {
     title: DEFAULT_HEADINGS[type],
     empty: DEFAULT_EMPTY_TEXT,
@@ -161,6 +163,7 @@ export function HearthRecs(props: HearthRecsProps): ReactNode {
       aria-busy={status === 'loading'}
       data-status={status}
       data-source={source ?? undefined}
+      data-problem={problem?.code}
     >
       {props.headerComponent ? (
         props.headerComponent({ items, source, classNames, translations })

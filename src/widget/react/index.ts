@@ -16,7 +16,7 @@ export type {
   HearthRecsProps,
   HearthRecsTranslations,
 } from './hearth-recs';
-export { useRecommendations, runtimeFor } from './use-recommendations';
+export { useRecommendations, useHearthRuntime, runtimeFor } from './use-recommendations';
 export type {
   RecommendationsStatus,
   UseRecommendationsOptions,

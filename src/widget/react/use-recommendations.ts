@@ -1,10 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RowSource } from '../../core/serve/row-types';
 import { createErrorReporter, type ErrorReporter } from '../error-reporter';
-import { fetchRow, type RowFallback, type RowQuery, type RowView } from '../row-query';
+import {
+  fetchRow,
+  isFallbackSource,
+  type RowFallback,
+  type RowQuery,
+  type RowView,
+} from '../row-query';
 import { DEFAULT_LIMIT } from '../element-attributes';
 import { sharedRuntime, type WidgetRuntime } from '../shared-runtime';
-import type { Consent, RecommendedItem, WidgetRowType } from '../widget-types';
+import type { Consent, RecommendedItem, WidgetRowType, WidgetSetupProblem } from '../widget-types';
 
 /** Options of {@link useRecommendations} (Algolia Recommend names where they exist). */
 export interface UseRecommendationsOptions {
@@ -29,7 +35,10 @@ export interface UseRecommendationsOptions {
   readonly imageBase?: string;
   /** Reorders, filters or decorates the items before they are returned. */
   readonly transformItems?: (items: RecommendedItem[]) => RecommendedItem[];
-  /** Runtime to use instead of the page's shared one (tests, several databases). */
+  /**
+   * Runtime to use instead of the page's shared one (tests, several databases). To share the
+   * page's runtime with your own code, use {@link useHearthRuntime} or `sharedRuntime()` instead.
+   */
   readonly runtime?: WidgetRuntime;
 }
 
@@ -43,6 +52,11 @@ export interface UseRecommendationsResult {
   readonly source: RowSource | null;
   readonly status: RecommendationsStatus;
   readonly error: Error | null;
+  /**
+   * A set-up mistake behind a fallback or empty row, for the developer (also logged once): e.g.
+   * `no-model` when no `modelSrc` was given and the device has no model. Null otherwise.
+   */
+  readonly problem: WidgetSetupProblem | null;
 }
 
 /** The runtime a hook or component uses: its own, or the page's (created on first use). */
@@ -63,6 +77,7 @@ interface Loaded {
   readonly view: RowView | null;
   readonly status: RecommendationsStatus;
   readonly error: Error | null;
+  readonly problem: WidgetSetupProblem | null;
 }
 
 const asError = (error: unknown): Error =>
@@ -83,6 +98,7 @@ export function useRecommendations(options: UseRecommendationsOptions): UseRecom
     view: null,
     status: 'loading',
     error: null,
+    problem: null,
   });
   const reporter = useRef<ErrorReporter | null>(null);
   reporter.current ??= createErrorReporter('[hearth-recs]');
@@ -110,18 +126,25 @@ export function useRecommendations(options: UseRecommendationsOptions): UseRecom
     let runtime: WidgetRuntime;
     const load = (): void => {
       const mine = ++generation;
-      fetchRow(runtime, query).then(
-        (view) => {
-          if (!live || mine !== generation) return;
-          reporter.current?.reset();
-          setLoaded({ key, view, status: view.items.length > 0 ? 'ready' : 'empty', error: null });
-        },
-        (error: unknown) => {
-          if (!live || mine !== generation) return;
-          reporter.current?.report(error);
-          setLoaded({ key, view: null, status: 'error', error: asError(error) });
-        },
-      );
+      fetchRow(runtime, query)
+        .then(async (view) => {
+          // Only a fallback or empty row can stem from a missing model; personal rows skip it.
+          const problem = isFallbackSource(view.source) ? await runtime.setupProblem() : null;
+          return { view, problem };
+        })
+        .then(
+          ({ view, problem }) => {
+            if (!live || mine !== generation) return;
+            reporter.current?.reset();
+            const status = view.items.length > 0 ? 'ready' : 'empty';
+            setLoaded({ key, view, status, error: null, problem });
+          },
+          (error: unknown) => {
+            if (!live || mine !== generation) return;
+            reporter.current?.report(error);
+            setLoaded({ key, view: null, status: 'error', error: asError(error), problem: null });
+          },
+        );
     };
     let off = (): void => undefined;
     try {
@@ -137,7 +160,7 @@ export function useRecommendations(options: UseRecommendationsOptions): UseRecom
       load();
     } catch (error) {
       reporter.current?.report(error);
-      setLoaded({ key, view: null, status: 'error', error: asError(error) });
+      setLoaded({ key, view: null, status: 'error', error: asError(error), problem: null });
     }
     return () => {
       live = false;
@@ -165,5 +188,25 @@ export function useRecommendations(options: UseRecommendationsOptions): UseRecom
     source: view?.source ?? null,
     status: status === 'ready' && items.length === 0 ? 'empty' : status,
     error: current?.error ?? null,
+    problem: current?.problem ?? null,
   };
+}
+
+/**
+ * The page's shared runtime (the one the `HearthRecs` rows use), for your own code: read
+ * `runtime.recommender` to train, import data or read storage on the same Web Worker instead of
+ * starting a second one with `createWorkerRecommender`. Null during server rendering and the first
+ * render (the runtime starts in an effect). Options as for {@link useRecommendations}: the first
+ * caller on a page decides the model and catalog.
+ */
+export function useHearthRuntime(
+  options: Pick<UseRecommendationsOptions, 'runtime' | 'modelSrc' | 'catalogSrc'> = {},
+): WidgetRuntime | null {
+  const [runtime, setRuntime] = useState<WidgetRuntime | null>(null);
+  const latest = useRef(options);
+  latest.current = options;
+  useEffect(() => {
+    setRuntime(runtimeFor(latest.current));
+  }, [options.runtime]);
+  return runtime;
 }

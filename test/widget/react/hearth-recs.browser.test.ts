@@ -4,15 +4,17 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   HearthRecs,
+  useHearthRuntime,
   useRecommendations,
   type HearthRecsProps,
   type UseRecommendationsOptions,
   type UseRecommendationsResult,
 } from '../../../src/widget/react';
-import { sharedRuntime } from '../../../src/widget/shared-runtime';
+import { sharedRuntime, type WidgetRuntime } from '../../../src/widget/shared-runtime';
 import type { RecommendedItem } from '../../../src/widget/widget-types';
 import {
   cleanUpWidgets,
+  forgetDatabaseLater,
   freshRuntime,
   widgetFixture,
   type WidgetFixture,
@@ -193,5 +195,65 @@ describe('useRecommendations', () => {
       expect(last.get('popular')?.status).toBe('ready');
     }, WAIT);
     expect(last.get('popular')!.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe('set-up hints and sharing the runtime', () => {
+  it('marks data-problem="no-model" and warns once without modelSrc and a device model', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    freshRuntime({ catalogSrc: fx.catalogSrc });
+    const seen: UseRecommendationsResult[] = [];
+    function Probe(): ReactNode {
+      seen.push(useRecommendations({ type: 'trending' }));
+      return null;
+    }
+    const c = render(
+      createElement('div', null, [
+        createElement(HearthRecs, { key: 'a', type: 'for-you' }),
+        createElement(Probe, { key: 'b' }),
+      ]),
+    );
+    await vi.waitFor(() => expect(region(c).dataset.problem).toBe('no-model'), WAIT);
+    await vi.waitFor(() => expect(seen.at(-1)?.problem?.code).toBe('no-model'), WAIT);
+    expect(region(c).dataset.status).not.toBe('error');
+    const hints = warn.mock.calls.map((m) => String(m[0])).filter((m) => m.includes('No model'));
+    expect(hints).toHaveLength(1);
+  });
+
+  it('has no problem with a model', async () => {
+    const c = recs({ type: 'popular' });
+    await vi.waitFor(() => expect(region(c).dataset.status).toBe('ready'), WAIT);
+    expect(region(c).dataset.problem).toBeUndefined();
+  });
+
+  it('useHearthRuntime gives your code the runtime (and the one worker) the rows use', async () => {
+    const created: unknown[] = [];
+    const RealWorker = window.Worker;
+    vi.stubGlobal(
+      'Worker',
+      class extends RealWorker {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          created.push(url);
+        }
+      },
+    );
+    forgetDatabaseLater('hearth');
+    let mine: WidgetRuntime | null = null;
+    function App(): ReactNode {
+      mine = useHearthRuntime({ modelSrc: fx.modelSrc, catalogSrc: fx.catalogSrc });
+      return createElement(HearthRecs, {
+        type: 'popular',
+        modelSrc: fx.modelSrc,
+        catalogSrc: fx.catalogSrc,
+      });
+    }
+    const c = render(createElement(App));
+    await vi.waitFor(() => expect(region(c).dataset.status).toBe('ready'), WAIT);
+    expect(mine).toBe(sharedRuntime());
+    const report = await mine!.recommender.storage();
+    expect(report.models).toBe(1);
+    expect(created).toHaveLength(1);
+    vi.unstubAllGlobals();
   });
 });
