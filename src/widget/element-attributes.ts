@@ -4,7 +4,7 @@ import { MAX_ROW_LIMIT } from './row-query';
 import { DEFAULT_HEADINGS } from './row-text';
 import { WIDGET_ROW_TYPES, type Consent, type WidgetRowType } from './widget-types';
 
-/** Attributes `<hearth-recs>` reacts to. */
+/** Attributes `<hearth-recs>` reacts to (each documented in docs/reference/widget.md; a test checks). */
 export const ELEMENT_ATTRIBUTES = [
   'type',
   'item-id',
