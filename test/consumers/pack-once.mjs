@@ -4,7 +4,7 @@
 // tarball to every `*.consumer.mjs` through HEARTH_TARBALL; a consumer run on its own packs itself.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,10 +60,24 @@ export async function packOnce() {
   if (known && existsSync(known)) return known;
   const dest = await mkdtemp(join(tmpdir(), 'hearth-pack-'));
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dest]);
-  const [info] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+  // prepack's build output comes first on stdout; npm's JSON report starts at a line "[".
+  const json = stdout.slice(stdout.search(/^\[$/m));
+  const [info] = JSON.parse(json);
   const tarball = join(dest, info.filename);
+  await writeFile(`${tarball}.json`, JSON.stringify(info));
   process.env[TARBALL_ENV] = tarball;
   return tarball;
+}
+
+/**
+ * What `npm pack --json` reported for the tarball (file list, sizes), saved beside it by
+ * {@link packOnce}.
+ *
+ * @param {string} tarball
+ * @returns {Promise<{ filename: string, size: number, unpackedSize: number, entryCount: number, files: { path: string, size: number }[] }>}
+ */
+export async function packReport(tarball) {
+  return JSON.parse(await readFile(`${tarball}.json`, 'utf8'));
 }
 
 /**
