@@ -85,7 +85,14 @@ export async function openAppendLog(path: string): Promise<OpenedLog> {
     }
   }
   const handle = await open(path, 'a');
-  if (!existing) await syncDirectory(dirname(path));
+  if (!existing) {
+    try {
+      await syncDirectory(dirname(path));
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
   let queue: { bytes: Uint8Array; resolve: () => void; reject: (e: unknown) => void }[] = [];
   let flushing: Promise<void> | null = null;
   let closed = false;

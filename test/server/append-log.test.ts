@@ -27,7 +27,9 @@ describe('append log', () => {
     expect(second.records.map((r) => Array.from(r))).toEqual([[1, 2], [3], []]);
     await second.log.append(bytes(9));
     await second.log.close();
-    expect((await openAppendLog(path)).records).toHaveLength(4);
+    const third = await openAppendLog(path);
+    expect(third.records).toHaveLength(4);
+    await third.log.close();
   });
 
   it('cuts off a torn tail and a corrupted record, keeping what precedes them', async () => {

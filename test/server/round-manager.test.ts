@@ -199,8 +199,9 @@ describe('recovery', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hearth-recover-'));
     try {
       const config = testConfig({ maxCohort: 3 });
+      const firstStore = await createDiskStore(dir);
       const first = await createRoundManager({
-        store: await createDiskStore(dir),
+        store: firstStore,
         config,
         initialModel: smallModel(),
       });
@@ -221,6 +222,8 @@ describe('recovery', () => {
       expect(third.model().version).toBe(1);
       expect(third.status().round).toMatchObject({ roundId: 'r2', accepted: 0 });
       await third.close();
+      // The "dead" process's log handle: closed explicitly, not by garbage collection (DEP0137).
+      await firstStore.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -518,6 +521,7 @@ describe('recovery of a full round', () => {
       expect(second.model().version).toBe(1);
       expect(second.status().round?.roundId).toBe('r2');
       await second.close();
+      await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
