@@ -29,8 +29,24 @@ export interface HearthGlobal {
   setConsent(consent: Consent): void;
 }
 
+/**
+ * The tracking stub a page may define in an inline classic script before the widget's module
+ * script runs (module scripts are deferred, so `Hearth` is otherwise undefined there):
+ *
+ * ```html
+ * <script>
+ *   window.Hearth = window.Hearth || { q: [],
+ *     track(e) { this.q.push(['track', e]) }, setConsent(c) { this.q.push(['setConsent', c]) } };
+ * </script>
+ * ```
+ *
+ * The widget replays `q` in order when it loads and then replaces `window.Hearth`.
+ */
+export const HEARTH_STUB_SNIPPET =
+  "window.Hearth=window.Hearth||{q:[],track(e){this.q.push(['track',e])},setConsent(c){this.q.push(['setConsent',c])}};";
+
 /** Calls queued by a stub (`window.Hearth = { q: [['track', {...}]] }`) before the script loaded. */
-type QueuedCalls = { readonly q?: readonly unknown[] };
+type QueuedCalls = { q?: { push(...calls: unknown[]): unknown } | readonly unknown[] };
 
 /** Runtime options from the first `<hearth-recs>` on the page that names a model or catalog. */
 function optionsFromDocument(): WidgetRuntimeOptions {
@@ -67,33 +83,53 @@ export function createHearthGlobal(
   };
 }
 
+/** Runs one queued `[method, ...args]` call on `api`, logging (never throwing) a failure. */
+function replay(api: HearthGlobal, call: unknown): void {
+  if (!Array.isArray(call)) return;
+  const [method, ...args] = call as [keyof HearthGlobal, ...unknown[]];
+  const fn = api[method] as ((...a: unknown[]) => unknown) | undefined;
+  if (typeof fn !== 'function') {
+    console.error(`[hearth] queued Hearth.${String(method)} is not a Hearth method; ignored.`);
+    return;
+  }
+  try {
+    const result = fn(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) =>
+        console.error(`[hearth] queued Hearth.${String(method)} failed:`, error),
+      );
+    }
+  } catch (error) {
+    console.error(`[hearth] queued Hearth.${String(method)} failed:`, error);
+  }
+}
+
 /**
- * Installs `window.Hearth` (keeping an existing full API) and replays calls a stub queued before
- * the script loaded.
+ * Installs `window.Hearth` (keeping an existing full API) and replays, in order, the calls a stub
+ * ({@link HEARTH_STUB_SNIPPET}) queued before the script loaded. Calls made later through a
+ * reference to the stub go straight to the API.
  */
-export function installHearthGlobal(target: object = globalThis): HearthGlobal {
+export function installHearthGlobal(
+  target: object = globalThis,
+  runtime?: () => WidgetRuntime,
+): HearthGlobal {
   const slot = target as { Hearth?: unknown };
   const existing = slot.Hearth as (Partial<HearthGlobal> & QueuedCalls) | undefined;
   if (existing && typeof existing.track === 'function' && !Array.isArray(existing.q)) {
     return existing as HearthGlobal;
   }
-  const api = createHearthGlobal();
+  const api = createHearthGlobal(runtime);
   slot.Hearth = api;
-  for (const call of existing?.q ?? []) {
-    if (!Array.isArray(call)) continue;
-    const [method, ...args] = call as [keyof HearthGlobal, ...unknown[]];
-    const fn = api[method] as ((...a: unknown[]) => unknown) | undefined;
-    try {
-      const result = fn?.(...args);
-      if (result instanceof Promise) {
-        result.catch((error: unknown) =>
-          console.error(`[hearth] queued Hearth.${String(method)} failed:`, error),
-        );
-      }
-    } catch (error) {
-      console.error(`[hearth] queued Hearth.${String(method)} failed:`, error);
-    }
+  const queued = Array.isArray(existing?.q) ? [...(existing.q as readonly unknown[])] : [];
+  if (existing && typeof existing === 'object') {
+    existing.q = {
+      push: (...calls: unknown[]) => {
+        for (const call of calls) replay(api, call);
+        return 0;
+      },
+    };
   }
+  for (const call of queued) replay(api, call);
   return api;
 }
 

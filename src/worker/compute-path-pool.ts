@@ -3,6 +3,7 @@ import { detectCapabilities } from '../core/compute/capabilities';
 import type { ComputeChoiceReport } from '../core/compute/choose-compute-path';
 import { chooseComputePath } from '../core/compute/choose-compute-path';
 import type { ComputePathName, MfComputePath } from '../core/models/mf/mf-trainer';
+import type { TfjsWasmPaths } from '../core/models/mf/tfjs/tfjs-backends';
 import { createTfjsMfPath } from '../core/models/mf/tfjs/tfjs-mf-path';
 import { createTypedMfPath } from '../core/models/mf/train-typed';
 
@@ -29,7 +30,7 @@ export interface ComputePathPool {
 /** Options of {@link createComputePathPool}. */
 export interface ComputePathPoolOptions {
   /** Where the TF.js `wasm` backend finds its binaries. */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: TfjsWasmPaths;
 }
 
 /** Creates a {@link ComputePathPool}. */

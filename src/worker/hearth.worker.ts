@@ -3,12 +3,31 @@
  * (see `createWorkerRecommender`). Start it as a module worker:
  * `new Worker(new URL('./hearth.worker.ts', import.meta.url), { type: 'module' })`.
  *
+ * Unless the page passes `wasmPaths`, the TF.js `.wasm` binaries are the ones named in the worker
+ * URL's fragment or next to the worker script (see `worker-assets.ts`).
+ *
  * @module
  */
+import { createLocalRecommender } from './local-recommender';
 import type { MessageEndpoint } from './protocol';
+import { publishWorkerAssets, wasmPathsOf, workerAssetUrls } from './worker-assets';
 import { createWorkerHost } from './worker-host';
 
 // The DOM typings describe `self` as a window; inside a worker it is the worker's global scope.
-const scope = globalThis as unknown as MessageEndpoint & { close(): void };
+const scope = globalThis as unknown as MessageEndpoint & {
+  close(): void;
+  location: { href: string };
+};
 
-createWorkerHost({ endpoint: scope, onDispose: () => scope.close() });
+const assets = workerAssetUrls(scope.location.href);
+publishWorkerAssets(assets);
+
+createWorkerHost({
+  endpoint: scope,
+  onDispose: () => scope.close(),
+  createRecommender: (config, deps) =>
+    createLocalRecommender(
+      config.wasmPaths === undefined ? { ...config, wasmPaths: wasmPathsOf(assets) } : config,
+      deps,
+    ),
+});

@@ -9,6 +9,7 @@ import type {
 import type { Interaction, Item } from '../core/data/types';
 import type { MetricValues } from '../core/eval/evaluate';
 import type { ComputePathName, MfTrainOptions, TrainProgress } from '../core/models/mf/mf-trainer';
+import type { TfjsWasmPaths } from '../core/models/mf/tfjs/tfjs-backends';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
 import type { RetentionPolicy, StorageReport } from '../storage/store-types';
 
@@ -24,8 +25,11 @@ export interface RecommenderConfig {
   readonly visitorId?: string;
   /** Compute path for training: `auto` (default) measures and picks. */
   readonly backend?: ComputePathName | 'auto';
-  /** Prefix URL of the TF.js WASM binaries (browser). */
-  readonly wasmPaths?: string;
+  /**
+   * Where the TF.js WASM binaries are: a URL prefix ending in `/`, or the URL of each binary.
+   * Default in Hearth's worker: the binaries shipped next to it (see `worker-assets.ts`).
+   */
+  readonly wasmPaths?: TfjsWasmPaths;
   readonly retention?: RetentionPolicy;
   /** Fine-tune in the background when idle after this many new events (default 20; 0 = off). */
   readonly fineTuneAfterEvents?: number;

@@ -73,7 +73,12 @@ export function resolveConfigUrls(
     url === undefined ? undefined : new URL(url, base).href;
   const modelUrl = resolve(config.modelUrl);
   const catalogUrl = resolve(config.catalogUrl);
-  const wasmPaths = resolve(config.wasmPaths);
+  const wasmPaths =
+    typeof config.wasmPaths === 'object'
+      ? (Object.fromEntries(
+          Object.entries(config.wasmPaths).map(([name, url]) => [name, new URL(url, base).href]),
+        ) as typeof config.wasmPaths)
+      : resolve(config.wasmPaths);
   return {
     ...config,
     ...(modelUrl !== undefined && { modelUrl }),

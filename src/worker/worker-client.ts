@@ -22,6 +22,7 @@ import {
   wireRowRequest,
   withoutSignal,
 } from './serialize';
+import { startHearthWorker } from './start-worker';
 
 /** A dedicated worker, or any endpoint speaking the host protocol (a `MessagePort` in tests). */
 export type WorkerLike = MessageEndpoint & { terminate?(): void };
@@ -33,6 +34,13 @@ export interface WorkerRecommenderOptions {
    * module worker, terminated by `dispose()`; a worker passed here is left running.
    */
   readonly worker?: WorkerLike;
+  /**
+   * Where to start the worker from when `worker` is not given: the URL of `hearth.worker.js` in a
+   * served copy of the package's `dist/browser/` folder (`npx hearth-recs copy-assets <dir>`), for
+   * bundlers that do not copy `new URL(…, import.meta.url)` assets (esbuild). Default: the worker
+   * file the bundler emitted.
+   */
+  readonly workerUrl?: string | URL;
 }
 
 /** How long `dispose()` lets the worker shut down cleanly before terminating it. */
@@ -54,11 +62,10 @@ interface CallExtras {
 const disposedError = (): HearthError =>
   new HearthError('DISPOSED', 'This recommender was disposed; create a new one.');
 
-function startWorker(): WorkerLike {
-  return new Worker(new URL('./hearth.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'hearth',
-  });
+function startWorker(workerUrl: string | URL | undefined): WorkerLike {
+  if (workerUrl === undefined) return startHearthWorker();
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  return new Worker(new URL(workerUrl, base), { type: 'module', name: 'hearth' });
 }
 
 /**
@@ -74,7 +81,7 @@ export function createWorkerRecommender(
   options: WorkerRecommenderOptions = {},
 ): Recommender {
   const ownsWorker = options.worker === undefined;
-  const endpoint = options.worker ?? startWorker();
+  const endpoint = options.worker ?? startWorker(options.workerUrl);
   const pending = new Map<number, Pending>();
   const listeners = new Set<(event: RecommenderEvent) => void>();
   let nextId = 1;
@@ -140,7 +147,7 @@ export function createWorkerRecommender(
     const detail = (event as ErrorEvent).message || 'the worker script failed to load';
     failure = new BackendError(
       'BACKEND_UNAVAILABLE',
-      `The Hearth worker could not start (${detail}); check that the bundler serves hearth.worker.ts, or use createLocalRecommender.`,
+      `The Hearth worker could not start (${detail}); check that hearth.worker.js and its files are served (npx hearth-recs copy-assets <dir>, then pass workerUrl), or use createLocalRecommender.`,
     );
     failAll(failure);
   };

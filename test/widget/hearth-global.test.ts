@@ -1,5 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createHearthGlobal, installHearthGlobal } from '../../src/widget/hearth-global';
+import {
+  createHearthGlobal,
+  HEARTH_STUB_SNIPPET,
+  installHearthGlobal,
+} from '../../src/widget/hearth-global';
 import type { WidgetRuntime } from '../../src/widget/shared-runtime';
 import type { TrackEvent } from '../../src/worker/recommender-types';
 
@@ -48,5 +52,23 @@ describe('window.Hearth', () => {
     // The queued (invalid) event reached track, which logged instead of throwing.
     await vi.waitFor(() => expect(error).toHaveBeenCalled());
     error.mockRestore();
+  });
+
+  it('replays the documented inline stub in order and forwards calls made through it later', async () => {
+    const page: { Hearth?: { track(e: TrackEvent): unknown } } = {};
+    // What the README's inline classic script does before the module script has run.
+    new Function('window', HEARTH_STUB_SNIPPET)(page);
+    const stub = page.Hearth!;
+    stub.track({ itemId: 'p1', type: 'view' });
+    stub.track({ itemId: 'p2', type: 'cart' });
+    const { runtime, tracked } = fakeRuntime();
+    const api = installHearthGlobal(page, () => runtime);
+    expect(page.Hearth).toBe(api);
+    await vi.waitFor(() => expect(tracked).toHaveLength(2));
+    expect(tracked.map((e) => e.itemId)).toEqual(['p1', 'p2']);
+    // A script that kept the stub object still reaches the runtime.
+    stub.track({ itemId: 'p3', type: 'view' });
+    await vi.waitFor(() => expect(tracked.map((e) => e.itemId)).toEqual(['p1', 'p2', 'p3']));
+    expect(runtime.setConsent).not.toHaveBeenCalled();
   });
 });
