@@ -37,7 +37,11 @@ function usage(): string {
     '',
     `Usage: ${CLI_NAME} <command> [flags]`,
     '',
-    formatColumns(COMMANDS.map((c) => [`  ${c.name}`, c.summary] as const)),
+    formatColumns([
+      ...COMMANDS.map((c) => [`  ${c.name}`, c.summary] as const),
+      // Dispatched by the bin to the separately bundled server (the CLI does not import it).
+      ['  server', `Run the federated aggregation server (see "${CLI_NAME} server --help")`],
+    ]),
     '',
     `Run "${CLI_NAME} <command> --help" for the flags of a command.`,
   ].join('\n');

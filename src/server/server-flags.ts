@@ -10,7 +10,7 @@ import { createInitialModel, decodeFederatedModel } from '../federated/federated
 import { resolveServerConfig, type Aggregator, type ServerConfig } from './server-config';
 
 /** Usage text of `hearth-server`. */
-export const USAGE = `Usage: hearth-server --data-dir DIR [--token T | env HEARTH_FEDERATED_TOKEN]
+export const USAGE = `Usage: hearth-recs server --data-dir DIR [--token T | env HEARTH_FEDERATED_TOKEN]
   [--port 8787] [--host 127.0.0.1]
   initial model (first start only): --model FILE (federated model or model bundle) | --items N [--factors 64] [--seed 42]
   rounds: [--aggregation plain|secure] [--aggregator mean|trimmed-mean] [--trim 0.1]

@@ -1,5 +1,6 @@
 // Plain Node ESM consumer: installs the tarball into a fresh project, runs the README's engine
-// recipe with plain `node` on a generated log, and drives the CLI through `npx hearth-recs`.
+// recipe with plain `node` on a generated log, and drives the CLI through `npx hearth-recs`
+// (--help, server --help, train, recommend).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { check, createConsumerProject, packOnce, run } from './pack-once.mjs';
@@ -96,6 +97,10 @@ try {
 
   const help = await run('npx', ['--no-install', 'hearth-recs', '--help'], { cwd: dir });
   check(help.stdout.includes('Usage: hearth-recs <command>'), 'npx hearth-recs --help: no usage');
+  const server = await run('npx', ['--no-install', 'hearth-recs', 'server', '--help'], {
+    cwd: dir,
+  });
+  check(server.stdout.includes('Usage: hearth-recs server'), 'npx hearth-recs server --help');
 
   const train = await run(
     'npx',

@@ -35,7 +35,8 @@ for (const target of new Set(targets)) {
     star >= 0 ? [...paths].some((p) => p.startsWith(path.slice(0, star))) : paths.has(path);
   if (!found) problems.push(`package.json points at ${target}, which is not in the tarball`);
 }
-for (const need of ['LICENSE', 'README.md', 'package.json', 'dist/cli/hearth-recs.mjs']) {
+const NEEDED = ['LICENSE', 'README.md', 'package.json', 'dist/cli/hearth-recs.mjs'];
+for (const need of [...NEEDED, 'dist/server/hearth-server.mjs']) {
   if (!paths.has(need)) problems.push(`${need} is missing`);
 }
 for (const [entry, conditions] of Object.entries(pkg.exports)) {
