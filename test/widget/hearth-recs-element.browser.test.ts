@@ -8,6 +8,7 @@ import {
   forgetDatabaseLater,
   freshRuntime,
   mount,
+  recordWorkers,
   storedEvents,
   widgetFixture,
   type WidgetFixture,
@@ -396,17 +397,7 @@ describe('<hearth-recs> without a model', () => {
 
 describe('one runtime per page', () => {
   it('shares one worker between all elements and window.Hearth', async () => {
-    const created: unknown[] = [];
-    const RealWorker = window.Worker;
-    vi.stubGlobal(
-      'Worker',
-      class extends RealWorker {
-        constructor(url: string | URL, options?: WorkerOptions) {
-          super(url, options);
-          created.push(url);
-        }
-      },
-    );
+    const created = recordWorkers();
     disposeSharedRuntime();
     forgetDatabaseLater('hearth');
     const els = ['for-you', 'trending', 'popular'].map((type) =>

@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { deleteDB } from 'idb';
 import { encodeBundle } from '../../src/core/bundle/bundle-file';
 import { trainModelBundle } from '../../src/core/bundle/train-bundle';
@@ -84,4 +85,23 @@ export function mount<T extends Element>(html: string, selector: string): T {
   const found = host.querySelector<T>(selector);
   if (!found) throw new Error(`mount: nothing matches ${selector}`);
   return found;
+}
+
+/**
+ * Replaces `window.Worker` with a subclass that records every worker started; returns the list
+ * (undo with `vi.unstubAllGlobals()`).
+ */
+export function recordWorkers(): unknown[] {
+  const created: unknown[] = [];
+  const RealWorker = window.Worker;
+  vi.stubGlobal(
+    'Worker',
+    class extends RealWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        created.push(url);
+      }
+    },
+  );
+  return created;
 }

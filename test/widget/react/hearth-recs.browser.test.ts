@@ -16,6 +16,7 @@ import {
   cleanUpWidgets,
   forgetDatabaseLater,
   freshRuntime,
+  recordWorkers,
   widgetFixture,
   type WidgetFixture,
 } from '../widget-fixtures';
@@ -227,17 +228,7 @@ describe('set-up hints and sharing the runtime', () => {
   });
 
   it('useHearthRuntime gives your code the runtime (and the one worker) the rows use', async () => {
-    const created: unknown[] = [];
-    const RealWorker = window.Worker;
-    vi.stubGlobal(
-      'Worker',
-      class extends RealWorker {
-        constructor(url: string | URL, options?: WorkerOptions) {
-          super(url, options);
-          created.push(url);
-        }
-      },
-    );
+    const created = recordWorkers();
     forgetDatabaseLater('hearth');
     let mine: WidgetRuntime | null = null;
     function App(): ReactNode {
