@@ -256,8 +256,10 @@ function renderPage(entry, module) {
 const anchor = (name) => name.toLowerCase().replace(/[^a-z0-9_-]/g, '');
 
 function renderIndex() {
+  // The first sentence of each module comment: the pages carry the rest.
   const rows = ENTRIES.map(
-    (e) => `| [\`${e.importPath}\`](${e.page}) | ${oneLine(moduleOf(e).comment)} |`,
+    (e) =>
+      `| [\`${e.importPath}\`](${e.page}) | ${oneLine(moduleOf(e).comment).split(/(?<=\.) /)[0]} |`,
   );
   return [
     '# API reference',
