@@ -1,10 +1,16 @@
 /**
- * Hearth for React: `<HearthRecs>` and `useRecommendations`, on the same per-page runtime (one Web
- * Worker) as the `<hearth-recs>` script-tag widget. React stays out of the script-tag bundle.
+ * Hearth for React (18 or 19): `<HearthRecs>`, `useRecommendations` and `useHearthRuntime`, on the
+ * same per-page runtime (one Web Worker) as the `<hearth-recs>` script-tag widget. React stays out
+ * of the script-tag bundle.
  *
  * @example
  * <HearthRecs type="similar" objectIDs={[product.id]} limit={8} explain
  *   modelSrc="/model/model.hearth" catalogSrc="/model/catalog.json" />
+ *
+ * @example
+ * // Your own code on the rows' runtime (no second worker):
+ * const runtime = useHearthRuntime({ modelSrc: '/model/model.hearth' });
+ * await runtime?.recommender.train();
  *
  * @module
  */
