@@ -70,7 +70,14 @@ function withExtension(file, spec) {
 
 rmSync(OUT, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', 'tsconfig.lib.json'], { cwd: REPO, stdio: 'inherit' });
+try {
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.lib.json'], { cwd: REPO, stdio: 'inherit' });
+} catch {
+  console.error(
+    'build:lib: tsc -p tsconfig.lib.json failed (errors above); dist/lib is incomplete',
+  );
+  process.exit(1);
+}
 
 const files = walk(OUT).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
 const problems = [];
