@@ -53,6 +53,13 @@ export type { ComputeCapabilities } from './compute/capabilities';
 export { fitPopularity, type PopularityModel } from './models/popularity';
 export { fitItemKnn, type ItemKnnModel, type ItemKnnOptions } from './models/item-knn';
 export { fitCoOccurrence, type CoOccurrenceModel } from './models/co-occurrence';
+export {
+  fitEase,
+  DEFAULT_EASE_OPTIONS,
+  DEFAULT_EASE_LAMBDA_SHARE,
+  type EaseModel,
+  type EaseOptions,
+} from './models/ease';
 export { fitTrending, type TrendingModel } from './models/trending';
 export { fitContentTower, contentTowerFromState } from './models/content';
 export type { ContentTower } from './models/content';
