@@ -1,9 +1,9 @@
 // Plain Node ESM consumer: installs the tarball into a fresh project, runs the README's engine
-// recipe with plain `node` on a generated log, and drives the CLI through `npx hearth-recs`
-// (--help, server --help, train, recommend).
+// recipe (read from README.md) with plain `node` on a generated log, and drives the CLI through
+// `npx hearth-recs` (--help, server --help, train, recommend).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { check, createConsumerProject, packOnce, run } from './pack-once.mjs';
+import { REPO, check, createConsumerProject, packOnce, run } from './pack-once.mjs';
 
 const USERS = 80;
 const ITEMS_PER_AISLE = 20;
@@ -49,36 +49,22 @@ function generateFiles() {
   return { 'catalog.jsonl': `${catalog.join('\n')}\n`, 'events.csv': `${events.join('\n')}\n` };
 }
 
-// The README's engine recipe, reading the files with node:fs.
-const RECIPE = `import { readFile } from 'node:fs/promises';
-import {
-  parseInteractions,
-  parseCatalog,
-  trainModelBundle,
-  createBundleRecommender,
-} from 'hearth-recs';
-
-const { dataset, report } = await parseInteractions(await readFile('events.csv'));
-const { items: catalog } = await parseCatalog(await readFile('catalog.jsonl'));
-const bundle = await trainModelBundle({ dataset, catalog });
-const recommender = createBundleRecommender({ bundle, catalog });
-const row = recommender.recommend({
-  type: 'for-you',
-  history: [
-    { itemId: 'p0003', type: 'view' },
-    { itemId: 'p0007', type: 'view' },
-  ],
-  k: 5,
-});
-console.log(JSON.stringify({ accepted: report.acceptedRows, source: row.source, items: row.items }));
-recommender.dispose();
-`;
+/** The README's Node recipe: the js block that trains from events.csv with 'hearth-recs'. */
+async function readmeRecipe() {
+  const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const recipe = blocks.find(
+    (b) => b.includes("from 'hearth-recs'") && b.includes("readFile('events.csv')"),
+  );
+  check(recipe, "README.md has no js recipe importing 'hearth-recs' and reading events.csv");
+  return recipe;
+}
 
 const tarball = await packOnce();
 const project = await createConsumerProject({
   name: 'node',
   tarball,
-  files: { ...generateFiles(), 'recipe.mjs': RECIPE },
+  files: { ...generateFiles(), 'recipe.mjs': await readmeRecipe() },
 });
 const { dir } = project;
 try {
@@ -95,37 +81,22 @@ try {
   );
   console.log(`node: recipe ok (${out.source}: ${out.items.map((i) => i.id).join(', ')})`);
 
-  const help = await run('npx', ['--no-install', 'hearth-recs', '--help'], { cwd: dir });
+  // `npx --no-install`: the installed package's bin, never a download.
+  const cli = (...args) => run('npx', ['--no-install', 'hearth-recs', ...args], { cwd: dir });
+  const help = await cli('--help');
   check(help.stdout.includes('Usage: hearth-recs <command>'), 'npx hearth-recs --help: no usage');
-  const server = await run('npx', ['--no-install', 'hearth-recs', 'server', '--help'], {
-    cwd: dir,
-  });
+  const server = await cli('server', '--help');
   check(server.stdout.includes('Usage: hearth-recs server'), 'npx hearth-recs server --help');
 
-  const train = await run(
-    'npx',
-    ['--no-install', 'hearth-recs', 'train', '--interactions', 'events.csv'].concat([
-      '--items',
-      'catalog.jsonl',
-      '--out',
-      'model',
-      '--json',
-    ]),
-    { cwd: dir },
+  const train = await cli(
+    ...['train', '--interactions', 'events.csv', '--items', 'catalog.jsonl', '--out', 'model'],
+    '--json',
   );
   check(/"items"/.test(train.stdout), `hearth-recs train --json printed: ${train.stdout}`);
   const catalogJson = JSON.parse(await readFile(join(dir, 'model/catalog.json'), 'utf8'));
-  check(Array.isArray(catalogJson) || typeof catalogJson === 'object', 'no model/catalog.json');
-  const recommend = await run(
-    'npx',
-    ['--no-install', 'hearth-recs', 'recommend', '--model', 'model'].concat([
-      '--history',
-      'p0021,p0025',
-      '-k',
-      '5',
-      '--json',
-    ]),
-    { cwd: dir },
+  check(typeof catalogJson === 'object' && catalogJson !== null, 'no model/catalog.json');
+  const recommend = await cli(
+    ...['recommend', '--model', 'model', '--history', 'p0021,p0025', '-k', '5', '--json'],
   );
   const rec = JSON.parse(recommend.stdout);
   const ids = (rec.items ?? []).map((i) => i.id);
