@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { defineConfig, type Plugin } from 'vite';
-import { WORKER_ASSETS_SLOT } from './src/worker/worker-assets.ts';
+import { WORKER_ASSETS_SLOT } from './src/worker/worker-assets';
 
 /** Where the script-tag distribution lands (shipped in the npm package as `dist/browser/`). */
 export const BROWSER_OUT_DIR = 'dist/browser';
@@ -135,8 +135,11 @@ function relocatableWorker(): Plugin {
   };
 }
 
-/** Copies TF.js's three `.wasm` binaries next to the worker, under their own names. */
-function emitWasmBinaries(): Plugin {
+/**
+ * Copies TF.js's three `.wasm` binaries into `folder` of the build (where the worker is: its
+ * default `wasmPaths`), under their own names.
+ */
+export function emitWasmBinaries(folder = ''): Plugin {
   const require = createRequire(import.meta.url);
   return {
     name: 'hearth-wasm-binaries',
@@ -144,7 +147,7 @@ function emitWasmBinaries(): Plugin {
     generateBundle() {
       for (const name of WASM_FILES) {
         const path = require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${name}`);
-        this.emitFile({ type: 'asset', fileName: name, source: readFileSync(path) });
+        this.emitFile({ type: 'asset', fileName: `${folder}${name}`, source: readFileSync(path) });
       }
     },
   };
@@ -182,7 +185,6 @@ export default defineConfig({
     format: 'es',
     plugins: () => [recordServedModules(), relocatableWorker()],
     rolldownOptions: {
-      preserveEntrySignatures: 'strict',
       output: {
         entryFileNames: WORKER_FILE,
         chunkFileNames: '[name].js',

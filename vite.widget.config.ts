@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { emitWasmBinaries } from './vite.browser.config';
 
 /** Where the widget lands: served at `/widget/` next to the demo app (`npm run build:app` first). */
 export const WIDGET_OUT_DIR = 'dist/web/widget';
@@ -112,7 +113,8 @@ export default defineConfig({
       output: names,
     },
   },
-  plugins: [recordChunkGraph('page')],
+  // The worker (in chunks/) finds the TF.js binaries next to itself.
+  plugins: [emitWasmBinaries('chunks/'), recordChunkGraph('page')],
   worker: {
     format: 'es',
     plugins: () => [recordChunkGraph('worker')],

@@ -123,7 +123,7 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
  * @param {string} command
  * @param {readonly string[]} args
  * @param {{ cwd: string, ready: RegExp, timeoutMs?: number }} options
- * @returns {Promise<{ match: RegExpExecArray, stop: () => void }>}
+ * @returns {Promise<{ match: RegExpExecArray, stop: () => Promise<void> }>}
  */
 export function startServer(command, args, { cwd, ready, timeoutMs = 60_000 }) {
   return new Promise((resolvePromise, reject) => {
@@ -142,12 +142,19 @@ export function startServer(command, args, { cwd, ready, timeoutMs = 60_000 }) {
         child.stderr.off('data', onData);
         child.stdout.resume();
         child.stderr.resume();
-        resolvePromise({ match, stop: () => child.kill() });
+        const exited = new Promise((r) => child.once('exit', () => r(undefined)));
+        resolvePromise({
+          match,
+          stop: () => {
+            child.kill();
+            return exited;
+          },
+        });
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${command} exited ${code} before it was ready:\n${output}`));
     });
