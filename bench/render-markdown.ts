@@ -1,4 +1,5 @@
 import type { BenchResults } from './bench-types';
+import { renderRobustnessTable } from './render-robustness';
 
 /** A target a result is compared with. */
 interface Bar {
@@ -81,8 +82,15 @@ export function renderBenchmarksMarkdown(
     'MovieLens 100K numbers use protocol `random`, seed 42 (see README).',
     '',
   ];
-  for (const [group, rows] of groups) {
-    lines.push(`## ${group}`, '', '| metric | value | target | |', '|---|---|---|---|');
+  for (const [group, groupRows] of groups) {
+    lines.push(`## ${group}`, '');
+    let rows = groupRows;
+    if (group === 'robustness') {
+      const table = renderRobustnessTable(groupRows, format);
+      lines.push(...table.lines);
+      rows = table.rest;
+    }
+    lines.push('| metric | value | target | |', '|---|---|---|---|');
     for (const [key, value] of rows) {
       const bar = BARS[key];
       const verdict =
