@@ -2,11 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeBundle } from '../../core/bundle/bundle-file';
 import { trainModelBundle } from '../../core/bundle/train-bundle';
-import { parseCatalog } from '../../core/data/parse';
 import type { Item } from '../../core/data/types';
 import type { CliCommand } from '../cli-context';
 import { createProgressBar, formatMs } from '../progress-bar';
-import { openInputFile } from '../read-input';
 import {
   COMPUTE_FLAGS,
   mfOverrides,
@@ -14,6 +12,7 @@ import {
   validateBackendFlag,
 } from './compute-flags';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
+import { readCatalogFlag } from './catalog-flag';
 
 /** File names inside a model directory. */
 export const MODEL_FILE_NAME = 'model.hearth';
@@ -38,12 +37,7 @@ export const trainCommand: CliCommand = {
     validateBackendFlag(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
-    let catalog: Item[] = [];
-    if (flags['items'] !== undefined) {
-      const parsed = await parseCatalog(openInputFile(String(flags['items'])));
-      ctx.reportImport(parsed.report);
-      catalog = parsed.items;
-    }
+    const catalog: Item[] = (await readCatalogFlag(flags, ctx)) ?? [];
     const compute = await resolveComputePath(flags, ctx);
     const bar = createProgressBar('training', ctx.stderr, ctx.quiet);
     try {

@@ -1,6 +1,10 @@
 import { Vocabulary } from '../data/vocabulary';
 import type { EventWeights, Item } from '../data/types';
-import { createRowRecommender, type RowRecommender } from '../serve/row-recommender';
+import {
+  createRowRecommender,
+  type RowRecommender,
+  type RowRecommenderOptions,
+} from '../serve/row-recommender';
 import type { ModelBundle } from './model-bundle';
 
 /** Options of {@link createBundleRecommender}. */
@@ -9,6 +13,8 @@ export interface BundleRecommenderOptions {
   /** Catalog items (any order; matched by id) for filters, fallbacks and display. */
   readonly catalog?: readonly Item[];
   readonly eventWeights?: EventWeights;
+  /** Serve-time blend settings (see `RowRecommenderOptions`); the defaults when omitted. */
+  readonly serve?: Pick<RowRecommenderOptions, 'itemToItem' | 'shortHistory'>;
 }
 
 /** A recommender serving every row type from a trained bundle; no TF.js involved. */
@@ -23,6 +29,7 @@ export function createBundleRecommender(o: BundleRecommenderOptions): RowRecomme
     coOccurrence: o.bundle.coOccurrence,
     ...(catalog ? { catalog } : {}),
     ...(o.eventWeights ? { eventWeights: o.eventWeights } : {}),
+    ...o.serve,
   });
 }
 

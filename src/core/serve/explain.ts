@@ -19,8 +19,15 @@ export interface Explainer {
 export const DEFAULT_MAX_REASONS = 3;
 
 /**
- * Keeps the `max` sources with the largest positive evidence, as shares of all positive evidence,
- * largest first (ties: earlier source first).
+ * Sources with less than this share of the positive evidence are not reasons: "Because you viewed
+ * X (0%)" explains nothing.
+ */
+export const MIN_REASON_SHARE = 0.05;
+
+/**
+ * Keeps the `max` sources with the largest positive evidence among those holding at least
+ * {@link MIN_REASON_SHARE} of it, largest first (ties: earlier source first). Weights are shares
+ * of the kept evidence, so the reasons of an item sum to 1 unless `max` cut some off.
  */
 function topReasons(
   sources: ArrayLike<number>,
@@ -28,11 +35,17 @@ function topReasons(
   itemIds: Vocabulary,
   max: number,
 ): Reason[] {
-  let total = 0;
-  for (let s = 0; s < evidence.length; s++) if (evidence[s]! > 0) total += evidence[s]!;
-  if (!(total > 0)) return [];
+  let all = 0;
+  for (let s = 0; s < evidence.length; s++) if (evidence[s]! > 0) all += evidence[s]!;
+  if (!(all > 0)) return [];
   const order: number[] = [];
-  for (let s = 0; s < evidence.length; s++) if (evidence[s]! > 0) order.push(s);
+  let total = 0;
+  for (let s = 0; s < evidence.length; s++) {
+    if (evidence[s]! >= MIN_REASON_SHARE * all) {
+      order.push(s);
+      total += evidence[s]!;
+    }
+  }
   order.sort((a, b) => evidence[b]! - evidence[a]! || a - b);
   return order.slice(0, max).map((s) => {
     const itemIndex = sources[s]!;
@@ -51,22 +64,29 @@ export interface HistoryExplainerOptions {
   readonly itemIds: Vocabulary;
   /** Reasons per item (default {@link DEFAULT_MAX_REASONS}). */
   readonly maxReasons?: number;
+  /** Factor on the fold-in contributions when the scores were rescaled (default 1). */
+  readonly contributionScale?: number;
+  /** Further evidence of history item `historyItem` for `item` (e.g. a short-history blend). */
+  readonly extraEvidence?: (historyItem: number, item: number) => number;
 }
 
 /**
  * Explains for-you scores by the exact fold-in decomposition: history item h adds
- * `contributions[h] · v_i` to item i's score. Items pushed up by history get the history items
- * with the largest positive contributions; items ranked only by bias/popularity get no reasons.
+ * `contributions[h] · v_i` to item i's score (plus `extraEvidence`, when scores were blended).
+ * Items pushed up by history get the history items with the largest positive contributions;
+ * items ranked only by bias/popularity get no reasons.
  */
 export function createHistoryExplainer(options: HistoryExplainerOptions): Explainer {
-  const { historyItems, contributions, table, itemIds } = options;
+  const { historyItems, contributions, table, itemIds, extraEvidence } = options;
   const max = options.maxReasons ?? DEFAULT_MAX_REASONS;
+  const scale = options.contributionScale ?? 1;
   const k = table.factors;
   const evidence = new Float64Array(historyItems.length);
   return {
     reasonsFor(itemIndex) {
       for (let h = 0; h < historyItems.length; h++) {
-        evidence[h] = dot(contributions[h]!, 0, table.itemFactors, itemIndex * k, k);
+        evidence[h] = scale * dot(contributions[h]!, 0, table.itemFactors, itemIndex * k, k);
+        if (extraEvidence !== undefined) evidence[h]! += extraEvidence(historyItems[h]!, itemIndex);
       }
       return topReasons(historyItems, evidence, itemIds, max);
     },

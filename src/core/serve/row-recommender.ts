@@ -10,9 +10,13 @@ import { requireInRange } from '../models/option-checks';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
 import type { Explainer } from './explain';
 import { DEFAULT_MAX_REASONS, createAnchorExplainer, createHistoryExplainer } from './explain';
+import type { ContentIndex } from './content-similarity';
+import { buildContentIndex } from './content-similarity';
 import type { Catalog } from './filters';
 import { compileItemFilter } from './filters';
 import { mergeHistory } from './history';
+import type { ItemToItemSources, ItemToItemWeights } from './item-to-item-scores';
+import { DEFAULT_ITEM_TO_ITEM_WEIGHTS, itemToItemScores } from './item-to-item-scores';
 import type { RankedItem } from './rank-items';
 import { rankItems } from './rank-items';
 import { coOccurrenceScores, neighborScore, sameCategoryScores } from './row-sources';
@@ -25,6 +29,14 @@ import type {
   SimilarRowRequest,
 } from './row-types';
 import { scoreItems } from './score-items';
+import type { ShortHistoryOptions } from './short-history-blend';
+import {
+  DEFAULT_SHORT_HISTORY,
+  blendShortHistory,
+  itemToItemShare,
+  recentAnchors,
+  recencyWeights,
+} from './short-history-blend';
 import { cosineToAll, itemNorms } from './similarity';
 
 /** The models and data a recommender serves from; every model is optional. */
@@ -43,6 +55,10 @@ export interface RowRecommenderOptions {
   readonly popularity?: Float32Array;
   /** Weight of each history event type (default {@link DEFAULT_EVENT_WEIGHTS}). */
   readonly eventWeights?: EventWeights;
+  /** Blend of the similar row (default {@link DEFAULT_ITEM_TO_ITEM_WEIGHTS}). */
+  readonly itemToItem?: ItemToItemWeights;
+  /** How for-you leans on item–item similarity for short histories (default {@link DEFAULT_SHORT_HISTORY}). */
+  readonly shortHistory?: ShortHistoryOptions;
 }
 
 /** Serves recommendation rows from fixed models; cheap to call per page view. */
@@ -80,6 +96,8 @@ const ROW_TYPES = ['for-you', 'similar', 'bought-together', 'trending', 'popular
 export function createRowRecommender(options: RowRecommenderOptions): RowRecommender {
   const { itemIds, catalog, mf, coOccurrence, trending, popularity } = options;
   const eventWeights = options.eventWeights ?? DEFAULT_EVENT_WEIGHTS;
+  const blendWeights = options.itemToItem ?? DEFAULT_ITEM_TO_ITEM_WEIGHTS;
+  const shortHistory = options.shortHistory ?? DEFAULT_SHORT_HISTORY;
   for (const [name, size] of [
     ['mf.numItems', mf?.numItems],
     ['coOccurrence.numItems', coOccurrence?.numItems],
@@ -95,10 +113,20 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
 
   let foldInContext: FoldInContext | null = null;
   let norms: Float32Array | null = null;
+  let contentIndex: ContentIndex | null = null;
+  const blendBuffers = { similarity: new Float32Array(0), tags: new Uint8Array(0) };
   let scratchBuffer = new Float32Array(0);
   const getFoldIn = (model: MfModel): FoldInContext =>
     (foldInContext ??= createFoldInContext(model));
   const getNorms = (model: MfModel): Float32Array => (norms ??= itemNorms(model));
+  /** Every item–item source this recommender has (content index and norms built on first use). */
+  const itemSources = (): ItemToItemSources => ({
+    ...(mf !== undefined && { table: mf, norms: getNorms(mf) }),
+    ...(coOccurrence !== undefined && { coOccurrence }),
+    ...(catalog !== undefined && {
+      content: (contentIndex ??= buildContentIndex(catalog, itemIds.size)),
+    }),
+  });
   // One score buffer reused across rows: rankItems copies what it returns, so nothing aliases it.
   const scratch = (length: number): Float32Array => {
     if (scratchBuffer.length < length)
@@ -185,6 +213,21 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
     },
   });
 
+  /** The similar row's blend of factor cosine, co-occurrence and content (see {@link ItemToItemWeights}). */
+  const blendedAttempt = (source: RowSource, ctx: RowContext, anchor: number): Attempt => ({
+    source,
+    run: () => {
+      // Without an embedding the anchor is too new for the model: the fallbacks say so.
+      if (mf === undefined || anchor >= mf.numItems || !(getNorms(mf)[anchor]! > 0)) return null;
+      const scores = scratch(itemIds.size);
+      const anchors = [{ item: anchor, share: 1 }];
+      if (itemToItemScores(itemSources(), blendWeights, anchors, scores, blendBuffers) === 0) {
+        return null;
+      }
+      return { scores, explainer: anchorExplainer(ctx, [anchor]) };
+    },
+  });
+
   const popularityFallbacks = (): Attempt[] => [
     rankBy('fallback-trending', trending),
     rankBy('fallback-popularity', popularity),
@@ -205,8 +248,34 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
       source: 'personal',
       run: () => {
         if (mf === undefined || positive.length === 0) return null;
-        const fold = foldInUser(getFoldIn(mf), positive, { explain: ctx.explain });
+        const weights = positive.map((p) => p.weight);
+        recencyWeights(
+          request.history,
+          itemIds,
+          positive.map((p) => p.item),
+          weights,
+          shortHistory,
+        );
+        const folded = positive.map((p, h) => ({ item: p.item, weight: weights[h]! }));
+        const fold = foldInUser(getFoldIn(mf), folded, { explain: ctx.explain });
         const scores = scoreItems(fold.vector, mf, scratch(mf.numItems));
+        const share = itemToItemShare(positive.length, shortHistory);
+        const blend =
+          share > 0
+            ? blendShortHistory(
+                scores,
+                share,
+                recentAnchors(
+                  request.history,
+                  itemIds,
+                  new Set(positive.map((p) => p.item)),
+                  shortHistory,
+                ),
+                itemSources(),
+                blendWeights,
+                blendBuffers,
+              )
+            : null;
         if (!ctx.explain) return { scores };
         const explainer = createHistoryExplainer({
           historyItems: positive.map((p) => p.item),
@@ -214,6 +283,10 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
           table: mf,
           itemIds,
           maxReasons: ctx.maxReasons,
+          ...(blend !== null && {
+            contributionScale: blend.foldInScale,
+            extraEvidence: blend.itemToItemEvidence,
+          }),
         });
         return { scores, explainer };
       },
@@ -236,7 +309,7 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
       },
     };
     return [
-      embeddingAttempt('similar', ctx, anchors),
+      blendedAttempt('similar', ctx, anchor),
       coOccurrenceAttempt('fallback-co-occurrence', ctx, anchors),
       category,
       ...popularityFallbacks(),

@@ -73,8 +73,13 @@ describe('for-you row', () => {
     { itemId: 'ghost', type: 'view' as const },
   ];
 
+  const foldInOnly: RowRecommenderOptions = {
+    ...full,
+    shortHistory: { pivot: 0, recencyDecay: 1, maxAnchors: 1, foldInDecay: 1 },
+  };
+
   it('ranks by the folded-in user, excludes history, explains, and lists unknown ids', () => {
-    const row = createRowRecommender(full).recommend({ type: 'for-you', history, k: 3 });
+    const row = createRowRecommender(foldInOnly).recommend({ type: 'for-you', history, k: 3 });
     expect(row.source).toBe('personal');
     expect(row.unknownItems).toEqual(['ghost']);
     const fold = foldInUser(createFoldInContext(mf), [
@@ -87,6 +92,43 @@ describe('for-you row', () => {
     expect(row.items.map((r) => r.index)).toEqual(expected);
     expect(row.items[0]!.id).toBe('cold-lamp');
     expect(row.items[0]!.reasons[0]!.itemId).toBe('tent');
+  });
+
+  it('leans on item-to-item similarity for a short history, and explains with real shares', () => {
+    // A popular item (big bias) wins the pure fold-in of one view of the stove.
+    const biased = handBuiltModel(
+      [
+        [1, 0, 0],
+        [0.9, 0.2, 0],
+        [0.5, 0.5, 0],
+        [0.1, 1, 0],
+        [0, 0.9, 0.3],
+        [0, 0, 1],
+        [0.95, 0.05, 0.1],
+        [0, 0, 0],
+      ],
+      [0, 0, 0, 0, 0, 5, 0, 0],
+    );
+    const request: RowRequest = { type: 'for-you', history: [{ itemId: 'stove' }], k: 2 };
+    const plain = createRowRecommender({ ...foldInOnly, mf: biased }).recommend(request);
+    expect(idsOf(plain)[0]).toBe('novel');
+    const leaning = { pivot: 3, recencyDecay: 0.3, maxAnchors: 8, foldInDecay: 1 };
+    const row = createRowRecommender({ ...full, mf: biased, shortHistory: leaning }).recommend(
+      request,
+    );
+    // Co-occurrence lists kettle and tent next to the stove.
+    expect(idsOf(row)).toEqual(['kettle', 'tent']);
+    expect(row.items[0]!.reasons).toEqual([{ itemIndex: 2, itemId: 'stove', weight: 1 }]);
+    const two = createRowRecommender({ ...full, mf: biased }).recommend({
+      type: 'for-you',
+      history: [{ itemId: 'stove' }, { itemId: 'novel' }],
+      k: 4,
+    });
+    for (const item of two.items) {
+      const total = item.reasons.reduce((s, r) => s + r.weight, 0);
+      expect(item.reasons.every((r) => r.weight >= 0.05)).toBe(true);
+      if (item.reasons.length > 0) expect(total).toBeCloseTo(1, 6);
+    }
   });
 
   it('falls back to trending, then popularity, then nothing when there is no history', () => {
@@ -143,8 +185,17 @@ describe('for-you row', () => {
 });
 
 describe('similar row', () => {
+  const cosineOnly: RowRecommenderOptions = {
+    ...full,
+    itemToItem: { embedding: 1, coOccurrence: 0, content: 0 },
+  };
+
   it('returns the nearest items by embedding cosine, with the anchor as the reason', () => {
-    const row = createRowRecommender(full).recommend({ type: 'similar', itemId: 'tent', k: 3 });
+    const row = createRowRecommender(cosineOnly).recommend({
+      type: 'similar',
+      itemId: 'tent',
+      k: 3,
+    });
     expect(row.source).toBe('similar');
     expect(idsOf(row)).toEqual(['cold-lamp', 'sleeping-bag', 'stove']);
     expect(row.items[0]!.score).toBeCloseTo(0.95 / Math.hypot(0.95, 0.05, 0.1), 5);
@@ -195,8 +246,24 @@ describe('similar row', () => {
     expect(idsOf(row)).toEqual(['kettle']);
   });
 
+  it('blends cosine with co-occurrence and the catalog', () => {
+    const weights = { embedding: 1, coOccurrence: 1, content: 0.5 };
+    const row = createRowRecommender({ ...full, itemToItem: weights }).recommend({
+      type: 'similar',
+      itemId: 'tent',
+      k: 3,
+    });
+    expect(row.source).toBe('similar');
+    // Cosine + co-occurrence + 0.5 × category overlap: sleeping-bag 0.976 + 0.5 + 0.5, stove
+    // 0.707 + 0.6 + 0.25 (shares 'Outdoor' only), cold-lamp 0.993 + 0 + 0.5 (never co-occurred).
+    expect(idsOf(row)).toEqual(['sleeping-bag', 'stove', 'cold-lamp']);
+    const cosine = 0.9 / Math.hypot(0.9, 0.2);
+    expect(row.items[0]!.score).toBeCloseTo(cosine + 0.5 + 0.5, 5);
+    expect(row.items[0]!.reasons).toEqual([{ itemIndex: 0, itemId: 'tent', weight: 1 }]);
+  });
+
   it('with diversity λ = 1 equals the plain row, and λ < 1 still returns k items', () => {
-    const recommender = createRowRecommender(full);
+    const recommender = createRowRecommender(cosineOnly);
     const plain = recommender.recommend({ type: 'similar', itemId: 'tent', k: 3 });
     const same = recommender.recommend({
       type: 'similar',
