@@ -361,3 +361,35 @@ describe.skipIf(!hasMl100k)('hearth eval on MovieLens 100K', () => {
     expect(ndcg['itemknn']!).toBeLessThan(ndcg['mf']!);
   });
 });
+
+describe('hearth eval --protocol first-n / next-item', () => {
+  it('replays held-out users through the served rows (text and --json)', async () => {
+    const visitors = join(dir, 'visitors.tsv');
+    writeFileSync(visitors, plantedTsv({ users: 100, items: 120, pIn: 0.4, seed: 4 }));
+    const items = join(dir, 'visitors-catalog.jsonl');
+    writeFileSync(
+      items,
+      `${plantedCatalog(120, 4, 0)
+        .map((i) => JSON.stringify(i))
+        .join('\n')}\n`,
+    );
+    const args = ['eval', '--interactions', visitors, ...COLS, '--time-col', '2', ...FAST];
+    const firstN = jsonOut(await cli([...args, '--protocol', 'first-n', '--json']));
+    expect(firstN).toMatchObject({ protocol: 'first-n', seed: 42, targets: 5 });
+    const results = firstN['results'] as Record<string, { n: number; ndcg: number }[]>;
+    expect(Object.keys(results)).toEqual(['for-you', 'similar-to-last', 'popularity', 'itemknn']);
+    expect(results['for-you']!.map((s) => s.n)).toEqual([1, 2, 3, 5]);
+    const text = await cli([...args, '--protocol', 'next-item', '--items', items]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/next-item on 100 users × 120 items/);
+    for (const row of [
+      'blended',
+      'mf-only',
+      'co-occurrence-only',
+      'content-only',
+      'bought-together',
+    ]) {
+      expect(text.stdout).toContain(row);
+    }
+  });
+});

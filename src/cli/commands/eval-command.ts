@@ -10,6 +10,7 @@ import {
   validateBackendFlag,
 } from './compute-flags';
 import { INTERACTION_FLAGS, parseIntList, readInteractions } from './interaction-flags';
+import { VISITOR_PROTOCOL_FLAGS, isVisitorProtocol, runVisitorProtocol } from './eval-protocols';
 
 const MODELS: readonly EvaluationModel[] = ['mf', 'pop', 'itemknn'];
 const PROTOCOLS: readonly SplitProtocol[] = ['random', 'last', 'temporal'];
@@ -26,8 +27,9 @@ export const evalCommand: CliCommand = {
       name: 'protocol',
       type: 'string',
       defaultValue: 'random',
-      description: 'random|last|temporal',
+      description: 'random|last|temporal|first-n (new visitors)|next-item (similar rows)',
     },
+    ...VISITOR_PROTOCOL_FLAGS,
     { name: 'k', type: 'string', defaultValue: '10,20', description: 'Cut-offs, comma-separated' },
     { name: 'json', type: 'boolean', description: 'Print one JSON object on stdout' },
   ],
@@ -35,9 +37,13 @@ export const evalCommand: CliCommand = {
     const model = String(flags['model']) as EvaluationModel;
     if (!MODELS.includes(model))
       throw new OptionError(`--model must be mf, pop or itemknn (got "${model}").`);
-    const protocol = String(flags['protocol']) as SplitProtocol;
+    const requested = String(flags['protocol']);
+    if (isVisitorProtocol(requested)) return runVisitorProtocol(requested, flags, ctx);
+    const protocol = requested as SplitProtocol;
     if (!PROTOCOLS.includes(protocol)) {
-      throw new OptionError(`--protocol must be random, last or temporal (got "${protocol}").`);
+      throw new OptionError(
+        `--protocol must be random, last, temporal, first-n or next-item (got "${protocol}").`,
+      );
     }
     const ks = parseIntList(flags['k'], 'k');
     const seed = Number(flags['seed']);

@@ -34,7 +34,8 @@ export const RECENCY_FLOOR = 0.1;
 export const DEFAULT_SHORT_HISTORY: ShortHistoryOptions = Object.freeze({
   pivot: 1,
   recencyDecay: 0.3,
-  maxAnchors: 8,
+  // With decay 0.3 a fourth anchor would weigh under 2%: not worth an O(items) content pass.
+  maxAnchors: 3,
   foldInDecay: 0.3,
 });
 
