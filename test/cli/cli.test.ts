@@ -329,6 +329,17 @@ describe('hearth help', () => {
     );
     expect(stdout).toContain('Usage: hearth-recs <command>');
   });
+
+  const serverBuilt = existsSync(resolve(REPO, 'dist/server/hearth-server.mjs'));
+  if (!serverBuilt) console.warn('skipping the server bin test: run "npm run build:server" first');
+  it.skipIf(!serverBuilt)('the binary runs the server: hearth-recs server --help', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [resolve(REPO, 'bin/hearth-recs.mjs'), 'server', '--help'],
+      { cwd: REPO },
+    );
+    expect(stdout).toContain('Usage: hearth-recs server --data-dir DIR');
+  });
 });
 
 const ML100K = resolve(REPO, '../shared/data/ml-100k/u.data');

@@ -110,11 +110,27 @@ async function detectWebGpu(): Promise<WebGpuCapability> {
   }
 }
 
-type CanvasLike = { getContext(kind: 'webgl2'): WebGL2RenderingContext | null };
+/** Minimal structural WebGL2 and canvas types, so the engine's types need no DOM lib. */
+interface WebGl2Like {
+  readonly RENDERER: number;
+  getExtension(
+    name: 'WEBGL_debug_renderer_info',
+  ): { readonly UNMASKED_RENDERER_WEBGL: number } | null;
+  getExtension(name: 'WEBGL_lose_context'): { loseContext(): void } | null;
+  getParameter(name: number): unknown;
+}
+interface CanvasLike {
+  getContext(kind: 'webgl2'): WebGl2Like | null;
+}
+interface CanvasGlobals {
+  readonly OffscreenCanvas?: new (width: number, height: number) => CanvasLike;
+  readonly document?: { createElement?(tag: 'canvas'): CanvasLike };
+}
 
 function createCanvas(): CanvasLike | null {
-  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(1, 1);
-  const doc = (globalThis as { document?: Document }).document;
+  const g = globalThis as CanvasGlobals;
+  if (typeof g.OffscreenCanvas === 'function') return new g.OffscreenCanvas(1, 1);
+  const doc = g.document;
   return doc && typeof doc.createElement === 'function' ? doc.createElement('canvas') : null;
 }
 

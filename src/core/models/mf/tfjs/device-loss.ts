@@ -12,10 +12,21 @@ interface GpuErrorEventLike {
   readonly error?: { readonly message?: string; readonly constructor?: { readonly name?: string } };
 }
 
+/** Minimal structural view of TF.js's WebGL context (the engine's types need no DOM lib). */
+interface WebGlContextLike {
+  readonly canvas: unknown;
+  isContextLost(): boolean;
+}
+/** The canvas events a lost WebGL context fires. */
+interface CanvasEventsLike {
+  addEventListener(type: 'webglcontextlost', listener: () => void): void;
+  removeEventListener(type: 'webglcontextlost', listener: () => void): void;
+}
+
 /** What the active TF.js backend exposes of its device (present on webgpu / webgl only). */
 interface BackendDevices {
   readonly device?: GpuDeviceLike;
-  readonly gpgpu?: { readonly gl?: WebGL2RenderingContext };
+  readonly gpgpu?: { readonly gl?: WebGlContextLike };
 }
 
 /**
@@ -94,7 +105,7 @@ export function watchDeviceLoss(backend: TfjsBackendName): DeviceLossWatch {
   } else if (backend === 'webgl' && devices.gpgpu?.gl) {
     const gl = devices.gpgpu.gl;
     watching = true;
-    const canvas = gl.canvas as EventTarget;
+    const canvas = gl.canvas as CanvasEventsLike;
     const onLost = (): void => fail(lostError('WebGL context lost', 'the browser dropped it'));
     canvas.addEventListener('webglcontextlost', onLost);
     cleanups.push(() => canvas.removeEventListener('webglcontextlost', onLost));
