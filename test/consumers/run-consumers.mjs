@@ -2,6 +2,8 @@
 // as its own Node process (each installs the tarball into a throw-away project outside the repo).
 // Pass names to run a subset: `npm run test:consumers -- node typescript`.
 import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { packOnce, TARBALL_ENV } from './pack-once.mjs';
@@ -14,6 +16,7 @@ const files = readdirSync(here)
   .sort();
 
 const started = Date.now();
+const packedHere = !process.env[TARBALL_ENV];
 const tarball = await packOnce();
 console.log(`consumers: packed ${tarball} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -31,6 +34,8 @@ for (const file of files) {
   console.log(`consumers: ${code === 0 ? 'ok  ' : 'FAIL'} ${file} (${seconds} s)`);
   if (code !== 0) failed++;
 }
+// The pack folder is this run's; a tarball handed in through HEARTH_TARBALL stays.
+if (packedHere) await rm(dirname(tarball), { recursive: true, force: true });
 if (files.length === 0) {
   console.error('consumers: no *.consumer.mjs files found');
   process.exit(1);
