@@ -10,6 +10,18 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO, check, run } from './pack-once.mjs';
 
+/**
+ * One browser consumer: `setup` installs its throw-away project (all run at once), `verify` builds,
+ * serves and checks it in the shared browser.
+ *
+ * @typedef {{ dir: string, dispose: () => Promise<void> }} ConsumerProject
+ * @typedef {{
+ *   name: string,
+ *   setup: (tarball: string) => Promise<ConsumerProject>,
+ *   verify: (browser: import('playwright-core').Browser, project: ConsumerProject) => Promise<void>,
+ * }} BrowserConsumer
+ */
+
 /** Debian's Chromium (CI installs it; Playwright's own browsers are not downloaded). */
 export const CHROMIUM = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -245,6 +257,30 @@ export function gzipOfScripts(scripts, baseUrl, root) {
       return { path, gzip: gzipSync(bytes, { level: 9 }).length };
     });
   return { total: files.reduce((s, f) => s + f.gzip, 0), files };
+}
+
+/**
+ * A shop page with one `<hearth-recs>` row on the trained model.
+ *
+ * @param {{ head: string, type?: string, models?: string, body?: string }} options `head`: the
+ *   script tags; `models`: the model folder's URL (default `/model/`); `body`: after the row
+ * @returns {string}
+ */
+export function shopPage({ head, type = 'popular', models = '/model/', body = '' }) {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <link rel="icon" href="data:," />
+    <title>Shop</title>
+    ${head}
+  </head>
+  <body>
+    <hearth-recs type="${type}" limit="6" model-src="${models}model.hearth" catalog-src="${models}catalog.json"></hearth-recs>
+    ${body}
+  </body>
+</html>
+`;
 }
 
 /** `n` bytes as KB with one decimal. */

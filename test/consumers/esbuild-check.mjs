@@ -1,4 +1,4 @@
-// Consumer: the widget usage bundled by esbuild (`--bundle --format=esm`). esbuild does not copy
+// Browser consumer: the widget usage bundled by esbuild (`--bundle --format=esm`). esbuild does not copy
 // `new URL('…', import.meta.url)` assets, so this is the one documented extra line:
 // `npx hearth-recs copy-assets --out public/browser` — the package's references
 // (`../../browser/…` from the bundle) then resolve to `/browser/` on the site. Opened in Chromium:
@@ -10,49 +10,38 @@ import {
   elementRowsReady,
   expectNoErrors,
   serveStatic,
+  shopPage,
   trainShopModel,
   visit,
-  withChromium,
 } from './browser-harness.mjs';
-import { check, createConsumerProject, packOnce, run } from './pack-once.mjs';
+import { check, createConsumerProject, run } from './pack-once.mjs';
 import { TRAIN_CHECK } from './vite-app.mjs';
 
-const PAGE = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <link rel="icon" href="data:," />
-    <title>Shop</title>
-    <script type="module" src="/app.js"></script>
-  </head>
-  <body>
-    <hearth-recs type="popular" limit="6" model-src="/model/model.hearth" catalog-src="/model/catalog.json"></hearth-recs>
-  </body>
-</html>
-`;
+const PAGE = shopPage({ head: '<script type="module" src="/app.js"></script>' });
 
-const tarball = await packOnce();
-const project = await createConsumerProject({
+/** @type {import('./browser-harness.mjs').BrowserConsumer} */
+export const esbuildConsumer = {
   name: 'esbuild',
-  tarball,
-  dependencies: { esbuild: '>=0.25' },
-  files: { 'src/index.js': `import 'hearth-recs/widget';\n${TRAIN_CHECK}` },
-});
-try {
-  const { dir } = project;
-  const site = join(dir, 'public');
-  await run(
-    'npx',
-    ['esbuild', 'src/index.js', '--bundle', '--format=esm', '--outfile=public/app.js'],
-    { cwd: dir },
-  );
-  await run('npx', ['hearth-recs', 'copy-assets', '--out', 'public/browser'], { cwd: dir });
-  await trainShopModel(dir, 'public/model');
-  await copyFile(join(dir, 'data/interactions.csv'), join(site, 'model/interactions.csv'));
-  await writeFile(join(site, 'index.html'), PAGE);
-  const server = await serveStatic(site);
-  try {
-    await withChromium(async (browser) => {
+  setup: (tarball) =>
+    createConsumerProject({
+      name: 'esbuild',
+      tarball,
+      dependencies: { esbuild: '>=0.25' },
+      files: { 'src/index.js': `import 'hearth-recs/widget';\n${TRAIN_CHECK}` },
+    }),
+  async verify(browser, { dir }) {
+    const site = join(dir, 'public');
+    await run(
+      'npx',
+      ['esbuild', 'src/index.js', '--bundle', '--format=esm', '--outfile=public/app.js'],
+      { cwd: dir },
+    );
+    await run('npx', ['hearth-recs', 'copy-assets', '--out', 'public/browser'], { cwd: dir });
+    await trainShopModel(dir, 'public/model');
+    await copyFile(join(dir, 'data/interactions.csv'), join(site, 'model/interactions.csv'));
+    await writeFile(join(site, 'index.html'), PAGE);
+    const server = await serveStatic(site);
+    try {
       const visited = await visit(browser, server.url, { ready: elementRowsReady });
       check(
         visited.workers.some((w) => w.startsWith(`${server.url}browser/hearth.worker.js`)),
@@ -66,10 +55,8 @@ try {
       expectNoErrors('esbuild page', visited.errors);
       console.log('esbuild: rows rendered, worker started from /browser/, trained on wasm');
       await visited.context.close();
-    });
-  } finally {
-    await server.close();
-  }
-} finally {
-  await project.dispose();
-}
+    } finally {
+      await server.close();
+    }
+  },
+};

@@ -2,6 +2,7 @@
 // react` writes, trimmed), with the widget usage from the README and a training check, plus a
 // React-free page that imports only `hearth-recs/widget`, to measure the widget's serve path in a
 // default Vite build.
+import { shopPage } from './browser-harness.mjs';
 
 /**
  * `window.hearthTrainCheck()`: trains on TF.js WASM in a worker started by `hearth-recs/worker`,
@@ -88,19 +89,7 @@ export default function App() {
  */
 export function widgetOnlyFiles(folder) {
   return {
-    [`${folder}/index.html`]: `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8" />
-    <link rel="icon" href="data:," />
-    <title>Shop</title>
-    <script type="module" src="./main.js"></script>
-  </head>
-  <body>
-    <hearth-recs type="popular" limit="6" model-src="/model/model.hearth" catalog-src="/model/catalog.json"></hearth-recs>
-  </body>
-</html>
-`,
+    [`${folder}/index.html`]: shopPage({ head: '<script type="module" src="./main.js"></script>' }),
     [`${folder}/main.js`]: `import 'hearth-recs/widget';\n`,
   };
 }

@@ -1,4 +1,4 @@
-// Consumer (c): a Vite + React 19 app and a Vite + React 18 app (the `npm create vite` React
+// Browser consumer (c): a Vite + React 19 app and a Vite + React 18 app (the `npm create vite` React
 // template's files, default settings, no Hearth-specific configuration) that install the packed
 // tarball and render `<HearthRecs>`. Each is built and served with `vite preview`, and run with the
 // dev server (dependency pre-bundling on), in Chromium: rows render, the worker loads, no console
@@ -18,9 +18,8 @@ import {
   startServer,
   trainShopModel,
   visit,
-  withChromium,
 } from './browser-harness.mjs';
-import { check, createConsumerProject, packOnce, run } from './pack-once.mjs';
+import { check, createConsumerProject, run } from './pack-once.mjs';
 import { reactAppFiles, reactRowReady, widgetOnlyFiles } from './vite-app.mjs';
 
 const WIDGET_ONLY = 'widget-only';
@@ -56,22 +55,7 @@ async function checkApp(browser, url, label) {
   console.log(`${label}: rows rendered, worker started, trained on wasm`);
 }
 
-async function viteApp(tarball, react) {
-  const project = await createConsumerProject({
-    name: `vite-react${react}`,
-    tarball,
-    dependencies: {
-      vite: '^8',
-      '@vitejs/plugin-react': '^6',
-      react: `^${react}`,
-      'react-dom': `^${react}`,
-    },
-    files: { ...reactAppFiles(), ...widgetOnlyFiles(WIDGET_ONLY) },
-  });
-  return { react, ...project };
-}
-
-async function checkProject(browser, { react, dir }) {
+async function checkProject(browser, react, dir) {
   const label = `vite + react ${react}`;
   await trainShopModel(dir, 'public/model');
   await copyFile(join(dir, 'data/interactions.csv'), join(dir, 'public/model/interactions.csv'));
@@ -110,7 +94,7 @@ async function checkProject(browser, { react, dir }) {
 }
 
 /** The widget's serve path in a default Vite build of a page that imports only the widget. */
-async function measureServePath(browser, { dir }) {
+async function measureServePath(browser, dir) {
   await run('npx', ['vite', 'build', WIDGET_ONLY], { cwd: dir });
   const out = join(dir, WIDGET_ONLY, 'dist');
   await cp(join(dir, 'public/model'), join(out, 'model'), { recursive: true });
@@ -140,13 +124,32 @@ async function measureServePath(browser, { dir }) {
   }
 }
 
-const tarball = await packOnce();
-const projects = await Promise.all([viteApp(tarball, 19), viteApp(tarball, 18)]);
-try {
-  await withChromium(async (browser) => {
-    for (const project of projects) await checkProject(browser, project);
-    await measureServePath(browser, projects[0]);
-  });
-} finally {
-  await Promise.all(projects.map((p) => p.dispose()));
+/**
+ * A Vite + React `react` app (18 or 19); with `measure`, it also measures the widget's serve path.
+ *
+ * @param {18 | 19} react
+ * @param {{ measure?: boolean }} [options]
+ * @returns {import('./browser-harness.mjs').BrowserConsumer}
+ */
+export function viteReactConsumer(react, options = {}) {
+  const name = `vite-react${react}`;
+  return {
+    name,
+    setup: (tarball) =>
+      createConsumerProject({
+        name,
+        tarball,
+        dependencies: {
+          vite: '^8',
+          '@vitejs/plugin-react': '^6',
+          react: `^${react}`,
+          'react-dom': `^${react}`,
+        },
+        files: { ...reactAppFiles(), ...widgetOnlyFiles(WIDGET_ONLY) },
+      }),
+    async verify(browser, { dir }) {
+      await checkProject(browser, react, dir);
+      if (options.measure) await measureServePath(browser, dir);
+    },
+  };
 }
