@@ -12,7 +12,7 @@ export interface CliContext {
   reportImport(report: ImportReport): void;
 }
 
-/** One `hearth` sub-command. */
+/** One `hearth-recs` sub-command. */
 export interface CliCommand {
   readonly name: string;
   readonly summary: string;

@@ -4,7 +4,7 @@
  * device does, encodes them with the release round's spec
  * (`runSimulatedCohort`), and the noise of the cohort sum is drawn once per coordinate (the same
  * distribution as every client adding its share). Browser-safe;
- * `hearth federated-sim --dp-mode cooccurrence` and the benchmark drive it.
+ * `hearth-recs federated-sim --training cooccurrence` and the benchmark drive it.
  */
 import type { CsrMatrix } from '../core/data/csr-matrix';
 import { OptionError } from '../core/errors';

@@ -2,7 +2,7 @@
  * In-process simulation of federated iALS: every row of a training matrix is one client holding
  * only its own interactions; each round runs the exact client pipeline (fold-in, dense update, clip,
  * quantize, noise share, clamp) and the server step, without HTTP or masks (masks cancel exactly, so
- * they do not change the numbers). Browser-safe; the `hearth federated-sim` command and the
+ * they do not change the numbers). Browser-safe; the `hearth-recs federated-sim` command and the
  * benchmark drive it.
  */
 import type { CsrMatrix } from '../core/data/csr-matrix';

@@ -31,7 +31,7 @@ function displayItemOf(record: unknown): DisplayItem | null {
 }
 
 /**
- * The records of a catalog in the formats `hearth train` reads and writes: a JSON array of items
+ * The records of a catalog in the formats `hearth-recs train` reads and writes: a JSON array of items
  * (its `catalog.json`), or JSON Lines. Unparsable lines are skipped.
  *
  * @throws DataError `UNKNOWN_FORMAT` when the text is neither a JSON array nor JSON Lines.
@@ -55,7 +55,7 @@ export function readCatalogRecords(source: string, url: string): unknown[] {
   }
   throw new DataError(
     'UNKNOWN_FORMAT',
-    `The catalog at ${url} is not a JSON array or JSON Lines; point catalog-src at the catalog.json written by "hearth train" or a .jsonl catalog.`,
+    `The catalog at ${url} is not a JSON array or JSON Lines; point catalog-src at the catalog.json written by "hearth-recs train" or a .jsonl catalog.`,
   );
 }
 

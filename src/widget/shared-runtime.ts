@@ -29,7 +29,7 @@ export type WidgetRuntimeEvent =
 
 /** Options of {@link createWidgetRuntime}. */
 export interface WidgetRuntimeOptions {
-  /** Model file (`hearth train` output), used until the device has a model of its own. */
+  /** Model file (`hearth-recs train` output), used until the device has a model of its own. */
   readonly modelSrc?: string;
   /** Catalog JSON / JSONL matching the model: product titles, prices and images come from it. */
   readonly catalogSrc?: string;

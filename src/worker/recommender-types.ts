@@ -17,7 +17,7 @@ import type { RetentionPolicy, StorageReport } from '../storage/store-types';
 export interface RecommenderConfig {
   /** IndexedDB database name (default `hearth`). */
   readonly dbName?: string;
-  /** URL of a model file (`hearth train` output) used until a local model exists. */
+  /** URL of a model file (`hearth-recs train` output) used until a local model exists. */
   readonly modelUrl?: string;
   /** URL of the catalog JSON/JSONL matching the model. */
   readonly catalogUrl?: string;

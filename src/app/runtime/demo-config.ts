@@ -10,7 +10,7 @@ export const DEMO_CATALOG_URL = `${DEMO_BASE}catalog.jsonl`;
 /** Every demo shopper's events (CSV) — training data for "train on this device". */
 export const DEMO_EVENTS_URL = `${DEMO_BASE}events.csv`;
 
-/** The global model trained on the demo events by `hearth train` at build time. */
+/** The global model trained on the demo events by `hearth-recs train` at build time. */
 export const DEMO_MODEL_URL = `${DEMO_BASE}model/model.hearth`;
 
 /**

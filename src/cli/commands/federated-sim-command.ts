@@ -9,7 +9,7 @@ import type { CliCommand, CliContext } from '../cli-context';
 import { createProgressBar } from '../progress-bar';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
 
-/** One round of `hearth federated-sim --json`. */
+/** One round of `hearth-recs federated-sim --json`. */
 interface RoundOut {
   readonly round: number;
   readonly cohort: number;
@@ -37,7 +37,7 @@ function positiveNumber(value: unknown, flag: string): number {
 }
 
 /**
- * `hearth federated-sim`: simulates federated iALS where every user is a client holding only its own
+ * `hearth-recs federated-sim`: simulates federated iALS where every user is a client holding only its own
  * interactions, next to centralized training on the same split (protocol `random`).
  */
 export const federatedSimCommand: CliCommand = {

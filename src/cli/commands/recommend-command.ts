@@ -36,7 +36,7 @@ function idList(value: string | number | boolean | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** `hearth recommend`: serve one row from a trained model directory. */
+/** `hearth-recs recommend`: serve one row from a trained model directory. */
 export const recommendCommand: CliCommand = {
   name: 'recommend',
   summary: 'Recommend items from a trained model for a history of item ids',

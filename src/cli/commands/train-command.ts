@@ -18,7 +18,7 @@ import { readCatalogFlag } from './catalog-flag';
 export const MODEL_FILE_NAME = 'model.hearth';
 export const CATALOG_FILE_NAME = 'catalog.json';
 
-/** `hearth train`: train a model bundle and write it with its catalog for the storefront. */
+/** `hearth-recs train`: train a model bundle and write it with its catalog for the storefront. */
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train a model (MF + content tower + rows) and write it for the storefront',
