@@ -18,6 +18,23 @@ export function packagedBrowserDir(): string | null {
   return candidates.find((dir) => existsSync(join(dir, BROWSER_ENTRY))) ?? null;
 }
 
+/**
+ * Copies the `from` folder (a `dist/browser/` build) into `out`; returns the number of files.
+ *
+ * @throws DataError `UNREADABLE_INPUT` when `from` is not a widget build.
+ */
+export function copyBrowserAssets(from: string | null, out: string): number {
+  if (from === null || !existsSync(join(from, BROWSER_ENTRY))) {
+    throw new DataError(
+      'UNREADABLE_INPUT',
+      'The widget build (dist/browser) is missing; in a clone of the repository run "npm run build:browser".',
+    );
+  }
+  cpSync(from, out, { recursive: true });
+  return readdirSync(from, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .length;
+}
+
 /** `hearth-recs copy-assets`: copies the script-tag widget into a folder the site serves. */
 export const copyAssetsCommand: CliCommand = {
   name: 'copy-assets',
@@ -31,21 +48,11 @@ export const copyAssetsCommand: CliCommand = {
     },
   ],
   async run(flags, ctx) {
-    const from = packagedBrowserDir();
-    if (from === null) {
-      throw new DataError(
-        'UNREADABLE_INPUT',
-        'The widget build (dist/browser) is missing; in a clone of the repository run "npm run build:browser".',
-      );
-    }
     const out = resolve(String(flags['out']));
-    cpSync(from, out, { recursive: true });
-    const files = readdirSync(from, { recursive: true, withFileTypes: true }).filter((e) =>
-      e.isFile(),
-    );
+    const count = copyBrowserAssets(packagedBrowserDir(), out);
     ctx.stdout.write(
       [
-        `copied ${files.length} files to ${out}`,
+        `copied ${count} files to ${out}`,
         'Serve that folder (say at /hearth/) and add to your pages:',
         `  <script type="module" src="/hearth/${BROWSER_ENTRY}"></script>`,
         'With a bundler that does not copy the worker (esbuild), start the worker from there:',
