@@ -31,6 +31,9 @@ export const DEFAULT_ITEM_TO_ITEM_WEIGHTS: ItemToItemWeights = Object.freeze({
   content: 0.5,
 });
 
+/** Anchors with a smaller share of the query get no content pass (see {@link itemToItemScores}). */
+export const MIN_CONTENT_SHARE = 0.25;
+
 /** The item–item evidence a recommender holds; every part is optional. */
 export interface ItemToItemSources {
   readonly table?: ItemFactorTable;
@@ -50,6 +53,7 @@ export interface WeightedAnchor {
  * Writes into `out` (length = items) the blended similarity of every item to the weighted
  * anchors: Σ_a share_a · (w_e·cos(a, i) + w_c·cooc(a, i) + w_t·content(a, i)). The embedding
  * term is one pass over the factors for all anchors (the shares are folded into one query).
+ * Content is added only for anchors holding at least {@link MIN_CONTENT_SHARE} of the query.
  * Returns how many (anchor, source) pairs had data; 0 means the scores carry no evidence.
  */
 export function itemToItemScores(
@@ -96,18 +100,24 @@ export function itemToItemScores(
   if (content !== undefined && weights.content > 0) {
     if (marker.tags.length < content.tagCount) marker.tags = new Uint8Array(content.tagCount);
     for (const { item, share } of anchors) {
+      // Each content pass is O(items); an anchor with a small share would barely move the scores.
+      if (share < MIN_CONTENT_SHARE) continue;
       if (addContentScores(content, item, share * weights.content, out, marker.tags)) evidence++;
     }
   }
   return evidence;
 }
 
-/** The blended similarity of one pair, as {@link itemToItemScores} adds it (for explanations). */
+/**
+ * The blended similarity of one pair, as {@link itemToItemScores} adds it for an anchor with
+ * `share` of the query (for explanations).
+ */
 export function pairSimilarity(
   sources: ItemToItemSources,
   weights: ItemToItemWeights,
   anchor: number,
   item: number,
+  share = 1,
 ): number {
   const { table, norms, coOccurrence, content } = sources;
   let s = 0;
@@ -124,7 +134,7 @@ export function pairSimilarity(
   if (coOccurrence !== undefined && weights.coOccurrence > 0) {
     s += weights.coOccurrence * neighborScore(coOccurrence, anchor, item);
   }
-  if (content !== undefined && weights.content > 0) {
+  if (content !== undefined && weights.content > 0 && share >= MIN_CONTENT_SHARE) {
     s += weights.content * contentSimilarity(content, anchor, item);
   }
   return s;

@@ -137,7 +137,9 @@ export function blendShortHistory(
   return {
     foldInScale: a,
     itemToItemEvidence: (anchor, item) =>
-      b * (shareOf.get(anchor) ?? 0) * pairSimilarity(sources, weights, anchor, item),
+      b *
+      (shareOf.get(anchor) ?? 0) *
+      pairSimilarity(sources, weights, anchor, item, shareOf.get(anchor) ?? 0),
   };
 }
 
