@@ -13,7 +13,7 @@ export async function run(ctx: BenchContext): Promise<BenchResults> {
   const out: BenchResults = {};
   for (const data of await visitorDatasets(ctx)) {
     const models = await trainVisitorModels(data);
-    const report = runFirstN(models);
+    const report = await runFirstN(models);
     out[`shortHistory.${data.name}.heldOutUsers`] = models.heldOut.length;
     for (const [ranker, scores] of Object.entries(report)) {
       for (const s of scores) {

@@ -388,7 +388,8 @@ describe('hearth eval --protocol first-n / next-item', () => {
     const firstN = jsonOut(await cli([...args, '--protocol', 'first-n', '--json']));
     expect(firstN).toMatchObject({ protocol: 'first-n', seed: 42, targets: 5 });
     const results = firstN['results'] as Record<string, { n: number; ndcg: number }[]>;
-    expect(Object.keys(results)).toEqual(['for-you', 'similar-to-last', 'popularity', 'itemknn']);
+    expect(Object.keys(results)).toContain('ease');
+    expect(Object.keys(results)[0]).toBe('for-you');
     expect(results['for-you']!.map((s) => s.n)).toEqual([1, 2, 3, 5]);
     const text = await cli([...args, '--protocol', 'next-item', '--items', items]);
     expect(text.code, text.stderr).toBe(0);

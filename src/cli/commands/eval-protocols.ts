@@ -78,7 +78,7 @@ export async function runVisitorProtocol(
     trainMs,
   };
   if (protocol === 'first-n') {
-    const results = runFirstN(models);
+    const results = await runFirstN(models);
     if (flags['json'] === true) {
       ctx.stdout.write(
         `${JSON.stringify({ ...head, targets: DEFAULT_FIRST_N_TARGETS, results })}\n`,

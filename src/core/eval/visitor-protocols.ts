@@ -5,6 +5,7 @@ import type { InteractionDataset } from '../data/interaction-log';
 import { toInteractionMatrix } from '../data/interaction-matrix';
 import { DEFAULT_EVENT_WEIGHTS, type EventWeights, type Item } from '../data/types';
 import { Vocabulary } from '../data/vocabulary';
+import { fitEase } from '../models/ease';
 import { fitItemKnn } from '../models/item-knn';
 import type { RowRecommender } from '../serve/row-recommender';
 import type { ItemToItemWeights } from '../serve/item-to-item-scores';
@@ -129,6 +130,21 @@ export function rowAnchorRanker(
   };
 }
 
+/** A model scoring a history of item indices (ItemKNN, EASE) as a {@link HistoryRanker}. */
+function historyScorer(
+  numItems: number,
+  model: {
+    readonly numItems: number;
+    scoreHistory(items: ArrayLike<number>, out: Float32Array): void;
+  },
+): HistoryRanker {
+  return scoreRanker(numItems, (h, out) => {
+    out.fill(0);
+    const known = h.items.filter((i) => i < model.numItems);
+    model.scoreHistory(known, out.subarray(0, model.numItems));
+  });
+}
+
 function historyIds(history: VisitorHistory, ids: readonly string[]): string[] {
   return Array.from(history.items, (i) => ids[i]!);
 }
@@ -138,15 +154,20 @@ export type FirstNReport = Record<string, FirstNScore[]>;
 
 /**
  * Runs the `first-n` protocol on trained {@link VisitorModels}: the for-you row as served,
- * the served similar row of the last item, popularity and ItemKNN (fit on the same training rows).
+ * the served similar row of the last item, popularity, ItemKNN and EASE (default options: its
+ * most popular 2,000 items), both fit on the same training rows.
  */
-export function runFirstN(models: VisitorModels, settings: ServeSettings = {}): FirstNReport {
+export async function runFirstN(
+  models: VisitorModels,
+  settings: ServeSettings = {},
+): Promise<FirstNReport> {
   const { bundle, heldOut } = models;
   const ids = bundle.itemIds;
   const served = models.recommender(settings);
   const popularity = bundle.popularity;
   const matrix = toInteractionMatrix(models.train, { weights: models.eventWeights });
   const knn = fitItemKnn(matrix);
+  const ease = await fitEase(matrix);
   const n = ids.length;
   return evaluateFirstN({
     heldOut,
@@ -154,13 +175,8 @@ export function runFirstN(models: VisitorModels, settings: ServeSettings = {}): 
       'for-you': forYouRanker(served, ids),
       'similar-to-last': similarToLastRanker(served, ids),
       popularity: scoreRanker(n, (_, out) => out.set(popularity)),
-      itemknn: scoreRanker(n, (h, out) => {
-        out.fill(0);
-        knn.scoreHistory(
-          h.items.filter((i) => i < knn.numItems),
-          out.subarray(0, knn.numItems),
-        );
-      }),
+      itemknn: historyScorer(n, knn),
+      ease: historyScorer(n, ease),
     },
   });
 }

@@ -114,8 +114,14 @@ describe('visitor protocols on a planted data set', () => {
     });
     const held = models.heldOut.length;
     expect(held).toBeGreaterThan(20);
-    const report = runFirstN(models);
-    expect(Object.keys(report)).toEqual(['for-you', 'similar-to-last', 'popularity', 'itemknn']);
+    const report = await runFirstN(models);
+    expect(Object.keys(report)).toEqual([
+      'for-you',
+      'similar-to-last',
+      'popularity',
+      'itemknn',
+      'ease',
+    ]);
     for (let r = 0; r < 4; r++) {
       expect(report['for-you']![r]!.users).toBe(held);
       expect(report['for-you']![r]!.ndcg).toBeGreaterThan(report['popularity']![r]!.ndcg);
