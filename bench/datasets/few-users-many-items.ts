@@ -1,38 +1,20 @@
 import { eventTypeCode, type EventType } from '../../src/core/data/types';
-import { createRng } from '../../src/core/random';
-import { DEFAULT_DATASET_SEED } from './long-tail-plays';
-import { sampleLatentPairs, type LatentShape } from './latent-sampler';
-import {
-  createDatasetWriter,
-  type DatasetSize,
-  type RobustnessDataset,
-} from './robustness-dataset';
+import { startLatentDataset, type GeneratedDatasetOptions } from './latent-sampler';
+import type { RobustnessDataset } from './robustness-dataset';
 
 /** Name of the few-users data set. */
 export const FEW_USERS = 'few-users';
 
-const SHAPES: Record<DatasetSize, Omit<LatentShape, 'seed'>> = {
-  // 150 shoppers × ~8k products: a young shop whose catalog dwarfs its audience.
-  bench: {
-    users: 150,
-    items: 9000,
-    clusters: 30,
-    dims: 16,
-    tastesPerUser: 3,
-    popularityExponent: 0.7,
-    affinity: 7,
-    perUser: { median: 90, sigma: 0.8, min: 10, max: 900 },
-  },
-  tiny: {
-    users: 30,
-    items: 800,
-    clusters: 6,
-    dims: 8,
-    tastesPerUser: 2,
-    popularityExponent: 0.7,
-    affinity: 5,
-    perUser: { median: 30, sigma: 0.5, min: 8, max: 120 },
-  },
+/** 150 shoppers × ~8k products: a young shop whose catalog dwarfs its audience. */
+const SHAPE = {
+  users: 150,
+  items: 9000,
+  clusters: 30,
+  dims: 16,
+  tastesPerUser: 3,
+  popularityExponent: 0.7,
+  affinity: 7,
+  perUser: { median: 90, sigma: 0.8, min: 10, max: 900 },
 };
 
 /** 2026-01-01 and a 120-day window. */
@@ -46,24 +28,16 @@ const FUNNEL: readonly [EventType, number][] = [
   ['purchase', 0.55],
 ];
 
-/** Options of {@link generateFewUsersManyItems}. */
-export interface FewUsersOptions {
-  readonly seed?: number;
-  readonly size?: DatasetSize;
-}
-
 /**
  * Few users with many items: 150 shoppers browsing ~8k products of 30 taste clusters, as an event
  * log (views, clicks, carts and purchases with timestamps, several events per pair). Tests models
  * and tuning where there are far more items than users, so item–item statistics are thin.
  */
-export function generateFewUsersManyItems(options: FewUsersOptions = {}): RobustnessDataset {
-  const seed = options.seed ?? DEFAULT_DATASET_SEED;
-  const sample = sampleLatentPairs({ ...SHAPES[options.size ?? 'bench'], seed });
-  const rng = createRng(seed ^ 0xfe77);
-  const writer = createDatasetWriter(sample.items.length * 2);
+export function generateFewUsersManyItems(
+  options: GeneratedDatasetOptions = {},
+): RobustnessDataset {
+  const { sample, users, rng, writer } = startLatentDataset(SHAPE, options, 0xfe77);
   const view = eventTypeCode('view');
-  const users = sample.userActivity.length;
   for (let u = 0; u < users; u++) {
     let t = START_MS + rng.next() * WINDOW_MS * 0.5;
     for (let p = sample.userStart[u]!; p < sample.userStart[u + 1]!; p++) {

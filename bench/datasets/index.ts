@@ -15,12 +15,17 @@ export {
   type DatasetSize,
   type RobustnessDataset,
 } from './robustness-dataset';
-export { DEFAULT_DATASET_SEED, generateLongTailPlays, LONG_TAIL_PLAYS } from './long-tail-plays';
+export { generateLongTailPlays, LONG_TAIL_PLAYS } from './long-tail-plays';
 export { generateSparseRatings, SPARSE_RATINGS } from './sparse-ratings';
 export { generateFewUsersManyItems, FEW_USERS } from './few-users-many-items';
 export { generateDemoShop, DEMO_SHOP } from './demo-shop';
 export { loadSparseMl100k, thinDataset, SPARSE_ML100K, SPARSE_ML100K_KEEP } from './sparse-ml100k';
-export { sampleLatentPairs, type LatentSample, type LatentShape } from './latent-sampler';
+export {
+  sampleLatentPairs,
+  type GeneratedDatasetOptions,
+  type LatentSample,
+  type LatentShape,
+} from './latent-sampler';
 
 /** Options of {@link loadRobustnessDataset}. */
 export interface LoadDatasetOptions {

@@ -1,4 +1,5 @@
 import { createRng, shuffleInPlace, type Rng } from '../../src/core/random';
+import { DEFAULT_DATASET_SEED, createDatasetWriter, type DatasetSize } from './robustness-dataset';
 
 /** Size of the table of Gumbel samples (a power of two). */
 const GUMBEL_TABLE = 1 << 16;
@@ -173,4 +174,58 @@ function topIndices(keys: Float64Array, n: number): Int32Array {
     }
   }
   return heap.subarray(0, size);
+}
+
+/** Options of the generated data sets: seed and size. */
+export interface GeneratedDatasetOptions {
+  /** Default {@link DEFAULT_DATASET_SEED}. */
+  readonly seed?: number;
+  /** Default `bench`. */
+  readonly size?: DatasetSize;
+}
+
+/**
+ * The tiny variant of a bench shape, for unit tests: ~1/20 of the users (at least 60), 800
+ * candidate items, 6 clusters in 8 dimensions, at most 120 items per user.
+ */
+function tinyShape(bench: Omit<LatentShape, 'seed'>): Omit<LatentShape, 'seed'> {
+  const { median, sigma, min, max } = bench.perUser;
+  return {
+    ...bench,
+    users: Math.max(60, Math.round(bench.users / 20)),
+    items: 800,
+    clusters: 6,
+    dims: 8,
+    tastesPerUser: Math.min(2, bench.tastesPerUser),
+    affinity: Math.min(5, bench.affinity),
+    perUser: {
+      median: Math.min(25, median),
+      sigma,
+      min: Math.min(8, min),
+      max: Math.min(120, max),
+    },
+  };
+}
+
+/**
+ * Draws the pairs of a generated data set of the given bench shape (or its tiny variant) and
+ * returns them with a second seeded generator (`salt` keeps its stream apart from the sampler's)
+ * for values and timestamps, and a writer for the rows.
+ */
+export function startLatentDataset(
+  bench: Omit<LatentShape, 'seed'>,
+  options: GeneratedDatasetOptions,
+  salt: number,
+) {
+  const seed = options.seed ?? DEFAULT_DATASET_SEED;
+  const sample = sampleLatentPairs({
+    ...(options.size === 'tiny' ? tinyShape(bench) : bench),
+    seed,
+  });
+  return {
+    sample,
+    users: sample.userActivity.length,
+    rng: createRng(seed ^ salt),
+    writer: createDatasetWriter(sample.items.length * 2),
+  };
 }

@@ -1,50 +1,24 @@
 import { eventTypeCode } from '../../src/core/data/types';
-import { createRng } from '../../src/core/random';
-import { sampleLatentPairs, type LatentShape } from './latent-sampler';
-import {
-  createDatasetWriter,
-  type DatasetSize,
-  type RobustnessDataset,
-} from './robustness-dataset';
+import { startLatentDataset, type GeneratedDatasetOptions } from './latent-sampler';
+import type { RobustnessDataset } from './robustness-dataset';
 
 /** Name of the long-tail play-count data set. */
 export const LONG_TAIL_PLAYS = 'long-tail-plays';
 
-/** Default seed of the generated data sets. */
-export const DEFAULT_DATASET_SEED = 20240;
-
-const SHAPES: Record<DatasetSize, Omit<LatentShape, 'seed'>> = {
-  // About 1.95k users × 17.6k items × 92k pairs, ≤ 50 items per user: a last.fm-style top-artists log.
-  bench: {
-    users: 1950,
-    items: 24000,
-    clusters: 40,
-    dims: 16,
-    tastesPerUser: 3,
-    popularityExponent: 1.0,
-    affinity: 9,
-    perUser: { median: 70, sigma: 0.4, min: 5, max: 50 },
-  },
-  tiny: {
-    users: 120,
-    items: 900,
-    clusters: 6,
-    dims: 8,
-    tastesPerUser: 2,
-    popularityExponent: 1.0,
-    affinity: 6,
-    perUser: { median: 20, sigma: 0.3, min: 5, max: 20 },
-  },
+/** About 1.95k users × 18k artists × 93k pairs, ≤ 50 per user: a last.fm-style top-artists log. */
+const SHAPE = {
+  users: 1950,
+  items: 24000,
+  clusters: 40,
+  dims: 16,
+  tastesPerUser: 3,
+  popularityExponent: 1.0,
+  affinity: 9,
+  perUser: { median: 70, sigma: 0.4, min: 5, max: 50 },
 };
 
 /** Largest play count: the heaviest listeners of the heaviest artists. */
 const MAX_PLAYS = 300_000;
-
-/** Options of {@link generateLongTailPlays}. */
-export interface LongTailPlaysOptions {
-  readonly seed?: number;
-  readonly size?: DatasetSize;
-}
 
 /**
  * A sparse, long-tailed play-count log: each user's top artists with play counts. Item popularity
@@ -53,13 +27,9 @@ export interface LongTailPlaysOptions {
  * taste; users mix a few of 40 taste clusters. One row per pair, type `rating` with the count as
  * value and no timestamp — what `hearth eval` reads from a `user,artist,count` file.
  */
-export function generateLongTailPlays(options: LongTailPlaysOptions = {}): RobustnessDataset {
-  const seed = options.seed ?? DEFAULT_DATASET_SEED;
-  const sample = sampleLatentPairs({ ...SHAPES[options.size ?? 'bench'], seed });
-  const rng = createRng(seed ^ 0x5eed);
-  const writer = createDatasetWriter(sample.items.length);
+export function generateLongTailPlays(options: GeneratedDatasetOptions = {}): RobustnessDataset {
+  const { sample, users, rng, writer } = startLatentDataset(SHAPE, options, 0x5eed);
   const rating = eventTypeCode('rating');
-  const users = sample.userActivity.length;
   for (let u = 0; u < users; u++) {
     const activity = sample.userActivity[u]!;
     for (let p = sample.userStart[u]!; p < sample.userStart[u + 1]!; p++) {

@@ -5,6 +5,9 @@ import {
 import type { Item } from '../../src/core/data/types';
 import { Vocabulary } from '../../src/core/data/vocabulary';
 
+/** Default seed of the generated data sets. */
+export const DEFAULT_DATASET_SEED = 20240;
+
 /** Size of a generated robustness data set: the bench shape, or a tiny one for unit tests. */
 export type DatasetSize = 'bench' | 'tiny';
 

@@ -1,8 +1,11 @@
 import type { InteractionDataset } from '../../src/core/data/interaction-log';
 import { createRng, shuffleInPlace } from '../../src/core/random';
 import { loadMl100k } from '../ml100k';
-import { DEFAULT_DATASET_SEED } from './long-tail-plays';
-import { createDatasetWriter, type RobustnessDataset } from './robustness-dataset';
+import {
+  DEFAULT_DATASET_SEED,
+  createDatasetWriter,
+  type RobustnessDataset,
+} from './robustness-dataset';
 
 /** Name of the sparse ML-100K data set. */
 export const SPARSE_ML100K = 'sparse-ml100k';

@@ -1,49 +1,25 @@
 import { eventTypeCode } from '../../src/core/data/types';
-import { createRng } from '../../src/core/random';
-import { DEFAULT_DATASET_SEED } from './long-tail-plays';
-import { sampleLatentPairs, type LatentShape } from './latent-sampler';
-import {
-  createDatasetWriter,
-  type DatasetSize,
-  type RobustnessDataset,
-} from './robustness-dataset';
+import { startLatentDataset, type GeneratedDatasetOptions } from './latent-sampler';
+import type { RobustnessDataset } from './robustness-dataset';
 
 /** Name of the sparse many-items ratings data set. */
 export const SPARSE_RATINGS = 'sparse-ratings';
 
-const SHAPES: Record<DatasetSize, Omit<LatentShape, 'seed'>> = {
-  // About 610 users × 9.7k items × 100k ratings, ≥ 20 per user: the MovieLens-latest-small shape.
-  bench: {
-    users: 610,
-    items: 10000,
-    clusters: 20,
-    dims: 16,
-    tastesPerUser: 4,
-    popularityExponent: 0.9,
-    affinity: 6,
-    perUser: { median: 85, sigma: 1.1, min: 20, max: 2700 },
-  },
-  tiny: {
-    users: 80,
-    items: 700,
-    clusters: 5,
-    dims: 8,
-    tastesPerUser: 2,
-    popularityExponent: 0.9,
-    affinity: 5,
-    perUser: { median: 25, sigma: 0.6, min: 8, max: 120 },
-  },
+/** About 610 users × 9.7k items × 100k ratings, ≥ 20 per user: the MovieLens-latest-small shape. */
+const SHAPE = {
+  users: 610,
+  items: 10000,
+  clusters: 20,
+  dims: 16,
+  tastesPerUser: 4,
+  popularityExponent: 0.9,
+  affinity: 6,
+  perUser: { median: 95, sigma: 1.1, min: 20, max: 2700 },
 };
 
 /** 2000-01-01 and the length of the rating window (18 years), so the log has real timestamps. */
 const START_MS = Date.UTC(2000, 0, 1);
 const WINDOW_MS = 18 * 365 * 86_400_000;
-
-/** Options of {@link generateSparseRatings}. */
-export interface SparseRatingsOptions {
-  readonly seed?: number;
-  readonly size?: DatasetSize;
-}
 
 /**
  * Sparse explicit ratings over many items: few users, a long tail of items rated once or twice, a
@@ -51,14 +27,10 @@ export interface SparseRatingsOptions {
  * a user bias, an item quality (popular items rate higher) and the taste fit plus noise. Each
  * user rates in sessions spread over 18 years, so `temporal` and `last` protocols work too.
  */
-export function generateSparseRatings(options: SparseRatingsOptions = {}): RobustnessDataset {
-  const seed = options.seed ?? DEFAULT_DATASET_SEED;
-  const sample = sampleLatentPairs({ ...SHAPES[options.size ?? 'bench'], seed });
-  const rng = createRng(seed ^ 0x4a7e);
-  const writer = createDatasetWriter(sample.items.length);
+export function generateSparseRatings(options: GeneratedDatasetOptions = {}): RobustnessDataset {
+  const { sample, users, rng, writer } = startLatentDataset(SHAPE, options, 0x4a7e);
   const rating = eventTypeCode('rating');
   const itemCount = sample.itemRank.length;
-  const users = sample.userActivity.length;
   for (let u = 0; u < users; u++) {
     const bias = 0.45 * rng.normal();
     let t = START_MS + rng.next() * WINDOW_MS * 0.9;

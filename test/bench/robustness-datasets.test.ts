@@ -90,7 +90,7 @@ describe('robustness data sets', () => {
   it('few users: many more items than users, several event types per pair', async () => {
     const { dataset } = await tiny('few-users');
     const counts = datasetCounts(dataset);
-    expect(counts.items).toBeGreaterThan(10 * counts.users);
+    expect(counts.items).toBeGreaterThan(5 * counts.users);
     expect(counts.events).toBeGreaterThan(counts.pairs);
     expect(new Set(dataset.columns.types).size).toBeGreaterThanOrEqual(3);
   });
