@@ -98,12 +98,14 @@ const MIME = {
 
 /**
  * Serves `root` over HTTP on a free port (`/` → `index.html`; unknown paths 404, never a fallback
- * page, so a missing file shows up as an error).
+ * page, so a missing file shows up as an error). With `cors`, any origin may read the files, as
+ * from a CDN.
  *
  * @param {string} root
+ * @param {{ cors?: boolean }} [options]
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function serveStatic(root) {
+export async function serveStatic(root, options = {}) {
   const base = resolve(root);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -113,7 +115,10 @@ export async function serveStatic(root) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      ...(options.cors && { 'access-control-allow-origin': '*' }),
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));

@@ -2,7 +2,8 @@
 // package with `npx hearth-recs copy-assets`, the inline `window.Hearth` stub before the module
 // script, and a `Hearth.track` call from an inline classic script. Served by a tiny static server
 // and opened in Chromium: rows render, the worker loads, no console errors, and the for-you row is
-// personalised by the views tracked before the widget loaded.
+// personalised by the views tracked before the widget loaded; also with the widget on another
+// origin (a CDN: the worker starts through a same-origin blob module).
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -55,11 +56,20 @@ export const scriptTagConsumer = {
       join(site, 'npm-path.html'),
       page(true).replace('/hearth/hearth-recs.js', '/npm-path/hearth-recs.js'),
     );
+    // The unpkg / jsDelivr case: the widget on another origin (served with CORS, like a CDN).
+    const cdn = await serveStatic(join(dir, 'node_modules/hearth-recs/dist/browser'), {
+      cors: true,
+    });
+    await writeFile(
+      join(site, 'cdn.html'),
+      page(true).replace('/hearth/hearth-recs.js', `${cdn.url}hearth-recs.js`),
+    );
     const server = await serveStatic(site);
     try {
       await checkPages(browser, server.url, site);
     } finally {
       await server.close();
+      await cdn.close();
     }
   },
 };
@@ -71,13 +81,13 @@ async function checkPages(browser, url, site) {
   const before = await elementRow(plain.page);
   await plain.context.close();
 
-  for (const path of ['index.html', 'npm-path.html']) {
+  for (const path of ['index.html', 'npm-path.html', 'cdn.html']) {
     const tracked = await visit(browser, `${url}${path}`, {
       ready: () => document.querySelector('hearth-recs')?.dataset.source === 'personal',
     });
     expectNoErrors(path, tracked.errors);
     check(
-      tracked.workers.some((w) => /hearth\.worker\.js/.test(w)),
+      tracked.workers.some((w) => /hearth\.worker\.js|^blob:/.test(w)),
       `${path}: the Hearth worker did not start (workers: ${tracked.workers.join(', ')})`,
     );
     const after = await elementRow(tracked.page);
@@ -91,8 +101,10 @@ async function checkPages(browser, url, site) {
       `${path}: the row did not follow the tracked Garden views: ${after.ids.join(', ')} (before: ${before.ids.join(', ')})`,
     );
     const served = gzipOfScripts(tracked.scripts, url, site);
+    const sizes = served.files.map((f) => `${f.path} ${kb(f.gzip)}`).join(', ');
     console.log(
-      `script-tag: ${path} personalised (${garden}/${after.ids.length} Garden items; without tracking: ${before.source}); serve path ${kb(served.total)} gzip (${served.files.map((f) => `${f.path} ${kb(f.gzip)}`).join(', ')})`,
+      `script-tag: ${path} personalised (${garden}/${after.ids.length} Garden items; without tracking: ${before.source})` +
+        (served.files.length > 0 ? `; serve path ${kb(served.total)} gzip (${sizes})` : ''),
     );
     check(
       !served.files.some((f) => /hearth-training/.test(f.path)),
