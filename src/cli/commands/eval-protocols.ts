@@ -120,10 +120,13 @@ function describe(h: {
 export function formatFirstN(results: FirstNReport): string {
   const rows = Object.entries(results);
   const ns = rows[0]?.[1].map((s) => s.n) ?? [];
-  let out = `  ${'NDCG@10 / HR@10'.padEnd(18)}${ns.map((n) => `n = ${n}`.padEnd(17)).join('')}\n`;
+  let out = `  ${'NDCG@10 / HR@10'.padEnd(18)}${ns
+    .map((n) => `n = ${n}`.padEnd(17))
+    .join('')
+    .trimEnd()}\n`;
   for (const [name, scores] of rows) {
     const cells = scores.map((s) => `${s.ndcg.toFixed(4)} / ${s.hr.toFixed(4)}`.padEnd(17));
-    out += `  ${name.padEnd(18)}${cells.join('')}\n`;
+    out += `  ${name.padEnd(18)}${cells.join('').trimEnd()}\n`;
   }
   return out;
 }
