@@ -70,8 +70,16 @@ describe('hearth eval', () => {
   it('--json prints one JSON object with the run and its metrics', async () => {
     const run = await cli(['eval', '--interactions', tsv, ...COLS, ...FAST, '--json']);
     const out = jsonOut(run);
-    expect(out).toMatchObject({ model: 'mf', protocol: 'random', seed: 42, items: 40 });
+    expect(out).toMatchObject({ model: 'auto', protocol: 'random', seed: 42, items: 40 });
     expect(out['users']).toBeGreaterThan(70);
+    // The default evaluates what `train` ships: a tuned choice, flags fixing k and epochs.
+    const tuning = out['tuning'] as Record<string, unknown>;
+    expect(tuning).toMatchObject({ tuned: true, mf: { factors: 8, epochs: 4 } });
+    expect(['mf', 'item-knn', 'ease', 'blend']).toContain(tuning['family']);
+    expect(tuning['candidates']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ family: 'mf' })]),
+    );
+    expect(run.stderr).toContain('tuning');
     expect(out['trainMs']).toBeGreaterThan(0);
     expect(out['computePath']).toBe('typed');
     expect(out['epochs']).toBe(4);
@@ -110,7 +118,7 @@ describe('hearth eval', () => {
   });
 
   it('passes the MF hyper-parameter flags to training', async () => {
-    const args = ['eval', '--interactions', tsv, ...COLS, ...FAST, '--json'];
+    const args = ['eval', '--interactions', tsv, ...COLS, ...FAST, '--model', 'mf', '--json'];
     const base = jsonOut(await cli(args));
     const tuned = jsonOut(
       await cli([
@@ -124,6 +132,17 @@ describe('hearth eval', () => {
       ]),
     );
     expect(tuned['metrics']).not.toEqual(base['metrics']);
+  });
+
+  it('--no-tune trains MF with the fixed defaults; flags fix what tuning may change', async () => {
+    const args = ['eval', '--interactions', tsv, ...COLS, ...FAST, '--json'];
+    const fixed = jsonOut(await cli([...args, '--no-tune', '--confidence', 'binary']));
+    expect(fixed['tuning']).toMatchObject({ tuned: false, family: 'mf', confidence: 'binary' });
+    const tuned = jsonOut(await cli([...args, '--confidence', 'log', '--tune-budget', '30']));
+    expect(tuned['tuning']).toMatchObject({ tuned: true, confidence: 'log' });
+    const bad = await cli([...args, '--tune-budget', '0']);
+    expect(oneLineError(bad)).toContain('--tune-budget');
+    expect(oneLineError(await cli([...args, '--confidence', 'squared']))).toContain('--confidence');
   });
 
   it('prints a readable table without --json', async () => {
@@ -347,7 +366,7 @@ const hasMl100k = existsSync(ML100K);
 if (!hasMl100k) console.warn(`skipping the ML-100K CLI test: ${ML100K} is absent`);
 
 describe.skipIf(!hasMl100k)('hearth eval on MovieLens 100K', () => {
-  it('mf reaches NDCG@10 ≥ 0.44 and pop < itemknn < mf', async () => {
+  it('untuned mf reaches NDCG@10 ≥ 0.44 and pop < itemknn < mf', async () => {
     const ndcg: Record<string, number> = {};
     for (const model of ['pop', 'itemknn', 'mf']) {
       const out = jsonOut(
@@ -357,6 +376,7 @@ describe.skipIf(!hasMl100k)('hearth eval on MovieLens 100K', () => {
           ML100K,
           '--model',
           model,
+          '--no-tune',
           '--backend',
           'typed',
           '--json',
@@ -370,7 +390,17 @@ describe.skipIf(!hasMl100k)('hearth eval on MovieLens 100K', () => {
     expect(ndcg['mf']!).toBeGreaterThanOrEqual(0.44);
     expect(ndcg['pop']!).toBeLessThan(ndcg['itemknn']!);
     expect(ndcg['itemknn']!).toBeLessThan(ndcg['mf']!);
-  });
+  }, 60_000);
+
+  it('the default (tuned, what train ships) meets the bars: NDCG@10 ≥ 0.45, Recall@20 ≥ 0.36', async () => {
+    const out = jsonOut(
+      await cli(['eval', '--interactions', ML100K, '--backend', 'typed', '--json', '--quiet']),
+    );
+    const metrics = out['metrics'] as Record<string, number>;
+    expect(metrics['ndcg@10']!).toBeGreaterThanOrEqual(0.45);
+    expect(metrics['recall@20']!).toBeGreaterThanOrEqual(0.36);
+    expect(out['tuning']).toMatchObject({ tuned: true, validationUsers: 943 });
+  }, 300_000);
 });
 
 describe('hearth eval --protocol first-n / next-item', () => {

@@ -8,6 +8,9 @@ import type {
   MfTrainOptions,
 } from '../../core/models/mf/mf-trainer';
 import { createTypedMfPath } from '../../core/models/mf/train-typed';
+import { CONFIDENCE_KINDS, type ConfidenceKind } from '../../core/tune/confidence';
+import { DEFAULT_TUNE_BUDGET_MS } from '../../core/tune/tune-model';
+import type { FixedSettings } from '../../core/tune/tune-types';
 import type { FlagSpec, ParsedFlags } from '../cli-args';
 import type { CliContext } from '../cli-context';
 
@@ -19,27 +22,42 @@ export const COMPUTE_FLAGS: readonly FlagSpec[] = [
     defaultValue: 'auto',
     description: 'auto|typed|wasm|cpu (compute path)',
   },
-  { name: 'factors', type: 'number', description: 'MF embedding dimension (default 64)' },
-  { name: 'epochs', type: 'number', description: 'MF epochs (default tuned)' },
+  { name: 'factors', type: 'number', description: 'MF embedding dimension (default: tuned)' },
+  { name: 'epochs', type: 'number', description: 'MF epochs (default: tuned)' },
   {
     name: 'regularization',
     type: 'number',
-    description: 'MF λ, frequency-scaled L2 strength (default tuned on MovieLens)',
+    description: 'MF λ, frequency-scaled L2 strength (default: tuned)',
   },
   {
     name: 'unobserved-weight',
     type: 'number',
-    description: 'MF α₀, weight of the "not interacted" term (default tuned on MovieLens)',
+    description: 'MF α₀, weight of the "not interacted" term (default: tuned)',
   },
   {
     name: 'user-weight-exponent',
     type: 'number',
-    description: 'MF δ, confidences scaled by |I_u|^(−δ) (default tuned on MovieLens)',
+    description: 'MF δ, confidences scaled by |I_u|^(−δ) (default: tuned)',
   },
   {
     name: 'bias-scale',
     type: 'number',
-    description: 'MF β, item-bias multiplier at scoring (default tuned on MovieLens)',
+    description: 'MF β, item-bias multiplier at scoring (default: tuned)',
+  },
+  {
+    name: 'confidence',
+    type: 'string',
+    description: 'How pair weights become confidences: binary|log|linear (default: tuned)',
+  },
+  {
+    name: 'no-tune',
+    type: 'boolean',
+    description: 'Skip tuning: MF with the fixed defaults (flags still override them)',
+  },
+  {
+    name: 'tune-budget',
+    type: 'number',
+    description: `Tuning time budget in seconds (default ${DEFAULT_TUNE_BUDGET_MS / 1000})`,
   },
   { name: 'seed', type: 'number', defaultValue: 42, description: 'Random seed (split and model)' },
 ];
@@ -81,6 +99,40 @@ export function mfOverrides(flags: ParsedFlags): MfFlagOverrides {
     out[key] = v;
   }
   return out;
+}
+
+/** What the tuning flags ask for: tune or not, the budget and the settings fixed by flags. */
+export interface TuneFlags {
+  readonly tune: boolean;
+  readonly budgetMs: number;
+  readonly fixed: FixedSettings;
+}
+
+/** Reads `--no-tune`, `--tune-budget`, `--confidence` and the MF flags (which fix settings). */
+export function tuneFlags(flags: ParsedFlags): TuneFlags {
+  const budget = flags['tune-budget'];
+  if (budget !== undefined && !(Number(budget) > 0)) {
+    throw new OptionError(
+      `--tune-budget must be a positive number of seconds (got "${String(budget)}").`,
+    );
+  }
+  const confidence = flags['confidence'];
+  if (
+    confidence !== undefined &&
+    !CONFIDENCE_KINDS.includes(String(confidence) as ConfidenceKind)
+  ) {
+    throw new OptionError(
+      `--confidence must be one of ${CONFIDENCE_KINDS.join(', ')} (got "${String(confidence)}").`,
+    );
+  }
+  return {
+    tune: flags['no-tune'] !== true,
+    budgetMs: budget !== undefined ? Number(budget) * 1000 : DEFAULT_TUNE_BUDGET_MS,
+    fixed: {
+      ...mfOverrides(flags),
+      ...(confidence !== undefined ? { confidence: String(confidence) as ConfidenceKind } : {}),
+    },
+  };
 }
 
 /** Folder (with trailing slash) of the TF.js WASM binaries inside node_modules; Node reads files. */

@@ -7,12 +7,14 @@ import {
   resolveComputePath,
   COMPUTE_FLAGS,
   mfOverrides,
+  tuneFlags,
   validateBackendFlag,
 } from './compute-flags';
+import { createTuneProgress, formatTuningSummary } from './tuning-summary';
 import { INTERACTION_FLAGS, parseIntList, readInteractions } from './interaction-flags';
 import { VISITOR_PROTOCOL_FLAGS, isVisitorProtocol, runVisitorProtocol } from './eval-protocols';
 
-const MODELS: readonly EvaluationModel[] = ['mf', 'pop', 'itemknn'];
+const MODELS: readonly EvaluationModel[] = ['auto', 'mf', 'pop', 'itemknn'];
 const PROTOCOLS: readonly SplitProtocol[] = ['random', 'last', 'temporal'];
 
 /** `hearth eval`: offline evaluation of a model on an interaction file. */
@@ -21,7 +23,12 @@ export const evalCommand: CliCommand = {
   summary: 'Split interactions, train a model and report ranking metrics',
   flags: [
     ...INTERACTION_FLAGS,
-    { name: 'model', type: 'string', defaultValue: 'mf', description: 'mf|pop|itemknn' },
+    {
+      name: 'model',
+      type: 'string',
+      defaultValue: 'auto',
+      description: 'auto (what train ships: tuned family choice)|mf|pop|itemknn',
+    },
     ...COMPUTE_FLAGS,
     {
       name: 'protocol',
@@ -36,7 +43,7 @@ export const evalCommand: CliCommand = {
   async run(flags, ctx: CliContext) {
     const model = String(flags['model']) as EvaluationModel;
     if (!MODELS.includes(model))
-      throw new OptionError(`--model must be mf, pop or itemknn (got "${model}").`);
+      throw new OptionError(`--model must be auto, mf, pop or itemknn (got "${model}").`);
     const requested = String(flags['protocol']);
     if (isVisitorProtocol(requested)) return runVisitorProtocol(requested, flags, ctx);
     const protocol = requested as SplitProtocol;
@@ -49,11 +56,11 @@ export const evalCommand: CliCommand = {
     const seed = Number(flags['seed']);
     const json = flags['json'] === true;
     validateBackendFlag(flags);
+    const tuning = tuneFlags(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
-    const hasWeights = flags['weight-col'] !== undefined;
-    const rowWeights = hasWeights ? positiveWeights(dataset.columns.values) : undefined;
-    const compute = model === 'mf' ? await resolveComputePath(flags, ctx) : undefined;
+    const shipped = model === 'auto' || model === 'mf';
+    const compute = shipped ? await resolveComputePath(flags, ctx) : undefined;
     const bar = createProgressBar('training', ctx.stderr, ctx.quiet);
     try {
       const result = await runEvaluation({
@@ -62,9 +69,17 @@ export const evalCommand: CliCommand = {
         protocol,
         seed,
         ks,
-        ...(rowWeights ? { rowWeights } : {}),
         ...(compute ? { computePath: compute.path } : {}),
-        mf: mfOverrides(flags),
+        ...(shipped
+          ? {
+              pipeline: {
+                tune: tuning.tune,
+                budgetMs: tuning.budgetMs,
+                fixed: tuning.fixed,
+                onTuneProgress: createTuneProgress(ctx.stderr, ctx.quiet),
+              },
+            }
+          : { mf: mfOverrides(flags) }),
         onProgress: (p) => bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`),
       });
       const out = {
@@ -79,7 +94,8 @@ export const evalCommand: CliCommand = {
         ctx.stdout.write(
           `${model} on ${dataset.userVocab.size} users × ${dataset.itemVocab.size} items ` +
             `(protocol ${protocol}, seed ${seed}, ${result.evaluatedUsers} users evaluated)\n` +
-            `trained in ${formatMs(result.trainMs)}${result.computePath ? ` on ${result.computePath}` : ''}\n`,
+            `trained in ${formatMs(result.trainMs)}${result.computePath ? ` on ${result.computePath}` : ''}\n` +
+            (result.tuning ? formatTuningSummary(result.tuning) : ''),
         );
         for (const [name, value] of Object.entries(result.metrics)) {
           ctx.stdout.write(`  ${name.padEnd(14)} ${value.toFixed(4)}\n`);
@@ -90,8 +106,3 @@ export const evalCommand: CliCommand = {
     }
   },
 };
-
-/** Weight column values as confidences: missing values weigh 1. */
-function positiveWeights(values: Float32Array): Float32Array {
-  return values.map((v) => (Number.isNaN(v) ? 1 : v));
-}

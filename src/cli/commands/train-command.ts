@@ -5,12 +5,8 @@ import { trainModelBundle } from '../../core/bundle/train-bundle';
 import type { Item } from '../../core/data/types';
 import type { CliCommand } from '../cli-context';
 import { createProgressBar, formatMs } from '../progress-bar';
-import {
-  COMPUTE_FLAGS,
-  mfOverrides,
-  resolveComputePath,
-  validateBackendFlag,
-} from './compute-flags';
+import { COMPUTE_FLAGS, resolveComputePath, tuneFlags, validateBackendFlag } from './compute-flags';
+import { createTuneProgress, formatTuningSummary } from './tuning-summary';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
 import { readCatalogFlag } from './catalog-flag';
 
@@ -35,6 +31,7 @@ export const trainCommand: CliCommand = {
   ],
   async run(flags, ctx) {
     validateBackendFlag(flags);
+    const tuning = tuneFlags(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
     const catalog: Item[] = (await readCatalogFlag(flags, ctx)) ?? [];
@@ -46,10 +43,14 @@ export const trainCommand: CliCommand = {
         catalog,
         computePath: compute.path,
         computeChoice: compute.reason,
+        tune: tuning.tune,
+        tuneBudgetMs: tuning.budgetMs,
+        ...(tuning.fixed.confidence ? { confidence: tuning.fixed.confidence } : {}),
         mf: {
-          ...mfOverrides(flags),
+          ...tuning.fixed,
           ...(flags['seed'] !== undefined ? { seed: Number(flags['seed']) } : {}),
         },
+        onTuneProgress: createTuneProgress(ctx.stderr, ctx.quiet),
         onProgress: (p) => bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`),
       });
       const dir = String(flags['out']);
@@ -70,6 +71,7 @@ export const trainCommand: CliCommand = {
         epochs: bundle.training.epochs,
         trainMs: bundle.training.trainMs,
         contentTower: bundle.contentTower !== null,
+        tuning: bundle.tuning,
       };
       if (flags['json'] === true) {
         ctx.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -77,7 +79,8 @@ export const trainCommand: CliCommand = {
         ctx.stdout.write(
           `wrote ${join(dir, MODEL_FILE_NAME)} (${(bytes.length / 1024).toFixed(0)} KB) and ${join(dir, CATALOG_FILE_NAME)}\n` +
             `${summary.items} items (${summary.coldItems} from content only), ${summary.users} users, ` +
-            `trained in ${formatMs(summary.trainMs)} on ${summary.computePath}\n`,
+            `trained in ${formatMs(summary.trainMs)} on ${summary.computePath}\n` +
+            (bundle.tuning ? formatTuningSummary(bundle.tuning) : ''),
         );
       }
     } finally {

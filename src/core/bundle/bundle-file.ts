@@ -30,6 +30,17 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
     },
     contentTower: bundle.contentTower ? toJson(bundle.contentTower.toJSON()) : null,
     training: toJson(bundle.training),
+    ...(bundle.eventWeights ? { eventWeights: toJson(bundle.eventWeights) } : {}),
+    ...(bundle.confidence ? { confidence: toJson(bundle.confidence) } : {}),
+    ...(bundle.tuning ? { tuning: toJson(bundle.tuning) } : {}),
+    ...(bundle.neighborScoring
+      ? {
+          neighborScoring: {
+            mfWeight: bundle.neighborScoring.mfWeight,
+            neighborWeight: bundle.neighborScoring.neighborWeight,
+          },
+        }
+      : {}),
   };
   const tensors: Record<string, ModelTensor> = {
     'mf.itemFactors': bundle.mf.itemFactors,
@@ -40,6 +51,12 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
     'cooc.indices': bundle.coOccurrence.indices,
     'cooc.scores': bundle.coOccurrence.scores,
   };
+  if (bundle.neighborScoring) {
+    const lists = bundle.neighborScoring.lists;
+    tensors['nbr.indptr'] = lists.indptr;
+    tensors['nbr.indices'] = lists.indices;
+    tensors['nbr.scores'] = lists.scores;
+  }
   if (bundle.contentTower) {
     for (const [name, t] of Object.entries(bundle.contentTower.toTensors()))
       tensors[`tower.${name}`] = t;

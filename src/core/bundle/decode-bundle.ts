@@ -6,7 +6,9 @@ import {
   type ContentTowerJson,
 } from '../models/content/content-tower-model';
 import { MF_MODEL_PARAM_KEYS, mfModelFromParams, type MfModel } from '../models/mf/mf-model';
+import type { SparseNeighbors } from '../models/sparse-neighbors';
 import type { BundleTrainingInfo, ModelBundle } from './model-bundle';
+import { decodeTuningSections } from './decode-tuning';
 
 /** Header `kind` of a model bundle file. */
 export const BUNDLE_KIND = 'hearth-model-bundle';
@@ -15,13 +17,15 @@ export const BUNDLE_SCHEMA = 1;
 
 const MF_PARAMS = MF_MODEL_PARAM_KEYS;
 
-function corrupt(what: string): ModelFileError {
+/** The error of an inconsistent bundle file, naming what is wrong. */
+export function corrupt(what: string): ModelFileError {
   return new ModelFileError(
     'MODEL_FILE_CORRUPT',
     `The model file is inconsistent (${what}); train or export it again.`,
   );
 }
 
+/** Tensor `name` of the expected type (and length), else a {@link corrupt} error. */
 function tensor<T extends ModelTensor>(
   tensors: Readonly<Record<string, ModelTensor>>,
   name: string,
@@ -34,6 +38,22 @@ function tensor<T extends ModelTensor>(
     throw corrupt(`tensor "${name}" has ${t.length} values, expected ${length}`);
   }
   return t;
+}
+
+/** Sparse neighbour lists stored as `<prefix>.indptr/indices/scores`, checked for consistency. */
+export function neighborTensors(
+  tensors: Readonly<Record<string, ModelTensor>>,
+  prefix: string,
+  n: number,
+  label: string,
+): SparseNeighbors {
+  const indptr = tensor(tensors, `${prefix}.indptr`, Int32Array, n + 1);
+  const indices = tensor(tensors, `${prefix}.indices`, Int32Array);
+  const scores = tensor(tensors, `${prefix}.scores`, Float32Array, indices.length);
+  if (indptr[n] !== indices.length || indices.some((i) => i < 0 || i >= n))
+    throw corrupt(`${label} lists`);
+  for (let i = 0; i < n; i++) if (indptr[i]! > indptr[i + 1]!) throw corrupt(`${label} offsets`);
+  return { numItems: n, indptr, indices, scores };
 }
 
 /**
@@ -68,13 +88,7 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     tensor(tensors, 'mf.itemFactors', Float32Array, n * k),
     tensor(tensors, 'mf.itemBias', Float32Array, n),
   );
-  const indptr = tensor(tensors, 'cooc.indptr', Int32Array, n + 1);
-  const indices = tensor(tensors, 'cooc.indices', Int32Array);
-  const scores = tensor(tensors, 'cooc.scores', Float32Array, indices.length);
-  if (indptr[n] !== indices.length || indices.some((i) => i < 0 || i >= n))
-    throw corrupt('co-occurrence lists');
-  for (let i = 0; i < n; i++)
-    if (indptr[i]! > indptr[i + 1]!) throw corrupt('co-occurrence offsets');
+  const coOccurrence = neighborTensors(tensors, 'cooc', n, 'co-occurrence');
   const trendingHeader = header['trending'] as Record<string, unknown> | undefined;
   const towerJson = header['contentTower'];
   let contentTower = null;
@@ -99,6 +113,7 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     throw corrupt('training info');
   }
   return {
+    ...decodeTuningSections(header, tensors, n),
     createdAt: String(header['createdAt']),
     itemIds,
     mf,
@@ -108,7 +123,7 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
       now: typeof now === 'number' ? now : NaN,
       halfLifeMs,
     },
-    coOccurrence: { numItems: n, indptr, indices, scores },
+    coOccurrence,
     contentTower,
     training: training as unknown as BundleTrainingInfo,
   };

@@ -1,6 +1,19 @@
+import type { EventWeights } from '../data/types';
 import type { ContentTower } from '../models/content';
 import type { MfModel } from '../models/mf/mf-model';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
+import type { ConfidenceTransform } from '../tune/confidence';
+import type { TuningChoice } from '../tune/tune-types';
+
+/**
+ * For-you scoring of a neighbour family or blend: `mfWeight·(xᵀv + β·b) + neighborWeight·Σ_h
+ * w(h → i)` over the visitor's history items h, with w from `lists` (row i: items that speak for i).
+ */
+export interface BundleNeighborScoring {
+  readonly lists: SparseNeighbors;
+  readonly mfWeight: number;
+  readonly neighborWeight: number;
+}
 
 /** How a bundle was trained (shown in UIs and CLI output). */
 export interface BundleTrainingInfo {
@@ -37,4 +50,18 @@ export interface ModelBundle {
   /** Maps item content to embeddings for items added after training; absent without a catalog. */
   readonly contentTower: ContentTower | null;
   readonly training: BundleTrainingInfo;
+  /**
+   * Event weights training used; the runtime folds visitors in with the same ones. Absent in
+   * bundles from before tuning: `DEFAULT_EVENT_WEIGHTS`.
+   */
+  readonly eventWeights?: EventWeights;
+  /**
+   * How summed pair weights became MF confidences; fold-in applies the same transform. Absent in
+   * bundles from before tuning: raw weights (`LEGACY_CONFIDENCE`).
+   */
+  readonly confidence?: ConfidenceTransform;
+  /** What tuning chose (absent for bundles trained before tuning existed). */
+  readonly tuning?: TuningChoice;
+  /** Present when a neighbour family or blend was chosen; absent means pure MF for-you rows. */
+  readonly neighborScoring?: BundleNeighborScoring;
 }

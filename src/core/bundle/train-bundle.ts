@@ -1,17 +1,20 @@
-import { DataError, throwIfAborted } from '../errors';
+import { throwIfAborted } from '../errors';
 import type { InteractionDataset } from '../data/interaction-log';
-import { toInteractionMatrix } from '../data/interaction-matrix';
 import { DEFAULT_EVENT_WEIGHTS, type EventWeights, type Item } from '../data/types';
 import { fitCoOccurrence } from '../models/co-occurrence';
 import { fitContentTower, type ContentTower } from '../models/content';
 import type { MfModel } from '../models/mf/mf-model';
-import type { MfComputePath, MfTrainOptions, TrainProgress } from '../models/mf/mf-trainer';
-import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
+import type { MfComputePath, TrainProgress } from '../models/mf/mf-trainer';
+import { weightedMatrixOf, type ConfidenceKind } from '../tune/confidence';
+import { fitPipeline } from '../tune/fit-pipeline';
+import type { MfSettings, TuneProgress } from '../tune/tune-types';
 import { fitTrending } from '../models/trending';
+import type { SparseNeighbors } from '../models/sparse-neighbors';
 import type { ModelBundle } from './model-bundle';
 
 /** Stages of {@link trainModelBundle}, reported through `onStage`. */
-export type TrainStage = 'matrix' | 'mf' | 'content' | 'co-occurrence' | 'trending' | 'done';
+export type TrainStage =
+  'matrix' | 'tune' | 'mf' | 'content' | 'co-occurrence' | 'trending' | 'done';
 
 /** Options of {@link trainModelBundle}. */
 export interface TrainBundleOptions {
@@ -21,8 +24,19 @@ export interface TrainBundleOptions {
   /** Compute path for MF (default: the typed path) and the reason it was chosen. */
   readonly computePath?: MfComputePath;
   readonly computeChoice?: string;
-  /** MF hyper-parameter overrides. */
-  readonly mf?: Partial<Omit<MfTrainOptions, 'signal' | 'onProgress'>>;
+  /** MF settings fixed by the caller (tuning leaves them alone) and the seed. */
+  readonly mf?: Partial<MfSettings> & { readonly seed?: number };
+  /** Confidence transform fixed by the caller (default: tuned, or `linear` untuned). */
+  readonly confidence?: ConfidenceKind;
+  /**
+   * Choose the family, MF settings and confidence on a validation split of the interactions
+   * (default false here; `hearth-recs train` and the worker turn it on).
+   */
+  readonly tune?: boolean;
+  /** Tuning time budget in ms (default `DEFAULT_TUNE_BUDGET_MS`). */
+  readonly tuneBudgetMs?: number;
+  readonly maxTrials?: number;
+  readonly onTuneProgress?: (progress: TuneProgress) => void;
   readonly eventWeights?: EventWeights;
   readonly onProgress?: (progress: TrainProgress) => void;
   readonly onStage?: (stage: TrainStage) => void;
@@ -48,24 +62,28 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
   }
   const nAll = itemIds.length;
   const nWarm = warmIds.length;
-  const matrix = toInteractionMatrix(o.dataset, { weights });
-  if (matrix.indices.length === 0) {
-    throw new DataError(
-      'NOT_ENOUGH_DATA',
-      'No positive interactions to train on (all were dismissals or zero-weight events).',
-    );
-  }
-  o.onStage?.('mf');
-  const path = o.computePath ?? createTypedMfPath();
-  const options: MfTrainOptions = {
-    ...DEFAULT_MF_OPTIONS,
-    ...o.mf,
-    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  const matrix = weightedMatrixOf(o.dataset, weights);
+  o.onStage?.(o.tune ? 'tune' : 'mf');
+  const { seed, ...fixedMf } = o.mf ?? {};
+  let mfStarted = !o.tune;
+  const fitted = await fitPipeline({
+    train: matrix,
+    tune: o.tune ?? false,
+    fixed: { ...fixedMf, ...(o.confidence ? { confidence: o.confidence } : {}) },
+    ...(seed !== undefined ? { seed } : {}),
+    ...(o.tuneBudgetMs !== undefined ? { budgetMs: o.tuneBudgetMs } : {}),
+    ...(o.maxTrials !== undefined ? { maxTrials: o.maxTrials } : {}),
+    ...(o.computePath ? { computePath: o.computePath } : {}),
+    ...(o.onTuneProgress ? { onTuneProgress: o.onTuneProgress } : {}),
+    onProgress: (p) => {
+      if (!mfStarted) o.onStage?.('mf');
+      mfStarted = true;
+      o.onProgress?.(p);
+    },
     ...(o.signal ? { signal: o.signal } : {}),
-  };
-  const started = performance.now();
-  const trained = await path.train(matrix, options);
-  const trainMs = performance.now() - started;
+  });
+  const trained = fitted.mf;
+  const trainMs = fitted.trainMs;
   throwIfAborted(o.signal);
   const k = trained.model.factors;
   const itemFactors = new Float32Array(nAll * k);
@@ -108,7 +126,20 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
   for (let p = 0; p < matrix.indices.length; p++) popularity[matrix.indices[p]!]! += 1;
   const mf: MfModel = { ...trained.model, numItems: nAll, itemFactors, itemBias };
   o.onStage?.('done');
+  const lists = fitted.neighbors;
   return {
+    eventWeights: weights,
+    confidence: fitted.confidence,
+    tuning: fitted.choice,
+    ...(lists
+      ? {
+          neighborScoring: {
+            lists: padNeighbors(lists, nAll),
+            mfWeight: fitted.choice.mfWeight,
+            neighborWeight: fitted.choice.neighborWeight,
+          },
+        }
+      : {}),
     createdAt: new Date().toISOString(),
     itemIds,
     mf,
@@ -127,6 +158,15 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
       coldItems: nAll - nWarm + countUntrained(matrix.indices, nWarm),
     },
   };
+}
+
+/** Neighbour lists over the warm items, extended with empty rows for catalog-only items. */
+function padNeighbors(lists: SparseNeighbors, numItems: number): SparseNeighbors {
+  if (lists.numItems === numItems) return lists;
+  const indptr = new Int32Array(numItems + 1);
+  indptr.set(lists.indptr);
+  indptr.fill(lists.indptr[lists.numItems]!, lists.numItems + 1);
+  return { ...lists, numItems, indptr };
 }
 
 function countUntrained(indices: Int32Array, nWarm: number): number {

@@ -1,5 +1,9 @@
 import { DataError, OptionError } from '../errors';
 import type { InteractionDataset } from '../data/interaction-log';
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights } from '../data/types';
+import { rowWeightsOf } from '../tune/confidence';
+import { fitPipeline } from '../tune/fit-pipeline';
+import type { FixedSettings, TuneProgress, TuningChoice } from '../tune/tune-types';
 import { fitItemKnn } from '../models/item-knn';
 import { fitPopularity } from '../models/popularity';
 import type { UserScorer } from '../models/scorer';
@@ -9,8 +13,26 @@ import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed'
 import { evaluateScorer, type MetricValues } from './evaluate';
 import { splitInteractions, type SplitProtocol } from './split';
 
-/** Models that offline evaluation can train. */
-export type EvaluationModel = 'mf' | 'pop' | 'itemknn';
+/**
+ * Models that offline evaluation can train. `auto` is the shipped pipeline (tuned family choice);
+ * `mf` is MF alone (tuned when `pipeline.tune`).
+ */
+export type EvaluationModel = 'auto' | 'mf' | 'pop' | 'itemknn';
+
+/**
+ * The pipeline `hearth train` ships: row weights from event types (× values), tuning on a
+ * validation split of the training part, the chosen confidence transform and family.
+ */
+export interface EvaluationPipeline {
+  /** Search settings on a validation split carved from the training part (default true). */
+  readonly tune?: boolean;
+  readonly eventWeights?: EventWeights;
+  /** Settings fixed by the caller (flags); with `tune: false` the rest are the defaults. */
+  readonly fixed?: FixedSettings;
+  readonly budgetMs?: number;
+  readonly maxTrials?: number;
+  readonly onTuneProgress?: (progress: TuneProgress) => void;
+}
 
 /** Options of {@link runEvaluation}. */
 export interface RunEvaluationOptions {
@@ -25,6 +47,11 @@ export interface RunEvaluationOptions {
   readonly mf?: Partial<Omit<MfTrainOptions, 'seed' | 'signal' | 'onProgress'>>;
   /** Compute path for MF; default the typed-array path. */
   readonly computePath?: MfComputePath;
+  /**
+   * Evaluate the shipped pipeline (required for `auto`; for `mf` it replaces the fixed-default MF
+   * trained on `rowWeights`). `rowWeights` is ignored when given: the pipeline derives its own.
+   */
+  readonly pipeline?: EvaluationPipeline;
   readonly onProgress?: (progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -46,14 +73,24 @@ export interface EvaluationReport {
   readonly computePath?: string;
   readonly epochs?: number;
   readonly epochMs?: number;
+  /** Pipeline runs: what tuning chose (family, settings, confidence, validation scores, ms). */
+  readonly tuning?: TuningChoice;
 }
 
-/** Splits, trains the requested model on the train part and evaluates it on the test part. */
+/**
+ * Splits, trains the requested model on the train part and evaluates it on the test part. With a
+ * pipeline, tuning sees only the train part (its validation split is carved from it).
+ */
 export async function runEvaluation(o: RunEvaluationOptions): Promise<EvaluationReport> {
+  const pipeline =
+    o.model === 'auto' ? (o.pipeline ?? {}) : o.model === 'mf' ? o.pipeline : undefined;
+  const rowWeights = pipeline
+    ? rowWeightsOf(o.dataset, pipeline.eventWeights ?? DEFAULT_EVENT_WEIGHTS)
+    : o.rowWeights;
   const split = splitInteractions(o.dataset, {
     protocol: o.protocol,
     seed: o.seed,
-    ...(o.rowWeights ? { rowWeights: o.rowWeights } : {}),
+    ...(rowWeights ? { rowWeights } : {}),
   });
   if (split.evaluatedUsers === 0) {
     throw new DataError(
@@ -65,7 +102,30 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<Evaluation
   let extra: Pick<EvaluationReport, 'computePath' | 'epochs' | 'epochMs'> = {};
   const started = performance.now();
   let trainMs: number;
-  if (o.model === 'mf') {
+  let tuning: TuningChoice | undefined;
+  if (pipeline) {
+    const fitted = await fitPipeline({
+      train: split.train,
+      seed: o.seed,
+      tune: pipeline.tune ?? true,
+      fixed: { ...pipeline.fixed, ...o.mf, ...(o.model === 'mf' ? { family: 'mf' as const } : {}) },
+      ...(pipeline.budgetMs !== undefined ? { budgetMs: pipeline.budgetMs } : {}),
+      ...(pipeline.maxTrials !== undefined ? { maxTrials: pipeline.maxTrials } : {}),
+      ...(o.computePath ? { computePath: o.computePath } : {}),
+      ...(pipeline.onTuneProgress ? { onTuneProgress: pipeline.onTuneProgress } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    trainMs = performance.now() - started;
+    scorer = fitted.scorer;
+    tuning = fitted.choice;
+    const epochs = fitted.mf.epochMs;
+    extra = {
+      computePath: fitted.mf.computePath,
+      epochs: epochs.length,
+      epochMs: epochs.reduce((a, b) => a + b, 0) / Math.max(1, epochs.length),
+    };
+  } else if (o.model === 'mf') {
     const path = o.computePath ?? createTypedMfPath();
     const options: MfTrainOptions = {
       ...DEFAULT_MF_OPTIONS,
@@ -90,7 +150,7 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<Evaluation
     scorer = fitItemKnn(split.train);
     trainMs = performance.now() - started;
   } else {
-    throw new OptionError(`Unknown model "${String(o.model)}": use mf, pop or itemknn.`);
+    throw new OptionError(`Unknown model "${String(o.model)}": use auto, mf, pop or itemknn.`);
   }
   const metrics = evaluateScorer(scorer, split, { ks: o.ks });
   return {
@@ -103,5 +163,6 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<Evaluation
     trainMs,
     metrics,
     ...extra,
+    ...(tuning ? { tuning } : {}),
   };
 }

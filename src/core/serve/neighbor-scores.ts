@@ -1,0 +1,46 @@
+import { transposeCsr } from '../data/csr-matrix';
+import { OptionError } from '../errors';
+import type { SparseNeighbors } from '../models/sparse-neighbors';
+
+/**
+ * Scores every item from a visitor's history through per-item neighbour lists, the way a bundle
+ * serves a neighbour family (ItemKNN, EASE) or the neighbour half of a blend.
+ */
+export interface NeighborScorer {
+  readonly numItems: number;
+  /**
+   * Writes into `out` (length `numItems`) Σ_{h ∈ items} w(h → i) for every item i, where w(h → i)
+   * is h's score in the neighbour list of i (0 when absent). Duplicates count again.
+   */
+  scoreHistory(items: ArrayLike<number>, out: Float32Array): void;
+}
+
+/**
+ * Builds a {@link NeighborScorer} over lists whose row i holds the history items that speak for
+ * item i (ItemKNN's neighbours, `EaseModel.toNeighbors`). The lists are transposed once so a
+ * history costs O(Σ_h |items listing h|), not a pass over the catalog.
+ */
+export function createNeighborScorer(neighbors: SparseNeighbors): NeighborScorer {
+  const n = neighbors.numItems;
+  const reverse = transposeCsr({
+    rows: n,
+    cols: n,
+    indptr: neighbors.indptr,
+    indices: neighbors.indices,
+    values: neighbors.scores,
+  });
+  const { indptr, indices, values } = reverse;
+  return {
+    numItems: n,
+    scoreHistory(items, out) {
+      out.fill(0);
+      for (let k = 0; k < items.length; k++) {
+        const h = items[k]!;
+        if (!(h >= 0 && h < n) || !Number.isInteger(h)) {
+          throw new OptionError(`History item index ${h} is outside the model's ${n} items.`);
+        }
+        for (let p = indptr[h]!; p < indptr[h + 1]!; p++) out[indices[p]!]! += values[p]!;
+      }
+    },
+  };
+}

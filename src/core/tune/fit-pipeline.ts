@@ -1,0 +1,147 @@
+import type { CsrMatrix } from '../data/csr-matrix';
+import { DataError, throwIfAborted } from '../errors';
+import type { MfComputePath, MfTrainResult, TrainProgress } from '../models/mf/mf-trainer';
+import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
+import { createMfScorer } from '../models/mf/mf-scorer';
+import type { UserScorer } from '../models/scorer';
+import type { SparseNeighbors } from '../models/sparse-neighbors';
+import { createNeighborScorer } from '../serve/neighbor-scores';
+import {
+  applyConfidence,
+  fitConfidence,
+  type ConfidenceKind,
+  type ConfidenceTransform,
+} from './confidence';
+import { defaultMfSettings } from './search-space';
+import { fitNeighbors, tuneModel } from './tune-model';
+import type { FixedSettings, TuneProgress, TuningChoice } from './tune-types';
+
+/** Confidence transform of untuned training (`--no-tune`). */
+export const DEFAULT_CONFIDENCE: ConfidenceKind = 'linear';
+
+/** Options of {@link fitPipeline}. */
+export interface FitPipelineOptions {
+  /** Users × items matrix of summed pair weights (see `weightedMatrixOf`). */
+  readonly train: CsrMatrix;
+  /** Search settings on a validation split of `train` (default true). */
+  readonly tune?: boolean;
+  /** Settings fixed by the caller; with `tune: false` the rest are the defaults. */
+  readonly fixed?: FixedSettings;
+  readonly budgetMs?: number;
+  readonly maxTrials?: number;
+  readonly seed?: number;
+  readonly computePath?: MfComputePath;
+  readonly onTuneProgress?: (progress: TuneProgress) => void;
+  /** Epoch progress of the final MF fit. */
+  readonly onProgress?: (progress: TrainProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** The fitted pipeline: what a bundle ships and what evaluation scores. */
+export interface FittedPipeline {
+  readonly choice: TuningChoice;
+  /** Confidence transform fitted on the whole training matrix. */
+  readonly confidence: ConfidenceTransform;
+  readonly mf: MfTrainResult;
+  /** Top-N neighbour lists of a neighbour family or blend (null for pure MF). */
+  readonly neighbors: SparseNeighbors | null;
+  /** Scores training users the way the shipped model scores a visitor with the same history. */
+  readonly scorer: UserScorer;
+  /** Wall time of the final fit (tuning excluded). */
+  readonly trainMs: number;
+}
+
+/**
+ * The training pipeline `hearth train` ships and `hearth eval` measures: tune (unless disabled)
+ * on a validation split of `train`, then fit the chosen family on all of `train`.
+ */
+export async function fitPipeline(o: FitPipelineOptions): Promise<FittedPipeline> {
+  if (o.train.indices.length === 0) {
+    throw new DataError(
+      'NOT_ENOUGH_DATA',
+      'No positive interactions to train on (all were dismissals or zero-weight events).',
+    );
+  }
+  const seed = o.seed ?? DEFAULT_MF_OPTIONS.seed;
+  const choice =
+    o.tune === false
+      ? untunedChoice(o.fixed ?? {})
+      : await tuneModel({
+          train: o.train,
+          seed,
+          ...(o.fixed ? { fixed: o.fixed } : {}),
+          ...(o.budgetMs !== undefined ? { budgetMs: o.budgetMs } : {}),
+          ...(o.maxTrials !== undefined ? { maxTrials: o.maxTrials } : {}),
+          ...(o.computePath ? { computePath: o.computePath } : {}),
+          ...(o.onTuneProgress ? { onProgress: o.onTuneProgress } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+  throwIfAborted(o.signal);
+  const started = performance.now();
+  const confidence = fitConfidence(choice.confidence, o.train.values);
+  const path = o.computePath ?? createTypedMfPath();
+  const mf = await path.train(applyConfidence(o.train, confidence), {
+    ...DEFAULT_MF_OPTIONS,
+    ...choice.mf,
+    seed,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  const neighbors =
+    choice.neighborSource !== null && choice.neighborWeight > 0
+      ? await fitNeighbors(choice.neighborSource, o.train, o.signal)
+      : null;
+  const trainMs = performance.now() - started;
+  const scorer = blendScorer(mf, neighbors, choice, o.train);
+  return { choice, confidence, mf, neighbors, scorer, trainMs };
+}
+
+/** The choice of untuned training: fixed settings over the defaults, pure MF. */
+export function untunedChoice(fixed: FixedSettings): TuningChoice {
+  const mf = { ...defaultMfSettings() };
+  for (const key of Object.keys(mf) as (keyof typeof mf)[]) {
+    const v = fixed[key];
+    if (v !== undefined) mf[key] = v;
+  }
+  return {
+    family: 'mf',
+    confidence: fixed.confidence ?? DEFAULT_CONFIDENCE,
+    mf,
+    mfWeight: 1,
+    neighborWeight: 0,
+    neighbors: 0,
+    neighborSource: null,
+    candidates: [],
+    validationNdcg: NaN,
+    validationUsers: 0,
+    trials: 0,
+    tuningMs: 0,
+    tuned: false,
+  };
+}
+
+/** Scores training rows as a bundle scores a visitor with the same (binary) history. */
+function blendScorer(
+  mf: MfTrainResult,
+  neighbors: SparseNeighbors | null,
+  choice: TuningChoice,
+  train: CsrMatrix,
+): UserScorer {
+  const factorScorer = choice.mfWeight !== 0 ? createMfScorer(mf) : null;
+  const neighborScorer = neighbors ? createNeighborScorer(neighbors) : null;
+  const scratch = new Float32Array(mf.model.numItems);
+  return {
+    numItems: mf.model.numItems,
+    scoreUser(user, out) {
+      if (factorScorer) {
+        factorScorer.scoreUser(user, out);
+        if (choice.mfWeight !== 1) for (let i = 0; i < out.length; i++) out[i]! *= choice.mfWeight;
+      } else out.fill(0);
+      if (neighborScorer && choice.neighborWeight > 0) {
+        const items = train.indices.subarray(train.indptr[user]!, train.indptr[user + 1]!);
+        neighborScorer.scoreHistory(items, scratch);
+        for (let i = 0; i < out.length; i++) out[i]! += choice.neighborWeight * scratch[i]!;
+      }
+    },
+  };
+}

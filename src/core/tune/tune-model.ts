@@ -1,0 +1,331 @@
+import type { CsrMatrix } from '../data/csr-matrix';
+import { throwIfAborted } from '../errors';
+import { fitEase } from '../models/ease';
+import { fitItemKnn } from '../models/item-knn';
+import type { SparseNeighbors } from '../models/sparse-neighbors';
+import { createNeighborScorer } from '../serve/neighbor-scores';
+import type { MfComputePath } from '../models/mf/mf-trainer';
+import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
+import {
+  CONFIDENCE_KINDS,
+  applyConfidence,
+  fitConfidence,
+  type ConfidenceKind,
+} from './confidence';
+import { SEARCH_STEPS, defaultMfSettings } from './search-space';
+import type {
+  FixedSettings,
+  MfSettings,
+  ModelFamily,
+  NeighborSource,
+  TuneProgress,
+  TuneStage,
+  TuningCandidate,
+  TuningChoice,
+} from './tune-types';
+import { carveValidationSplit } from './validation-split';
+import {
+  scoreSpreadRatio,
+  significantlyBetter,
+  validationNdcg,
+  type MixScore,
+  type ScoreMix,
+  type ScoreParts,
+} from './validation-score';
+
+/** Default time budget of a tuning run (final training comes on top). */
+export const DEFAULT_TUNE_BUDGET_MS = 20_000;
+/** Default cap on MF trials (keeps small data sets fast and results reproducible). */
+export const DEFAULT_MAX_TRIALS = 30;
+/** Neighbours per item kept by the ItemKNN family. */
+export const FAMILY_NEIGHBORS = 200;
+
+const BIAS_SCALES = [0, 0.25, 0.5, 0.75, 0.85, 1];
+/** A move must beat the incumbent by this much: smaller gains are validation noise. */
+const MIN_GAIN = 0.001;
+const BLEND_WEIGHTS = [0.05, 0.1, 0.2, 0.4, 0.8];
+/** Validated users × items scored per trial; bounds the cost of one validation pass. */
+const SCORED_CELLS = 1.2e7;
+
+/** Options of {@link tuneModel}. */
+export interface TuneOptions {
+  /** The training matrix (summed pair weights): validation is carved from it, never from test. */
+  readonly train: CsrMatrix;
+  /** Settings the tuner must not change. */
+  readonly fixed?: FixedSettings;
+  /** Starting point of the search. Default {@link DEFAULT_MF_OPTIONS}. */
+  readonly start?: MfSettings;
+  /** Wall-clock budget of the search in ms. Default {@link DEFAULT_TUNE_BUDGET_MS}. */
+  readonly budgetMs?: number;
+  readonly maxTrials?: number;
+  readonly seed?: number;
+  /** MF compute path (default the typed path). */
+  readonly computePath?: MfComputePath;
+  readonly onProgress?: (progress: TuneProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+interface Trial {
+  readonly settings: MfSettings;
+  readonly confidence: ConfidenceKind;
+  readonly score: MixScore;
+  readonly parts: ScoreParts;
+}
+
+/**
+ * Chooses a model family, MF settings and a confidence transform by validation NDCG@10 on a split
+ * carved from the training matrix: ItemKNN first (the bar), each confidence transform at the
+ * starting settings, then a coordinate descent over steps of λ, α₀, δ, epochs and k (β is
+ * re-ranked for free on each trained model), then MF + ItemKNN blends. A move is taken only when
+ * its gain over the incumbent is beyond validation noise (paired over users), so on data where
+ * the starting point is already good the defaults stay. Stops early at the budget or trial cap.
+ */
+export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
+  const started = performance.now();
+  const fixed = o.fixed ?? {};
+  const budgetMs = o.budgetMs ?? DEFAULT_TUNE_BUDGET_MS;
+  const maxTrials = o.maxTrials ?? DEFAULT_MAX_TRIALS;
+  const seed = o.seed ?? 42;
+  const path = o.computePath ?? createTypedMfPath();
+  const start: MfSettings = { ...(o.start ?? defaultMfSettings()), ...pickMf(fixed) };
+  let stage: TuneStage = 'split';
+  let trials = 0;
+  let bestNdcg = 0;
+  const elapsed = (): number => performance.now() - started;
+  const report = (last?: TuneProgress['last']): void =>
+    o.onProgress?.({
+      ...(last ? { last } : {}),
+      stage,
+      trial: trials,
+      trials: maxTrials,
+      bestNdcg,
+      elapsedMs: elapsed(),
+      budgetMs,
+    });
+  report();
+  const maxUsers = Math.max(
+    300,
+    Math.min(2000, Math.floor(SCORED_CELLS / Math.max(1, o.train.cols))),
+  );
+  const split = carveValidationSplit(o.train, { seed, maxUsers });
+  const kinds = fixed.confidence
+    ? [fixed.confidence]
+    : allEqual(split.fit.values)
+      ? (['binary'] as const)
+      : CONFIDENCE_KINDS;
+  const matrices = new Map(
+    kinds.map((kind) => [kind, applyConfidence(split.fit, fitConfidence(kind, split.fit.values))]),
+  );
+  const betas = fixed.biasScale !== undefined ? [fixed.biasScale] : BIAS_SCALES;
+  const candidates: TuningCandidate[] = [];
+
+  let msPerEpoch = 0;
+  const runMf = async (settings: MfSettings, kind: ConfidenceKind): Promise<Trial> => {
+    throwIfAborted(o.signal);
+    const t0 = performance.now();
+    const trained = await path.train(matrices.get(kind)!, {
+      ...DEFAULT_MF_OPTIONS,
+      ...settings,
+      seed,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const parts: ScoreParts = { mf: { model: trained.model, userFactors: trained.userFactors } };
+    const mixes = betas.map((biasScale) => ({ mfWeight: 1, biasScale, neighborWeight: 0 }));
+    const scores = validationNdcg(split, parts, mixes);
+    const j = argMax(scores);
+    msPerEpoch = (performance.now() - t0) / settings.epochs;
+    trials++;
+    bestNdcg = Math.max(bestNdcg, scores[j]!.mean);
+    const chosen = { ...settings, biasScale: mixes[j]!.biasScale };
+    report({ confidence: kind, mf: chosen, ndcg: scores[j]!.mean });
+    return { settings: chosen, confidence: kind, score: scores[j]!, parts };
+  };
+
+  // Neighbour families first: cheap, and their score is the bar MF has to clear.
+  let neighbor: { source: NeighborSource; score: MixScore; parts: ScoreParts } | null = null;
+  if (fixed.family !== 'mf') {
+    stage = 'families';
+    for (const source of NEIGHBOR_SOURCES) {
+      if (fixed.family === 'item-knn' && source !== 'item-knn') continue;
+      if (fixed.family === 'ease' && source !== 'ease') continue;
+      throwIfAborted(o.signal);
+      const lists = await fitNeighbors(source, split.fit, o.signal);
+      const parts = neighborParts(split.fit, lists);
+      const score = validationNdcg(split, parts, [PURE_NEIGHBORS])[0]!;
+      candidates.push({ family: source, ndcg: score.mean });
+      bestNdcg = Math.max(bestNdcg, score.mean);
+      report();
+      if (!neighbor || score.mean > neighbor.score.mean) neighbor = { source, score, parts };
+    }
+  }
+  if (neighbor && (fixed.family === 'item-knn' || fixed.family === 'ease')) {
+    return finish({
+      ...PURE_NEIGHBORS,
+      family: neighbor.source,
+      neighborSource: neighbor.source,
+      confidence: kinds[0]!,
+      mf: start,
+      ndcg: neighbor.score.mean,
+    });
+  }
+
+  // Room kept for the final fit on all training data (about 1.25× a trial's data).
+  const canTry = (epochs: number): boolean =>
+    trials < maxTrials && elapsed() + msPerEpoch * epochs * 2.5 < budgetMs;
+
+  stage = 'confidence';
+  let incumbent = await runMf(start, kinds[0]!);
+  for (const kind of kinds.slice(1)) {
+    if (!canTry(start.epochs)) break;
+    const r = await runMf(start, kind);
+    if (significantlyBetter(r.score, incumbent.score, MIN_GAIN)) incumbent = r;
+  }
+
+  stage = 'mf';
+  const steps = SEARCH_STEPS.filter((s) => fixed[s.key] === undefined);
+  for (let pass = 0; pass < 2; pass++) {
+    let improved = false;
+    for (const step of steps) {
+      for (const direction of [1, -1] as const) {
+        let moved = false;
+        for (;;) {
+          const value = step.next(incumbent.settings[step.key], direction);
+          if (value === null) break;
+          const settings = { ...incumbent.settings, [step.key]: value };
+          if (!canTry(settings.epochs)) break;
+          const r = await runMf(settings, incumbent.confidence);
+          if (!significantlyBetter(r.score, incumbent.score, MIN_GAIN)) break;
+          incumbent = r;
+          moved = improved = true;
+        }
+        if (moved) break;
+      }
+    }
+    if (!improved) break;
+  }
+  candidates.unshift({ family: 'mf', ndcg: incumbent.score.mean });
+
+  let choice = {
+    family: 'mf' as ModelFamily,
+    mfWeight: 1,
+    neighborWeight: 0,
+    score: incumbent.score,
+  };
+  if (neighbor) {
+    stage = 'families';
+    if (fixed.family !== 'blend' && significantlyBetter(neighbor.score, choice.score, MIN_GAIN)) {
+      choice = { family: neighbor.source, ...PURE_NEIGHBORS, score: neighbor.score };
+    }
+    const parts = { mf: incumbent.parts.mf!, neighbors: neighbor.parts.neighbors! };
+    const ratio = scoreSpreadRatio(split, parts);
+    const mixes: ScoreMix[] = BLEND_WEIGHTS.map((g) => ({
+      mfWeight: 1,
+      biasScale: incumbent.settings.biasScale,
+      neighborWeight: g * ratio,
+    }));
+    const scores = validationNdcg(split, parts, mixes);
+    const j = argMax(scores);
+    candidates.push({ family: 'blend', ndcg: scores[j]!.mean });
+    bestNdcg = Math.max(bestNdcg, scores[j]!.mean);
+    report();
+    if (fixed.family === 'blend' || significantlyBetter(scores[j]!, choice.score, MIN_GAIN)) {
+      choice = {
+        family: 'blend',
+        mfWeight: 1,
+        neighborWeight: mixes[j]!.neighborWeight,
+        score: scores[j]!,
+      };
+    }
+  }
+  return finish({
+    family: choice.family,
+    mfWeight: choice.mfWeight,
+    neighborWeight: choice.neighborWeight,
+    neighborSource: choice.family === 'mf' ? null : neighbor!.source,
+    ndcg: choice.score.mean,
+    confidence: incumbent.confidence,
+    mf: incumbent.settings,
+  });
+
+  function finish(c: {
+    family: ModelFamily;
+    neighborSource: NeighborSource | null;
+    confidence: ConfidenceKind;
+    mf: MfSettings;
+    mfWeight: number;
+    neighborWeight: number;
+    ndcg: number;
+  }): TuningChoice {
+    stage = 'final';
+    report();
+    return {
+      family: c.family,
+      confidence: c.confidence,
+      mf: c.mf,
+      mfWeight: c.mfWeight,
+      neighborWeight: c.neighborWeight,
+      neighbors: c.neighborSource === null ? 0 : FAMILY_NEIGHBORS,
+      neighborSource: c.neighborSource,
+      candidates,
+      validationNdcg: c.ndcg,
+      validationUsers: split.users.length,
+      trials,
+      tuningMs: elapsed(),
+      tuned: true,
+    };
+  }
+}
+
+const NEIGHBOR_SOURCES: readonly NeighborSource[] = ['item-knn', 'ease'];
+
+/**
+ * Top-N neighbour lists of a neighbour model fitted on `matrix` (what a bundle carries): ItemKNN
+ * cosine neighbours, or EASE's largest weights into each item (most popular items only).
+ */
+export async function fitNeighbors(
+  source: NeighborSource,
+  matrix: CsrMatrix,
+  signal?: AbortSignal,
+): Promise<SparseNeighbors> {
+  if (source === 'item-knn') return fitItemKnn(matrix, { neighbors: FAMILY_NEIGHBORS }).neighbors;
+  const ease = await fitEase(matrix, signal ? { signal } : {});
+  return ease.toNeighbors(FAMILY_NEIGHBORS);
+}
+
+/** Validation scores of a user through neighbour lists, from the user's fitting items. */
+function neighborParts(fit: CsrMatrix, lists: SparseNeighbors): ScoreParts {
+  const scorer = createNeighborScorer(lists);
+  return {
+    neighbors: (u, out) =>
+      scorer.scoreHistory(fit.indices.subarray(fit.indptr[u]!, fit.indptr[u + 1]!), out),
+  };
+}
+
+const PURE_NEIGHBORS: ScoreMix = Object.freeze({ mfWeight: 0, biasScale: 0, neighborWeight: 1 });
+
+function pickMf(fixed: FixedSettings): Partial<MfSettings> {
+  const out: Partial<Record<keyof MfSettings, number>> = {};
+  for (const key of [
+    'factors',
+    'epochs',
+    'regularization',
+    'unobservedWeight',
+    'userWeightExponent',
+    'biasScale',
+  ] as const) {
+    const v = fixed[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+function allEqual(values: Float32Array): boolean {
+  for (let p = 1; p < values.length; p++) if (values[p] !== values[0]) return false;
+  return true;
+}
+
+function argMax(values: readonly MixScore[]): number {
+  let j = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]!.mean > values[j]!.mean) j = i;
+  return j;
+}
