@@ -1,8 +1,9 @@
 // Strict TypeScript consumer: installs the tarball (and TypeScript) into a fresh project and
 // type-checks code using every entry with `skipLibCheck: false` under moduleResolution NodeNext,
-// Node16 and Bundler. The engine file is checked with `lib: ["ES2022"]` and Node's types only (no
-// DOM); the browser entries with the DOM lib. `@ts-expect-error` lines make the check fail if the
-// package's types stop resolving (an `any` import would leave them unused).
+// Node16 and Bundler; the React entry with React 19's types, then React 18's. The engine file is
+// checked with `lib: ["ES2022"]` and Node's types only (no DOM); the browser entries with the DOM
+// lib. `@ts-expect-error` lines make the check fail if the package's types stop resolving (an
+// `any` import would leave them unused).
 import { check, createConsumerProject, packOnce, run } from './pack-once.mjs';
 
 const ENGINE = `import {
@@ -45,8 +46,7 @@ export const errorCode = (error: unknown): string | null =>
 export { default as nothing } from 'hearth-recs';
 `;
 
-const BROWSER = `import { createElement } from 'react';
-import { createHearthStore } from 'hearth-recs/storage';
+const BROWSER = `import { createHearthStore } from 'hearth-recs/storage';
 import { createWorkerRecommender } from 'hearth-recs/worker';
 import { HEARTH_RECS_TAG, defineHearthRecs } from 'hearth-recs/widget';
 import { HearthRecs, useRecommendations } from 'hearth-recs/widget/react';
@@ -63,10 +63,16 @@ export async function start(): Promise<string[]> {
   return [HEARTH_RECS_TAG, ...row.items.map((item) => item.id)];
 }
 
-export function Similar(): unknown {
-  const state = useRecommendations({ type: 'similar', objectIDs: ['p1'], limit: 4 });
-  void state;
-  return createElement(HearthRecs, { type: 'similar', objectIDs: ['p1'], limit: 6 });
+export function Similar() {
+  const { items } = useRecommendations({ type: 'similar', objectIDs: ['p1'], limit: 4 });
+  return (
+    <section>
+      <p>{items.length} similar</p>
+      <HearthRecs type="similar" objectIDs={['p1']} limit={6} explain />
+      {/* @ts-expect-error limit is a number */}
+      <HearthRecs type="similar" objectIDs={['p1']} limit="6" />
+    </section>
+  );
 }
 `;
 
@@ -90,14 +96,20 @@ const RESOLUTIONS = {
 const files = {};
 for (const [name, resolution] of Object.entries(RESOLUTIONS)) {
   const engine = { ...STRICT, ...resolution, lib: ['ES2022'], types: ['node'] };
-  const browser = { ...STRICT, ...resolution, lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: [] };
+  const browser = {
+    ...STRICT,
+    ...resolution,
+    lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+    types: [],
+    jsx: 'react-jsx',
+  };
   files[`tsconfig.engine.${name}.json`] = JSON.stringify({
     compilerOptions: engine,
     files: ['src/engine.ts'],
   });
   files[`tsconfig.browser.${name}.json`] = JSON.stringify({
     compilerOptions: browser,
-    files: ['src/browser.ts'],
+    files: ['src/browser.tsx'],
   });
 }
 
@@ -111,7 +123,7 @@ const project = await createConsumerProject({
     react: '^19.0.0',
     '@types/react': '^19.0.0',
   },
-  files: { ...files, 'src/engine.ts': ENGINE, 'src/browser.ts': BROWSER },
+  files: { ...files, 'src/engine.ts': ENGINE, 'src/browser.tsx': BROWSER },
 });
 try {
   const configs = Object.keys(files);
@@ -132,6 +144,13 @@ try {
       }
     }
   };
+  await Promise.all([worker(), worker()]);
+  // React 18 is in the peer range too: its types must accept the components as well.
+  await run('npm', ['install', '--no-audit', '--no-fund', 'react@^18', '@types/react@^18'], {
+    cwd: project.dir,
+  });
+  queue.push('tsconfig.browser.NodeNext.json', 'tsconfig.browser.Bundler.json');
+  console.log('typescript: with react@18 and @types/react@18:');
   await Promise.all([worker(), worker()]);
   check(failures === 0, `${failures} of ${configs.length} configurations failed`);
 } finally {
