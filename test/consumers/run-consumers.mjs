@@ -15,6 +15,11 @@ const files = readdirSync(here)
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
   .sort();
 
+if (files.length === 0) {
+  console.error(`consumers: no *.consumer.mjs files match ${wanted.join(', ') || 'in ' + here}`);
+  process.exit(1);
+}
+
 const started = Date.now();
 const packedHere = !process.env[TARBALL_ENV];
 const tarball = await packOnce();
@@ -36,8 +41,6 @@ for (const file of files) {
 }
 // The pack folder is this run's; a tarball handed in through HEARTH_TARBALL stays.
 if (packedHere) await rm(dirname(tarball), { recursive: true, force: true });
-if (files.length === 0) {
-  console.error('consumers: no *.consumer.mjs files found');
-  process.exit(1);
-}
+const total = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`consumers: ${files.length - failed} of ${files.length} passed in ${total} s`);
 process.exit(failed === 0 ? 0 : 1);
