@@ -6,9 +6,16 @@ import { WORKER_ASSETS_SLOT } from './src/worker/worker-assets';
 /** Where the script-tag distribution lands (shipped in the npm package as `dist/browser/`). */
 export const BROWSER_OUT_DIR = 'dist/browser';
 
-/** The worker entry and its one lazy chunk: stable names, at the root of `dist/browser/`. */
+/** The worker entry and its two lazy chunks: stable names, at the root of `dist/browser/`. */
 export const WORKER_FILE = 'hearth.worker.js';
+/** Catalog and interaction parsers: a first visit imports the page's catalog with them. */
+export const PARSERS_FILE = 'hearth-parsers.js';
+/** Everything else the worker loads lazily: TF.js, the trainer, federated learning. */
 export const TRAINING_FILE = 'hearth-training.js';
+const LAZY_FILES = [PARSERS_FILE, TRAINING_FILE];
+
+/** Modules whose static graph makes up the parsers chunk. */
+const PARSER_ENTRY = /[\\/]core[\\/]data[\\/]parse[\\/]parse-(catalog|interactions)\.ts$/;
 
 const WASM_FILES = [
   'tfjs-backend-wasm.wasm',
@@ -21,24 +28,40 @@ const SHARED_SLOT = 'hearth.worker.shared';
 
 /** Modules the worker entry reaches over static imports: the serve path. */
 const servedModules = new Set<string>();
+/** Modules the parsers reach over static imports, minus the served ones. */
+const parserModules = new Set<string>();
 
 /**
- * Records the worker entry's static module graph, so the code-splitting group below puts every
- * other module (everything the worker imports lazily) into one training chunk.
+ * Records the worker entry's static module graph and the parsers', so the code-splitting groups
+ * below put every other module (everything the worker imports lazily) into the parsers chunk or
+ * the training chunk.
  */
 function recordServedModules(): Plugin {
   return {
     name: 'hearth-served-modules',
     apply: 'build',
     buildEnd() {
-      servedModules.clear();
-      const stack = [...this.getModuleIds()].filter((id) => this.getModuleInfo(id)?.isEntry);
-      while (stack.length > 0) {
-        const id = stack.pop()!;
-        if (servedModules.has(id)) continue;
-        servedModules.add(id);
-        stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
-      }
+      const closure = (starts: string[], into: Set<string>, skip: Set<string>): void => {
+        into.clear();
+        const stack = [...starts];
+        while (stack.length > 0) {
+          const id = stack.pop()!;
+          if (into.has(id) || skip.has(id)) continue;
+          into.add(id);
+          stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+        }
+      };
+      const ids = [...this.getModuleIds()];
+      closure(
+        ids.filter((id) => this.getModuleInfo(id)?.isEntry),
+        servedModules,
+        new Set(),
+      );
+      closure(
+        ids.filter((id) => PARSER_ENTRY.test(id)),
+        parserModules,
+        servedModules,
+      );
     },
   };
 }
@@ -57,7 +80,7 @@ function specifiers(list: string): [string, string][] {
 
 const IMPORT_RE = /\bimport\s*\{([^}]*)\}\s*from\s*["']\.\/([\w.-]+\.js)["'];?/g;
 const EXPORT_RE = /\bexport\s*\{([^}]*)\};?/g;
-const TRAINING_IMPORT_RE = /\bimport\(\s*["'`]\.\/hearth-training\.js["'`]\s*\)/g;
+const LAZY_IMPORT_RE = /\bimport\(\s*["'`]\.\/(hearth-(?:parsers|training)\.js)["'`]\s*\)/g;
 
 /** `export { a as b }` → an object literal `{ "b": a }`; fails unless there is exactly one list. */
 function exportsAsObject(code: string, file: string): { code: string; object: string } {
@@ -69,12 +92,13 @@ function exportsAsObject(code: string, file: string): { code: string; object: st
 }
 
 /**
- * Makes the worker and its training chunk relocatable one file at a time: a consumer's bundler
+ * Makes the worker and its lazy chunks relocatable one file at a time: a consumer's bundler
  * copies each packaged file under a new hashed name, so no file may name another in an `import`.
- * The worker's lazy `import("./hearth-training.js")` reads the chunk's URL from the assets the
- * worker published (`worker-assets.ts`); what the training chunk shares with the worker passes
- * through a global registry the worker fills, and the small import-free chunks the bundler splits
- * off (shared classes) are inlined into the worker as functions that fill that registry.
+ * Lazy `import("./hearth-….js")`s read the chunk's URL from the assets the worker published
+ * (`worker-assets.ts`); a lazy chunk's static import of another lazy chunk becomes an awaited
+ * `import()` of that URL; what a lazy chunk shares with the worker passes through a global
+ * registry the worker fills, and the small import-free chunks the bundler splits off (shared
+ * classes) are inlined into the worker as functions that fill that registry.
  */
 function relocatableWorker(): Plugin {
   return {
@@ -83,48 +107,66 @@ function relocatableWorker(): Plugin {
     generateBundle(_options, bundle) {
       const registry = `globalThis[Symbol.for(${JSON.stringify(SHARED_SLOT)})]`;
       const assets = `globalThis[Symbol.for(${JSON.stringify(WORKER_ASSETS_SLOT.description)})]`;
+      const assetUrl = (file: string): string =>
+        `/* @vite-ignore */ /* webpackIgnore: true */ ${assets}[${JSON.stringify(file)}]`;
       const chunks = Object.values(bundle).filter((o) => o.type === 'chunk');
       const entry = chunks.find((c) => c.fileName === WORKER_FILE);
-      const training = chunks.find((c) => c.fileName === TRAINING_FILE);
-      if (!entry || !training) {
+      const lazy = chunks.filter((c) => LAZY_FILES.includes(c.fileName));
+      if (!entry || lazy.length !== LAZY_FILES.length) {
         const names = chunks.map((c) => c.fileName).join(', ');
         throw new Error(
-          `build:browser: expected ${WORKER_FILE} and ${TRAINING_FILE}, got ${names}`,
+          `build:browser: expected ${[WORKER_FILE, ...LAZY_FILES].join(', ')}, got ${names}`,
         );
       }
-      const shared = chunks.filter((c) => c !== entry && c !== training);
       const inlined: string[] = [];
-      for (const chunk of shared) {
+      // Rolldown's runtime helpers are stateless: a copy in each lazy chunk that needs them keeps
+      // them off the worker's serve path.
+      const copied = new Map<string, string>();
+      for (const chunk of chunks.filter((c) => c !== entry && !lazy.includes(c))) {
         if (chunk.imports.length > 0 || chunk.dynamicImports.length > 0) {
           throw new Error(`build:browser: shared chunk ${chunk.fileName} imports other files.`);
         }
         const { code, object } = exportsAsObject(chunk.code, chunk.fileName);
-        inlined.push(
-          `${registry}[${JSON.stringify(chunk.fileName)}] = (() => {${code}\nreturn ${object};})();`,
-        );
+        const value = `(() => {${code}\nreturn ${object};})()`;
+        if (
+          chunk.fileName.startsWith('rolldown-runtime') &&
+          !entry.imports.includes(chunk.fileName)
+        ) {
+          copied.set(chunk.fileName, value);
+        } else {
+          inlined.push(`${registry}[${JSON.stringify(chunk.fileName)}] = ${value};`);
+        }
         delete bundle[chunk.fileName];
       }
-      const fromRegistry = (code: string): string =>
-        code.replace(IMPORT_RE, (_m, list: string, file: string) => {
-          const pairs = specifiers(list).map(
-            ([name, local]) => `${JSON.stringify(name)}: ${local}`,
-          );
-          return `const { ${pairs.join(', ')} } = ${registry}[${JSON.stringify(file)}];`;
-        });
-      const lazy = [...entry.code.matchAll(TRAINING_IMPORT_RE)].length;
-      if (lazy === 0) throw new Error(`build:browser: no lazy import of ${TRAINING_FILE} found.`);
+      const relocate = (code: string, file: string): string =>
+        code
+          .replace(IMPORT_RE, (_m, list: string, from: string) => {
+            const pairs = specifiers(list).map(
+              ([name, local]) => `${JSON.stringify(name)}: ${local}`,
+            );
+            const copy = copied.get(from);
+            if (copy !== undefined) return `const { ${pairs.join(', ')} } = ${copy};`;
+            if (!LAZY_FILES.includes(from)) {
+              return `const { ${pairs.join(', ')} } = ${registry}[${JSON.stringify(from)}];`;
+            }
+            if (file === WORKER_FILE) {
+              throw new Error(`build:browser: the worker imports ${from} statically.`);
+            }
+            return `const { ${pairs.join(', ')} } = await import(${assetUrl(from)});`;
+          })
+          .replace(LAZY_IMPORT_RE, (_m, from: string) => `import(${assetUrl(from)})`);
+      if (![...entry.code.matchAll(LAZY_IMPORT_RE)].length) {
+        throw new Error('build:browser: the worker imports no lazy chunk.');
+      }
       const own = exportsAsObject(entry.code, entry.fileName);
       entry.code = [
         `${registry} ??= {};`,
         ...inlined,
-        fromRegistry(own.code).replace(
-          TRAINING_IMPORT_RE,
-          `import(/* @vite-ignore */ /* webpackIgnore: true */ ${assets}[${JSON.stringify(TRAINING_FILE)}])`,
-        ),
+        relocate(own.code, WORKER_FILE),
         `${registry}[${JSON.stringify(WORKER_FILE)}] = ${own.object};`,
       ].join('\n');
-      training.code = fromRegistry(training.code);
-      for (const chunk of [entry, training]) {
+      for (const chunk of lazy) chunk.code = relocate(chunk.code, chunk.fileName);
+      for (const chunk of [entry, ...lazy]) {
         if (/\bfrom\s*["'`]\.{1,2}\/|\bimport\(\s*["'`]\.{1,2}\//.test(chunk.code)) {
           throw new Error(
             `build:browser: ${chunk.fileName} still imports a file by relative path.`,
@@ -155,8 +197,9 @@ export function emitWasmBinaries(folder = ''): Plugin {
 
 /**
  * The script-tag distribution `dist/browser/`: `hearth-recs.js` (defines `<hearth-recs>`, installs
- * `window.Hearth`) with its page chunks, `hearth.worker.js` (serving), `hearth-training.js` (loaded
- * on the first training: TF.js and the trainer) and the TF.js `.wasm` binaries. Every file finds
+ * `window.Hearth`) with its page chunks, `hearth.worker.js` (serving), `hearth-parsers.js` (loaded
+ * to import a catalog or interactions), `hearth-training.js` (loaded on the first training: TF.js
+ * and the trainer) and the TF.js `.wasm` binaries. Every file finds
  * the others relative to its own URL, so the folder can be served from any path or CDN; the
  * worker and its assets can also be copied one by one by a consumer's bundler (see
  * `scripts/build-browser.mjs`).
@@ -192,7 +235,16 @@ export default defineConfig({
           // Served modules a training module imports stay in the worker entry.
           includeDependenciesRecursively: false,
           groups: [
-            { name: TRAINING_FILE.replace(/\.js$/, ''), test: (id) => !servedModules.has(id) },
+            {
+              name: PARSERS_FILE.replace(/\.js$/, ''),
+              priority: 2,
+              test: (id) => parserModules.has(id),
+            },
+            {
+              name: TRAINING_FILE.replace(/\.js$/, ''),
+              priority: 1,
+              test: (id) => !servedModules.has(id) && !parserModules.has(id),
+            },
           ],
         },
       },

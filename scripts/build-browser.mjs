@@ -17,6 +17,7 @@ const LIB_START = join(REPO, 'dist/lib/worker/start-worker.js');
 
 /** Files the worker needs besides itself, in the order of `WORKER_ASSET_NAMES`. */
 const ASSETS = [
+  'hearth-parsers.js',
   'hearth-training.js',
   'tfjs-backend-wasm.wasm',
   'tfjs-backend-wasm-simd.wasm',

@@ -1,10 +1,12 @@
 import type { TfjsWasmPaths } from '../core/models/mf/tfjs/tfjs-backends';
 
 /**
- * Files the packaged Hearth worker (`dist/browser/hearth.worker.js`) loads only when it trains:
- * one training module (TF.js, the trainer, parsers) and the three TF.js `.wasm` binaries.
+ * Files the packaged Hearth worker (`dist/browser/hearth.worker.js`) loads on demand: the parsers
+ * (importing a catalog or interactions), the training module (TF.js, the trainer) and the three
+ * TF.js `.wasm` binaries.
  */
 export const WORKER_ASSET_NAMES = [
+  'hearth-parsers.js',
   'hearth-training.js',
   'tfjs-backend-wasm.wasm',
   'tfjs-backend-wasm-simd.wasm',

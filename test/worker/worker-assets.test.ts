@@ -8,6 +8,7 @@ import {
 } from '../../src/worker/worker-assets';
 
 const hashed: WorkerAssetUrls = {
+  'hearth-parsers.js': '/assets/hearth-parsers-Cd34.js',
   'hearth-training.js': '/assets/hearth-training-Ab12.js',
   'tfjs-backend-wasm.wasm': 'https://cdn.example/w-1.wasm',
   'tfjs-backend-wasm-simd.wasm': '/assets/simd-2.wasm',
