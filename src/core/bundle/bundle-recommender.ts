@@ -12,15 +12,22 @@ export interface BundleRecommenderOptions {
   readonly bundle: ModelBundle;
   /** Catalog items (any order; matched by id) for filters, fallbacks and display. */
   readonly catalog?: readonly Item[];
+  /** Used only when the bundle does not record the event weights it was trained with. */
   readonly eventWeights?: EventWeights;
   /** Serve-time blend settings (see `RowRecommenderOptions`); the defaults when omitted. */
   readonly serve?: Pick<RowRecommenderOptions, 'itemToItem' | 'shortHistory'>;
 }
 
-/** A recommender serving every row type from a trained bundle; no TF.js involved. */
+/**
+ * A recommender serving every row type from a trained bundle; no TF.js involved. For-you rows use
+ * the bundle's event weights, confidence transform and (for a neighbour family or blend) its
+ * neighbour lists.
+ */
 export function createBundleRecommender(o: BundleRecommenderOptions): RowRecommender {
   const itemIds = Vocabulary.from(o.bundle.itemIds);
   const catalog = o.catalog ? alignCatalog(itemIds, o.catalog) : undefined;
+  // Visitors fold in with the weights the model was trained with.
+  const eventWeights = o.bundle.eventWeights ?? o.eventWeights;
   return createRowRecommender({
     itemIds,
     mf: o.bundle.mf,
@@ -28,7 +35,9 @@ export function createBundleRecommender(o: BundleRecommenderOptions): RowRecomme
     trending: o.bundle.trending.scores,
     coOccurrence: o.bundle.coOccurrence,
     ...(catalog ? { catalog } : {}),
-    ...(o.eventWeights ? { eventWeights: o.eventWeights } : {}),
+    ...(eventWeights ? { eventWeights } : {}),
+    ...(o.bundle.confidence ? { confidence: o.bundle.confidence } : {}),
+    ...(o.bundle.neighborScoring ? { neighborScoring: o.bundle.neighborScoring } : {}),
     ...o.serve,
   });
 }

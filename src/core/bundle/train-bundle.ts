@@ -4,7 +4,7 @@ import { DEFAULT_EVENT_WEIGHTS, type EventWeights, type Item } from '../data/typ
 import { fitCoOccurrence } from '../models/co-occurrence';
 import { fitContentTower, type ContentTower } from '../models/content';
 import type { MfModel } from '../models/mf/mf-model';
-import type { MfComputePath, TrainProgress } from '../models/mf/mf-trainer';
+import type { MfComputePath, MfTrainOptions, TrainProgress } from '../models/mf/mf-trainer';
 import { weightedMatrixOf, type ConfidenceKind } from '../tune/confidence';
 import { fitPipeline } from '../tune/fit-pipeline';
 import type { MfSettings, TuneProgress } from '../tune/tune-types';
@@ -24,8 +24,11 @@ export interface TrainBundleOptions {
   /** Compute path for MF (default: the typed path) and the reason it was chosen. */
   readonly computePath?: MfComputePath;
   readonly computeChoice?: string;
-  /** MF settings fixed by the caller (tuning leaves them alone) and the seed. */
-  readonly mf?: Partial<MfSettings> & { readonly seed?: number };
+  /**
+   * MF settings fixed by the caller (tuning leaves them alone), the seed, and options of the final
+   * fit (checkpoints, resume, CG steps).
+   */
+  readonly mf?: Partial<Omit<MfTrainOptions, 'signal' | 'onProgress'>>;
   /** Confidence transform fixed by the caller (default: tuned, or `linear` untuned). */
   readonly confidence?: ConfidenceKind;
   /**
@@ -64,13 +67,31 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
   const nWarm = warmIds.length;
   const matrix = weightedMatrixOf(o.dataset, weights);
   o.onStage?.(o.tune ? 'tune' : 'mf');
-  const { seed, ...fixedMf } = o.mf ?? {};
+  const {
+    seed,
+    factors,
+    epochs,
+    regularization,
+    unobservedWeight,
+    userWeightExponent,
+    biasScale,
+    ...finalFit
+  } = o.mf ?? {};
+  const fixedMf = definedOnly({
+    factors,
+    epochs,
+    regularization,
+    unobservedWeight,
+    userWeightExponent,
+    biasScale,
+  });
   let mfStarted = !o.tune;
   const fitted = await fitPipeline({
     train: matrix,
     tune: o.tune ?? false,
     fixed: { ...fixedMf, ...(o.confidence ? { confidence: o.confidence } : {}) },
     ...(seed !== undefined ? { seed } : {}),
+    finalFit,
     ...(o.tuneBudgetMs !== undefined ? { budgetMs: o.tuneBudgetMs } : {}),
     ...(o.maxTrials !== undefined ? { maxTrials: o.maxTrials } : {}),
     ...(o.computePath ? { computePath: o.computePath } : {}),
@@ -158,6 +179,17 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
       coldItems: nAll - nWarm + countUntrained(matrix.indices, nWarm),
     },
   };
+}
+
+/** The entries of `o` whose value is defined. */
+function definedOnly(
+  o: Partial<Record<keyof MfSettings, number | undefined>>,
+): Partial<MfSettings> {
+  const out: Partial<Record<keyof MfSettings, number>> = {};
+  for (const [key, value] of Object.entries(o) as [keyof MfSettings, number | undefined][]) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 /** Neighbour lists over the warm items, extended with empty rows for catalog-only items. */

@@ -44,3 +44,35 @@ export function createNeighborScorer(neighbors: SparseNeighbors): NeighborScorer
     },
   };
 }
+
+/**
+ * For-you scoring of a neighbour family or blend as a bundle records it: final score =
+ * `mfWeight·mfScore + neighborWeight·Σ_h w(h → i)` over the visitor's positive history items.
+ */
+export interface NeighborScoring {
+  readonly lists: SparseNeighbors;
+  readonly mfWeight: number;
+  readonly neighborWeight: number;
+}
+
+/**
+ * Returns a function that mixes neighbour scores into MF scores in place (`scores` are the MF
+ * scores of every item; items beyond the lists keep their weighted MF score).
+ */
+export function createNeighborMixer(
+  scoring: NeighborScoring,
+): (scores: Float32Array, historyItems: ArrayLike<number>) => void {
+  const scorer = createNeighborScorer(scoring.lists);
+  const buffer = new Float32Array(scorer.numItems);
+  return (scores, historyItems) => {
+    const known: number[] = [];
+    for (let h = 0; h < historyItems.length; h++) {
+      const item = historyItems[h]!;
+      if (item < scorer.numItems) known.push(item);
+    }
+    scorer.scoreHistory(known, buffer);
+    const limit = Math.min(scores.length, buffer.length);
+    for (let i = 0; i < scores.length; i++) scores[i]! *= scoring.mfWeight;
+    for (let i = 0; i < limit; i++) scores[i]! += scoring.neighborWeight * buffer[i]!;
+  };
+}

@@ -15,6 +15,8 @@ import { buildContentIndex } from './content-similarity';
 import type { Catalog } from './filters';
 import { compileItemFilter } from './filters';
 import { mergeHistory } from './history';
+import { LEGACY_CONFIDENCE, confidenceOf, type ConfidenceTransform } from '../tune/confidence';
+import { createNeighborMixer, type NeighborScoring } from './neighbor-scores';
 import type { ItemToItemSources, ItemToItemWeights } from './item-to-item-scores';
 import { DEFAULT_ITEM_TO_ITEM_WEIGHTS, itemToItemScores } from './item-to-item-scores';
 import type { RankedItem } from './rank-items';
@@ -55,6 +57,10 @@ export interface RowRecommenderOptions {
   readonly popularity?: Float32Array;
   /** Weight of each history event type (default {@link DEFAULT_EVENT_WEIGHTS}). */
   readonly eventWeights?: EventWeights;
+  /** How summed history weights become fold-in confidences (default: raw weights). */
+  readonly confidence?: ConfidenceTransform;
+  /** Neighbour scores mixed into for-you rows (a bundle's neighbour family or blend). */
+  readonly neighborScoring?: NeighborScoring;
   /** Blend of the similar row (default {@link DEFAULT_ITEM_TO_ITEM_WEIGHTS}). */
   readonly itemToItem?: ItemToItemWeights;
   /** How for-you leans on item–item similarity for short histories (default {@link DEFAULT_SHORT_HISTORY}). */
@@ -96,6 +102,10 @@ const ROW_TYPES = ['for-you', 'similar', 'bought-together', 'trending', 'popular
 export function createRowRecommender(options: RowRecommenderOptions): RowRecommender {
   const { itemIds, catalog, mf, coOccurrence, trending, popularity } = options;
   const eventWeights = options.eventWeights ?? DEFAULT_EVENT_WEIGHTS;
+  const confidence = options.confidence ?? LEGACY_CONFIDENCE;
+  const mixNeighbors = options.neighborScoring
+    ? createNeighborMixer(options.neighborScoring)
+    : undefined;
   const blendWeights = options.itemToItem ?? DEFAULT_ITEM_TO_ITEM_WEIGHTS;
   const shortHistory = options.shortHistory ?? DEFAULT_SHORT_HISTORY;
   for (const [name, size] of [
@@ -242,7 +252,8 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
       const item = history.items[h]!;
       const weight = history.weights[h]!;
       if (excludeAll || !(weight > 0)) ctx.exclude.add(item);
-      if (mf !== undefined && weight > 0 && item < mf.numItems) positive.push({ item, weight });
+      if (mf !== undefined && weight > 0 && item < mf.numItems)
+        positive.push({ item, weight: confidenceOf(confidence, weight) });
     }
     const personal: Attempt = {
       source: 'personal',
@@ -259,6 +270,10 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
         const folded = positive.map((p, h) => ({ item: p.item, weight: weights[h]! }));
         const fold = foldInUser(getFoldIn(mf), folded, { explain: ctx.explain });
         const scores = scoreItems(fold.vector, mf, scratch(mf.numItems));
+        mixNeighbors?.(
+          scores,
+          positive.map((p) => p.item),
+        );
         const share = itemToItemShare(positive.length, shortHistory);
         const blend =
           share > 0

@@ -1,6 +1,11 @@
 import type { CsrMatrix } from '../data/csr-matrix';
 import { DataError, throwIfAborted } from '../errors';
-import type { MfComputePath, MfTrainResult, TrainProgress } from '../models/mf/mf-trainer';
+import type {
+  MfComputePath,
+  MfTrainOptions,
+  MfTrainResult,
+  TrainProgress,
+} from '../models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
 import { createMfScorer } from '../models/mf/mf-scorer';
 import type { UserScorer } from '../models/scorer';
@@ -14,7 +19,7 @@ import {
 } from './confidence';
 import { defaultMfSettings } from './search-space';
 import { fitNeighbors, tuneModel } from './tune-model';
-import type { FixedSettings, TuneProgress, TuningChoice } from './tune-types';
+import type { FixedSettings, MfSettings, TuneProgress, TuningChoice } from './tune-types';
 
 /** Confidence transform of untuned training (`--no-tune`). */
 export const DEFAULT_CONFIDENCE: ConfidenceKind = 'linear';
@@ -30,6 +35,10 @@ export interface FitPipelineOptions {
   readonly budgetMs?: number;
   readonly maxTrials?: number;
   readonly seed?: number;
+  /** Options of the final MF fit only (checkpoints, resume, CG steps, …). */
+  readonly finalFit?: Partial<
+    Omit<MfTrainOptions, keyof MfSettings | 'seed' | 'signal' | 'onProgress'>
+  >;
   readonly computePath?: MfComputePath;
   readonly onTuneProgress?: (progress: TuneProgress) => void;
   /** Epoch progress of the final MF fit. */
@@ -82,6 +91,7 @@ export async function fitPipeline(o: FitPipelineOptions): Promise<FittedPipeline
   const path = o.computePath ?? createTypedMfPath();
   const mf = await path.train(applyConfidence(o.train, confidence), {
     ...DEFAULT_MF_OPTIONS,
+    ...o.finalFit,
     ...choice.mf,
     seed,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
