@@ -8,6 +8,7 @@ const COLUMNS: readonly (readonly [string, string])[] = [
   ['tunedNdcg10', 'tuned'],
   ['family', 'family'],
   ['tuningMs', 'tuning ms'],
+  ['pipelineMs', 'tune + fit ms'],
   ['bestBaselineNdcg10', 'best baseline'],
   ['bestBaseline', '(which)'],
   ['popularityNdcg10', 'popularity'],

@@ -40,9 +40,11 @@ async function measure(
   const ease = await easeReference(split, SEED);
   baselines['ease'] = ease.ndcg10;
   lap('EASE');
+  // The shipped pipeline as `hearth-recs eval` runs it with no flags: event weights × values,
+  // tuning on a validation split of the training part, the chosen family.
   const tuned = await runEvaluation({
     dataset,
-    model: 'mf',
+    model: 'auto',
     protocol: 'random',
     seed: SEED,
     ks: [10],
@@ -63,8 +65,9 @@ async function measure(
     [key('items')]: counts.items,
     [key('pairs')]: counts.pairs,
     [key('tunedNdcg10')]: tunedNdcg,
-    [key('family')]: 'mf',
-    [key('tuningMs')]: tuned.trainMs,
+    [key('family')]: tuned.tuning?.family ?? null,
+    [key('tuningMs')]: tuned.tuning?.tuningMs ?? null,
+    [key('pipelineMs')]: tuned.trainMs,
     [key('bestBaselineNdcg10')]: bestNdcg,
     [key('bestBaseline')]: bestBaseline,
     [key('popularityNdcg10')]: baselines['popularity']!,
