@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { csrFromCoo, type CsrMatrix } from '../../../src/core/data/csr-matrix';
+import type { CsrMatrix } from '../../../src/core/data/csr-matrix';
 import { CancelledError, DataError, OptionError } from '../../../src/core/errors';
 import { invertSpdInPlace } from '../../../src/core/math/spd-inverse';
 import { DEFAULT_EASE_LAMBDA_SHARE, fitEase } from '../../../src/core/models/ease';
 import { neighborsOf } from '../../../src/core/models/sparse-neighbors';
 import { createRng } from '../../../src/core/random';
+import { plantedMatrix } from './mf/tfjs/planted';
 
-/** A seeded random users × items matrix with the given density and weights 1..4. */
-function randomMatrix(users: number, items: number, density: number, seed: number): CsrMatrix {
-  const rng = createRng(seed);
-  const us: number[] = [];
-  const is: number[] = [];
-  const ws: number[] = [];
-  for (let u = 0; u < users; u++) {
-    for (let i = 0; i < items; i++) {
-      if (rng.next() < density) {
-        us.push(u);
-        is.push(i);
-        ws.push(1 + rng.int(4));
-      }
-    }
-  }
-  return csrFromCoo(users, items, Int32Array.from(us), Int32Array.from(is), Float32Array.from(ws));
-}
+/** A seeded users × items matrix with planted clusters, weights in [1, 4). */
+const randomMatrix = (users: number, items: number, density: number, seed: number): CsrMatrix =>
+  plantedMatrix(users, items, 3, seed, true, density * 2, density / 2);
 
 /** Dense X (binary or weighted). */
 function dense(m: CsrMatrix, weighted: boolean): number[][] {
