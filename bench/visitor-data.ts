@@ -24,10 +24,17 @@ export async function visitorDatasets(
   return out;
 }
 
-/** Trains the shipped bundle without the held-out users (seed {@link VISITOR_SEED}). */
+/**
+ * Trains the bundle `hearth-recs train` ships (tuned) without the held-out users (seed
+ * {@link VISITOR_SEED}).
+ */
 export function trainVisitorModels(data: {
   dataset: InteractionDataset;
   catalog: readonly Item[];
 }): Promise<VisitorModels> {
-  return trainForVisitors({ ...data, seed: VISITOR_SEED, train: { mf: { seed: VISITOR_SEED } } });
+  return trainForVisitors({
+    ...data,
+    seed: VISITOR_SEED,
+    train: { tune: true, mf: { seed: VISITOR_SEED } },
+  });
 }

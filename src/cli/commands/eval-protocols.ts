@@ -11,7 +11,8 @@ import type { FlagSpec, ParsedFlags } from '../cli-args';
 import type { CliContext } from '../cli-context';
 import { createProgressBar, formatMs } from '../progress-bar';
 import { readCatalogFlag } from './catalog-flag';
-import { mfOverrides, resolveComputePath } from './compute-flags';
+import { resolveComputePath } from './compute-flags';
+import { shippedTrainingOptions } from './shipped-training';
 import { readInteractions } from './interaction-flags';
 
 /** Protocols that hold out whole users and replay them as new visitors. */
@@ -58,12 +59,7 @@ export async function runVisitorProtocol(
       dataset,
       seed,
       ...(catalog !== undefined && { catalog }),
-      train: {
-        computePath: compute.path,
-        computeChoice: compute.reason,
-        mf: { ...mfOverrides(flags), seed },
-        onProgress: (p) => bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`),
-      },
+      train: shippedTrainingOptions(flags, ctx, compute, bar),
     });
   } finally {
     compute.path.dispose();

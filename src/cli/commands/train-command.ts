@@ -6,9 +6,10 @@ import type { Item } from '../../core/data/types';
 import type { CliCommand } from '../cli-context';
 import { createProgressBar, formatMs } from '../progress-bar';
 import { COMPUTE_FLAGS, resolveComputePath, tuneFlags, validateBackendFlag } from './compute-flags';
-import { createTuneProgress, formatTuningSummary } from './tuning-summary';
+import { formatTuningSummary } from './tuning-summary';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
 import { readCatalogFlag } from './catalog-flag';
+import { shippedTrainingOptions } from './shipped-training';
 
 /** File names inside a model directory. */
 export const MODEL_FILE_NAME = 'model.hearth';
@@ -31,7 +32,8 @@ export const trainCommand: CliCommand = {
   ],
   async run(flags, ctx) {
     validateBackendFlag(flags);
-    const tuning = tuneFlags(flags);
+    // Bad tuning flags fail before the data is read.
+    tuneFlags(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
     const catalog: Item[] = (await readCatalogFlag(flags, ctx)) ?? [];
@@ -41,17 +43,7 @@ export const trainCommand: CliCommand = {
       const bundle = await trainModelBundle({
         dataset,
         catalog,
-        computePath: compute.path,
-        computeChoice: compute.reason,
-        tune: tuning.tune,
-        tuneBudgetMs: tuning.budgetMs,
-        ...(tuning.fixed.confidence ? { confidence: tuning.fixed.confidence } : {}),
-        mf: {
-          ...tuning.fixed,
-          ...(flags['seed'] !== undefined ? { seed: Number(flags['seed']) } : {}),
-        },
-        onTuneProgress: createTuneProgress(ctx.stderr, ctx.quiet),
-        onProgress: (p) => bar.update(p.epoch, p.epochs, `loss ${p.loss.toFixed(4)}`),
+        ...shippedTrainingOptions(flags, ctx, compute, bar),
       });
       const dir = String(flags['out']);
       mkdirSync(dir, { recursive: true });
