@@ -100,6 +100,9 @@ async function checkPages(browser, url, site) {
       garden > after.ids.length / 2 && after.ids.join() !== before.ids.join(),
       `${path}: the row did not follow the tracked Garden views: ${after.ids.join(', ')} (before: ${before.ids.join(', ')})`,
     );
+    // A first visit imports the page's catalog into the worker: the parsers chunk, never TF.js.
+    await tracked.scriptLoaded(/hearth-parsers\.js/);
+    await tracked.page.waitForLoadState('networkidle');
     const served = gzipOfScripts(tracked.scripts, url, site);
     const sizes = served.files.map((f) => `${f.path} ${kb(f.gzip)}`).join(', ');
     console.log(
