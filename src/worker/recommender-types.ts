@@ -8,6 +8,7 @@ import type {
 } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MetricValues } from '../core/eval/evaluate';
+import type { TuningChoice } from '../core/tune/tune-types';
 import type { ComputePathName, MfTrainOptions, TrainProgress } from '../core/models/mf/mf-trainer';
 import type { TfjsWasmPaths } from '../core/models/mf/tfjs/tfjs-backends';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
@@ -113,6 +114,14 @@ export interface TrainRequest {
   >;
   /** Also evaluate (protocol random, seed from mf.seed) and report metrics vs popularity. */
   readonly evaluate?: boolean;
+  /**
+   * Choose the model family, MF settings and confidence transform on a validation split of the
+   * stored interactions first (default false). Settings given in `mf` stay fixed; `factors` is
+   * always fixed so checkpoints keep their shape.
+   */
+  readonly tune?: boolean;
+  /** Tuning time budget in ms (default `DEFAULT_TUNE_BUDGET_MS`). */
+  readonly tuneBudgetMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RecommenderTrainProgress) => void;
 }
@@ -135,6 +144,8 @@ export interface TrainReport {
   /** Version of the stored model this run produced (what `model-changed` reports). */
   readonly modelVersion: number;
   readonly metrics?: { readonly model: MetricValues; readonly popularity: MetricValues };
+  /** What tuning chose, with the validation score of each family (tuned runs only). */
+  readonly tuning?: TuningChoice;
 }
 
 /** Events a {@link Recommender} emits. */

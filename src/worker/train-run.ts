@@ -6,6 +6,7 @@ import { runEvaluation } from '../core/eval/run-evaluation';
 import type { MetricValues } from '../core/eval/evaluate';
 import type { MfCheckpoint, MfComputePath, MfTrainOptions } from '../core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS } from '../core/models/mf/train-typed';
+import { MF_SETTING_KEYS, type MfSettings } from '../core/tune/tune-types';
 import type { FallbackTrainResult } from '../core/models/mf/train-with-fallback';
 import { trainWithFallback } from '../core/models/mf/train-with-fallback';
 import type { HearthStore } from '../storage/store-types';
@@ -52,6 +53,8 @@ export interface StoredRunOptions {
   readonly eventWeights: EventWeights;
   /** Save a checkpoint after every epoch and resume from a stored one of the same run. */
   readonly checkpoints: boolean;
+  /** Tune on a validation split first, searching what `fixed` leaves open (see `tuneModel`). */
+  readonly tune?: { readonly fixed: Partial<MfSettings>; readonly budgetMs?: number };
   /** Warm start (fine-tuning); a stored checkpoint of the same run wins over it. */
   readonly warmStart?: MfCheckpoint;
   readonly signal: AbortSignal;
@@ -125,7 +128,7 @@ export async function trainStoredRun(o: StoredRunOptions): Promise<StoredRunResu
     computeChoice: o.plan.report.reason,
     eventWeights: o.eventWeights,
     mf: {
-      ...o.mf,
+      ...(o.tune ? { ...withoutSettings(o.mf), ...o.tune.fixed } : o.mf),
       ...(resumeFrom && { resumeFrom }),
       ...(o.checkpoints && { onCheckpoint }),
     },
@@ -133,6 +136,10 @@ export async function trainStoredRun(o: StoredRunOptions): Promise<StoredRunResu
       onProgress: (p) => o.onProgress?.({ ...p, computePath: current }),
     }),
     signal: o.signal,
+    ...(o.tune && {
+      tune: true,
+      ...(o.tune.budgetMs !== undefined && { tuneBudgetMs: o.tune.budgetMs }),
+    }),
   });
   const result = trained as FallbackTrainResult | null;
   return {
@@ -142,6 +149,13 @@ export async function trainStoredRun(o: StoredRunOptions): Promise<StoredRunResu
     resumedFromEpoch,
     lossHistory: result?.lossHistory ?? [],
   };
+}
+
+/** The run options without the settings tuning may choose. */
+function withoutSettings(mf: MfRunOptions): Partial<MfRunOptions> {
+  const out: Partial<Record<keyof MfRunOptions, number>> = { ...mf };
+  for (const key of MF_SETTING_KEYS) delete out[key];
+  return out;
 }
 
 function fits(c: MfCheckpoint, dataset: InteractionDataset, mf: MfRunOptions): boolean {
@@ -167,12 +181,22 @@ export async function evaluateAgainstPopularity(o: {
   readonly mf: MfRunOptions;
   readonly path: MfComputePath;
   readonly signal: AbortSignal;
+  /** A tuned run: evaluate the shipped pipeline (tuning inside the training part) instead. */
+  readonly tune?: StoredRunOptions['tune'];
+  readonly eventWeights?: EventWeights;
 }): Promise<{ readonly model: MetricValues; readonly popularity: MetricValues }> {
   const { seed, ...mf } = o.mf;
   const common = { dataset: o.dataset, protocol: 'random', seed, ks: [10] } as const;
   const model = await runEvaluation({
     ...common,
-    model: 'mf',
+    model: o.tune ? 'auto' : 'mf',
+    ...(o.tune && {
+      pipeline: {
+        fixed: o.tune.fixed,
+        ...(o.tune.budgetMs !== undefined && { budgetMs: o.tune.budgetMs }),
+        ...(o.eventWeights && { eventWeights: o.eventWeights }),
+      },
+    }),
     mf,
     computePath: o.path,
     signal: o.signal,

@@ -4,6 +4,7 @@ import type { InteractionDataset } from '../core/data/interaction-log';
 import type { EventWeights, Item } from '../core/data/types';
 import { throwIfAborted } from '../core/errors';
 import type { ComputePathName } from '../core/models/mf/mf-trainer';
+import { MF_SETTING_KEYS, type MfSettings } from '../core/tune/tune-types';
 import type { HearthStore } from '../storage/store-types';
 import type { ComputePathPool } from './compute-path-pool';
 import { FINE_TUNE_EPOCHS } from './fine-tune-schedule';
@@ -71,6 +72,12 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
   const paths = await host.pool();
   const plan = await paths.plan(request.backend ?? host.backend);
   throwIfAborted(signal);
+  const tune = request.tune
+    ? {
+        fixed: fixedSettingsOf(request.mf, mf.factors),
+        ...(request.tuneBudgetMs !== undefined && { budgetMs: request.tuneBudgetMs }),
+      }
+    : undefined;
   const run = await trainStoredRun({
     store,
     dataset,
@@ -79,6 +86,7 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
     mf,
     eventWeights: host.eventWeights,
     checkpoints: true,
+    ...(tune && { tune }),
     signal,
     onProgress: (progress) => {
       request.onProgress?.(progress);
@@ -90,7 +98,13 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
   let metrics: TrainReport['metrics'];
   if (request.evaluate) {
     const path = await paths.get(training.computePath as ComputePathName);
-    metrics = await evaluateAgainstPopularity({ dataset, mf, path, signal });
+    metrics = await evaluateAgainstPopularity({
+      dataset,
+      mf,
+      path,
+      signal,
+      ...(tune && { tune, eventWeights: host.eventWeights }),
+    });
   }
   throwIfAborted(signal);
   const version = await host.saveAndServe(run.bundle, encodeBundle(run.bundle), 'trained', {
@@ -109,7 +123,21 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
     lossHistory: run.lossHistory,
     modelVersion: version ?? host.servedVersion(),
     ...(metrics && { metrics }),
+    ...(run.bundle.tuning?.tuned && { tuning: run.bundle.tuning }),
   };
+}
+
+/** The MF settings a request fixed (tuning searches the rest); `factors` is always fixed. */
+function fixedSettingsOf(
+  requested: TrainRequest['mf'],
+  factors: number,
+): Partial<MfSettings> & { factors: number } {
+  const out: Partial<Record<keyof MfSettings, number>> = {};
+  for (const key of MF_SETTING_KEYS) {
+    const v = requested?.[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return { ...out, factors };
 }
 
 /** Options of {@link fineTuneAndServe}. */

@@ -1,6 +1,7 @@
 import type { TrainReport } from '../../worker';
 import { formatDuration } from '../format';
 import { ChoiceReport } from './choice-report';
+import { TuningReport } from './tuning-report';
 import { EvalChart } from './eval-chart';
 import type { PathSwitch } from './use-training';
 
@@ -56,6 +57,7 @@ export function TrainingReport({
           : ''}{' '}
         It is serving your rows now.
       </p>
+      {report.tuning ? <TuningReport choice={report.tuning} /> : null}
       {report.choice ? <ChoiceReport report={report.choice} /> : null}
       <FallbackList fallbacks={report.fallbacks} switches={switches} />
       {report.metrics ? (

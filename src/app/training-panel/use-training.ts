@@ -105,6 +105,8 @@ export function createTrainingController(current: () => Recommender): TrainingCo
         .train({
           backend: settings.backend,
           mf: { epochs: settings.epochs, factors: settings.factors },
+          // The page trains what a storefront would ship: tuned on the visitor's data.
+          tune: true,
           evaluate: settings.evaluate,
           signal: abort.signal,
           onProgress: (progress) => {

@@ -13,6 +13,16 @@ export type MfSettings = Pick<
   'factors' | 'epochs' | 'regularization' | 'unobservedWeight' | 'userWeightExponent' | 'biasScale'
 >;
 
+/** Keys of {@link MfSettings}, in the order CLI flags and summaries list them. */
+export const MF_SETTING_KEYS = [
+  'factors',
+  'epochs',
+  'regularization',
+  'unobservedWeight',
+  'userWeightExponent',
+  'biasScale',
+] as const satisfies readonly (keyof MfSettings)[];
+
 /** Settings fixed by the caller (e.g. CLI flags); the tuner does not search them. */
 export interface FixedSettings extends Partial<MfSettings> {
   readonly confidence?: ConfidenceKind;
