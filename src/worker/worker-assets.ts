@@ -22,6 +22,12 @@ export type WorkerAssetUrls = Readonly<Record<WorkerAssetName, string>>;
 /** Fragment parameter of the worker URL that carries {@link WorkerAssetUrls} as JSON. */
 export const WORKER_ASSETS_PARAM = 'hearth-assets';
 
+/**
+ * Fragment parameter of a `blob:` bootstrap URL naming the real worker script (see
+ * `startModuleWorker`), against which the assets resolve.
+ */
+export const WORKER_SCRIPT_PARAM = 'hearth-script';
+
 /** Global slot where the worker publishes its asset URLs for the packaged build's lazy imports. */
 export const WORKER_ASSETS_SLOT = Symbol.for('hearth.worker.assets');
 
@@ -39,11 +45,14 @@ export function workerUrlWithAssets(workerUrl: URL | string, assets: WorkerAsset
 /**
  * The asset URLs for a worker running at `workerLocation`: those its URL fragment names (see
  * {@link workerUrlWithAssets}), else the files of the same name next to the worker script (a
- * served `dist/browser/` folder).
+ * served `dist/browser/` folder). A `blob:` bootstrap's fragment names the real script instead.
  */
 export function workerAssetUrls(workerLocation: string): WorkerAssetUrls {
   const url = new URL(workerLocation);
-  const given = new URLSearchParams(url.hash.slice(1)).get(WORKER_ASSETS_PARAM);
+  const params = new URLSearchParams(url.hash.slice(1));
+  const script = params.get(WORKER_SCRIPT_PARAM);
+  if (script !== null && url.protocol === 'blob:') return workerAssetUrls(script);
+  const given = params.get(WORKER_ASSETS_PARAM);
   const named: Partial<Record<string, unknown>> = given === null ? {} : parseAssets(given);
   const entries = WORKER_ASSET_NAMES.map((name) => {
     const value = named[name];
