@@ -10,9 +10,10 @@ export interface NeighborScorer {
   readonly numItems: number;
   /**
    * Writes into `out` (length `numItems`) Σ_{h ∈ items} w(h → i) for every item i, where w(h → i)
-   * is h's score in the neighbour list of i (0 when absent). Duplicates count again.
+   * is h's score in the neighbour list of i (0 when absent), times `weights[h]` when given.
+   * Duplicates count again.
    */
-  scoreHistory(items: ArrayLike<number>, out: Float32Array): void;
+  scoreHistory(items: ArrayLike<number>, out: Float32Array, weights?: ArrayLike<number>): void;
 }
 
 /**
@@ -32,14 +33,15 @@ export function createNeighborScorer(neighbors: SparseNeighbors): NeighborScorer
   const { indptr, indices, values } = reverse;
   return {
     numItems: n,
-    scoreHistory(items, out) {
+    scoreHistory(items, out, weights) {
       out.fill(0);
       for (let k = 0; k < items.length; k++) {
         const h = items[k]!;
         if (!(h >= 0 && h < n) || !Number.isInteger(h)) {
           throw new OptionError(`History item index ${h} is outside the model's ${n} items.`);
         }
-        for (let p = indptr[h]!; p < indptr[h + 1]!; p++) out[indices[p]!]! += values[p]!;
+        const w = weights?.[k] ?? 1;
+        for (let p = indptr[h]!; p < indptr[h + 1]!; p++) out[indices[p]!]! += w * values[p]!;
       }
     },
   };
@@ -57,20 +59,30 @@ export interface NeighborScoring {
 
 /**
  * Returns a function that mixes neighbour scores into MF scores in place (`scores` are the MF
- * scores of every item; items beyond the lists keep their weighted MF score).
+ * scores of every item; items beyond the lists keep their weighted MF score). `historyWeights`
+ * (parallel to `historyItems`, default 1 each) scale each history item's neighbour scores, e.g.
+ * towards recent items.
  */
 export function createNeighborMixer(
   scoring: NeighborScoring,
-): (scores: Float32Array, historyItems: ArrayLike<number>) => void {
+): (
+  scores: Float32Array,
+  historyItems: ArrayLike<number>,
+  historyWeights?: ArrayLike<number>,
+) => void {
   const scorer = createNeighborScorer(scoring.lists);
   const buffer = new Float32Array(scorer.numItems);
-  return (scores, historyItems) => {
+  return (scores, historyItems, historyWeights) => {
     const known: number[] = [];
+    const weights: number[] = [];
     for (let h = 0; h < historyItems.length; h++) {
       const item = historyItems[h]!;
-      if (item < scorer.numItems) known.push(item);
+      if (item < scorer.numItems) {
+        known.push(item);
+        weights.push(historyWeights?.[h] ?? 1);
+      }
     }
-    scorer.scoreHistory(known, buffer);
+    scorer.scoreHistory(known, buffer, weights);
     const limit = Math.min(scores.length, buffer.length);
     for (let i = 0; i < scores.length; i++) scores[i]! *= scoring.mfWeight;
     for (let i = 0; i < limit; i++) scores[i]! += scoring.neighborWeight * buffer[i]!;

@@ -270,9 +270,11 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
         const folded = positive.map((p, h) => ({ item: p.item, weight: weights[h]! }));
         const fold = foldInUser(getFoldIn(mf), folded, { explain: ctx.explain });
         const scores = scoreItems(fold.vector, mf, scratch(mf.numItems));
+        // Neighbour scores lean to recent items like the fold-in (factors with weighted mean 1).
         mixNeighbors?.(
           scores,
           positive.map((p) => p.item),
+          positive.map((p, h) => weights[h]! / p.weight),
         );
         const share = itemToItemShare(positive.length, shortHistory);
         const blend =
