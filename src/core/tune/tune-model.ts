@@ -1,5 +1,5 @@
 import type { CsrMatrix } from '../data/csr-matrix';
-import { throwIfAborted } from '../errors';
+import { HearthError, throwIfAborted } from '../errors';
 import { fitEase } from '../models/ease';
 import { fitItemKnn } from '../models/item-knn';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
@@ -149,7 +149,13 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
       if (fixed.family === 'item-knn' && source !== 'item-knn') continue;
       if (fixed.family === 'ease' && source !== 'ease') continue;
       throwIfAborted(o.signal);
-      const lists = await fitNeighbors(source, split.fit, o.signal);
+      const lists = await fitNeighbors(source, split.fit, o.signal).catch((error: unknown) => {
+        // A family that cannot model data this small (EASE without items of 2+ users) is no
+        // candidate, unless the caller asked for exactly that family.
+        if (fixed.family === source) throw error;
+        return skipTooLittleData(error);
+      });
+      if (lists === null) continue;
       const parts = neighborParts(split.fit, lists);
       const score = validationNdcg(split, parts, [PURE_NEIGHBORS])[0]!;
       candidates.push({ family: source, ndcg: score.mean });
@@ -277,6 +283,12 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
 }
 
 const NEIGHBOR_SOURCES: readonly NeighborSource[] = ['item-knn', 'ease'];
+
+/** Null for a `NOT_ENOUGH_DATA` error (the family is skipped); any other error is rethrown. */
+function skipTooLittleData(error: unknown): null {
+  if (error instanceof HearthError && error.code === 'NOT_ENOUGH_DATA') return null;
+  throw error;
+}
 
 /**
  * Top-N neighbour lists of a neighbour model fitted on `matrix` (what a bundle carries): ItemKNN

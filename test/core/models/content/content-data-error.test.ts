@@ -71,14 +71,30 @@ describe('fitContentTower without examples says what is missing', () => {
 });
 
 describe('trainModelBundle after a single tracked event', () => {
-  it('fails with NOT_ENOUGH_DATA naming the real cause, not missing titles', async () => {
-    const { dataset } = await parseInteractions('user,item,type\nlocal,p0,click\n');
-    const error = await trainModelBundle({ dataset, catalog, mf: { factors: K, epochs: 1 } }).then(
-      () => null,
-      (e: unknown) => e,
+  it.each([false, true])(
+    'fails with NOT_ENOUGH_DATA naming the real cause (tune: %s), not titles or EASE',
+    async (tune) => {
+      const { dataset } = await parseInteractions('user,item,type\nlocal,p0,click\n');
+      const error = await trainModelBundle({
+        dataset,
+        catalog,
+        tune,
+        mf: { factors: K, epochs: 1 },
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as DataError).code).toBe(code);
+      expect((error as DataError).message).toMatch(/Too little data.*1 item with interactions/);
+    },
+  );
+
+  it('trains a tuned bundle once a few items have interactions', async () => {
+    const { dataset } = await parseInteractions(
+      'user,item,type\nlocal,p0,click\nlocal,p1,view\nlocal,p2,view\n',
     );
-    expect(error).toBeInstanceOf(DataError);
-    expect((error as DataError).code).toBe(code);
-    expect((error as DataError).message).toMatch(/Too little data.*1 item with interactions/);
+    const bundle = await trainModelBundle({ dataset, catalog, tune: true });
+    expect(bundle.contentTower).not.toBeNull();
   });
 });
