@@ -116,7 +116,7 @@ export function missingColumnError(
 ): DataError {
   return new DataError(
     'UNKNOWN_COLUMN',
-    `No ${role} column found ${describeColumns(header, width)}. Map the ${role} column with ${flagOf(role)} or columns.${role}.`,
+    `No ${role} column found ${describeColumns(header, width)}. Map the ${role} column with ${mappingHint(role)}.`,
   );
 }
 
@@ -155,13 +155,13 @@ function resolveRef(
     throw new DataError(
       'UNKNOWN_COLUMN',
       `Column "${name}" (mapped as ${role}) cannot be found: the input has no header row. ` +
-        `Map columns by 0-based index (e.g. ${flagOf(role)} 1 or columns.${role} = 1), or set header: true.`,
+        `Map columns by 0-based index (e.g. ${mappingHint(role, ' 1', ' = 1')}), or set header: true.`,
     );
   }
   throw new DataError(
     'UNKNOWN_COLUMN',
     `Column "${name}" (mapped as ${role}) is not in the header. Available columns: ${listNames(header)}. ` +
-      `Fix ${flagOf(role)} or columns.${role}.`,
+      `Fix ${mappingHint(role)}.`,
   );
 }
 
@@ -175,7 +175,7 @@ function checkIndex(
   throw new DataError(
     'UNKNOWN_COLUMN',
     `Column index ${index} (mapped as ${role}) is out of range: ${describeColumns(header, width)}. ` +
-      `Use an index from 0 to ${width - 1} with ${flagOf(role)} or columns.${role}.`,
+      `Use an index from 0 to ${width - 1} with ${mappingHint(role)}.`,
   );
 }
 
@@ -189,9 +189,20 @@ function listNames(header: readonly string[]): string {
   return header.map((h) => JSON.stringify(h)).join(', ');
 }
 
-/** CLI flag for a role: `imageUrl` → `--image-url-col`. */
-function flagOf(role: string): string {
-  return `--${role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-col`;
+/** The `hearth-recs` CLI flags that map interaction columns (catalog columns have none). */
+const CLI_FLAGS: Readonly<Record<string, string>> = {
+  user: '--user-col',
+  item: '--item-col',
+  value: '--weight-col',
+  type: '--type-col',
+  timestamp: '--time-col',
+};
+
+/** How to map a role's column: the CLI flag where one exists, and the `columns` option. */
+function mappingHint(role: string, flagValue = '', optionValue = ''): string {
+  const flag = CLI_FLAGS[role];
+  const option = `columns.${role}${optionValue}`;
+  return flag === undefined ? option : `${flag}${flagValue} or ${option}`;
 }
 
 /**

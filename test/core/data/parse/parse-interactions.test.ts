@@ -226,6 +226,14 @@ describe('parseInteractions column mapping', () => {
     expect(error.message).toMatch(/map the item column with --item-col or columns\.item/i);
   });
 
+  it('names the CLI flags that exist: --weight-col for values, --time-col for timestamps', async () => {
+    const value = await dataError(parse('user,item\nu,i\n', { columns: { value: 'plays' } }));
+    expect(value.message).toContain('--weight-col or columns.value');
+    const time = await dataError(parse('user,item\nu,i\n', { columns: { timestamp: 'when' } }));
+    expect(time.message).toContain('--time-col or columns.timestamp');
+    expect(`${value.message} ${time.message}`).not.toMatch(/--value-col|--timestamp-col/);
+  });
+
   it('throws UNKNOWN_COLUMN for an out-of-range index', async () => {
     const error = await dataError(parse('1 2\n3 4\n', { columns: { item: 5 } }));
     expect(error.code).toBe('UNKNOWN_COLUMN');
