@@ -6,7 +6,7 @@ import { runEvaluation } from '../core/eval/run-evaluation';
 import type { MetricValues } from '../core/eval/evaluate';
 import type { MfCheckpoint, MfComputePath, MfTrainOptions } from '../core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS } from '../core/models/mf/train-typed';
-import { MF_SETTING_KEYS, type MfSettings } from '../core/tune/tune-types';
+import { omitMfSettings, type MfSettings } from '../core/tune/tune-types';
 import type { FallbackTrainResult } from '../core/models/mf/train-with-fallback';
 import { trainWithFallback } from '../core/models/mf/train-with-fallback';
 import type { HearthStore } from '../storage/store-types';
@@ -128,7 +128,7 @@ export async function trainStoredRun(o: StoredRunOptions): Promise<StoredRunResu
     computeChoice: o.plan.report.reason,
     eventWeights: o.eventWeights,
     mf: {
-      ...(o.tune ? { ...withoutSettings(o.mf), ...o.tune.fixed } : o.mf),
+      ...(o.tune ? { ...omitMfSettings(o.mf), ...o.tune.fixed } : o.mf),
       ...(resumeFrom && { resumeFrom }),
       ...(o.checkpoints && { onCheckpoint }),
     },
@@ -152,12 +152,6 @@ export async function trainStoredRun(o: StoredRunOptions): Promise<StoredRunResu
 }
 
 /** The run options without the settings tuning may choose. */
-function withoutSettings(mf: MfRunOptions): Partial<MfRunOptions> {
-  const out: Partial<Record<keyof MfRunOptions, number>> = { ...mf };
-  for (const key of MF_SETTING_KEYS) delete out[key];
-  return out;
-}
-
 function fits(c: MfCheckpoint, dataset: InteractionDataset, mf: MfRunOptions): boolean {
   const k = mf.factors;
   const m = dataset.userVocab.size;

@@ -7,7 +7,7 @@ import type { MfModel } from '../models/mf/mf-model';
 import type { MfComputePath, MfTrainOptions, TrainProgress } from '../models/mf/mf-trainer';
 import { weightedMatrixOf, type ConfidenceKind } from '../tune/confidence';
 import { fitPipeline } from '../tune/fit-pipeline';
-import type { MfSettings, TuneProgress } from '../tune/tune-types';
+import { omitMfSettings, pickMfSettings, type TuneProgress } from '../tune/tune-types';
 import { fitTrending } from '../models/trending';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
 import type { ModelBundle } from './model-bundle';
@@ -67,24 +67,9 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
   const nWarm = warmIds.length;
   const matrix = weightedMatrixOf(o.dataset, weights);
   o.onStage?.(o.tune ? 'tune' : 'mf');
-  const {
-    seed,
-    factors,
-    epochs,
-    regularization,
-    unobservedWeight,
-    userWeightExponent,
-    biasScale,
-    ...finalFit
-  } = o.mf ?? {};
-  const fixedMf = definedOnly({
-    factors,
-    epochs,
-    regularization,
-    unobservedWeight,
-    userWeightExponent,
-    biasScale,
-  });
+  const { seed, ...mfOptions } = o.mf ?? {};
+  const fixedMf = pickMfSettings(mfOptions);
+  const finalFit = omitMfSettings(mfOptions);
   let mfStarted = !o.tune;
   const fitted = await fitPipeline({
     train: matrix,
@@ -179,17 +164,6 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
       coldItems: nAll - nWarm + countUntrained(matrix.indices, nWarm),
     },
   };
-}
-
-/** The entries of `o` whose value is defined. */
-function definedOnly(
-  o: Partial<Record<keyof MfSettings, number | undefined>>,
-): Partial<MfSettings> {
-  const out: Partial<Record<keyof MfSettings, number>> = {};
-  for (const [key, value] of Object.entries(o) as [keyof MfSettings, number | undefined][]) {
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
 }
 
 /** Neighbour lists over the warm items, extended with empty rows for catalog-only items. */

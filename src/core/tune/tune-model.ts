@@ -13,15 +13,16 @@ import {
   type ConfidenceKind,
 } from './confidence';
 import { SEARCH_STEPS, defaultMfSettings } from './search-space';
-import type {
-  FixedSettings,
-  MfSettings,
-  ModelFamily,
-  NeighborSource,
-  TuneProgress,
-  TuneStage,
-  TuningCandidate,
-  TuningChoice,
+import {
+  pickMfSettings,
+  type FixedSettings,
+  type MfSettings,
+  type ModelFamily,
+  type NeighborSource,
+  type TuneProgress,
+  type TuneStage,
+  type TuningCandidate,
+  type TuningChoice,
 } from './tune-types';
 import { carveValidationSplit } from './validation-split';
 import {
@@ -87,7 +88,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
   const maxTrials = o.maxTrials ?? DEFAULT_MAX_TRIALS;
   const seed = o.seed ?? 42;
   const path = o.computePath ?? createTypedMfPath();
-  const start: MfSettings = { ...(o.start ?? defaultMfSettings()), ...pickMf(fixed) };
+  const start: MfSettings = { ...(o.start ?? defaultMfSettings()), ...pickMfSettings(fixed) };
   let stage: TuneStage = 'split';
   let trials = 0;
   let bestNdcg = 0;
@@ -314,22 +315,6 @@ function neighborParts(fit: CsrMatrix, lists: SparseNeighbors): ScoreParts {
 }
 
 const PURE_NEIGHBORS: ScoreMix = Object.freeze({ mfWeight: 0, biasScale: 0, neighborWeight: 1 });
-
-function pickMf(fixed: FixedSettings): Partial<MfSettings> {
-  const out: Partial<Record<keyof MfSettings, number>> = {};
-  for (const key of [
-    'factors',
-    'epochs',
-    'regularization',
-    'unobservedWeight',
-    'userWeightExponent',
-    'biasScale',
-  ] as const) {
-    const v = fixed[key];
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
-}
 
 function allEqual(values: Float32Array): boolean {
   for (let p = 1; p < values.length; p++) if (values[p] !== values[0]) return false;

@@ -23,6 +23,25 @@ export const MF_SETTING_KEYS = [
   'biasScale',
 ] as const satisfies readonly (keyof MfSettings)[];
 
+/** The {@link MfSettings} of `o` whose value is defined (what a caller fixed). */
+export function pickMfSettings(
+  o: Partial<Record<keyof MfSettings, number | undefined>>,
+): Partial<MfSettings> {
+  const out: Partial<Record<keyof MfSettings, number>> = {};
+  for (const key of MF_SETTING_KEYS) {
+    const value = o[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** `o` without its {@link MfSettings} (the training options the tuner does not search). */
+export function omitMfSettings<T extends object>(o: T): Omit<T, keyof MfSettings> {
+  const out: Record<string, unknown> = { ...(o as Record<string, unknown>) };
+  for (const key of MF_SETTING_KEYS) delete out[key];
+  return out as Omit<T, keyof MfSettings>;
+}
+
 /** Settings fixed by the caller (e.g. CLI flags); the tuner does not search them. */
 export interface FixedSettings extends Partial<MfSettings> {
   readonly confidence?: ConfidenceKind;
