@@ -235,11 +235,16 @@ describe('federated learning in the local recommender', () => {
     expect(idle).toHaveLength(1);
     idle.shift()!();
     await expect
-      .poll(() => events.some((e) => e.type === 'model-changed' && e.source === 'fine-tuned'))
+      // A fine-tune is real training: give a slow machine time (the default poll waits 1 s).
+      .poll(() => events.some((e) => e.type === 'model-changed' && e.source === 'fine-tuned'), {
+        timeout: 20_000,
+      })
       .toBe(true);
-    await expect.poll(async () => (await r.federatedStatus()).updatesSent).toBe(2);
+    await expect
+      .poll(async () => (await r.federatedStatus()).updatesSent, { timeout: 10_000 })
+      .toBe(2);
     expect(joins()).toBeGreaterThan(joinedBefore);
-  });
+  }, 30_000);
 
   it('hot-swaps a newer global model: model-changed "federated", rows stay personal', async () => {
     const url = await startServer(shipped.mf);
