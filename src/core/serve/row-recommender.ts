@@ -16,6 +16,7 @@ import type { Catalog } from './filters';
 import { compileItemFilter } from './filters';
 import { mergeHistory } from './history';
 import { LEGACY_CONFIDENCE, confidenceOf, type ConfidenceTransform } from '../tune/confidence';
+import { forYouEvidence } from './for-you-evidence';
 import { createNeighborMixer, type NeighborScoring } from './neighbor-scores';
 import type { ItemToItemSources, ItemToItemWeights } from './item-to-item-scores';
 import { DEFAULT_ITEM_TO_ITEM_WEIGHTS, itemToItemScores } from './item-to-item-scores';
@@ -271,10 +272,11 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
         const fold = foldInUser(getFoldIn(mf), folded, { explain: ctx.explain });
         const scores = scoreItems(fold.vector, mf, scratch(mf.numItems));
         // Neighbour scores lean to recent items like the fold-in (factors with weighted mean 1).
+        const recency = positive.map((p, h) => weights[h]! / p.weight);
         mixNeighbors?.(
           scores,
           positive.map((p) => p.item),
-          positive.map((p, h) => weights[h]! / p.weight),
+          recency,
         );
         const share = itemToItemShare(positive.length, shortHistory);
         const blend =
@@ -300,10 +302,11 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
           table: mf,
           itemIds,
           maxReasons: ctx.maxReasons,
-          ...(blend !== null && {
-            contributionScale: blend.foldInScale,
-            extraEvidence: blend.itemToItemEvidence,
-          }),
+          ...forYouEvidence(
+            options.neighborScoring,
+            new Map(positive.map((p, h) => [p.item, recency[h]!])),
+            blend,
+          ),
         });
         return { scores, explainer };
       },

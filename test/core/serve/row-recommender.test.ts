@@ -184,6 +184,36 @@ describe('for-you row', () => {
   });
 });
 
+describe('for-you row of a neighbour family', () => {
+  // Pure neighbour scoring (what tuning ships when EASE or ItemKNN wins): MF weight 0.
+  // Row i lists the history items that speak for i: kettle ← stove, mug ← kettle (0.3) + tent (0.9).
+  const lists: SparseNeighbors = {
+    numItems: 9,
+    indptr: Int32Array.from([0, 0, 0, 0, 1, 3, 3, 3, 3, 3]),
+    indices: Int32Array.from([2, 3, 0]),
+    scores: Float32Array.from([1, 0.3, 0.9]),
+  };
+  const neighbours: RowRecommenderOptions = {
+    ...full,
+    neighborScoring: { lists, mfWeight: 0, neighborWeight: 1 },
+    shortHistory: { pivot: 0, recencyDecay: 1, maxAnchors: 1, foldInDecay: 1 },
+  };
+
+  it('explains its rows by the neighbour evidence of each history item', () => {
+    const history = [
+      { itemId: 'tent', type: 'view' as const },
+      { itemId: 'kettle', type: 'view' as const },
+    ];
+    const row = createRowRecommender(neighbours).recommend({ type: 'for-you', history, k: 1 });
+    expect(row.source).toBe('personal');
+    expect(idsOf(row)).toEqual(['mug']);
+    const reasons = row.items[0]!.reasons;
+    expect(reasons.map((r) => r.itemId)).toEqual(['tent', 'kettle']);
+    expect(reasons[0]!.weight).toBeCloseTo(0.9 / 1.2, 5);
+    expect(reasons[1]!.weight).toBeCloseTo(0.3 / 1.2, 5);
+  });
+});
+
 describe('similar row', () => {
   const cosineOnly: RowRecommenderOptions = {
     ...full,
