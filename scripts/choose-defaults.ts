@@ -18,7 +18,7 @@ import type { InteractionDataset } from '../src/core/data/interaction-log';
 import { parseInteractions } from '../src/core/data/parse';
 import { DEFAULT_EVENT_WEIGHTS } from '../src/core/data/types';
 import { splitInteractions } from '../src/core/eval/split';
-import { rowWeightsOf, weightedMatrixOf } from '../src/core/tune/confidence';
+import { rowWeightsOf, weightedMatrixOf } from '../src/core/tune/confidence-fit';
 import { defaultMfSettings } from '../src/core/tune/search-space';
 import { tuneModel } from '../src/core/tune/tune-model';
 import type { MfSettings } from '../src/core/tune/tune-types';

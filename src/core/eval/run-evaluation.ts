@@ -1,7 +1,7 @@
 import { DataError, OptionError } from '../errors';
 import type { InteractionDataset } from '../data/interaction-log';
 import { DEFAULT_EVENT_WEIGHTS, type EventWeights } from '../data/types';
-import { rowWeightsOf } from '../tune/confidence';
+import { rowWeightsOf } from '../tune/confidence-fit';
 import { fitPipeline } from '../tune/fit-pipeline';
 import type { FixedSettings, TuneProgress, TuningChoice } from '../tune/tune-types';
 import { fitItemKnn } from '../models/item-knn';

@@ -11,12 +11,8 @@ import { createMfScorer } from '../models/mf/mf-scorer';
 import type { UserScorer } from '../models/scorer';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
 import { createNeighborScorer } from '../serve/neighbor-scores';
-import {
-  applyConfidence,
-  fitConfidence,
-  type ConfidenceKind,
-  type ConfidenceTransform,
-} from './confidence';
+import type { ConfidenceKind, ConfidenceTransform } from './confidence';
+import { applyConfidence, fitConfidence } from './confidence-fit';
 import { defaultMfSettings } from './search-space';
 import { fitNeighbors, tuneModel } from './tune-model';
 import type { FixedSettings, MfSettings, TuneProgress, TuningChoice } from './tune-types';

@@ -6,12 +6,8 @@ import type { SparseNeighbors } from '../models/sparse-neighbors';
 import { createNeighborScorer } from '../serve/neighbor-scores';
 import type { MfComputePath } from '../models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
-import {
-  CONFIDENCE_KINDS,
-  applyConfidence,
-  fitConfidence,
-  type ConfidenceKind,
-} from './confidence';
+import { CONFIDENCE_KINDS, type ConfidenceKind } from './confidence';
+import { applyConfidence, fitConfidence } from './confidence-fit';
 import { SEARCH_STEPS, defaultMfSettings } from './search-space';
 import {
   pickMfSettings,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/core/errors';
-import { applyConfidence, fitConfidence, rowWeightsOf } from '../../../src/core/tune/confidence';
+import {
+  applyConfidence,
+  fitConfidence,
+  rowWeightsOf,
+} from '../../../src/core/tune/confidence-fit';
 import { fitPipeline } from '../../../src/core/tune/fit-pipeline';
 import { tuneModel } from '../../../src/core/tune/tune-model';
 import type { TuneProgress } from '../../../src/core/tune/tune-types';
