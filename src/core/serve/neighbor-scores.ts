@@ -59,7 +59,8 @@ export interface NeighborScoring {
 
 /**
  * Returns a function that mixes neighbour scores into MF scores in place (`scores` are the MF
- * scores of every item; items beyond the lists keep their weighted MF score). `historyWeights`
+ * scores of every item; items beyond the lists keep their weighted MF score) and says whether it
+ * did: a history with no neighbour evidence at all keeps the MF scores as they are. `historyWeights`
  * (parallel to `historyItems`, default 1 each) scale each history item's neighbour scores, e.g.
  * towards recent items.
  */
@@ -69,7 +70,7 @@ export function createNeighborMixer(
   scores: Float32Array,
   historyItems: ArrayLike<number>,
   historyWeights?: ArrayLike<number>,
-) => void {
+) => boolean {
   const scorer = createNeighborScorer(scoring.lists);
   const buffer = new Float32Array(scorer.numItems);
   return (scores, historyItems, historyWeights) => {
@@ -83,8 +84,12 @@ export function createNeighborMixer(
       }
     }
     scorer.scoreHistory(known, buffer, weights);
+    // No neighbour evidence (history outside the lists, e.g. beyond EASE's item cap): the MF
+    // scores alone still personalise, where mixing would zero them.
+    if (!buffer.some((v) => v !== 0)) return false;
     const limit = Math.min(scores.length, buffer.length);
     for (let i = 0; i < scores.length; i++) scores[i]! *= scoring.mfWeight;
     for (let i = 0; i < limit; i++) scores[i]! += scoring.neighborWeight * buffer[i]!;
+    return true;
   };
 }

@@ -273,11 +273,12 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
         const scores = scoreItems(fold.vector, mf, scratch(mf.numItems));
         // Neighbour scores lean to recent items like the fold-in (factors with weighted mean 1).
         const recency = positive.map((p, h) => weights[h]! / p.weight);
-        mixNeighbors?.(
-          scores,
-          positive.map((p) => p.item),
-          recency,
-        );
+        const mixed =
+          mixNeighbors?.(
+            scores,
+            positive.map((p) => p.item),
+            recency,
+          ) ?? false;
         const share = itemToItemShare(positive.length, shortHistory);
         const blend =
           share > 0
@@ -303,7 +304,7 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
           itemIds,
           maxReasons: ctx.maxReasons,
           ...forYouEvidence(
-            options.neighborScoring,
+            mixed ? options.neighborScoring : undefined,
             new Map(positive.map((p, h) => [p.item, recency[h]!])),
             blend,
           ),

@@ -133,21 +133,27 @@ function blendScorer(
   choice: TuningChoice,
   train: CsrMatrix,
 ): UserScorer {
-  const factorScorer = choice.mfWeight !== 0 ? createMfScorer(mf) : null;
-  const neighborScorer = neighbors ? createNeighborScorer(neighbors) : null;
+  const factorScorer = createMfScorer(mf);
+  const neighborScorer =
+    neighbors && choice.neighborWeight > 0 ? createNeighborScorer(neighbors) : null;
   const scratch = new Float32Array(mf.model.numItems);
   return {
     numItems: mf.model.numItems,
     scoreUser(user, out) {
-      if (factorScorer) {
+      if (neighborScorer) {
+        const items = train.indices.subarray(train.indptr[user]!, train.indptr[user + 1]!);
+        neighborScorer.scoreHistory(items, scratch);
+      }
+      // As served (`createNeighborMixer`): without neighbour evidence the MF scores stand alone.
+      if (!neighborScorer || !scratch.some((v) => v !== 0)) {
+        factorScorer.scoreUser(user, out);
+        return;
+      }
+      if (choice.mfWeight !== 0) {
         factorScorer.scoreUser(user, out);
         if (choice.mfWeight !== 1) for (let i = 0; i < out.length; i++) out[i]! *= choice.mfWeight;
       } else out.fill(0);
-      if (neighborScorer && choice.neighborWeight > 0) {
-        const items = train.indices.subarray(train.indptr[user]!, train.indptr[user + 1]!);
-        neighborScorer.scoreHistory(items, scratch);
-        for (let i = 0; i < out.length; i++) out[i]! += choice.neighborWeight * scratch[i]!;
-      }
+      for (let i = 0; i < out.length; i++) out[i]! += choice.neighborWeight * scratch[i]!;
     },
   };
 }

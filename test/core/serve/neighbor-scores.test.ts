@@ -21,4 +21,13 @@ describe('createNeighborMixer', () => {
     expect(weighted[2]).toBeCloseTo(0.5 + 2 * (0.5 * 0.5 + 1.5 * 0.25), 6);
     expect(weighted[3]).toBeCloseTo(0.5 + 2 * 1.5, 6);
   });
+
+  it('keeps the MF scores when the history has no neighbour evidence (and says so)', () => {
+    const mix = createNeighborMixer({ lists, mfWeight: 0, neighborWeight: 1 });
+    const scores = Float32Array.from([0.3, 0.1, 0.2, 0.4]);
+    expect(mix(scores, [2, 3])).toBe(false);
+    expect(Array.from(scores)).toEqual(Array.from(Float32Array.from([0.3, 0.1, 0.2, 0.4])));
+    expect(mix(scores, [0])).toBe(true);
+    expect(Array.from(scores)).toEqual([0, 0, 0.5, 0]);
+  });
 });
