@@ -34,7 +34,8 @@ const catalog: Catalog = [
   { id: 'no-embedding', category: camping },
   { id: 'new-arrival', category: camping, price: 40 },
 ];
-const mf = handBuiltModel([
+/** Item factors of the catalogue above (the last two rows: cold lamp's and no embedding). */
+const factors = [
   [1, 0, 0],
   [0.9, 0.2, 0],
   [0.5, 0.5, 0],
@@ -43,7 +44,8 @@ const mf = handBuiltModel([
   [0, 0, 1],
   [0.95, 0.05, 0.1],
   [0, 0, 0],
-]);
+];
+const mf = handBuiltModel(factors);
 /** tent→{stove, sleeping-bag}, stove→{kettle, tent}, kettle→{mug, stove}, no-embedding→{tent}. */
 const coOccurrence: SparseNeighbors = {
   numItems: 9,
@@ -96,19 +98,7 @@ describe('for-you row', () => {
 
   it('leans on item-to-item similarity for a short history, and explains with real shares', () => {
     // A popular item (big bias) wins the pure fold-in of one view of the stove.
-    const biased = handBuiltModel(
-      [
-        [1, 0, 0],
-        [0.9, 0.2, 0],
-        [0.5, 0.5, 0],
-        [0.1, 1, 0],
-        [0, 0.9, 0.3],
-        [0, 0, 1],
-        [0.95, 0.05, 0.1],
-        [0, 0, 0],
-      ],
-      [0, 0, 0, 0, 0, 5, 0, 0],
-    );
+    const biased = handBuiltModel(factors, [0, 0, 0, 0, 0, 5, 0, 0]);
     const request: RowRequest = { type: 'for-you', history: [{ itemId: 'stove' }], k: 2 };
     const plain = createRowRecommender({ ...foldInOnly, mf: biased }).recommend(request);
     expect(idsOf(plain)[0]).toBe('novel');
