@@ -1,4 +1,5 @@
 import packageJson from '../../package.json' with { type: 'json' };
+import { escapeControlCharacters } from '../core/data/display-text';
 import { HearthError } from '../core/errors';
 import type { ImportReport } from '../core/data/parse';
 import { CLI_NAME, formatColumns, formatFlagHelp, parseFlags, type FlagSpec } from './cli-args';
@@ -55,7 +56,8 @@ function reportImport(stderr: TextSink, quiet: boolean, report: ImportReport): v
       (report.rejectedRows > 0 ? `, rejected ${report.rejectedRows}:` : '') +
       '\n',
   );
-  for (const e of report.errors) stderr.write(`  line ${e.line}: ${e.reason}\n`);
+  for (const e of report.errors)
+    stderr.write(`  line ${e.line}: ${escapeControlCharacters(e.reason)}\n`);
   if (report.truncatedErrors > 0) stderr.write(`  … and ${report.truncatedErrors} more\n`);
 }
 
@@ -79,7 +81,7 @@ export async function runCli(
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     io.stderr.write(
-      `${CLI_NAME}: unknown command "${name}"; run "${CLI_NAME} --help" for the list.\n`,
+      `${CLI_NAME}: unknown command "${escapeControlCharacters(name)}"; run "${CLI_NAME} --help" for the list.\n`,
     );
     return 2;
   }
@@ -91,7 +93,9 @@ export async function runCli(
   }
   try {
     const flags = parseFlags(rest, specs, command.name, (warning) =>
-      io.stderr.write(`${CLI_NAME} ${command.name}: warning: ${warning}\n`),
+      io.stderr.write(
+        `${CLI_NAME} ${command.name}: warning: ${escapeControlCharacters(warning)}\n`,
+      ),
     );
     const quiet = flags['quiet'] === true;
     const ctx: CliContext = {
@@ -109,7 +113,8 @@ export async function runCli(
         : error instanceof Error
           ? error.message
           : String(error);
-    io.stderr.write(`${CLI_NAME} ${command.name}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    const line = escapeControlCharacters(message.replace(/\s*\n\s*/g, ' '));
+    io.stderr.write(`${CLI_NAME} ${command.name}: ${line}\n`);
     return 1;
   }
 }

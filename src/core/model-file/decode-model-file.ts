@@ -1,3 +1,4 @@
+import { jsonErrorDetail } from '../data/display-text';
 import { ModelFileError } from '../errors';
 import { crc32 } from './crc32';
 import { isJsonObject, type JsonObject } from './json-object';
@@ -124,8 +125,7 @@ function parseHeader(bytes: Uint8Array): { header: JsonObject; tensors: unknown 
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw corrupt(`its header is not valid UTF-8 JSON: ${reason}`);
+    throw corrupt(`its header is not valid UTF-8 JSON: ${jsonErrorDetail(error)}`);
   }
   if (!isJsonObject(parsed)) throw corrupt('its header is not a JSON object');
   const header = parsed['header'];

@@ -190,7 +190,7 @@ function listNames(header: readonly string[]): string {
 }
 
 /** The `hearth-recs` CLI flags that map interaction columns (catalog columns have none). */
-const CLI_FLAGS: Readonly<Record<string, string>> = {
+export const INTERACTION_CLI_FLAGS: Readonly<Record<string, string>> = {
   user: '--user-col',
   item: '--item-col',
   value: '--weight-col',
@@ -200,7 +200,7 @@ const CLI_FLAGS: Readonly<Record<string, string>> = {
 
 /** How to map a role's column: the CLI flag where one exists, and the `columns` option. */
 function mappingHint(role: string, flagValue = '', optionValue = ''): string {
-  const flag = CLI_FLAGS[role];
+  const flag = INTERACTION_CLI_FLAGS[role];
   const option = `columns.${role}${optionValue}`;
   return flag === undefined ? option : `${flag}${flagValue} or ${option}`;
 }

@@ -140,11 +140,11 @@ function movieLensLayout(
   return { kind: 'delimited', delimiter: '\t', quotes: false };
 }
 
-/** Non-blank lines of a sample, without a byte order mark or line-ending `\r`. */
+/** Non-blank lines of a sample (LF, CRLF or CR-only endings), without a byte order mark. */
 function sampleLines(sample: string): string[] {
   const text = sample.charCodeAt(0) === 0xfeff ? sample.slice(1) : sample;
   const out: string[] = [];
-  for (const raw of text.split('\n')) {
+  for (const raw of text.split(/\r\n|\r|\n/)) {
     const line = raw.trim();
     if (line !== '') out.push(line);
     if (out.length === SNIFF_LINES) break;

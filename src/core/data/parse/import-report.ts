@@ -1,4 +1,5 @@
 import { DataError, OptionError } from '../../errors';
+import { escapeControlCharacters } from '../display-text';
 import type { DataFormat } from './detect-format';
 
 /** One rejected row: its 1-based physical line number and what was wrong, naming the field. */
@@ -102,8 +103,10 @@ export function noRowsError(report: ImportReport, what: string, hint: string): D
   );
 }
 
-/** Shortens a raw value for an error message. */
+/** Shortens a raw value for an error message and quotes it with control characters escaped. */
 export function quoteValue(value: string): string {
   const max = 40;
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+  return escapeControlCharacters(
+    JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value),
+  );
 }

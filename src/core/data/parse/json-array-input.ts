@@ -1,4 +1,5 @@
 import { DataError } from '../../errors';
+import { jsonErrorDetail } from '../display-text';
 
 /** Something that takes chunks and finishes (the catalog and interaction parsers). */
 export interface ChunkSink<T> {
@@ -54,7 +55,7 @@ export function acceptJsonArray<T>(sink: ChunkSink<T>): ChunkSink<T> {
       } catch (error) {
         throw new DataError(
           'UNREADABLE_INPUT',
-          `The input starts like a JSON array but is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it or export JSON Lines.`,
+          `The input starts like a JSON array but is not valid JSON (${jsonErrorDetail(error)}); fix it or export JSON Lines.`,
         );
       }
       if (!Array.isArray(parsed)) {

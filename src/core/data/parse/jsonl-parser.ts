@@ -1,4 +1,5 @@
 import { DataError } from '../../errors';
+import { jsonErrorDetail } from '../display-text';
 import { normalizeColumnName, type ColumnAliases, type ColumnRef } from './column-mapping';
 import { parseNumber } from './field-spans';
 
@@ -11,7 +12,7 @@ export function parseJsonLine(line: string): JsonRow | string {
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return `invalid JSON (${error instanceof Error ? error.message : String(error)})`;
+    return `invalid JSON (${jsonErrorDetail(error)})`;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return `not a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`;

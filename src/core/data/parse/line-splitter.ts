@@ -94,3 +94,34 @@ export function createSeparatorReader(separator: string): RecordReader {
     },
   };
 }
+
+/** A carriage return not followed by a line feed: a classic Mac OS (CR-only) line ending. */
+const LONE_CR = /\r(?!\n)/g;
+
+/**
+ * Returns a chunk filter that turns CR-only line endings into `\n`, so every reader sees LF or
+ * CRLF. A `\r` at the end of a chunk is held back until the next one shows whether a `\n`
+ * follows; `final` flushes it.
+ */
+export function createLineEndingNormalizer(): (text: string, final: boolean) => string {
+  let heldCr = false;
+  return (text, final) => {
+    if (heldCr) {
+      text = `\r${text}`;
+      heldCr = false;
+    }
+    if (!final && text.charCodeAt(text.length - 1) === CR) {
+      text = text.slice(0, -1);
+      heldCr = true;
+    }
+    return text.indexOf('\r') < 0 ? text : text.replace(LONE_CR, '\n');
+  };
+}
+
+/** Offset of the next line break (`\n`, `\r\n` or a lone `\r`) at or after `from`, or -1. */
+export function findLineBreak(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  const cr = text.indexOf('\r', from);
+  if (cr < 0 || (nl >= 0 && nl < cr)) return nl;
+  return cr;
+}

@@ -6,6 +6,7 @@ import type { TextEncoding } from './chunk-decoder';
 import {
   columnLabel,
   decideHeader,
+  INTERACTION_CLI_FLAGS,
   missingColumnError,
   resolveColumns,
   type ColumnAliases,
@@ -115,8 +116,7 @@ const HEADERLESS_DEFAULTS: Partial<Record<Role, number>> = {
   value: 2,
   timestamp: 3,
 };
-const MAPPING_HINT =
-  'Check the format and the column mapping (--user-col/--item-col/--value-col/--type-col/--timestamp-col or options.columns).';
+const MAPPING_HINT = `Check the format and the column mapping (${Object.values(INTERACTION_CLI_FLAGS).join('/')} or options.columns).`;
 const EVENT_TYPE_LIST = EVENT_TYPES.join(', ');
 
 /**

@@ -14,8 +14,10 @@ import {
 } from './detect-format';
 import { FieldSpans } from './field-spans';
 import {
+  createLineEndingNormalizer,
   createLineReader,
   createSeparatorReader,
+  findLineBreak,
   createWhitespaceReader,
   type RecordReader,
 } from './line-splitter';
@@ -100,10 +102,11 @@ export function createRecordStream(options: RecordStreamOptions): RecordStream {
   let sawText = false;
   let begun = false;
   let failure: unknown = null;
+  const normalizeLineEndings = createLineEndingNormalizer();
 
   const previewReady = (): boolean => {
     while (previewLines < SNIFF_LINES) {
-      const nl = preview.indexOf('\n', previewScanned);
+      const nl = findLineBreak(preview, previewScanned);
       if (nl < 0) break;
       if (preview.slice(previewScanned, nl).trim() !== '') previewLines++;
       previewScanned = nl + 1;
@@ -132,7 +135,8 @@ export function createRecordStream(options: RecordStreamOptions): RecordStream {
     for (const chunk of chunks) feed(decoder.decode(chunk), false);
   };
 
-  const feed = (text: string, final: boolean): void => {
+  const feed = (raw: string, final: boolean): void => {
+    let text = normalizeLineEndings(raw, final);
     if (!sawText && text.length > 0) {
       sawText = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
