@@ -11,19 +11,17 @@ import { OptionError } from '../core/errors';
 import type { MfModel } from '../core/models/mf/mf-model';
 import { createRng } from '../core/random';
 import { computeReleaseUpdate } from './client-update';
+import {
+  assembleReleasedModel,
+  releaseHead,
+  releaseHeadLimit,
+  releaseSpec,
+} from './cooccurrence-assembly';
 import type { ReleaseKind } from './federated-protocol';
 import { rowHistory } from './fold-in-scorer';
 import { calibrateNoiseMultiplier, createPrivacyAccountant } from './privacy-accountant';
-import {
-  DEFAULT_COOCCURRENCE_FACTORS,
-  DEFAULT_COOCCURRENCE_SHRINKAGE,
-  maxHeadForBudget,
-  modelFromCooccurrence,
-  pairCount,
-  POPULARITY_NOISE_RATIO,
-  selectHead,
-} from './private-cooccurrence';
-import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE, buildReleaseRoundSpec } from './round-plan';
+import { pairCount, POPULARITY_NOISE_RATIO } from './private-cooccurrence';
+import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
 import { runSimulatedCohort } from './simulation';
 
 /** Default head size: the best measured on ML-100K at ε = 8 (200–300 within 0.003 NDCG@10). */
@@ -69,14 +67,7 @@ export function runCooccurrenceSimulation(
   const { train } = o;
   const n = train.cols;
   const budget = o.uploadBudget ?? DEFAULT_UPLOAD_BUDGET;
-  const maxHead = Math.min(
-    n,
-    maxHeadForBudget({
-      budgetBytes: budget,
-      bytesPerValue: 2,
-      headerBytes: FRAME_HEADER_ALLOWANCE,
-    }),
-  );
+  const maxHead = releaseHeadLimit({ numItems: n, uploadBudget: budget, aggregation: 'plain' });
   const m = o.headSize ?? Math.min(DEFAULT_HEAD_SIZE, maxHead);
   if (!(m >= 1 && m <= maxHead) || !Number.isInteger(m)) {
     throw new OptionError(
@@ -103,11 +94,12 @@ export function runCooccurrenceSimulation(
   for (let u = 0; u < train.rows; u++) if (train.indptr[u + 1]! > train.indptr[u]!) clients.push(u);
   // Each release is a real round: the device encoding of the release round spec, noise sized for
   // exactly this cohort (as if minCohort were the cohort).
-  const release = (kind: ReleaseKind, rows: readonly number[], noiseMultiplier: number) => {
-    const spec = buildReleaseRoundSpec({
+  const release = (kind: ReleaseKind, rows: readonly number[]) => {
+    const spec = releaseSpec({
       release: kind,
       rows,
-      noiseMultiplier,
+      noiseMultiplier: zPairs,
+      popularityNoiseRatio: ratio,
       roundId: `sim-${kind}`,
       modelVersion: 0,
       aggregation: 'plain',
@@ -125,26 +117,22 @@ export function runCooccurrenceSimulation(
         computeReleaseUpdate({ release: kind, numItems: n, history: rowHistory(train, u), rows })
           ?.parts ?? null,
     });
-    // Every client added its share: the sum's noise per entry.
-    return { values: sums.rows, noiseStd: spec.parts[0]!.noiseStd * Math.sqrt(clients.length) };
+    return { spec, values: sums.rows };
   };
   const popularity = release(
     'popularity',
     Array.from({ length: n }, (_, i) => i),
-    zPopularity,
   );
-  const head = selectHead(popularity.values, m)
-    .slice()
-    .sort((a, b) => a - b);
-  const pairs = release('pairs', head, zPairs);
-  const model = modelFromCooccurrence({
+  const head = releaseHead(popularity.values, m);
+  const pairs = release('pairs', head);
+  const model = assembleReleasedModel({
     numItems: n,
-    head,
-    pairs: pairs.values,
-    pairNoiseStd: pairs.noiseStd,
+    pairSpec: pairs.spec,
+    pairSums: pairs.values,
+    cohort: clients.length,
     popularity: popularity.values,
-    factors: o.factors ?? DEFAULT_COOCCURRENCE_FACTORS,
-    shrinkage: o.shrinkage ?? DEFAULT_COOCCURRENCE_SHRINKAGE,
+    ...(o.factors !== undefined ? { factors: o.factors } : {}),
+    ...(o.shrinkage !== undefined ? { shrinkage: o.shrinkage } : {}),
   });
   let epsilon = Infinity;
   if (o.privacy) {

@@ -1,29 +1,45 @@
 /**
  * Accumulates one round's accepted updates in memory and produces the cohort sums at close:
- * - plain + mean: running Σ w·q and Σ w (O(d) memory), sums = weighted mean × count;
- * - plain + trimmed-mean: keeps every update (O(N·d)), sums = coordinate-wise trimmed mean × count;
+ * - plain + mean: running Σ w·q and Σ w (O(d) memory); the sums are the weighted sums Σ w·q and
+ *   the round's cohort size is Σ w (a weight below 1 makes an update count as part of a user; it
+ *   never scales anyone up, so no update can weigh more than its clip bound);
+ * - plain + trimmed-mean: keeps every update (O(N·d)); sums = coordinate-wise trimmed mean × count
+ *   (weights are not used: every update counts as one user);
  * - secure: running modular sum of masked uploads; the masks left in it (survivors' self-masks,
  *   pairwise masks with dropped members) are removed at close with the delta the secure round
  *   reconstructs.
  */
+import { OptionError } from '../core/errors';
 import { trimmedMean } from '../federated/aggregation';
 import type { RoundSpec, UpdatePartName } from '../federated/federated-protocol';
 import { updateLength } from '../federated/federated-protocol';
 import { fromRing, ringAddInPlace } from '../federated/quantize';
 import { splitParts } from '../federated/update-codec';
+import { MIN_UPDATE_WEIGHT } from './rounds/update-admission';
 import type { Aggregator } from './server-config';
 
 /** Per-round aggregation state. */
 export interface RoundAggregator {
   /** Accepted updates so far. */
   readonly count: number;
-  /** Adds one accepted update: plain rounds pass signed integers, secure rounds ring elements. */
+  /** The cohort size the sums stand for: Σ weights (`mean`), else the update count. */
+  readonly weight: number;
+  /**
+   * Adds one accepted update: plain rounds pass signed integers, secure rounds ring elements.
+   * `weight` must be in [{@link MIN_UPDATE_WEIGHT}, 1].
+   */
   add(update: Int32Array | Uint32Array, weight: number): void;
   /**
    * The de-quantized cohort sums of every part. Secure rounds pass the unmasking delta; it is added
    * to a copy of the modular sum, so a close that fails later can be retried.
    */
   sums(unmaskingDelta?: Uint32Array): Record<UpdatePartName, Float64Array>;
+}
+
+function checkWeight(weight: number): void {
+  if (!(weight >= MIN_UPDATE_WEIGHT && weight <= 1)) {
+    throw new OptionError(`An update weight must be in [${MIN_UPDATE_WEIGHT}, 1] (got ${weight}).`);
+  }
 }
 
 /** Creates the aggregator of a round. */
@@ -38,6 +54,9 @@ export function createRoundAggregator(
     const ring = new Uint32Array(d);
     return {
       get count() {
+        return count;
+      },
+      get weight() {
         return count;
       },
       add(update) {
@@ -57,7 +76,11 @@ export function createRoundAggregator(
       get count() {
         return count;
       },
-      add(update) {
+      get weight() {
+        return count;
+      },
+      add(update, weight) {
+        checkWeight(weight);
         kept.push(Int16Array.from(update as Int32Array));
         count++;
       },
@@ -74,18 +97,15 @@ export function createRoundAggregator(
     get count() {
       return count;
     },
+    get weight() {
+      return weights;
+    },
     add(update, weight) {
+      checkWeight(weight);
       for (let j = 0; j < d; j++) weighted[j]! += weight * update[j]!;
       weights += weight;
       count++;
     },
-    sums() {
-      // FedAvg mean scaled back to a cohort sum: the item step works in sum units of N clients.
-      const scale = weights > 0 ? count / weights : 0;
-      return splitParts(
-        weighted.map((v) => v * scale),
-        spec,
-      );
-    },
+    sums: () => splitParts(weighted, spec),
   };
 }

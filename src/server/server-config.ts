@@ -56,6 +56,11 @@ export interface ServerConfig {
   readonly epsilonBudget: number;
   readonly learningRate: number;
   readonly ridge: number;
+  /**
+   * `rounds` training: the server-side update bound — the largest L2 move of one item row (factors
+   * and bias) in one round (Infinity = unbounded); see `src/federated/update-bound.ts`.
+   */
+  readonly maxRowMove: number;
   readonly clipFactors?: ClipFactors;
   /** Seed of the row schedule (public). */
   readonly rowSeed: number;
@@ -83,6 +88,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze(
   epsilonBudget: Infinity,
   learningRate: 1,
   ridge: 0,
+  maxRowMove: 1,
   rowSeed: 1,
   rateLimit: Object.freeze({ perSecond: 1, burst: 10 }),
 });
@@ -148,6 +154,7 @@ export function resolveServerConfig(
   need(c.epsilonBudget > 0, 'epsilonBudget must be positive.');
   need(c.learningRate > 0 && Number.isFinite(c.learningRate), 'learningRate must be positive.');
   need(c.ridge >= 0 && Number.isFinite(c.ridge), 'ridge must be ≥ 0.');
+  need(c.maxRowMove > 0, 'maxRowMove must be positive (Infinity = no server-side bound).');
   need(
     c.rateLimit.perSecond > 0 && c.rateLimit.burst >= 1,
     'rateLimit needs perSecond > 0 and burst ≥ 1.',

@@ -13,6 +13,8 @@ import {
 } from '../../src/federated/federated-protocol';
 import { decodeFederatedModel } from '../../src/federated/federated-model';
 import { applyItemStep } from '../../src/federated/item-step';
+import { epsilonOf } from '../../src/federated/privacy-accountant';
+import { boundRowMoves } from '../../src/federated/update-bound';
 import { fromRing, ringAddInPlace } from '../../src/federated/quantize';
 import {
   createSecureRoundSession,
@@ -179,8 +181,10 @@ describe('plain rounds', () => {
   });
 
   it('stops opening rounds once the ε budget is spent, and reports ε', async () => {
+    // Room for one round at noise multiplier 1, not for two.
+    const budget = 1.2 * epsilonOf({ noiseMultiplier: 1 }, 1e-5);
     const m = await manager(
-      testConfig({ noiseMultiplier: 1, epsilonBudget: 1, minCohort: 2, maxCohort: 2 }),
+      testConfig({ noiseMultiplier: 1, epsilonBudget: budget, minCohort: 2, maxCohort: 2 }),
     );
     expect(m.status().privacy.epsilon).toBe(0);
     for (let u = 0; u < 2; u++)
@@ -306,13 +310,15 @@ function expectedModel(spec: RoundSpec, truth: Uint32Array, cohort: number) {
     cohort,
     userWeightNorm: model.userWeightNorm,
   });
-  return applyItemStep({
+  const step = applyItemStep({
     model,
     rows: spec.rows,
     sums,
     cohort,
     userWeightNorm: smoothed.userWeightNorm,
   }).model;
+  const { maxRowMove } = testConfig();
+  return boundRowMoves({ before: model, after: step, rows: spec.rows, maxRowMove }).model;
 }
 
 const secureConfig = (overrides: Partial<ServerConfig> = {}) =>
