@@ -21,7 +21,8 @@ export type HearthErrorCode =
   | 'STORAGE_QUOTA'
   | 'UPDATE_REJECTED'
   | 'CONSENT_REQUIRED'
-  | 'SECURE_ROUND_REFUSED';
+  | 'SECURE_ROUND_REFUSED'
+  | 'ROUND_REFUSED';
 
 /** Plain-object form of an error, safe to post across a worker boundary or print as JSON. */
 export interface SerializedHearthError {

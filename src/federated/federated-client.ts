@@ -10,6 +10,7 @@ import type { WeightedItem } from '../core/models/mf/fold-in';
 import type { Rng } from '../core/random';
 import { computeClientUpdate, computeReleaseUpdate } from './client-update';
 import { createCryptoRng } from './clip-and-noise';
+import { RoundRefusedError, type RoundCost } from './device-privacy-floor';
 import {
   FEDERATED_PROTOCOL_VERSION,
   UpdateRejectedError,
@@ -27,6 +28,8 @@ import {
   type UpdateAck,
 } from './federated-protocol';
 import { decodeFederatedModel, type VersionedModel } from './federated-model';
+import { CHALLENGE_PATH, admitJoin } from './join-admission';
+import { secureSumProblem } from './round-plan';
 import { createSecureRoundSession, type SecureRoundSession } from './secure-round-session';
 import { encodeUpload } from './update-codec';
 
@@ -89,7 +92,11 @@ export function createFederatedClient(o: FederatedClientOptions): FederatedClien
     }
     return res;
   };
-  const json = async <T>(path: string, body?: unknown): Promise<T> => {
+  const json = async <T>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> => {
     const res = await call(
       path,
       body === undefined
@@ -97,7 +104,7 @@ export function createFederatedClient(o: FederatedClientOptions): FederatedClien
         : {
             method: 'POST',
             body: JSON.stringify(body),
-            headers: { 'Content-Type': 'application/json' },
+            headers: { 'Content-Type': 'application/json', ...headers },
           },
     );
     return (await res.json()) as T;
@@ -109,12 +116,20 @@ export function createFederatedClient(o: FederatedClientOptions): FederatedClien
       const model = decodeFederatedModel(new Uint8Array(await res.arrayBuffer()));
       return { ...model, etag: res.headers.get('ETag') ?? '' };
     },
-    join: (publicKey, shareKey) =>
-      json<JoinResponse>('/v1/rounds/join', {
+    async join(publicKey, shareKey) {
+      // Join admission: a proof of work bound to this round's challenge and these keys.
+      const admission = await admitJoin({
+        publicKey,
+        shareKey,
+        fetchChallenge: () => json<unknown>(CHALLENGE_PATH),
+      });
+      const request = {
         protocol: FEDERATED_PROTOCOL_VERSION,
         ...(publicKey ? { publicKey } : {}),
         ...(shareKey ? { shareKey } : {}),
-      }),
+      };
+      return json<JoinResponse>('/v1/rounds/join', request, admission);
+    },
     async upload(roundId, frame) {
       const res = await call(`/v1/rounds/${encodeURIComponent(roundId)}/update`, {
         method: 'POST',
@@ -153,6 +168,19 @@ export interface ParticipateOptions {
    * server's remaining upload window plus a grace of max(10 s, 5 × pollMs).
    */
   readonly finishWaitMs?: number;
+  /**
+   * The device's own privacy check of each round (an `EpsilonLedger`): `admit` refuses a round
+   * that violates the device's floor or budget before anything is computed or shared, `spend`
+   * records the round right before its update leaves. Without it only the ring check applies
+   * (simulations, tests).
+   */
+  readonly guard?: RoundGuard;
+}
+
+/** The device-side privacy check {@link participateInRound} applies to every round it joins. */
+export interface RoundGuard {
+  admit(spec: RoundSpec): Promise<RoundCost>;
+  spend(cost: RoundCost): Promise<void>;
 }
 
 /** What a device did in a round. */
@@ -248,6 +276,8 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
       'The model changed while joining; join the next round.',
     );
   }
+  // The guard's floor includes the ring check; without one, the ring check alone still applies.
+  const cost = o.guard ? await o.guard.admit(round) : refuseWrapping(round);
   const update = round.release
     ? computeReleaseUpdate({
         release: round.release,
@@ -280,6 +310,7 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
     rng,
     ...(secure ? { mask: secure.mask } : {}),
   });
+  if (cost) await o.guard?.spend(cost);
   const ack = await o.client.upload(round.roundId, frame);
   const result: Participation = { roundId: round.roundId, uploadedBytes: frame.length, ack };
   if (!secure || !session) return result;
@@ -287,6 +318,19 @@ export async function participateInRound(o: ParticipateOptions): Promise<Partici
   const untilMs = Date.now() + (o.finishWaitMs ?? Math.max(0, secure.uploadDeadline - Date.now()));
   const unmasked = await answer.await(untilMs);
   return { ...result, unmasked, unmask: () => answer.now() };
+}
+
+/** Throws when a secure round's sums could wrap the ring (its update would corrupt the sum). */
+function refuseWrapping(round: RoundSpec): undefined {
+  const wrap = secureSumProblem(round);
+  if (wrap) {
+    throw new RoundRefusedError(
+      'secure-sum-overflow',
+      round.roundId,
+      `Round ${round.roundId} refused: ${wrap}.`,
+    );
+  }
+  return undefined;
 }
 
 /** Grace added to the server's phase deadlines (ticks, clock granularity, slow networks). */
@@ -321,6 +365,7 @@ async function prepareSecureUpload(o: {
     roundId,
     slot: joined.slot,
     minCohort: round.minCohort,
+    maxCohort: round.maxCohort,
     members,
   });
   await retrying(

@@ -9,6 +9,8 @@ import { DataError } from '../core/errors';
 import type { WeightedItem } from '../core/models/mf/fold-in';
 import type { Rng } from '../core/random';
 import { createConsentStore, type ConsentStore, type MetaStore } from './consent-store';
+import { DEFAULT_DEVICE_PRIVACY, type DevicePrivacyPolicy } from './device-privacy-floor';
+import { createEpsilonLedger, type EpsilonLedgerSummary } from './epsilon-ledger';
 import { createFederatedClient, participateInRound } from './federated-client';
 import type { VersionedModel } from './federated-model';
 import { UpdateRejectedError, type RejectReason } from './federated-protocol';
@@ -62,6 +64,12 @@ export interface FederatedParticipantOptions {
   >;
   /** Noise randomness of the update (default: the platform CSPRNG). */
   readonly noiseRng?: Rng;
+  /**
+   * The device's privacy floor and ε budget (default {@link DEFAULT_DEVICE_PRIVACY}; build a
+   * stricter one with `resolveDevicePrivacy`). Every round is checked against it and recorded in
+   * the device's ε ledger, kept in `store`.
+   */
+  readonly privacy?: DevicePrivacyPolicy;
 }
 
 /** The device's participation in federated learning. */
@@ -74,6 +82,8 @@ export interface FederatedParticipant {
   refreshModel(): Promise<VersionedModel | null>;
   /** Contributions waiting to be sent. */
   pendingUploads(): Promise<number>;
+  /** The device's ε ledger: spent, budget, rounds contributed, refused rounds with their reason. */
+  privacyLedger(): Promise<EpsilonLedgerSummary>;
   stats(): ParticipantStats;
   /** Called after every request and every new model. Returns an unsubscribe function. */
   onStats(listener: (stats: ParticipantStats) => void): () => void;
@@ -119,6 +129,10 @@ interface ContributionJob {
 /** Creates the participant. Nothing is sent until the visitor grants consent and `participate` runs. */
 export function createFederatedParticipant(o: FederatedParticipantOptions): FederatedParticipant {
   const consent = createConsentStore({ store: o.store });
+  const ledger = createEpsilonLedger({
+    store: o.store,
+    policy: o.privacy ?? DEFAULT_DEVICE_PRIVACY,
+  });
   const baseFetch = o.fetch ?? globalThis.fetch.bind(globalThis);
   const listeners = new Set<(stats: ParticipantStats) => void>();
   let requests = 0;
@@ -179,6 +193,7 @@ export function createFederatedParticipant(o: FederatedParticipantOptions): Fede
           history,
           ...(model ? { model } : {}),
           ...(o.noiseRng ? { rng: o.noiseRng } : {}),
+          guard: ledger,
         });
         if (done) {
           updatesSent++;
@@ -215,6 +230,7 @@ export function createFederatedParticipant(o: FederatedParticipantOptions): Fede
       return refresher.refresh();
     },
     pendingUploads: async () => (await queue.pending()).length,
+    privacyLedger: () => ledger.summary(),
     stats,
     onStats(listener) {
       listeners.add(listener);

@@ -160,8 +160,14 @@ export interface RoundMembers {
   readonly roundId: string;
   /** The member this answer is for. */
   readonly slot: number;
-  /** Every member that joined (U1), ascending: with the round id they fix the masking graph. */
+  /** Every member that joined (U1), ascending. */
   readonly slots: readonly number[];
+  /**
+   * `memberKeyDigest` of each member's two public keys, in `slots` order: with the round id they
+   * fix the masking graph's seed, which every device recomputes (and checks for itself and its
+   * neighbours against their keys).
+   */
+  readonly keyDigests: readonly string[];
   /** Keys of `slot` and of its neighbours in the masking graph. */
   readonly participants: readonly SecureParticipant[];
   /** The masking graph's degree and the share threshold, fixed for the round. */

@@ -4,10 +4,10 @@
  *
  * Small cohorts use the complete graph (Bonawitz et al. 2017). Larger ones use a Harary graph
  * H(k, n) on a random relabelling (Bell et al. 2020): members sit on a ring in an order drawn from
- * SHA-256 of the round id and the member slots, and each one masks against the k/2 members on either
- * side (the graph is public and independent of the keys, so a device only needs its neighbours'
- * keys). The
- * graph is k-connected, so the survivors' masks keep hiding individual uploads unless about k
+ * SHA-256 of the round id and every member's public keys ({@link maskingGraphSeed}), not in join
+ * order, and each one masks against the k/2 members on either side. The seed is fixed only when the
+ * cohort is, and the other members' fresh keys are unknown to any joiner until then, so no joiner
+ * can choose its neighbours by when it joins or which key it picks. The graph is k-connected, so the survivors' masks keep hiding individual uploads unless about k
  * members around one position drop together (the server and every device check connectivity before
  * anything is unmasked). Each member secret-shares its self-mask seed and its masking key among its
  * k neighbours and itself, with threshold t; per-member cost is O(k) instead of O(n).
@@ -77,18 +77,40 @@ export function maskingParamsProblem(cohort: number, params: MaskingParams): str
   return null;
 }
 
-/** SHA-256 of the round id and the member slots: the public seed of the graph's relabelling. */
+/** One cohort member as the masking graph's seed sees it: its slot and its keys' digest. */
+export interface SeedMember {
+  readonly slot: number;
+  /** {@link memberKeyDigest} of the member's masking and share-encryption public keys. */
+  readonly keyDigest: string;
+}
+
+const sha256 = async (text: string): Promise<Uint8Array> =>
+  new Uint8Array(
+    await globalThis.crypto.subtle.digest(
+      'SHA-256',
+      new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>,
+    ),
+  );
+
+/** Digest of a member's two public keys (first 16 bytes of SHA-256, hex): what the seed hashes. */
+export async function memberKeyDigest(publicKey: string, shareKey: string): Promise<string> {
+  const digest = await sha256(`hearth-secagg-member-v2\n${publicKey}\n${shareKey}`);
+  return Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The public seed of the graph's relabelling: SHA-256 of the round id and every member's slot and
+ * key digest, in slot order. It exists only once the join phase has closed, and every member's
+ * fresh keys change it, so no joiner can predict or steer where it lands on the ring (the keys of
+ * the others are not published before then). Devices recompute it from the member list.
+ */
 export async function maskingGraphSeed(
   roundId: string,
-  slots: readonly number[],
+  members: readonly SeedMember[],
 ): Promise<Uint8Array> {
-  const sorted = [...slots].sort((a, b) => a - b);
-  const text = `hearth-secagg-graph-v1\n${roundId}\n${sorted.join(',')}`;
-  const digest = await globalThis.crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>,
-  );
-  return new Uint8Array(digest);
+  const sorted = [...members].sort((a, b) => a.slot - b.slot);
+  const lines = sorted.map((m) => `${m.slot}:${m.keyDigest}`);
+  return sha256(`hearth-secagg-graph-v2\n${roundId}\n${lines.join('\n')}`);
 }
 
 /** The masking graph of a round. */

@@ -208,6 +208,17 @@ function assembleRoundSpec(
   ringBits: RingBits,
   parts: readonly UpdatePartSpec[],
 ): RoundSpec {
+  const wrap = secureSumProblem({
+    aggregation: o.aggregation,
+    parts,
+    maxCohort: o.maxCohort,
+    ringBits,
+  });
+  if (wrap) {
+    throw new OptionError(
+      `Cannot open a secure round: ${wrap}. Lower maxCohort (at most ${2 ** (ringBits - 1) - 1} in total over the cohort's clamps).`,
+    );
+  }
   return {
     protocol: FEDERATED_PROTOCOL_VERSION,
     roundId: o.roundId,
@@ -284,6 +295,25 @@ export function buildReleaseRoundSpec(o: ReleaseRoundSpecOptions): RoundSpec {
     }),
   );
   return { ...assembleRoundSpec(o, ringBits, parts), release: o.release };
+}
+
+/**
+ * Why a secure round's masked sums could wrap the ring (some part's clamp × maxCohort exceeds
+ * 2^(ringBits−1) − 1, the largest sum that decodes exactly), or null when they cannot. Plain rounds
+ * decode each update on its own and never wrap. Servers check it before opening a round, devices
+ * before contributing.
+ */
+export function secureSumProblem(
+  spec: Pick<RoundSpec, 'aggregation' | 'parts' | 'maxCohort' | 'ringBits'>,
+): string | null {
+  if (spec.aggregation !== 'secure') return null;
+  const limit = 2 ** (spec.ringBits - 1) - 1;
+  for (const p of spec.parts) {
+    if (!(p.clamp >= 1 && p.clamp * spec.maxCohort <= limit)) {
+      return `part "${p.name}": clamp ${p.clamp} × maxCohort ${spec.maxCohort} does not fit the ${spec.ringBits}-bit ring (sums up to ±${limit} decode exactly), so the masked sum could wrap`;
+    }
+  }
+  return null;
 }
 
 /** L2 sensitivity of a part: its clip bound plus the worst-case stochastic rounding error. */

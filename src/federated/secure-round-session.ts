@@ -31,6 +31,7 @@ import {
   isConnectedAmong,
   maskingGraphSeed,
   maskingParamsProblem,
+  memberKeyDigest,
   type MaskingGraph,
   type MaskingParams,
 } from './masking-graph';
@@ -71,6 +72,8 @@ export interface SecureRoundSession {
     readonly roundId: string;
     readonly slot: number;
     readonly minCohort: number;
+    /** The round's announced largest cohort: a bigger one could wrap the masked sum (unchecked when absent). */
+    readonly maxCohort?: number;
     readonly members: RoundMembers;
   }): Promise<EncryptedShare[]>;
   /** Checks the sharers (U2) and decrypts the shares addressed to this device. */
@@ -95,6 +98,42 @@ function distinct(list: readonly number[], what: string): Set<number> {
   const set = new Set(list);
   if (set.size !== list.length) refuse(`The server listed a slot twice in ${what}.`);
   return set;
+}
+
+/**
+ * The round's masking graph, seeded from the listed key digests of every member
+ * ({@link maskingGraphSeed}): the same graph the server built, with positions no joiner chose.
+ */
+async function verifiedGraph(roundId: string, list: RoundMembers): Promise<MaskingGraph> {
+  const digests = list.keyDigests;
+  if (!Array.isArray(digests) || digests.length !== list.slots.length) {
+    refuse(
+      'The member list does not carry one key digest per member, so the masking graph cannot be checked.',
+    );
+  }
+  if (digests.some((d) => typeof d !== 'string' || !/^[0-9a-f]{32}$/.test(d))) {
+    refuse('The member list carries a malformed key digest.');
+  }
+  const seed = await maskingGraphSeed(
+    roundId,
+    list.slots.map((slot, j) => ({ slot, keyDigest: digests[j]! })),
+  );
+  return createMaskingGraph({ slots: [...list.slots], degree: list.masking.degree, seed });
+}
+
+/** Checks the listed key digests of the members whose keys this device holds (itself, its neighbours). */
+async function checkKeyDigests(
+  list: RoundMembers,
+  keys: ReadonlyMap<number, SecureParticipant>,
+): Promise<void> {
+  const listed = new Map(list.slots.map((slot, j) => [slot, list.keyDigests[j]!]));
+  for (const [slot, m] of keys) {
+    if (listed.get(slot) !== (await memberKeyDigest(m.publicKey, m.shareKey))) {
+      refuse(
+        `The key digest listed for slot ${slot} does not match its keys: the masking graph was not derived from the members' keys.`,
+      );
+    }
+  }
 }
 
 interface Cohort {
@@ -143,14 +182,13 @@ export async function createSecureRoundSession(): Promise<SecureRoundSession> {
       if (slots.size < minimum) {
         refuse(`The cohort has ${slots.size} members; the round promised at least ${minimum}.`);
       }
+      if (o.maxCohort !== undefined && slots.size > o.maxCohort) {
+        refuse(`The cohort has ${slots.size} members; the round promised at most ${o.maxCohort}.`);
+      }
       const problem = maskingParamsProblem(slots.size, o.members.masking);
       if (problem) refuse(`Unsafe masking parameters: ${problem}.`);
       const params = o.members.masking;
-      const graph = createMaskingGraph({
-        slots: [...slots],
-        degree: params.degree,
-        seed: await maskingGraphSeed(o.roundId, [...slots]),
-      });
+      const graph = await verifiedGraph(o.roundId, o.members);
       const neighbors = graph.neighbors(o.slot);
       const members = new Map<number, SecureParticipant>();
       for (const m of o.members.participants) {
@@ -164,6 +202,7 @@ export async function createSecureRoundSession(): Promise<SecureRoundSession> {
       if (!me || me.publicKey !== masking.publicKey || me.shareKey !== sharing.publicKey) {
         refuse('The member list does not carry this device’s keys at its slot.');
       }
+      await checkKeyDigests(o.members, members);
       cohort = { roundId: o.roundId, slot: o.slot, minimum, slots, members, params, graph };
       const holders = [o.slot, ...neighbors];
       const points = holders.map((s) => s + 1);

@@ -23,6 +23,7 @@ import {
   createMaskingGraph,
   isConnectedAmong,
   maskingGraphSeed,
+  memberKeyDigest,
   type MaskingGraph,
   type MaskingParams,
 } from '../federated/masking-graph';
@@ -81,7 +82,7 @@ export interface SecureRound {
   isSurvivor(slot: number): boolean;
   readonly responded: ReadonlySet<number>;
   addMember(slot: number, member: SecureMember): void;
-  /** Fixes the graph over the current members. */
+  /** Fixes the graph over the current members, seeded by all of their keys. */
   startSharing(masking: MaskingParams): Promise<void>;
   /** `GET /v1/rounds/:id/members/:slot`: the slots, the parameters, `slot`'s neighbours' keys. */
   roster(slot: number): RoundMembers;
@@ -119,6 +120,7 @@ export function createSecureRound(roundId: string): SecureRound {
   const members = new Map<number, SecureMember>();
   let masking: MaskingParams | null = null;
   let graph: MaskingGraph | null = null;
+  let keyDigests: readonly string[] = [];
   const sharers = new Set<number>();
   const relayed = new Map<
     number,
@@ -180,11 +182,21 @@ export function createSecureRound(roundId: string): SecureRound {
 
     async startSharing(params) {
       const slots = ascending(members.keys());
+      const digests = await Promise.all(
+        slots.map((slot) => {
+          const m = members.get(slot)!;
+          return memberKeyDigest(m.publicKey, m.shareKey);
+        }),
+      );
       graph = createMaskingGraph({
         slots,
         degree: params.degree,
-        seed: await maskingGraphSeed(roundId, slots),
+        seed: await maskingGraphSeed(
+          roundId,
+          slots.map((slot, j) => ({ slot, keyDigest: digests[j]! })),
+        ),
       });
+      keyDigests = digests;
       masking = params;
     },
 
@@ -195,6 +207,7 @@ export function createSecureRound(roundId: string): SecureRound {
         roundId,
         slot,
         slots: needGraph().slots,
+        keyDigests,
         participants: holdersOf(slot).map((s) => ({ slot: s, ...members.get(s)! })),
         masking,
       };

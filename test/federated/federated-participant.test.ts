@@ -6,11 +6,19 @@ import {
   isRetryableFederatedError,
   type FederatedParticipant,
 } from '../../src/federated/federated-participant';
+import {
+  RoundRefusedError,
+  resolveDevicePrivacy,
+  type DevicePrivacyPolicy,
+} from '../../src/federated/device-privacy-floor';
+import { EPSILON_LEDGER_META_KEY } from '../../src/federated/epsilon-ledger';
 import { UpdateRejectedError } from '../../src/federated/federated-protocol';
+import { epsilonOf } from '../../src/federated/privacy-accountant';
 import { UPLOAD_QUEUE_META_KEY } from '../../src/federated/upload-queue';
 import { createFederatedHttpServer, type FederatedHttpServer } from '../../src/server/http-server';
 import { createMemoryStore } from '../../src/server/memory-store';
 import { createRoundManager, type RoundManager } from '../../src/server/round-manager';
+import type { ServerConfig } from '../../src/server/server-config';
 import { TOKEN, historyOf, smallModel, testConfig } from '../server/server-test-helpers';
 import { createMemoryMetaStore } from './memory-meta-store';
 
@@ -26,8 +34,9 @@ afterEach(async () => {
   manager = null;
 });
 
-async function startServer(): Promise<string> {
-  const config = testConfig({ minCohort: 2, maxCohort: 2 });
+/** A server whose rounds carry DP noise the default device floor accepts (z = 1, ε ≈ 4.4 per round). */
+async function startServer(overrides: Partial<ServerConfig> = {}): Promise<string> {
+  const config = testConfig({ minCohort: 2, maxCohort: 2, noiseMultiplier: 1, ...overrides });
   manager = await createRoundManager({
     store: createMemoryStore(),
     config,
@@ -38,7 +47,12 @@ async function startServer(): Promise<string> {
 }
 
 /** A participant whose requests are recorded; `down` makes the network fail. */
-function device(serverUrl: string, u: number, net = { down: false }) {
+function device(
+  serverUrl: string,
+  u: number,
+  net = { down: false },
+  privacy?: DevicePrivacyPolicy,
+) {
   const requests: string[] = [];
   let model: VersionedModel | undefined;
   const fetchSpy: typeof fetch = (input, init) => {
@@ -58,6 +72,7 @@ function device(serverUrl: string, u: number, net = { down: false }) {
     },
     noiseRng: createRng(u),
     retry: { rng: createRng(100 + u), isOnline: () => true, baseDelayMs: 60_000 },
+    ...(privacy && { privacy }),
   });
   participants.push(participant);
   return { participant, requests, meta, model: () => model };
@@ -124,6 +139,47 @@ describe('createFederatedParticipant', () => {
     net.down = false;
     expect(await d.participant.participate()).toEqual({ status: 'no-consent' });
     expect(d.requests.length).toBe(before);
+  });
+
+  it('#6 refuses a server without DP noise by default: no update leaves, the reason is kept', async () => {
+    const url = await startServer({ noiseMultiplier: 0 });
+    const d = device(url, 4);
+    await d.participant.consent.grant();
+    const outcome = await d.participant.participate();
+    expect(outcome).toMatchObject({ status: 'flushed', flush: { sent: 0, pending: 0 } });
+    const error = outcome.status === 'flushed' ? outcome.error : undefined;
+    expect(error).toBeInstanceOf(RoundRefusedError);
+    expect((error as RoundRefusedError).reason).toBe('noise-below-floor');
+    expect(d.requests.some((r) => r.endsWith('/update'))).toBe(false);
+    const ledger = await d.participant.privacyLedger();
+    expect(ledger).toMatchObject({ epsilonSpent: 0, roundsContributed: 0, epsilonBudget: 16 });
+    expect(ledger.refused).toHaveLength(1);
+    expect(ledger.refused[0]).toMatchObject({ reason: 'noise-below-floor' });
+    expect(ledger.refused[0]!.message).toMatch(/no differential-privacy noise/);
+  });
+
+  it('#6 keeps its own ε ledger and refuses the round that would pass its budget', async () => {
+    const url = await startServer({ minCohort: 1, maxCohort: 1 });
+    const privacy = resolveDevicePrivacy({ maxEpsilonTotal: 6 });
+    const d = device(url, 5, { down: false }, privacy);
+    await d.participant.consent.grant();
+    const first = await d.participant.participate();
+    expect(first).toMatchObject({ status: 'flushed', flush: { sent: 1 } });
+    const one = epsilonOf({ noiseMultiplier: 1 }, 1e-5);
+    const after = await d.participant.privacyLedger();
+    expect(after.roundsContributed).toBe(1);
+    expect(after.epsilonSpent).toBeCloseTo(one, 3);
+    // Persisted in the device's own meta store (which "Erase everything" deletes).
+    expect(d.meta.data.get(EPSILON_LEDGER_META_KEY)).toMatchObject({ version: 1 });
+    // Two rounds at z = 1 compose to ε ≈ 6.6 > 6: the next round is refused before anything is sent.
+    expect(epsilonOf({ noiseMultiplier: 1, rounds: 2 }, 1e-5)).toBeGreaterThan(6);
+    const uploads = d.requests.filter((r) => r.endsWith('/update')).length;
+    const second = await d.participant.participate();
+    expect(second.status === 'flushed' && second.error).toBeInstanceOf(RoundRefusedError);
+    expect(d.requests.filter((r) => r.endsWith('/update')).length).toBe(uploads);
+    const final = await d.participant.privacyLedger();
+    expect(final.roundsContributed).toBe(1);
+    expect(final.refused.map((r) => r.reason)).toEqual(['epsilon-budget']);
   });
 
   it('does not contact the server for an empty history', async () => {

@@ -4,6 +4,7 @@ import {
   isConnectedAmong,
   maskingGraphSeed,
   maskingParamsFor,
+  memberKeyDigest,
   maskingParamsProblem,
   minimumMaskingDegree,
 } from '../../src/federated/masking-graph';
@@ -99,10 +100,50 @@ describe('masking graph', () => {
     expect(isConnectedAmong(g, [])).toBe(false);
   });
 
-  it('derives its public seed from the round id and the member slots only', async () => {
-    const a = await maskingGraphSeed('r1', [0, 1, 5]);
-    expect(Array.from(await maskingGraphSeed('r1', [5, 0, 1]))).toEqual(Array.from(a));
-    expect(Array.from(await maskingGraphSeed('r2', [0, 1, 5]))).not.toEqual(Array.from(a));
-    expect(Array.from(await maskingGraphSeed('r1', [0, 1, 6]))).not.toEqual(Array.from(a));
+  const members = (digests: readonly string[]) =>
+    digests.map((keyDigest, slot) => ({ slot, keyDigest }));
+  const digestsOf = (n: number, tag: string): Promise<string[]> =>
+    Promise.all(range(n).map((j) => memberKeyDigest(`pk-${tag}-${j}`, `sk-${tag}-${j}`)));
+
+  it('derives its public seed from the round id and every member’s slot and keys', async () => {
+    const keys = await digestsOf(3, 'a');
+    const a = await maskingGraphSeed('r1', members(keys));
+    expect(Array.from(await maskingGraphSeed('r1', members(keys).reverse()))).toEqual(
+      Array.from(a),
+    );
+    expect(Array.from(await maskingGraphSeed('r2', members(keys)))).not.toEqual(Array.from(a));
+    const other = [...keys];
+    other[2] = await memberKeyDigest('pk-other', 'sk-a-2');
+    expect(Array.from(await maskingGraphSeed('r1', members(other)))).not.toEqual(Array.from(a));
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('#6 a joiner cannot choose its neighbours: ring order is not join order and every other member’s key moves it', async () => {
+    const n = 40;
+    const degree = 4;
+    const keys = await digestsOf(n, 'honest');
+    const graphOf = async (digests: readonly string[]) =>
+      createMaskingGraph({
+        slots: range(n),
+        degree,
+        seed: await maskingGraphSeed('r7', members(digests)),
+      });
+    const g = await graphOf(keys);
+    // Join order would make slot 20's neighbours 18, 19, 21, 22: a joiner could aim for them.
+    const joinOrderNeighbours = (slot: number) =>
+      [slot - 2, slot - 1, slot + 1, slot + 2].map((s) => (s + n) % n).sort((x, y) => x - y);
+    const slotsByJoinOrder = range(n).filter(
+      (s) => g.neighbors(s).join() === joinOrderNeighbours(s).join(),
+    );
+    expect(slotsByJoinOrder.length).toBeLessThan(3);
+    // The attacker (slot 20) keeps its key; another member's fresh key reshuffles the ring, so
+    // nobody who joined before the cohort closed could know who its neighbours would be.
+    let changed = 0;
+    for (const other of [0, 7, 19, 21, 39]) {
+      const next = [...keys];
+      next[other] = await memberKeyDigest(`pk-fresh-${other}`, `sk-fresh-${other}`);
+      if ((await graphOf(next)).neighbors(20).join() !== g.neighbors(20).join()) changed++;
+    }
+    expect(changed).toBe(5);
   });
 });

@@ -8,6 +8,7 @@ import {
   planRoundRows,
   roundNoiseMultiplier,
   rowsForBudget,
+  secureSumProblem,
   uploadBytesFor,
 } from '../../src/federated/round-plan';
 
@@ -154,5 +155,27 @@ describe('buildReleaseRoundSpec', () => {
     expect(() =>
       validateRoundSpec({ ...spec, release: 'bogus' }, { factors: 4, numItems: 3 }),
     ).toThrow(/round.release/);
+  });
+});
+
+describe('secure sums', () => {
+  it('#6 a secure round whose clamp × maxCohort would wrap the 32-bit ring is not opened', () => {
+    const o = {
+      model: { factors: 4, numItems: 30, userWeightNorm: 2 },
+      roundId: 'r1',
+      modelVersion: 0,
+      rows: [0, 1, 2],
+      aggregation: 'secure' as const,
+      minCohort: 2,
+      deadline: new Date(0).toISOString(),
+      noiseMultiplier: 1,
+      delta: 1e-5,
+      epsilonSpent: null,
+    };
+    const fits = buildRoundSpec({ ...o, maxCohort: 100_000 });
+    expect(secureSumProblem(fits)).toBeNull();
+    expect(() => buildRoundSpec({ ...o, maxCohort: 2 ** 32 })).toThrow(/could wrap/);
+    expect(secureSumProblem({ ...fits, maxCohort: 1_000_000 })).toMatch(/could wrap/);
+    expect(secureSumProblem({ ...fits, aggregation: 'plain', maxCohort: 1_000_000 })).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import {
   createMaskingGraph,
   maskingGraphSeed,
   maskingParamsFor,
+  memberKeyDigest,
   type MaskingParams,
 } from '../../src/federated/masking-graph';
 import {
@@ -33,10 +34,16 @@ async function rosterFor(
   slot: number,
 ): Promise<RoundMembers> {
   const slots = sessions.map((_, s) => s);
+  const keyDigests = await Promise.all(
+    sessions.map((s) => memberKeyDigest(s.publicKey, s.shareKey)),
+  );
   const graph = createMaskingGraph({
     slots,
     degree: masking.degree,
-    seed: await maskingGraphSeed(ROUND, slots),
+    seed: await maskingGraphSeed(
+      ROUND,
+      slots.map((slot) => ({ slot, keyDigest: keyDigests[slot]! })),
+    ),
   });
   const holders = [slot, ...graph.neighbors(slot)].sort((a, b) => a - b);
   return {
@@ -44,6 +51,7 @@ async function rosterFor(
     roundId: ROUND,
     slot,
     slots,
+    keyDigests,
     participants: holders.map((s) => ({
       slot: s,
       publicKey: sessions[s]!.publicKey,
@@ -268,6 +276,29 @@ describe('secure round session: what a device reveals', () => {
     await expect(
       sessions[3]!.shareKeys({ roundId: ROUND, slot: 3, minCohort: 2, members: ok }),
     ).rejects.toThrow(/twice/);
+  });
+
+  it('#6 checks the masking graph seed against the members’ keys and the cohort against maxCohort', async () => {
+    const sessions = await Promise.all([0, 1, 2, 3].map(() => createSecureRoundSession()));
+    const masking = { degree: 3, threshold: 3 };
+    const honest = await rosterFor(sessions, masking, 0);
+    const share = (members: RoundMembers, maxCohort?: number) =>
+      sessions[0]!.shareKeys({
+        roundId: ROUND,
+        slot: 0,
+        minCohort: 2,
+        members,
+        ...(maxCohort === undefined ? {} : { maxCohort }),
+      });
+    // A server that seeds the graph with other digests than the members' keys is caught.
+    const forged = [...honest.keyDigests];
+    forged[1] = await memberKeyDigest('someone-else', 'else');
+    await expect(share({ ...honest, keyDigests: forged })).rejects.toThrow(/key digest/);
+    await expect(share({ ...honest, keyDigests: honest.keyDigests.slice(1) })).rejects.toThrow(
+      /one key digest per member/,
+    );
+    await expect(share(honest, 3)).rejects.toThrow(/at most 3/);
+    await expect(share(honest, 4)).resolves.toHaveLength(3);
   });
 
   it('shares that fail authentication or claim the wrong sender are not held (nor revealed)', async () => {

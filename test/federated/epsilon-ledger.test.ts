@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_DEVICE_PRIVACY,
+  RoundRefusedError,
+  resolveDevicePrivacy,
+} from '../../src/federated/device-privacy-floor';
+import {
+  EPSILON_LEDGER_META_KEY,
+  REFUSED_ROUNDS_KEPT,
+  createEpsilonLedger,
+} from '../../src/federated/epsilon-ledger';
+import type { RoundSpec } from '../../src/federated/federated-protocol';
+import { epsilonOf } from '../../src/federated/privacy-accountant';
+import { buildRoundSpec } from '../../src/federated/round-plan';
+import { createMemoryMetaStore } from './memory-meta-store';
+
+const spec = (roundId: string, noiseMultiplier: number): RoundSpec =>
+  buildRoundSpec({
+    model: { factors: 4, numItems: 30, userWeightNorm: 2 },
+    roundId,
+    modelVersion: 0,
+    rows: [1, 2, 3],
+    aggregation: 'secure',
+    minCohort: 5,
+    maxCohort: 50,
+    deadline: new Date(0).toISOString(),
+    noiseMultiplier,
+    delta: 1e-5,
+    epsilonSpent: null,
+  });
+
+describe('the device ε ledger', () => {
+  it('#6 composes what the device computed for each round and stops at its budget', async () => {
+    const store = createMemoryMetaStore();
+    const ledger = createEpsilonLedger({ store, policy: DEFAULT_DEVICE_PRIVACY, now: () => 7 });
+    for (const [j, z] of [1, 2, 2].entries()) {
+      await ledger.spend(await ledger.admit(spec(`r${j}`, z)));
+    }
+    const summary = await ledger.summary();
+    expect(summary.roundsContributed).toBe(3);
+    // μ² = 1 + 2/4 (GDP composition of unsampled Gaussian rounds), i.e. one round at z = √(2/3).
+    expect(summary.epsilonSpent).toBeCloseTo(
+      epsilonOf({ noiseMultiplier: Math.sqrt(2 / 3) }, 1e-5),
+      3,
+    );
+    // Rounds at z = 1 cost ≈ 4.4 each: the budget of 16 allows a few more, then refuses.
+    let refused: unknown = null;
+    for (let j = 3; j < 20 && refused === null; j++) {
+      await ledger.admit(spec(`r${j}`, 1)).then(ledger.spend, (e: unknown) => (refused = e));
+    }
+    expect(refused).toBeInstanceOf(RoundRefusedError);
+    expect((refused as RoundRefusedError).reason).toBe('epsilon-budget');
+    const after = await ledger.summary();
+    expect(after.epsilonSpent).toBeLessThanOrEqual(16);
+    expect(after.refused).toEqual([expect.objectContaining({ reason: 'epsilon-budget', at: 7 })]);
+  });
+
+  it('keeps the newest refusals only, and a reopened ledger sees the same totals', async () => {
+    const store = createMemoryMetaStore();
+    const policy = resolveDevicePrivacy({ minNoiseMultiplier: 2 });
+    const ledger = createEpsilonLedger({ store, policy });
+    await ledger.spend(await ledger.admit(spec('ok', 3)));
+    for (let j = 0; j < REFUSED_ROUNDS_KEPT + 3; j++) {
+      await expect(ledger.admit(spec(`low${j}`, 1))).rejects.toThrow(/at least 2/);
+    }
+    const again = await createEpsilonLedger({ store, policy }).summary();
+    expect(again.roundsContributed).toBe(1);
+    expect(again.refused).toHaveLength(REFUSED_ROUNDS_KEPT);
+    expect(again.refused.at(-1)!.roundId).toBe(`low${REFUSED_ROUNDS_KEPT + 2}`);
+  });
+
+  it('an unreadable ledger refuses every round instead of starting again from zero', async () => {
+    const store = createMemoryMetaStore();
+    await store.setMeta(EPSILON_LEDGER_META_KEY, { version: 1, spent: 'lots', refused: [] });
+    const ledger = createEpsilonLedger({ store, policy: DEFAULT_DEVICE_PRIVACY });
+    await expect(ledger.admit(spec('r1', 3))).rejects.toThrow(/unreadable/);
+    expect((await ledger.summary()).epsilonSpent).toBe(Infinity);
+    expect(store.data.get(EPSILON_LEDGER_META_KEY)).toMatchObject({ spent: 'lots' });
+  });
+});
