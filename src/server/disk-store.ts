@@ -1,18 +1,29 @@
 /**
- * Single-node {@link FederatedStore} on a local directory:
- * - `state.json`: the committed {@link StoredState} (replaced atomically: temp file, fsync, rename,
+ * Single-node {@link FederatedStore} on a local directory (layout: `durability/data-dir.ts`; rules:
+ * docs/server-durability.md):
+ * - `state.json`: the committed {@link StoredState}, replaced atomically (temp file, fsync, rename,
  *   directory fsync);
- * - `model-v<N>.hfm`: the model file of version N (written the same way, before the state);
- * - `round-<R>.log`: the open round's append-only log ({@link openAppendLog}, fsync per group).
+ * - `model-v<N>.hfm`: the model file of version N, written the same way before the state;
+ * - `round-<R>.log`: round R's append-only log ({@link openAppendLog}), created with its header and
+ *   made durable (file and directory entry) before the state that opens round R.
  * A crash at any point leaves either the old or the new state; a round whose model was written but
- * whose state was not is simply aggregated again from its log on restart (deterministically).
+ * whose state was not is simply aggregated again from its log on restart (deterministically). A
+ * damaged file refuses to load with a {@link StoreCorruptError} naming it.
  */
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OptionError } from '../core/errors';
-import { openAppendLog, syncDirectory, type AppendLog } from './append-log';
+import { createLogFile, openAppendLog, type AppendLog } from './append-log';
 import {
-  decodeRecord,
+  STATE_FILE,
+  decodeScannedRecords,
+  logFileName,
+  modelFileName,
+  readStateFile,
+  undecodableRecordError,
+} from './durability/data-dir';
+import { nodeFileLayer, writeFileAtomic, type FileLayer } from './durability/file-layer';
+import { StoreCorruptError, recoverCommand } from './durability/store-errors';
+import {
   encodeRecord,
   type FederatedStore,
   type LoadedState,
@@ -20,60 +31,75 @@ import {
   type StoredState,
 } from './federated-store';
 
-/** Writes `data` to `path` atomically and durably. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, path);
-  await syncDirectory(join(path, '..'));
+/** Options of {@link createDiskStore}. */
+export interface DiskStoreOptions {
+  /** File operations (default: the real file system; tests pass a simulated disk). */
+  readonly layer?: FileLayer;
+  /** Told about repairs that lose nothing acknowledged (a cut torn tail); default: stderr. */
+  readonly onNotice?: (message: string) => void;
 }
 
-const modelName = (version: number): string => `model-v${version}.hfm`;
-const logName = (round: number): string => `round-${round}.log`;
+const stderrNotice = (message: string): void => {
+  process.stderr.write(`hearth-server: ${message}\n`);
+};
 
-/** Opens (creating the directory if needed) a disk store. */
+/** Opens (creating the directory if needed) a disk store on `dir`. */
 export async function createDiskStore(
   dir: string,
+  options: DiskStoreOptions = {},
 ): Promise<FederatedStore & { readonly dir: string }> {
-  await mkdir(dir, { recursive: true });
+  const layer = options.layer ?? nodeFileLayer;
+  const notice = options.onNotice ?? stderrNotice;
+  await layer.mkdir(dir);
   let log: AppendLog | null = null;
   let logRound = -1;
   const openLog = async (round: number): Promise<readonly RoundRecord[]> => {
     await log?.close();
-    const opened = await openAppendLog(join(dir, logName(round)));
+    log = null;
+    const path = join(dir, logFileName(round));
+    const remedy = `Nothing was changed; salvage the intact records with: ${recoverCommand(dir)}`;
+    const opened = await openAppendLog({ path, layer, round, remedy });
+    const { records, bad } = decodeScannedRecords(opened.records);
+    if (bad) {
+      await opened.log.close();
+      throw undecodableRecordError(dir, path, bad);
+    }
+    if (opened.repairedBytes > 0) {
+      notice(
+        `${path}: cut a torn tail of ${opened.repairedBytes} bytes (an append interrupted by a ` +
+          'crash; it was never acknowledged).',
+      );
+    }
     log = opened.log;
     logRound = round;
-    return opened.records.map(decodeRecord);
+    return records.map((r) => r.record);
   };
   /** Removes logs of earlier rounds and models older than the previous one (best effort). */
   const prune = async (state: StoredState): Promise<void> => {
-    for (const name of await readdir(dir)) {
+    for (const name of await layer.list(dir)) {
       const round = /^round-(\d+)\.log$/.exec(name);
       const model = /^model-v(\d+)\.hfm$/.exec(name);
       const stale =
         (round && Number(round[1]) < state.roundNumber) ||
         (model && Number(model[1]) < state.modelVersion - 1);
-      if (stale) await rm(join(dir, name), { force: true });
+      if (stale) await layer.remove(join(dir, name));
     }
   };
   return {
     dir,
     async load(): Promise<LoadedState | null> {
-      let text: string;
-      try {
-        text = await readFile(join(dir, 'state.json'), 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
+      const state = await readStateFile(layer, dir);
+      if (!state) return null;
+      const modelPath = join(dir, modelFileName(state.modelVersion));
+      const model = await layer.readFile(modelPath);
+      if (!model) {
+        throw new StoreCorruptError({
+          file: modelPath,
+          problem: `missing, but ${STATE_FILE} names model version ${state.modelVersion}`,
+          remedy:
+            'Nothing was changed; restore the model file from a backup of the data directory.',
+        });
       }
-      const state = JSON.parse(text) as StoredState;
-      const model = await readFile(join(dir, modelName(state.modelVersion)));
       const records = await openLog(state.roundNumber);
       return { state, model, records };
     },
@@ -84,8 +110,22 @@ export async function createDiskStore(
       await log.append(encodeRecord(record));
     },
     async commit(state, model) {
-      await writeFileAtomic(join(dir, modelName(state.modelVersion)), model);
-      await writeFileAtomic(join(dir, 'state.json'), JSON.stringify(state));
+      if (state.roundNumber === logRound) {
+        throw new OptionError(`A commit must open a new round (round ${logRound} is open).`);
+      }
+      await writeFileAtomic(layer, join(dir, modelFileName(state.modelVersion)), model);
+      // The new round's log exists (durably) before the state that names it, so a missing log at
+      // start is always damage, never a crash window.
+      await createLogFile({
+        path: join(dir, logFileName(state.roundNumber)),
+        round: state.roundNumber,
+        layer,
+      });
+      await writeFileAtomic(
+        layer,
+        join(dir, STATE_FILE),
+        new TextEncoder().encode(JSON.stringify(state)),
+      );
       await openLog(state.roundNumber);
       await prune(state);
     },

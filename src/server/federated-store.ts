@@ -11,6 +11,7 @@ import type { RevealedShare, RoundPhase, RoundSpec } from '../federated/federate
 import type { MaskingParams } from '../federated/masking-graph';
 import type { AccountantState } from '../federated/privacy-accountant';
 import type { SmootherState } from '../federated/statistics-smoother';
+import { checkRecordShape, RecordShapeError } from './durability/record-shape';
 
 /** Server state that changes only when a round closes. */
 export interface StoredState {
@@ -109,15 +110,29 @@ export function encodeRecord(record: RoundRecord): Uint8Array {
   return out;
 }
 
-/** Inverse of {@link encodeRecord}; throws on malformed input. */
+/**
+ * Inverse of {@link encodeRecord}; throws a {@link RecordShapeError} naming the bad field on malformed
+ * input (a header overrunning the record, invalid JSON, a missing or mistyped field).
+ */
 export function decodeRecord(bytes: Uint8Array): RoundRecord {
+  if (bytes.length < 4)
+    throw new RecordShapeError('record', `has ${bytes.length} bytes, fewer than 4`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const jsonLength = view.getUint32(0, true);
-  if (4 + jsonLength > bytes.length) throw new Error('record header overruns the record');
-  const meta = JSON.parse(
-    new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength)),
-  ) as RoundRecord;
-  if (meta.type === 'update') return { ...meta, payload: bytes.slice(4 + jsonLength) };
-  if (meta.type === 'shares') return { ...meta, ciphertexts: bytes.slice(4 + jsonLength) };
-  return meta;
+  if (4 + jsonLength > bytes.length) {
+    throw new RecordShapeError('record header', `of ${jsonLength} bytes overruns the record`);
+  }
+  let meta: unknown;
+  try {
+    meta = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + jsonLength)),
+    );
+  } catch (error) {
+    throw new RecordShapeError('record header', `is not valid JSON (${(error as Error).message})`);
+  }
+  checkRecordShape(meta);
+  const record = meta as RoundRecord;
+  if (record.type === 'update') return { ...record, payload: bytes.slice(4 + jsonLength) };
+  if (record.type === 'shares') return { ...record, ciphertexts: bytes.slice(4 + jsonLength) };
+  return record;
 }

@@ -1,10 +1,17 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openAppendLog } from '../../src/server/append-log';
 import { createDiskStore } from '../../src/server/disk-store';
+import { StoreCorruptError } from '../../src/server/durability/store-errors';
 import { createMemoryStore } from '../../src/server/memory-store';
 import { decodeRecord, encodeRecord, type StoredState } from '../../src/server/federated-store';
+
+/** XORs byte `at` of `raw` with `mask`. */
+const flip = (raw: Buffer, at: number, mask: number): void => {
+  raw.writeUInt8(raw.readUInt8(at) ^ mask, at);
+};
 
 let dir: string;
 beforeEach(() => {
@@ -94,6 +101,119 @@ describe('disk store', () => {
     const loaded = (await store.load())!;
     expect(loaded.records).toEqual([]);
     expect(Array.from(loaded.model)).toEqual([2]);
+    await store.close();
+  });
+});
+
+/** A store in `dir` at round 1 holding `updates` update records; closed. */
+async function storeWithUpdates(updates: number): Promise<void> {
+  const store = await createDiskStore(dir, { onNotice: () => {} });
+  await store.commit(state(0, 1), Uint8Array.of(7));
+  for (let i = 0; i < updates; i++) {
+    await store.append(1, {
+      type: 'update',
+      ticketId: `p${i}`,
+      nonce: String(i).padStart(32, '0'),
+      weight: 1,
+      payload: Uint8Array.of(i),
+    });
+  }
+  await store.close();
+}
+
+async function loadError(): Promise<StoreCorruptError> {
+  const store = await createDiskStore(dir, { onNotice: () => {} });
+  const error = await store.load().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  await store.close();
+  expect(error).toBeInstanceOf(StoreCorruptError);
+  expect((error as StoreCorruptError).code).toBe('STORE_CORRUPT');
+  return error as StoreCorruptError;
+}
+
+describe('disk store refuses damage with the file and offset', () => {
+  it('#11 a corrupt state.json names the file instead of a bare JSON error', async () => {
+    await storeWithUpdates(1);
+    writeFileSync(join(dir, 'state.json'), '{"modelVersion": 0, "roundNu');
+    const error = await loadError();
+    expect(error.file).toBe(join(dir, 'state.json'));
+    expect(error.message).toContain(join(dir, 'state.json'));
+    expect(error.message).toMatch(/not valid JSON/);
+  });
+
+  it('#11 a state.json with a missing field names the field', async () => {
+    await storeWithUpdates(1);
+    const parsed = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    delete parsed.secret;
+    writeFileSync(join(dir, 'state.json'), JSON.stringify(parsed));
+    expect((await loadError()).message).toMatch(/"secret"/);
+  });
+
+  it('#11 a record with a valid checksum but undecodable content names the file and the record offset', async () => {
+    const store = await createDiskStore(dir);
+    await store.commit(state(0, 1), Uint8Array.of(7));
+    await store.append(1, { type: 'phase', phase: 'collecting' });
+    await store.close();
+    const logPath = join(dir, 'round-1.log');
+    const raw = await openAppendLog({ path: logPath, round: 1 });
+    const json = new TextEncoder().encode('{"type":"update","ticketId":7}');
+    const body = new Uint8Array(4 + json.length);
+    new DataView(body.buffer).setUint32(0, json.length, true);
+    body.set(json, 4);
+    await raw.log.append(body);
+    await raw.log.close();
+    const error = await loadError();
+    expect(error.file).toBe(logPath);
+    expect(error.offset).toBeGreaterThan(20);
+    expect(error.message).toContain(`${logPath} at byte ${error.offset}`);
+    expect(error.message).toMatch(/record 2 .*ticketId must be a string/);
+  });
+
+  it('#2 a deleted or emptied round log refuses instead of starting an empty round', async () => {
+    await storeWithUpdates(3);
+    const logPath = join(dir, 'round-1.log');
+    writeFileSync(logPath, new Uint8Array(0));
+    expect((await loadError()).file).toBe(logPath);
+    rmSync(logPath);
+    expect((await loadError()).message).toMatch(/missing/);
+  });
+
+  it('#2 a flipped byte in the round log refuses and leaves every file as it was', async () => {
+    await storeWithUpdates(30);
+    const logPath = join(dir, 'round-1.log');
+    const raw = readFileSync(logPath);
+    flip(raw, 200, 0x04);
+    writeFileSync(logPath, raw);
+    const error = await loadError();
+    expect(error.file).toBe(logPath);
+    expect(error.offset).toBeLessThanOrEqual(200);
+    expect(readFileSync(logPath).equals(raw)).toBe(true);
+  });
+
+  it('a missing model file or a lost state.json with later files refuses', async () => {
+    const store = await createDiskStore(dir);
+    await store.commit(state(0, 1), Uint8Array.of(1));
+    await store.commit(state(1, 2), Uint8Array.of(2));
+    await store.close();
+    rmSync(join(dir, 'model-v1.hfm'));
+    expect((await loadError()).file).toBe(join(dir, 'model-v1.hfm'));
+    rmSync(join(dir, 'state.json'));
+    expect((await loadError()).message).toMatch(/state\.json: missing/);
+  });
+
+  it('a torn tail is cut with a notice, and appends continue', async () => {
+    await storeWithUpdates(2);
+    const logPath = join(dir, 'round-1.log');
+    writeFileSync(logPath, Buffer.concat([readFileSync(logPath), Buffer.from([9, 0, 0, 0, 1])]));
+    const notices: string[] = [];
+    const store = await createDiskStore(dir, { onNotice: (m) => notices.push(m) });
+    expect((await store.load())!.records).toHaveLength(2);
+    expect(notices.join()).toMatch(/torn tail of 5 bytes/);
     await store.close();
   });
 });
