@@ -22,7 +22,9 @@ export type HearthErrorCode =
   | 'UPDATE_REJECTED'
   | 'CONSENT_REQUIRED'
   | 'SECURE_ROUND_REFUSED'
-  | 'ROUND_REFUSED';
+  | 'ROUND_REFUSED'
+  | 'STORE_CORRUPT'
+  | 'STORE_WRITE_FAILED';
 
 /** Plain-object form of an error, safe to post across a worker boundary or print as JSON. */
 export interface SerializedHearthError {
