@@ -111,6 +111,8 @@ const SERVER_ARGS = [
   '100000',
   '--burst',
   '100000',
+  // The load client is one process on one address: no per-address seat or connection limit, no proof of work.
+  ...['--joins-per-address', '0', '--join-difficulty', '0', '--connections-per-address', '10000'],
 ];
 
 async function serverBench(ctx: BenchContext): Promise<BenchResults> {

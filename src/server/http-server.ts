@@ -3,7 +3,9 @@
  * deployment token; every refusal is a 4xx JSON `{error: {reason, message}}` counted per reason.
  *
  * - `GET /v1/model` — model file, `ETag`, `Cache-Control: no-cache` (revalidate), 304 on If-None-Match
- * - `POST /v1/rounds/join` — JSON {@link JoinRequest} → {@link JoinResponse}
+ * - `GET /v1/rounds/join/challenge` — {@link JoinChallenge} for the open round (join admission)
+ * - `POST /v1/rounds/join` — JSON {@link JoinRequest} with the solved challenge in the
+ *   `Hearth-Admission` header → {@link JoinResponse} (see `./admission/join-gate.ts`)
  * - `POST /v1/rounds/:id/update` — binary update frame → {@link UpdateAck} once durable
  * - `GET /v1/rounds/:id[?lists=1]` — {@link RoundState} (phase, its deadline; with `lists=1`, secure
  *   rounds' sharers, survivors and dropped members)
@@ -12,12 +14,16 @@
  * - `POST /v1/rounds/:id/shares` — JSON {@link SharesRequest} (secure rounds: encrypted shares)
  * - `GET /v1/rounds/:id/shares/:slot` — {@link ShareInbox} (secure rounds: shares sent to a slot)
  * - `POST /v1/rounds/:id/unmask` — JSON {@link UnmaskRequest}
- * - `GET /v1/status` — {@link ServerStatus}
+ * - `GET /v1/status` — {@link ServerStatus}, plus `edge`: what the edge refused or cut off
+ *
+ * Client address: the socket peer, or behind a trusted proxy its `X-Forwarded-For` client; rate
+ * limits and join budgets count against it. Timeouts and connection caps: `./admission/connection-limits.ts`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { HearthError } from '../core/errors';
+import { CHALLENGE_PATH, ADMISSION_HEADER, type JoinChallenge } from '../federated/join-admission';
 import {
   REJECT_STATUS,
   UpdateRejectedError,
@@ -27,6 +33,11 @@ import {
   type RejectBody,
   type RejectReason,
 } from '../federated/federated-protocol';
+import { BodyTooLarge, ClientAborted, SlowBody, readBody } from './admission/body-reader';
+import { createClientAddressResolver } from './admission/client-address';
+import { applyConnectionLimits, serverOptions } from './admission/connection-limits';
+import { createEdgeLog } from './admission/edge-log';
+import { createJoinGate } from './admission/join-gate';
 import { createRateLimiter } from './rate-limiter';
 import type { RoundManager } from './round-manager';
 import type { ServerConfig } from './server-config';
@@ -44,29 +55,6 @@ export interface FederatedHttpServer {
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-class BodyTooLarge extends Error {}
-
-/** Reads a request body up to `limit` bytes (413 beyond). */
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.pause();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks, size))));
-    req.on('error', reject);
-  });
-}
 
 function sendJson(
   res: ServerResponse,
@@ -90,10 +78,24 @@ export function createFederatedHttpServer(o: {
   readonly config: ServerConfig;
   /** Deadline check interval. Default 1000 ms. */
   readonly tickMs?: number;
+  /** Time any body may take before `minBodyBytesPerSecond` applies. Default 5 s. */
+  readonly bodyGraceMs?: number;
 }): FederatedHttpServer {
   const { manager, config } = o;
   const tokenDigest = digest(`Bearer ${config.token}`);
   const limiter = createRateLimiter(config.rateLimit);
+  const resolver = createClientAddressResolver(config);
+  const edgeLog = createEdgeLog({});
+  const gate = createJoinGate({
+    config,
+    currentRound: () => manager.status().round?.roundId ?? null,
+  });
+  const readLimited = (req: IncomingMessage, limit: number): Promise<Uint8Array> =>
+    readBody(req, {
+      limit,
+      minBytesPerSecond: config.minBodyBytesPerSecond,
+      ...(o.bodyGraceMs !== undefined ? { graceMs: o.bodyGraceMs } : {}),
+    });
 
   const refuse = (
     res: ServerResponse,
@@ -130,7 +132,8 @@ export function createFederatedHttpServer(o: {
         },
       );
     }
-    const decision = limiter.take(req.socket.remoteAddress ?? 'unknown');
+    const address = resolver.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+    const decision = limiter.take(address);
     if (!decision.allowed) {
       return refuse(res, 'rate-limited', 'Too many requests from this address; slow down.', {
         'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)),
@@ -166,12 +169,29 @@ export function createFederatedHttpServer(o: {
     }
     if (path === '/v1/status') {
       if (!allow('GET')) return;
-      return sendJson(res, 200, manager.status());
+      const edge = { ...edgeLog.stats(), admission: gate.stats() };
+      return sendJson(res, 200, { ...manager.status(), edge });
+    }
+    if (path === CHALLENGE_PATH) {
+      if (!allow('GET')) return;
+      const challenge: JoinChallenge = gate.challenge();
+      return sendJson(res, 200, challenge);
     }
     if (path === '/v1/rounds/join') {
       if (!allow('POST')) return;
-      const request = parseJoinRequest(parseJson(await readBody(req, MAX_JSON_BYTES)));
-      return sendJson(res, 200, await manager.join(request));
+      const request = parseJoinRequest(parseJson(await readLimited(req, MAX_JSON_BYTES)));
+      // Admission comes first: no ticket and no key registration without it.
+      const admission = gate.admit({
+        address,
+        header: req.headers[ADMISSION_HEADER.toLowerCase()],
+        keys: request,
+      });
+      try {
+        return sendJson(res, 200, await manager.join(request));
+      } catch (error) {
+        admission.refund();
+        throw error;
+      }
     }
     const m =
       /^\/v1\/rounds\/([A-Za-z0-9_-]{1,64})(?:\/(update|unmask|members|shares)(?:\/(\d{1,9}))?)?$/.exec(
@@ -181,17 +201,21 @@ export function createFederatedHttpServer(o: {
       const roundId = m[1]!;
       if (m[2] === 'update') {
         if (!allow('POST')) return;
-        const body = await readBody(req, manager.maxUpdateBytes());
+        const body = await readLimited(req, manager.maxUpdateBytes());
         return sendJson(res, 200, await manager.submitUpdate(roundId, body));
       }
       if (m[2] === 'unmask') {
         if (!allow('POST')) return;
-        const request = parseUnmaskRequest(parseJson(await readBody(req, manager.maxJsonBytes())));
+        const request = parseUnmaskRequest(
+          parseJson(await readLimited(req, manager.maxJsonBytes())),
+        );
         return sendJson(res, 200, await manager.unmask(roundId, request));
       }
       if (m[2] === 'shares' && m[3] === undefined) {
         if (!allow('POST')) return;
-        const request = parseSharesRequest(parseJson(await readBody(req, manager.maxJsonBytes())));
+        const request = parseSharesRequest(
+          parseJson(await readLimited(req, manager.maxJsonBytes())),
+        );
         return sendJson(res, 200, await manager.postShares(roundId, request));
       }
       if (!allow('GET')) return;
@@ -205,8 +229,11 @@ export function createFederatedHttpServer(o: {
     return refuse(res, 'not-found', `No route ${path}; see docs/privacy.md for the protocol.`);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(config), (req, res) => {
     route(req, res).catch((error: unknown) => {
+      // The socket is gone or being closed: count it, answer nothing, log no stack.
+      if (error instanceof ClientAborted) return edgeLog.count('abortedUploads');
+      if (error instanceof SlowBody) return edgeLog.count('slowBodies');
       if (res.headersSent) return;
       if (error instanceof BodyTooLarge) {
         refuse(res, 'too-large', 'The body is larger than this round accepts.', {
@@ -225,7 +252,7 @@ export function createFederatedHttpServer(o: {
       sendJson(res, 500, { error: { reason: 'internal', message } });
     });
   });
-  server.keepAliveTimeout = 5000;
+  applyConnectionLimits(server, { config, resolver, log: edgeLog });
   let timer: ReturnType<typeof setInterval> | null = null;
   return {
     server,
@@ -249,6 +276,7 @@ export function createFederatedHttpServer(o: {
     },
     async close() {
       if (timer) clearInterval(timer);
+      edgeLog.flush();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -3,8 +3,10 @@
  */
 import { OptionError } from '../core/errors';
 import type { AggregationMode } from '../federated/federated-protocol';
+import { MAX_JOIN_DIFFICULTY } from '../federated/join-admission';
 import { DEFAULT_MASKING_DEGREE } from '../federated/masking-graph';
 import { DEFAULT_UPLOAD_BUDGET, type ClipFactors } from '../federated/round-plan';
+import { parseCidrList } from './admission/client-address';
 
 /** How plain rounds combine updates. */
 export type Aggregator = 'mean' | 'trimmed-mean';
@@ -14,7 +16,11 @@ export interface ServerConfig {
   /** Deployment token clients send as `Authorization: Bearer <token>` (not a user identity). */
   readonly token: string;
   readonly aggregation: AggregationMode;
-  /** Plain rounds only: weighted FedAvg, or the coordinate-wise trimmed mean (robust). */
+  /**
+   * Plain rounds only: the coordinate-wise trimmed mean (robust; the default without DP noise), or
+   * weighted FedAvg (the default with noise: trimming would drop clients' noise shares and make the
+   * reported ε wrong, so `trimmed-mean` with noise is refused; `mean` updates are norm-clipped).
+   */
   readonly aggregator: Aggregator;
   /** Fraction trimmed at each end by `trimmed-mean`. */
   readonly trimFraction: number;
@@ -66,12 +72,38 @@ export interface ServerConfig {
   readonly rowSeed: number;
   /** Per client address: sustained requests per second and burst. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /**
+   * Join admission: leading zero bits of the proof of work a device solves per join (0 = none;
+   * 18 ≈ 260k SHA-256 hashes, a fraction of a second in a browser worker).
+   */
+  readonly joinDifficulty: number;
+  /** Join admission: tickets one client address (IPv6: its /56) gets per round; 0 = no limit. */
+  readonly joinsPerAddress: number;
+  /** Join admission: tickets issued per round at most, as a multiple of `maxCohort`; 0 = no limit. */
+  readonly joinIssuanceFactor: number;
+  /**
+   * Reverse proxies (CIDR blocks or addresses) whose `X-Forwarded-For` names the client; from any
+   * other peer the header is ignored and the socket address counts.
+   */
+  readonly trustedProxies: readonly string[];
+  /** Open connections per client address (trusted proxies exempt); more are closed at once. */
+  readonly connectionsPerAddress: number;
+  /** Open connections in all. */
+  readonly maxConnections: number;
+  /** Time to receive a request's headers. */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** Idle time before a kept-alive connection is closed. */
+  readonly keepAliveTimeoutMs: number;
+  /** Slowest body accepted, after a 5 s grace: a body arriving slower is cut and counted. */
+  readonly minBodyBytesPerSecond: number;
 }
 
 /** Defaults for everything but the token. */
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze({
   aggregation: 'plain',
-  aggregator: 'mean',
+  aggregator: 'trimmed-mean',
   trimFraction: 0.1,
   minCohort: 100,
   maxCohort: 1000,
@@ -91,13 +123,25 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze(
   maxRowMove: 1,
   rowSeed: 1,
   rateLimit: Object.freeze({ perSecond: 1, burst: 10 }),
+  joinDifficulty: 18,
+  joinsPerAddress: 8,
+  joinIssuanceFactor: 4,
+  trustedProxies: Object.freeze([]),
+  connectionsPerAddress: 32,
+  maxConnections: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  minBodyBytesPerSecond: 2048,
 });
 
 /** Fills defaults and checks ranges; throws `OptionError` naming the field. */
 export function resolveServerConfig(
   partial: Partial<ServerConfig> & { token: string },
 ): ServerConfig {
-  const c: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...partial };
+  const noisy = (partial.noiseMultiplier ?? DEFAULT_SERVER_CONFIG.noiseMultiplier) > 0;
+  const aggregator = partial.aggregator ?? (noisy ? 'mean' : DEFAULT_SERVER_CONFIG.aggregator);
+  const c: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...partial, aggregator };
   const need = (ok: boolean, message: string): void => {
     if (!ok) throw new OptionError(message);
   };
@@ -114,6 +158,10 @@ export function resolveServerConfig(
     'aggregator must be "mean" or "trimmed-mean".',
   );
   need(c.trimFraction >= 0 && c.trimFraction < 0.5, 'trimFraction must be in [0, 0.5).');
+  need(
+    !(c.aggregation === 'plain' && c.aggregator === 'trimmed-mean' && c.noiseMultiplier > 0),
+    'aggregator "trimmed-mean" cannot be combined with noiseMultiplier > 0: trimming drops clients and their noise shares, so the reported ε would be wrong; use aggregator "mean" (updates are norm-clipped) or no noise.',
+  );
   need(Number.isInteger(c.minCohort) && c.minCohort >= 1, 'minCohort must be a positive integer.');
   need(
     Number.isInteger(c.maxCohort) && c.maxCohort >= c.minCohort,
@@ -159,5 +207,39 @@ export function resolveServerConfig(
     c.rateLimit.perSecond > 0 && c.rateLimit.burst >= 1,
     'rateLimit needs perSecond > 0 and burst ≥ 1.',
   );
+  checkEdgeConfig(c, need);
   return c;
+}
+
+const isCount = (n: number, min: number): boolean => Number.isInteger(n) && n >= min;
+
+/** Admission and connection limits of {@link resolveServerConfig}. */
+function checkEdgeConfig(c: ServerConfig, need: (ok: boolean, message: string) => void): void {
+  need(
+    isCount(c.joinDifficulty, 0) && c.joinDifficulty <= MAX_JOIN_DIFFICULTY,
+    `joinDifficulty must be an integer in [0, ${MAX_JOIN_DIFFICULTY}] (bits of proof of work).`,
+  );
+  need(isCount(c.joinsPerAddress, 0), 'joinsPerAddress must be an integer ≥ 0 (0 = no limit).');
+  need(
+    c.joinIssuanceFactor === 0 || c.joinIssuanceFactor >= 1,
+    'joinIssuanceFactor must be 0 (no limit) or ≥ 1 (tickets per round per maxCohort).',
+  );
+  need(
+    Array.isArray(c.trustedProxies) && c.trustedProxies.every((p) => typeof p === 'string'),
+    'trustedProxies must be a list of CIDR blocks.',
+  );
+  parseCidrList(c.trustedProxies);
+  need(isCount(c.connectionsPerAddress, 1), 'connectionsPerAddress must be an integer ≥ 1.');
+  need(isCount(c.maxConnections, 1), 'maxConnections must be an integer ≥ 1.');
+  for (const key of ['headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const) {
+    need(isCount(c[key], 1), `${key} must be a positive integer (milliseconds).`);
+  }
+  need(
+    c.requestTimeoutMs >= c.headersTimeoutMs,
+    'requestTimeoutMs must be at least headersTimeoutMs.',
+  );
+  need(
+    c.minBodyBytesPerSecond > 0 && Number.isFinite(c.minBodyBytesPerSecond),
+    'minBodyBytesPerSecond must be positive.',
+  );
 }

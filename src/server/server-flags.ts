@@ -19,7 +19,14 @@ export const USAGE = `Usage: hearth-recs server --data-dir DIR [--token T | env 
   secure:  [--masking-degree 128] [--secure-threshold 0.5]
   training: [--training rounds|cooccurrence] [--head 250] [--rank 12]
   privacy: [--noise-multiplier 0] [--delta 1e-5] [--sampling-rate 1] [--epsilon-budget E]
-  limits:  [--rate 1] [--burst 10]   (requests per second and burst per client address)`;
+  limits:  [--rate 1] [--burst 10]   (requests per second and burst per client address)
+  joins:   [--join-difficulty 18] (proof-of-work bits per join; 0 = none)
+           [--joins-per-address 8] (seats per address (IPv6: /56) per round; 0 = no limit)
+           [--join-issuance 4] (tickets per round, × max-cohort; 0 = no limit)
+  edge:    [--trusted-proxy CIDR,...] (peers whose X-Forwarded-For names the client)
+           [--connections-per-address 32] [--max-connections 10000]
+           [--headers-timeout 10] [--request-timeout 60] [--keep-alive-timeout 5] (seconds)
+           [--min-body-rate 2048] (bytes per second a body must arrive at after 5 s)`;
 
 /** `node:util` parseArgs options of `hearth-server`. */
 export const SERVER_FLAGS = {
@@ -52,6 +59,16 @@ export const SERVER_FLAGS = {
   rank: { type: 'string' },
   rate: { type: 'string' },
   burst: { type: 'string' },
+  'join-difficulty': { type: 'string' },
+  'joins-per-address': { type: 'string' },
+  'join-issuance': { type: 'string' },
+  'trusted-proxy': { type: 'string', multiple: true },
+  'connections-per-address': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'min-body-rate': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -62,7 +79,7 @@ export type ServerFlagValues = ReturnType<
 
 function num(values: ServerFlagValues, key: keyof ServerFlagValues): number | undefined {
   const raw = values[key];
-  if (raw === undefined || typeof raw === 'boolean') return undefined;
+  if (raw === undefined || typeof raw !== 'string') return undefined;
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n))
     throw new OptionError(`--${key} needs a number (got "${raw}").`);
@@ -114,7 +131,35 @@ export function configFromFlags(values: ServerFlagValues, env: NodeJS.ProcessEnv
   const burst = num(values, 'burst');
   if (rate !== undefined || burst !== undefined)
     set('rateLimit', { perSecond: rate ?? 1, burst: burst ?? 10 });
+  setEdgeFlags(values, set);
   return resolveServerConfig(partial);
+}
+
+/** Join admission and connection flags (timeouts in seconds on the command line). */
+function setEdgeFlags(
+  values: ServerFlagValues,
+  set: <K extends keyof ServerConfig>(key: K, value: ServerConfig[K] | undefined) => void,
+): void {
+  const ms = (key: keyof ServerFlagValues): number | undefined => {
+    const seconds = num(values, key);
+    return seconds === undefined ? undefined : Math.round(seconds * 1000);
+  };
+  set('joinDifficulty', num(values, 'join-difficulty'));
+  set('joinsPerAddress', num(values, 'joins-per-address'));
+  set('joinIssuanceFactor', num(values, 'join-issuance'));
+  const proxies = values['trusted-proxy'];
+  if (proxies !== undefined) {
+    set(
+      'trustedProxies',
+      proxies.flatMap((p) => p.split(',')).filter((p) => p.trim() !== ''),
+    );
+  }
+  set('connectionsPerAddress', num(values, 'connections-per-address'));
+  set('maxConnections', num(values, 'max-connections'));
+  set('headersTimeoutMs', ms('headers-timeout'));
+  set('requestTimeoutMs', ms('request-timeout'));
+  set('keepAliveTimeoutMs', ms('keep-alive-timeout'));
+  set('minBodyBytesPerSecond', num(values, 'min-body-rate'));
 }
 
 /** The model to start from when the data directory is empty (`--model` or `--items`). */

@@ -51,6 +51,15 @@ describe('kill -9 mid-round', () => {
         '10000',
         '--burst',
         '10000',
+        // One test process is every client: no per-address seat or connection limit, no proof of work.
+        ...[
+          '--joins-per-address',
+          '0',
+          '--join-difficulty',
+          '0',
+          '--connections-per-address',
+          '10000',
+        ],
       ],
       clients: 100,
       killAfterAcks: 5,

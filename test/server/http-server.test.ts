@@ -9,6 +9,11 @@ import {
   type JoinResponse,
 } from '../../src/federated/federated-protocol';
 import { applyItemStep } from '../../src/federated/item-step';
+import {
+  ADMISSION_HEADER,
+  CHALLENGE_PATH,
+  type JoinChallenge,
+} from '../../src/federated/join-admission';
 import { fromRing, ringAddInPlace } from '../../src/federated/quantize';
 import { createStatisticsSmoother } from '../../src/federated/statistics-smoother';
 import { encodeUpdateVector, splitParts } from '../../src/federated/update-codec';
@@ -301,12 +306,15 @@ describe('secure rounds over HTTP', () => {
   it('answers each secure-round misuse with its 4xx reason and counts it', async () => {
     const base = await start(testConfig({ aggregation: 'secure', minCohort: 2, maxCohort: 3 }));
     const get = (path: string) => fetch(`${base}${path}`, { headers: auth });
-    const post = (path: string, body: unknown) =>
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${base}${path}`, {
         method: 'POST',
         body: JSON.stringify(body),
-        headers: { ...auth, 'Content-Type': 'application/json' },
+        headers: { ...auth, 'Content-Type': 'application/json', ...headers },
       });
+    // testConfig asks for no proof of work: any counter solves the challenge.
+    const { challenge } = (await (await get(CHALLENGE_PATH)).json()) as JoinChallenge;
+    const admitted = { [ADMISSION_HEADER]: `${challenge}~0` };
     expect(await errorOf(await get('/v1/rounds/r1/members/0'))).toEqual({
       status: 409,
       reason: 'wrong-phase',
@@ -329,7 +337,7 @@ describe('secure rounds over HTTP', () => {
       reason: 'not-found',
     });
     expect(
-      await errorOf(await post('/v1/rounds/join', { protocol: 1, publicKey: 'QUJD' })),
+      await errorOf(await post('/v1/rounds/join', { protocol: 1, publicKey: 'QUJD' }, admitted)),
     ).toEqual({
       status: 400,
       reason: 'bad-request',

@@ -18,7 +18,7 @@ export function smallModel(): MfModel {
   };
 }
 
-/** Config for tests: small cohorts, no rate limit unless asked. */
+/** Config for tests: small cohorts, no rate limit or join admission cost unless asked. */
 export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return resolveServerConfig({
     token: TOKEN,
@@ -26,6 +26,9 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     maxCohort: 4,
     roundDurationMs: 60_000,
     rateLimit: { perSecond: 10_000, burst: 10_000 },
+    // Every test client is on loopback: admission tests set their own costs and budgets.
+    joinDifficulty: 0,
+    joinsPerAddress: 0,
     ...overrides,
   });
 }
