@@ -26,9 +26,33 @@ export interface DiskFault {
   readonly partialBytes?: number;
 }
 
+/**
+ * A file's content as immutable chunks, so a sync (which keeps the chunk list) and an append (which
+ * adds a chunk) cost nothing per byte already in the file.
+ */
 interface Inode {
-  current: Uint8Array;
-  durable: Uint8Array;
+  current: Uint8Array[];
+  durable: Uint8Array[];
+}
+
+const sizeOf = (chunks: readonly Uint8Array[]): number => chunks.reduce((s, c) => s + c.length, 0);
+
+function flatten(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(sizeOf(chunks));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Whether `current` starts with `durable` (by chunk identity, else byte by byte). */
+function extendsDurable(durable: readonly Uint8Array[], current: readonly Uint8Array[]): boolean {
+  if (durable.length <= current.length && durable.every((c, i) => current[i] === c)) return true;
+  const d = flatten(durable);
+  const c = flatten(current);
+  return c.length >= d.length && d.every((b, i) => c[i] === b);
 }
 
 interface Directory {
@@ -63,9 +87,10 @@ const fail = (code: string, path: string): Error =>
 
 /** What survives of a file's content at power loss. */
 function survivingContent(inode: Inode, rng: Rng): Uint8Array {
-  const { current, durable } = inode;
-  const extends_ = current.length >= durable.length && durable.every((b, i) => current[i] === b);
-  if (!extends_) return rng.next() < 0.5 ? durable : current;
+  const extended = extendsDurable(inode.durable, inode.current);
+  const durable = flatten(inode.durable);
+  const current = flatten(inode.current);
+  if (!extended) return rng.next() < 0.5 ? durable : current;
   const unsynced = current.length - durable.length;
   if (unsynced === 0) return durable;
   const mode = rng.int(4);
@@ -85,7 +110,7 @@ export function createSimulatedDisk(image?: Map<string, Map<string, Uint8Array>>
   const dirs = new Map<string, Directory>();
   for (const [path, files] of image ?? []) {
     const entries = new Map<string, Inode>();
-    for (const [name, bytes] of files) entries.set(name, { current: bytes, durable: bytes });
+    for (const [name, bytes] of files) entries.set(name, { current: [bytes], durable: [bytes] });
     dirs.set(path, { current: entries, durable: new Map(entries) });
   }
   const faults: DiskFault[] = [];
@@ -121,9 +146,10 @@ export function createSimulatedDisk(image?: Map<string, Map<string, Uint8Array>>
     return inode;
   };
   const resize = (inode: Inode, length: number): void => {
+    const flat = flatten(inode.current);
     const next = new Uint8Array(length);
-    next.set(inode.current.subarray(0, Math.min(length, inode.current.length)));
-    inode.current = next;
+    next.set(flat.subarray(0, Math.min(length, flat.length)));
+    inode.current = [next];
   };
 
   const handleFor = (path: string, inode: Inode): LayerHandle => {
@@ -136,14 +162,19 @@ export function createSimulatedDisk(image?: Map<string, Map<string, Uint8Array>>
     const syncData = async (op: 'datasync' | 'sync'): Promise<void> => {
       const fault = check(op);
       if (fault) throw fail(fault.code, path);
-      inode.durable = inode.current.slice();
+      inode.durable = [...inode.current];
     };
     return {
       async write(data, position) {
         const fault = check('write');
         const length = fault ? Math.min(fault.partialBytes ?? 0, data.length) : data.length;
-        if (position + length > inode.current.length) resize(inode, position + length);
-        inode.current.set(data.subarray(0, length), position);
+        const size = sizeOf(inode.current);
+        if (position === size) {
+          inode.current.push(data.slice(0, length));
+        } else {
+          resize(inode, Math.max(size, position + length));
+          inode.current[0]!.set(data.subarray(0, length), position);
+        }
         if (fault) throw fail(fault.code, path);
         return length;
       },
@@ -164,7 +195,7 @@ export function createSimulatedDisk(image?: Map<string, Map<string, Uint8Array>>
     async readFile(path) {
       begin('read', path);
       const inode = dirs.get(dirname(path))?.current.get(basename(path));
-      return inode ? inode.current.slice() : null;
+      return inode ? flatten(inode.current) : null;
     },
     async open(path, mode) {
       const fault = begin('open', path);
@@ -173,10 +204,10 @@ export function createSimulatedDisk(image?: Map<string, Map<string, Uint8Array>>
       let inode = dir.current.get(basename(path));
       if (!inode) {
         if (mode === 'existing') throw fail('ENOENT', path);
-        inode = { current: new Uint8Array(0), durable: new Uint8Array(0) };
+        inode = { current: [], durable: [] };
         dir.current.set(basename(path), inode);
       } else if (mode === 'create') {
-        inode.current = new Uint8Array(0);
+        inode.current = [];
       }
       return handleFor(path, inode);
     },
@@ -226,7 +257,7 @@ export function createSimulatedDisk(image?: Map<string, Map<string, Uint8Array>>
       for (const [path, dir] of dirs) {
         image.set(
           path,
-          new Map([...dir.current].map(([name, inode]) => [name, inode.current.slice()])),
+          new Map([...dir.current].map(([name, inode]) => [name, flatten(inode.current)])),
         );
       }
       return createSimulatedDisk(image);
