@@ -8,7 +8,7 @@ import type {
 } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import { checkCatalog, readCatalog, writeCatalog } from './catalog-store';
-import { buildExport, deleteDatabase, deleteHearthCaches, listRemaining } from './export-erase';
+import { deleteDatabase, deleteHearthCaches, listRemaining } from './export-erase';
 import { resolveInput } from './fetch-input';
 import { openHearthConnection, type HearthConnection } from './hearth-connection';
 import { DEFAULT_DB_NAME, INTERACTION_STORES } from './hearth-db-schema';
@@ -33,7 +33,6 @@ import {
 import { checkRetention } from './retention';
 import { batchFromDataset, batchFromInteractions, type RowBatch } from './row-batch';
 import { settle } from './settle-request';
-import { buildStorageReport } from './storage-report';
 import type {
   AppendResult,
   HearthStore,
@@ -370,7 +369,9 @@ class IndexedDbHearthStore implements HearthStore {
     return requestPersistence();
   }
 
-  report(): Promise<StorageReport> {
+  async report(): Promise<StorageReport> {
+    // Loaded on first report (privacy pages): serving never needs it.
+    const { buildStorageReport } = await import('./storage-report');
     return this.run(({ db }) => buildStorageReport(db));
   }
 
@@ -378,6 +379,8 @@ class IndexedDbHearthStore implements HearthStore {
     const interactions = await this.readInteractions();
     const catalog = await this.getCatalog();
     const { models, checkpoints, meta } = await this.run(({ db }) => readRecords(db));
+    // The export writer loads on first export: serving never needs it.
+    const { buildExport } = await import('./export-file');
     return buildExport({
       dbName: this.options.dbName,
       exportedAt: this.options.now(),

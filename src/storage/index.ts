@@ -13,7 +13,8 @@
 
 export { createHearthStore } from './create-hearth-store';
 export { createQuotaSimulator, type QuotaSimulator } from './quota';
-export { HEARTH_CACHE_PREFIX, type HearthExport } from './export-erase';
+export { HEARTH_CACHE_PREFIX } from './export-erase';
+export type { HearthExport } from './export-file';
 export { HEARTH_DB_VERSION, DEFAULT_DB_NAME } from './hearth-db-schema';
 export { CHUNK_ROWS } from './interaction-chunks';
 export { LOG_COMPACT_ROWS, LOG_MAX_BATCH } from './append-log';

@@ -2,7 +2,7 @@ import { encodeBundle } from '../core/bundle/bundle-file';
 import type { ModelBundle } from '../core/bundle/model-bundle';
 import type { InteractionDataset } from '../core/data/interaction-log';
 import type { EventWeights, Item } from '../core/data/types';
-import { throwIfAborted } from '../core/errors';
+import { CancelledError, throwIfAborted } from '../core/errors';
 import type { ComputePathName } from '../core/models/mf/mf-trainer';
 import { MF_SETTING_KEYS, type MfSettings } from '../core/tune/tune-types';
 import type { HearthStore } from '../storage/store-types';
@@ -48,6 +48,39 @@ export interface TrainingHost {
   emit(event: RecommenderEvent): void;
   /** Forgets the events counted towards the next fine-tune (a full training just used them). */
   resetFineTune(): void;
+}
+
+/** Options of {@link trainWithLock}. */
+export interface TrainWithLockOptions {
+  readonly store: HearthStore;
+  readonly request: TrainRequest;
+  /** Aborted when the recommender is disposed. */
+  readonly lifetime: AbortSignal;
+}
+
+/**
+ * `Recommender.train`: waits for the trainer lock (other tabs may hold it), then
+ * {@link trainAndServe}. A cancelled request rejects with a `CancelledError`, whatever step it
+ * stopped.
+ */
+export async function trainWithLock(
+  host: TrainingHost,
+  o: TrainWithLockOptions,
+): Promise<TrainReport> {
+  const { store, request } = o;
+  const signal = request.signal ? AbortSignal.any([request.signal, o.lifetime]) : o.lifetime;
+  const mf = resolveMfOptions(request.mf);
+  try {
+    const report = await store.withTrainerLock(
+      () => trainAndServe(host, { store, request, mf, signal }),
+      { wait: true, signal },
+    );
+    if (report === null) throw new CancelledError();
+    return report;
+  } catch (error) {
+    if (request.signal?.aborted && !(error instanceof CancelledError)) throw new CancelledError();
+    throw error;
+  }
 }
 
 /** Options of {@link trainAndServe}. */
