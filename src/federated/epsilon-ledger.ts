@@ -56,6 +56,18 @@ export interface EpsilonLedgerSummary {
   readonly policy: DevicePrivacyPolicy;
 }
 
+/** The summary of a ledger with nothing recorded yet (e.g. right after an erase). */
+export function emptyLedgerSummary(policy: DevicePrivacyPolicy): EpsilonLedgerSummary {
+  return {
+    epsilonSpent: 0,
+    epsilonBudget: policy.maxEpsilonTotal,
+    delta: policy.delta,
+    roundsContributed: 0,
+    refused: [],
+    policy,
+  };
+}
+
 /** The ledger of one device. */
 export interface EpsilonLedger {
   /**
@@ -179,12 +191,10 @@ export function createEpsilonLedger(o: {
       serial(async () => {
         const state = await read();
         return {
+          ...emptyLedgerSummary(policy),
           epsilonSpent: state ? composedEpsilon(state.spent, policy.delta) : Infinity,
-          epsilonBudget: policy.maxEpsilonTotal,
-          delta: policy.delta,
           roundsContributed: state ? state.spent.reduce((n, s) => n + s.rounds, 0) : 0,
           refused: state?.refused ?? [],
-          policy,
         };
       }),
   };

@@ -13,6 +13,12 @@ import { HearthError, OptionError } from '../core/errors';
 import type { MfModel } from '../core/models/mf/mf-model';
 import type { HistoryEvent } from '../core/serve/row-types';
 import type { MetaStore } from '../federated/consent-store';
+import {
+  resolveDevicePrivacy,
+  RoundRefusedError,
+  type DevicePrivacyPolicy,
+} from '../federated/device-privacy-floor';
+import { emptyLedgerSummary } from '../federated/epsilon-ledger';
 import type { VersionedModel } from '../federated/federated-model';
 import {
   createFederatedParticipant,
@@ -89,6 +95,7 @@ interface Session {
 export function createFederatedRuntime(host: FederatedHost): FederatedRuntime {
   const config = host.config;
   const serverUrl = config ? checkConfig(config, host.deps.baseUrl) : '';
+  const privacy: DevicePrivacyPolicy = resolveDevicePrivacy(config?.privacy);
   let disposed = false;
   /** The server's model last received this session (applied or, when it does not fit, not). */
   let latest: VersionedModel | undefined;
@@ -116,6 +123,7 @@ export function createFederatedRuntime(host: FederatedHost): FederatedRuntime {
       serverUrl,
       token: config?.token ?? '',
       store: meta,
+      privacy,
       ...(fetch && { fetch }),
       getHistory: () => {
         const bundle = host.model().bundle;
@@ -164,10 +172,11 @@ export function createFederatedRuntime(host: FederatedHost): FederatedRuntime {
   async function status(): Promise<FederatedStatus> {
     const s = session;
     const { requests, bytesSent, bytesReceived, updatesSent } = s.participant.stats();
-    const [consent, pendingUploads, version] = await Promise.all([
+    const [consent, pendingUploads, version, ledger] = await Promise.all([
       s.participant.consent.get(),
       s.participant.pendingUploads(),
       appliedVersion(s),
+      s.participant.privacyLedger(),
     ]);
     return {
       configured: config !== undefined,
@@ -179,6 +188,7 @@ export function createFederatedRuntime(host: FederatedHost): FederatedRuntime {
       pendingUploads,
       globalModelVersion: latest?.version ?? version,
       lastAttempt,
+      privacy: ledger,
     };
   }
 
@@ -337,7 +347,9 @@ export function createFederatedRuntime(host: FederatedHost): FederatedRuntime {
       applied = undefined;
       lastAttempt = null;
       // Known without reading the store, which the erase just deleted.
-      if (!disposed) host.emit({ type: 'federated', status: blankStatus(config !== undefined) });
+      if (!disposed) {
+        host.emit({ type: 'federated', status: blankStatus(config !== undefined, privacy) });
+      }
     },
 
     dispose() {
@@ -354,6 +366,9 @@ function attemptOf(outcome: ParticipateOutcome): Attempt {
   const { flush } = outcome;
   const why = outcome.error === undefined ? '' : ` (${messageOf(outcome.error)})`;
   if (flush.sent > 0) return { status: 'contributed' };
+  if (outcome.error instanceof RoundRefusedError) {
+    return { status: 'refused', message: outcome.error.message };
+  }
   if (flush.blocked === 'not-allowed') return { status: 'no-consent' };
   if (flush.pending > 0) {
     return {
@@ -404,7 +419,7 @@ function checkConfig(config: FederatedConfig, baseUrl: string | undefined): stri
 const urlOf = (input: RequestInfo | URL): string =>
   typeof input === 'string' ? input : 'url' in input ? input.url : input.href;
 
-function blankStatus(configured: boolean): FederatedStatus {
+function blankStatus(configured: boolean, privacy: DevicePrivacyPolicy): FederatedStatus {
   return {
     configured,
     consent: { granted: false, changedAt: null },
@@ -415,6 +430,7 @@ function blankStatus(configured: boolean): FederatedStatus {
     pendingUploads: 0,
     globalModelVersion: null,
     lastAttempt: null,
+    privacy: emptyLedgerSummary(privacy),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { ComputeCapabilities } from '../core/compute/capabilities';
 import type { ComputeChoiceReport } from '../core/compute/choose-compute-path';
 import type { SerializedHearthError } from '../core/errors';
+import type { DevicePrivacyPolicy } from '../federated/device-privacy-floor';
+import type { EpsilonLedgerSummary } from '../federated/epsilon-ledger';
 import type {
   ImportReport,
   InteractionParseOptions,
@@ -54,15 +56,23 @@ export interface FederatedConfig {
   readonly participateAfterTraining?: boolean;
   /** While consented, check for a newer global model this often (ms; default 600000; 0 = only at start and after contributing). */
   readonly refreshIntervalMs?: number;
+  /**
+   * The device's privacy floor, stricter than the defaults only (noise multiplier ≥ 0.6, ε ≤ 8 per
+   * round and ≤ 16 in total at δ = 10⁻⁵): every round the server opens is checked against it and
+   * recorded in the device's own ε ledger. A value that would loosen it is a configuration error.
+   */
+  readonly privacy?: Partial<DevicePrivacyPolicy>;
 }
 
 /**
  * What the last federated contribution attempt did: `contributed` (the server acknowledged it),
  * `queued` (not sent yet, retried later or once online), `no-consent` / `empty` (nothing sent:
- * no opt-in, no history), `failed` (refused, or the server's model does not fit this site's).
+ * no opt-in, no history), `refused` (this device refused the round: it broke the device's privacy
+ * floor or budget; nothing was sent), `failed` (the server refused, or its model does not fit this
+ * site's).
  */
 export interface FederatedAttempt {
-  readonly status: 'contributed' | 'queued' | 'no-consent' | 'empty' | 'failed';
+  readonly status: 'contributed' | 'queued' | 'no-consent' | 'empty' | 'refused' | 'failed';
   /** When it ended (ms since epoch). */
   readonly at: number;
   /** Why it was queued or failed (a user-readable sentence). */
@@ -90,6 +100,8 @@ export interface FederatedStatus {
    */
   readonly globalModelVersion: number | null;
   readonly lastAttempt: FederatedAttempt | null;
+  /** The device's own ε ledger: spent, budget, rounds contributed, refused rounds and why. */
+  readonly privacy: EpsilonLedgerSummary;
 }
 
 /** One visitor event passed to {@link Recommender.track}; the visitor id and time are filled in. */

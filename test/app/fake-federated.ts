@@ -1,3 +1,5 @@
+import { DEFAULT_DEVICE_PRIVACY } from '../../src/federated/device-privacy-floor';
+import { emptyLedgerSummary } from '../../src/federated/epsilon-ledger';
 import type { FederatedStatus, Recommender } from '../../src/worker';
 
 /** A status with no traffic, not consented; `patch` overrides fields. */
@@ -12,6 +14,7 @@ export function federatedStatus(patch: Partial<FederatedStatus> = {}): Federated
     pendingUploads: 0,
     globalModelVersion: null,
     lastAttempt: null,
+    privacy: emptyLedgerSummary(DEFAULT_DEVICE_PRIVACY),
     ...patch,
   };
 }

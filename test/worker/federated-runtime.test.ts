@@ -7,7 +7,9 @@ import { DEFAULT_EVENT_WEIGHTS } from '../../src/core/data/types';
 import { OptionError } from '../../src/core/errors';
 import type { MfModel } from '../../src/core/models/mf/mf-model';
 import { CONSENT_META_KEY } from '../../src/federated/consent-store';
+import { EPSILON_LEDGER_META_KEY } from '../../src/federated/epsilon-ledger';
 import { createFederatedClient } from '../../src/federated/federated-client';
+import { epsilonOf } from '../../src/federated/privacy-accountant';
 import { UPLOAD_QUEUE_META_KEY } from '../../src/federated/upload-queue';
 import { createFederatedHttpServer, type FederatedHttpServer } from '../../src/server/http-server';
 import { createMemoryStore as createServerStore } from '../../src/server/memory-store';
@@ -58,8 +60,8 @@ afterEach(async () => {
 });
 
 /** A real aggregation server (src/server) whose rounds close with one update. */
-async function startServer(initialModel: MfModel): Promise<string> {
-  const config = testConfig({ minCohort: 1, maxCohort: 1 });
+async function startServer(initialModel: MfModel, noiseMultiplier = 1): Promise<string> {
+  const config = testConfig({ minCohort: 1, maxCohort: 1, noiseMultiplier });
   const manager = await createRoundManager({ store: createServerStore(), config, initialModel });
   const http = createFederatedHttpServer({ manager, config, tickMs: 50 });
   servers.push({ http, manager });
@@ -343,6 +345,7 @@ describe('federated learning in the local recommender', () => {
         pendingUploads: 0,
         globalModelVersion: null,
         lastAttempt: null,
+        privacy: expect.objectContaining({ epsilonSpent: 0, roundsContributed: 0, refused: [] }),
       });
     const stopped = net.calls.length;
     await sleep(100);
@@ -350,6 +353,56 @@ describe('federated learning in the local recommender', () => {
     expect(await r.federatedStatus()).toMatchObject({
       consent: { granted: false, changedAt: null },
       pendingUploads: 0,
+    });
+  });
+
+  it('#6 keeps the device’s ε ledger in its own database, shows it in federatedStatus, erases it', async () => {
+    const url = await startServer(shipped.mf);
+    const { r, dbName } = await visitor({ federated: federated(url) }, network());
+    await r.setFederatedConsent(true);
+    const after = await r.participate();
+    expect(after.lastAttempt?.status).toBe('contributed');
+    expect(after.privacy).toMatchObject({ roundsContributed: 1, epsilonBudget: 16, delta: 1e-5 });
+    expect(after.privacy.epsilonSpent).toBeCloseTo(epsilonOf({ noiseMultiplier: 1 }, 1e-5), 3);
+    expect(peekDb(dbName)!.meta.get(EPSILON_LEDGER_META_KEY)).toMatchObject({ version: 1 });
+    await r.eraseAll();
+    expect(peekDb(dbName)).toBeUndefined();
+    expect((await r.federatedStatus()).privacy).toMatchObject({
+      epsilonSpent: 0,
+      roundsContributed: 0,
+    });
+  });
+
+  it('#6 refuses a round without DP noise: nothing is uploaded, the reason is shown', async () => {
+    const url = await startServer(shipped.mf, 0);
+    const net = network();
+    const { r } = await visitor({ federated: federated(url) }, net);
+    await r.setFederatedConsent(true);
+    const after = await r.participate();
+    expect(after.lastAttempt).toMatchObject({ status: 'refused', message: /noise/ });
+    expect(after.pendingUploads).toBe(0);
+    expect(after.privacy.refused).toEqual([
+      expect.objectContaining({
+        reason: 'noise-below-floor',
+        message: expect.stringMatching(/noise/),
+      }),
+    ]);
+    expect(net.calls.some((c) => c.endsWith('/update'))).toBe(false);
+  });
+
+  it('#6 a site can only tighten the device’s privacy floor', async () => {
+    const loose = open(
+      { federated: federated('https://fl.example', { privacy: { minNoiseMultiplier: 0 } }) },
+      network(),
+    );
+    await expect(loose.r.federatedStatus()).rejects.toThrow(/minNoiseMultiplier/);
+    const strict = open(
+      { federated: federated('https://fl.example', { privacy: { maxEpsilonTotal: 4 } }) },
+      network(),
+    );
+    expect((await strict.r.federatedStatus()).privacy).toMatchObject({
+      epsilonBudget: 4,
+      policy: { maxEpsilonTotal: 4, maxEpsilonPerRound: 4 },
     });
   });
 

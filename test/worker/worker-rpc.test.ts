@@ -22,6 +22,8 @@ import { createWorkerRecommender } from '../../src/worker/worker-client';
 import { createWorkerHost } from '../../src/worker/worker-host';
 import { encodeBundle } from '../../src/core/bundle/bundle-file';
 import { trainModelBundle } from '../../src/core/bundle/train-bundle';
+import { DEFAULT_DEVICE_PRIVACY } from '../../src/federated/device-privacy-floor';
+import { emptyLedgerSummary } from '../../src/federated/epsilon-ledger';
 import { createFederatedHttpServer } from '../../src/server/http-server';
 import { createMemoryStore as createServerStore } from '../../src/server/memory-store';
 import { createRoundManager } from '../../src/server/round-manager';
@@ -64,6 +66,7 @@ const STATUS: FederatedStatus = {
   pendingUploads: 0,
   globalModelVersion: null,
   lastAttempt: null,
+  privacy: emptyLedgerSummary(DEFAULT_DEVICE_PRIVACY),
 };
 
 function createFake(config: RecommenderConfig): Fake {
@@ -485,7 +488,7 @@ describe('worker client ↔ host ↔ local recommender', () => {
       dataset: plantedDataset(),
       mf: { factors: 8, epochs: 3 },
     });
-    const config = testConfig({ minCohort: 1, maxCohort: 1 });
+    const config = testConfig({ minCohort: 1, maxCohort: 1, noiseMultiplier: 1 });
     const manager = await createRoundManager({
       store: createServerStore(),
       config,

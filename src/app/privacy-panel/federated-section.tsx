@@ -4,7 +4,14 @@ import { formatBytes, formatCount } from '../format';
 import { messageOf } from '../runtime/hearth-runtime';
 import { useRuntimeState, type HearthBinding } from '../runtime/use-hearth';
 import { ConsentSwitch } from './consent-switch';
-import { attemptText, consentText, optOutText } from './federated-text';
+import {
+  attemptText,
+  budgetText,
+  consentText,
+  floorText,
+  optOutText,
+  refusalText,
+} from './federated-text';
 
 /** What is uploaded and what never is, in the visitor's words (docs/privacy.md has the details). */
 function WhatIsSent() {
@@ -49,6 +56,27 @@ function WhatIsSent() {
   );
 }
 
+/** One labelled value of a facts list; `id` is its test id. */
+interface Fact {
+  readonly label: string;
+  readonly value: ReactNode;
+  readonly id: string;
+}
+
+/** A definition list of facts, as the privacy page shows them. */
+function Facts({ facts }: { readonly facts: readonly Fact[] }) {
+  return (
+    <dl className="facts fl-facts">
+      {facts.map((fact) => (
+        <div key={fact.id}>
+          <dt>{fact.label}</dt>
+          <dd data-testid={fact.id}>{fact.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** Live numbers of the participant in the Web Worker; traffic counters cover this page session. */
 function FederatedNumbers({
   status,
@@ -58,7 +86,7 @@ function FederatedNumbers({
   /** Local version of the serving model when it is the federated one, else null. */
   readonly servingVersion: number | null;
 }) {
-  const facts: { label: string; value: ReactNode; id: string }[] = [
+  const facts: Fact[] = [
     { label: 'Requests to the server', value: formatCount(status.requests), id: 'fl-requests' },
     { label: 'Bytes sent', value: formatBytes(status.bytesSent), id: 'fl-bytes-sent' },
     { label: 'Bytes received', value: formatBytes(status.bytesReceived), id: 'fl-bytes-received' },
@@ -89,17 +117,52 @@ function FederatedNumbers({
   ];
   return (
     <>
-      <dl className="facts fl-facts">
-        {facts.map((fact) => (
-          <div key={fact.id}>
-            <dt>{fact.label}</dt>
-            <dd data-testid={fact.id}>{fact.value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={facts} />
       <p className="help">
         Requests, bytes and updates count since this page was opened; the queue and the global model
         version are kept on this device.
+      </p>
+    </>
+  );
+}
+
+/**
+ * The device's own privacy accounting: the floor it holds the server to, ε spent against its
+ * budget, and the rounds it refused. Kept in this browser's storage; "Erase everything" clears it.
+ */
+function PrivacyLedger({ privacy }: { readonly privacy: FederatedStatus['privacy'] }) {
+  const facts: Fact[] = [
+    { label: 'Privacy spent (ε)', value: budgetText(privacy), id: 'fl-epsilon' },
+    {
+      label: 'Rounds contributed',
+      value: formatCount(privacy.roundsContributed),
+      id: 'fl-rounds',
+    },
+    { label: 'This device requires', value: floorText(privacy.policy), id: 'fl-floor' },
+  ];
+  return (
+    <>
+      <Facts facts={facts} />
+      {privacy.refused.length === 0 ? (
+        <p className="help" data-testid="fl-refused">
+          No round refused so far.
+        </p>
+      ) : (
+        <>
+          <p className="help">Rounds this device refused (newest last):</p>
+          <ul data-testid="fl-refused">
+            {privacy.refused.map((r) => (
+              <li key={`${r.roundId}-${r.at}`}>{refusalText(r)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p className="help">
+        This device checks every round the server opens against its own minimums and computes the
+        round's ε itself from the noise and clipping it is asked to use, not from what the server
+        claims. It keeps the running total here, on this device, and stops contributing before the
+        total would pass its budget. ε bounds what the published models reveal about whether you
+        took part (smaller is more private).
       </p>
     </>
   );
@@ -217,6 +280,8 @@ export function FederatedSection({ binding }: { readonly binding: HearthBinding 
           status={status}
           servingVersion={state.modelOrigin === 'federated' ? state.modelVersion : null}
         />
+        <h3>This device's privacy budget</h3>
+        <PrivacyLedger privacy={status.privacy} />
       </>
     );
   }

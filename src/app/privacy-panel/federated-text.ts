@@ -21,6 +21,7 @@ const ATTEMPT_LABELS: Record<FederatedAttempt['status'], string> = {
   queued: 'Queued: the update waits on this device and is retried later',
   'no-consent': 'Nothing sent: you have not opted in',
   empty: 'Nothing sent: there are no events on this device yet',
+  refused: 'Refused by this device: the round did not meet its privacy floor; nothing was sent',
   failed: 'Failed: nothing was accepted',
 };
 
@@ -62,4 +63,33 @@ export function trafficTotal(
     bytesSent: page.bytesSent + (federated?.bytesSent ?? 0),
     requests: page.requests + (federated?.requests ?? 0),
   };
+}
+
+/** An ε value as the privacy page shows it: two decimals, "unbounded" for ∞. */
+export function epsilonText(epsilon: number): string {
+  return Number.isFinite(epsilon) ? epsilon.toFixed(2) : 'unbounded';
+}
+
+/** ε spent against the device's budget, e.g. `4.38 of 16 (δ = 1e-5)`, plus what is left. */
+export function budgetText(privacy: FederatedStatus['privacy']): string {
+  const { epsilonSpent: spent, epsilonBudget: budget, delta } = privacy;
+  if (!Number.isFinite(spent)) {
+    return `Unknown: this device's ledger is unreadable, so it contributes no more (erase this site's data to start a new one). Budget ${epsilonText(budget)}.`;
+  }
+  const left = Math.max(0, budget - spent);
+  return `ε = ${epsilonText(spent)} of ${epsilonText(budget)} (δ = ${delta}); ${epsilonText(left)} left.`;
+}
+
+/** The floor this device holds the server to, in one sentence. */
+export function floorText(policy: FederatedStatus['privacy']['policy']): string {
+  const secure = policy.requireSecureAggregation ? ', secure aggregation only' : '';
+  return `Noise multiplier at least ${policy.minNoiseMultiplier}, ε at most ${epsilonText(policy.maxEpsilonPerRound)} per round and ${epsilonText(policy.maxEpsilonTotal)} in total${secure}.`;
+}
+
+/** A refused round as a line: when, which round, why. */
+export function refusalText(
+  refusal: FederatedStatus['privacy']['refused'][number],
+  now: number = Date.now(),
+): string {
+  return `${formatTime(refusal.at, now)}: ${refusal.message}`;
 }
