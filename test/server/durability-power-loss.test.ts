@@ -63,21 +63,22 @@ async function workload(disk: SimulatedDisk, ledger: Ledger, seed: number): Prom
   const rng = createRng(seed);
   let store: FederatedStore | null = null;
   try {
-    store = await createDiskStore(DIR, { layer: disk, onNotice: () => {} });
-    await store.commit(state(0, 1), modelBytes(0));
+    const open = await createDiskStore(DIR, { layer: disk, onNotice: () => {} });
+    store = open;
+    await open.commit(state(0, 1), modelBytes(0));
     ledger.committedRound = 1;
     let round = 1;
     for (let step = 0; step < STEPS && !disk.dead; step++) {
       const action = rng.int(10);
       if (action < 7) {
         const burst = Array.from({ length: 1 + rng.int(6) }, () =>
-          upload(store, ledger, round, rng),
+          upload(open, ledger, round, rng),
         );
         await Promise.allSettled(burst);
       } else if (action < 9) {
-        await store.append(round, { type: 'phase', phase: 'collecting' }).catch(() => {});
+        await open.append(round, { type: 'phase', phase: 'collecting' }).catch(() => {});
       } else {
-        await store.commit(state(round, round + 1), modelBytes(round));
+        await open.commit(state(round, round + 1), modelBytes(round));
         round++;
         ledger.committedRound = round;
       }
