@@ -1,13 +1,22 @@
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../format';
 import { messageOf } from '../runtime/hearth-runtime';
-import type { HearthBinding } from '../runtime/use-hearth';
+import { useRuntimeState, type HearthBinding } from '../runtime/use-hearth';
 
 type ExportState =
   | { readonly phase: 'idle' }
   | { readonly phase: 'busy' }
-  | { readonly phase: 'ready'; readonly url: string; readonly name: string; readonly size: number }
-  | { readonly phase: 'error'; readonly message: string };
+  | {
+      readonly phase: 'ready';
+      readonly url: string;
+      readonly name: string;
+      readonly size: number;
+      /** Runtime generation the export was made in: an erase (a new generation) voids it. */
+      readonly generation: number;
+    }
+  | { readonly phase: 'error'; readonly message: string }
+  /** The data of an earlier export was erased: its link is gone. */
+  | { readonly phase: 'erased' };
 
 /** File name of an export of database `label` made at `date`. */
 export function exportFileName(label: string, date: Date): string {
@@ -27,20 +36,31 @@ function ExportOne({
   readonly label: string;
 }) {
   const [state, setState] = useState<ExportState>({ phase: 'idle' });
+  const { generation } = useRuntimeState(binding.runtime);
+  // Every link made is revoked when it is replaced (a new export, an erase) or unmounted.
   useEffect(
     () => () => {
       if (state.phase === 'ready') URL.revokeObjectURL(state.url);
     },
     [state],
   );
+  // After an erase the link would still download the erased events: drop it.
+  useEffect(() => {
+    if (state.phase === 'ready' && state.generation !== generation) setState({ phase: 'erased' });
+  }, [state, generation]);
 
   const exportAll = async (): Promise<void> => {
+    const startedIn = binding.runtime.getState().generation;
     setState({ phase: 'busy' });
     try {
       const blob = await binding.runtime.recommender.exportAll();
+      if (binding.runtime.getState().generation !== startedIn) {
+        setState({ phase: 'erased' });
+        return;
+      }
       const url = URL.createObjectURL(blob);
       const name = exportFileName(label, new Date());
-      setState({ phase: 'ready', url, name, size: blob.size });
+      setState({ phase: 'ready', url, name, size: blob.size, generation: startedIn });
       // Start the download right away; the link below stays for a second try.
       const link = document.createElement('a');
       link.href = url;
@@ -68,6 +88,11 @@ function ExportOne({
           <a href={state.url} download={state.name} data-testid="export-link">
             {state.name}
           </a>
+        </p>
+      ) : null}
+      {state.phase === 'erased' ? (
+        <p role="status" data-testid="export-erased">
+          The data of the earlier export was erased, so its download link was removed.
         </p>
       ) : null}
       {state.phase === 'error' ? (

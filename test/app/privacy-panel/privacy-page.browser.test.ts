@@ -131,4 +131,46 @@ describe('PrivacyPage', () => {
     expect(click).toHaveBeenCalledTimes(1);
     click.mockRestore();
   });
+
+  it('#13 erasing removes the earlier export link and revokes its URL (no erased events download)', async () => {
+    const { element } = setup();
+    const { container } = await render(element);
+    const click = vi
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => undefined);
+    await perform(() => button(container, 'Export shop data').click());
+    await vi.waitFor(() =>
+      expect(container.querySelector('[data-testid="export-link"]')).not.toBeNull(),
+    );
+    const href = container.querySelector<HTMLAnchorElement>('[data-testid="export-link"]')!.href;
+    await perform(() => button(container, 'Erase everything').click());
+    await perform(() => button(container, 'Yes, erase everything').click());
+    await vi.waitFor(() =>
+      expect(container.querySelector('[data-testid="erase-proof"]')).not.toBeNull(),
+    );
+    await vi.waitFor(() =>
+      expect(container.querySelector('[data-testid="export-link"]')).toBeNull(),
+    );
+    expect(textOf(container, '[data-testid="export-erased"]')).toContain('link was removed');
+    await expect(fetch(href)).rejects.toThrow();
+    click.mockRestore();
+  });
+
+  it('a new export revokes the URL of the previous one', async () => {
+    const { element } = setup();
+    const { container } = await render(element);
+    const click = vi
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => undefined);
+    const linkHref = (): string | undefined =>
+      container.querySelector<HTMLAnchorElement>('[data-testid="export-link"]')?.href;
+    await perform(() => button(container, 'Export shop data').click());
+    await vi.waitFor(() => expect(linkHref()).toBeDefined());
+    const first = linkHref()!;
+    await perform(() => button(container, 'Export shop data').click());
+    await vi.waitFor(() => expect(linkHref()).not.toBe(first));
+    expect(linkHref()).toBeDefined();
+    await expect(fetch(first)).rejects.toThrow();
+    click.mockRestore();
+  });
 });
