@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { HearthError, OptionError } from '../core/errors';
 import { createDiskStore } from './disk-store';
+import { formatRecoveryReport, recoverDataDir } from './durability/recover-data-dir';
 import { createFederatedHttpServer } from './http-server';
 import { createRoundManager } from './round-manager';
 import { SERVER_FLAGS, USAGE, configFromFlags, initialModelFromFlags } from './server-flags';
@@ -18,6 +19,11 @@ async function main(): Promise<void> {
     return;
   }
   if (!values['data-dir']) throw new OptionError('--data-dir is required.');
+  if (values.recover) {
+    const report = await recoverDataDir({ dir: values['data-dir'] });
+    process.stdout.write(`${formatRecoveryReport(report)}\n`);
+    return;
+  }
   const config = configFromFlags(values, process.env);
   const store = await createDiskStore(values['data-dir']);
   const model = await initialModelFromFlags(values);

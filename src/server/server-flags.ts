@@ -11,6 +11,7 @@ import { resolveServerConfig, type Aggregator, type ServerConfig } from './serve
 
 /** Usage text of `hearth-server`. */
 export const USAGE = `Usage: hearth-recs server --data-dir DIR [--token T | env HEARTH_FEDERATED_TOKEN]
+       hearth-recs server --recover --data-dir DIR   (salvage a damaged round log; see docs/server-durability.md)
   [--port 8787] [--host 127.0.0.1]
   initial model (first start only): --model FILE (federated model or model bundle) | --items N [--factors 64] [--seed 42]
   rounds: [--aggregation plain|secure] [--aggregator mean|trimmed-mean] [--trim 0.1]
@@ -69,6 +70,7 @@ export const SERVER_FLAGS = {
   'request-timeout': { type: 'string' },
   'keep-alive-timeout': { type: 'string' },
   'min-body-rate': { type: 'string' },
+  recover: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
