@@ -93,7 +93,8 @@ function ipv6Groups(address: string): number[] | null {
  * The key a per-address budget counts against: the IPv4 address itself, or the first
  * `ipv6PrefixBits` of an IPv6 address (one subscriber usually holds a whole /56 or /64).
  */
-export function addressPrefixKey(address: string, ipv6PrefixBits: number): string {
+export function addressPrefixKey(raw: string, ipv6PrefixBits: number): string {
+  const address = normalizeAddress(raw) || raw;
   if (isIP(address) !== 6) return address;
   const groups = ipv6Groups(address);
   if (!groups) return address;
