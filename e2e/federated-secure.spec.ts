@@ -153,6 +153,8 @@ test('two visitors contribute to a secure-aggregation round from the privacy pag
       ...['--data-dir', dataDir, '--token', TOKEN, '--model', DEMO_MODEL],
       ...['--host', '127.0.0.1', '--port', '0', '--aggregation', 'secure'],
       ...['--min-cohort', '2', '--max-cohort', '2', '--round-seconds', String(ROUND_SECONDS)],
+      // Devices refuse rounds without DP noise (their own privacy floor: noise multiplier ≥ 0.6).
+      ...['--noise-multiplier', '1'],
       // Both browsers reach the server from the test process's address.
       ...['--rate', '100', '--burst', '1000'],
     ],

@@ -121,6 +121,8 @@ function startServer(dataDir) {
       ...['--host', '127.0.0.1', '--port', '0', '--aggregation', 'plain'],
       ...['--min-cohort', values['min-cohort'], '--max-cohort', values['max-cohort']],
       ...['--round-seconds', values['round-seconds']],
+      // Devices refuse rounds without DP noise (their own privacy floor: noise multiplier ≥ 0.6).
+      ...['--noise-multiplier', '1'],
       // Behind the preview proxy every visitor shares the proxy's address.
       ...['--rate', '50', '--burst', '200'],
     ],

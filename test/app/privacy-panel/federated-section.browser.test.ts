@@ -152,6 +152,48 @@ describe('FederatedSection', () => {
     );
   });
 
+  it('#6 shows the device’s own ε ledger: spent against the budget, rounds, floor, refusals', async () => {
+    const { section, recommender } = await setup({
+      consent: { granted: true, changedAt: Date.now() },
+    });
+    expect(fact(section, 'fl-epsilon')).toBe('ε = 0.00 of 16.00 (δ = 0.00001); 16.00 left.');
+    expect(fact(section, 'fl-refused')).toBe('No round refused so far.');
+    const base = federatedStatus().privacy;
+    await perform(() =>
+      recommender.emit({
+        type: 'federated',
+        status: federatedStatus({
+          consent: { granted: true, changedAt: Date.now() },
+          lastAttempt: {
+            status: 'refused',
+            at: Date.now(),
+            message: 'Round r9 refused: no noise.',
+          },
+          privacy: {
+            ...base,
+            epsilonSpent: 4.3821,
+            roundsContributed: 1,
+            refused: [
+              {
+                roundId: 'r9',
+                reason: 'noise-below-floor',
+                message: 'Round r9 refused: no noise.',
+                at: Date.now(),
+              },
+            ],
+          },
+        }),
+      }),
+    );
+    expect(fact(section, 'fl-epsilon')).toBe('ε = 4.38 of 16.00 (δ = 0.00001); 11.62 left.');
+    expect(fact(section, 'fl-rounds')).toBe('1');
+    expect(fact(section, 'fl-floor')).toBe(
+      'Noise multiplier at least 0.6, ε at most 8.00 per round and 16.00 in total.',
+    );
+    expect(fact(section, 'fl-refused')).toMatch(/^\d\d:\d\d:\d\d: Round r9 refused: no noise\.$/);
+    expect(fact(section, 'fl-last-attempt')).toMatch(/^Refused by this device: .*Round r9 refused/);
+  });
+
   it('opts out at once and says the queued contributions were dropped', async () => {
     const { section, federated } = await setup({
       consent: { granted: true, changedAt: Date.now() },
