@@ -1,15 +1,16 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRng } from '../src/core/random';
+import { publishDocsImage } from './docs-images';
 
 /**
  * End-to-end tests of the demo app (`index.html` → `src/app`) on the production build, in
  * Chromium with WebGPU on SwiftShader. Every test starts with an empty browser profile (a new
- * visitor). Screenshots go to test-results/; a few are copied to docs/images for the README.
+ * visitor). Screenshots go to test-results/; `npm run docs:screenshots` runs the tests tagged
+ * @docs and copies a few to the README's images.
  */
 
-const DOCS_IMAGES = 'docs/images';
 const MOVIELENS = '../shared/data/ml-100k';
 
 /** A clustered interaction log: each user clicks/buys items of one of `clusters` groups. */
@@ -77,7 +78,7 @@ async function changedRow(page: Page, type: string, before: string[]): Promise<s
   return rowIds(page, type);
 }
 
-/** Saves a screenshot under test-results (and, with `docsName`, a copy for the README). */
+/** Saves a screenshot under test-results (and, with `docsName`, for the README when asked). */
 async function shoot(page: Page, info: TestInfo, name: string, docsName?: string): Promise<void> {
   // A background tab paints no frames: screenshots of it would wait (two-tab test).
   await page.bringToFront();
@@ -85,10 +86,7 @@ async function shoot(page: Page, info: TestInfo, name: string, docsName?: string
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   await info.attach(name, { path, contentType: 'image/png' });
-  if (docsName !== undefined) {
-    mkdirSync(DOCS_IMAGES, { recursive: true });
-    copyFileSync(path, `${DOCS_IMAGES}/${docsName}.png`);
-  }
+  if (docsName !== undefined) publishDocsImage({ shot: path, name: docsName });
 }
 
 /** Axe violations of impact serious or critical on the current page. */
@@ -119,7 +117,7 @@ async function loadDemoEvents(page: Page): Promise<void> {
   });
 }
 
-test('a new visitor gets fallback rows that turn personal, change with every click and survive a reload', async ({
+test('a new visitor gets fallback rows that turn personal, change with every click and survive a reload @docs', async ({
   page,
 }, info) => {
   await open(page);
@@ -319,7 +317,9 @@ test('a malformed CSV gets a row-level report and its good rows are kept', async
   await expect(page.getByTestId('workbench-stored')).toContainText('3 events');
 });
 
-test('erase everything leaves nothing behind and the rows fall back', async ({ page }, info) => {
+test('erase everything leaves nothing behind and the rows fall back @docs', async ({
+  page,
+}, info) => {
   await open(page, '#/p/p0001');
   await loadedRow(page, 'similar');
   await cards(page, 'similar').first().getByRole('link').click();
@@ -354,7 +354,7 @@ test('erase everything leaves nothing behind and the rows fall back', async ({ p
   await expect(page.getByText('Nothing yet. Open a product')).toBeVisible();
 });
 
-test('two tabs share one model: training in one swaps the model in the other; erasing resets both', async ({
+test('two tabs share one model: training in one swaps the model in the other; erasing resets both @docs', async ({
   context,
 }, info) => {
   const first = await context.newPage();

@@ -7,7 +7,7 @@ import {
   type Locator,
   type Page,
 } from '@playwright/test';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { publishDocsImage } from './docs-images';
 import { formatBytes } from '../src/app/format';
 
 /**
@@ -24,7 +24,6 @@ import { formatBytes } from '../src/app/format';
 const TOKEN = 'hearth-demo-federated-token';
 /** DEMO_FEDERATED_REFRESH_MS: how often a consented page checks for a newer global model. */
 const REFRESH_MS = 5_000;
-const DOCS_IMAGES = 'docs/images';
 const SWITCH_NAME = "Contribute to the shop's shared model (federated learning)";
 
 interface Captured {
@@ -140,7 +139,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target).join(', ')}`);
 }
 
-test('two opted-in visitors train the shared model from the privacy page; raw events never leave; no consent, no traffic', async ({
+test('two opted-in visitors train the shared model from the privacy page; raw events never leave; no consent, no traffic @docs', async ({
   browser,
   request,
 }, info) => {
@@ -198,8 +197,7 @@ test('two opted-in visitors train the shared model from the privacy page; raw ev
     const shot = info.outputPath('privacy-federated.png');
     await a!.page.screenshot({ path: shot, fullPage: true, clip: box, animations: 'disabled' });
     await info.attach('privacy-federated', { path: shot, contentType: 'image/png' });
-    mkdirSync(DOCS_IMAGES, { recursive: true });
-    copyFileSync(shot, `${DOCS_IMAGES}/demo-federated.png`);
+    publishDocsImage({ shot, name: 'demo-federated' });
     expect(await seriousViolations(a!.page)).toEqual([]);
 
     // Opting out is immediate: nothing queued, and from now on no request at all.

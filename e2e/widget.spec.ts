@@ -1,17 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { publishDocsImage } from './docs-images';
 
 /**
  * End-to-end tests of the script-tag widget on the example storefront (`public/shop/`, plain HTML,
  * one `<script type="module" src="/widget/hearth-recs.js">`), on the production build. Every test
  * starts with an empty browser profile (a new visitor). Screenshots go to test-results/widget/;
- * two are copied to docs/images for the README.
+ * `npm run docs:screenshots` runs the tests tagged @docs and copies two for the README.
  */
 
 const SHOP = '/shop/';
 const SHOTS = 'test-results/widget';
-const DOCS_IMAGES = 'docs/images';
 const ROW_IDS = ['similar-row', 'bought-together-row', 'for-you-row', 'trending-row'];
 
 const rowEl = (page: Page, id: string): Locator => page.locator(`hearth-recs#${id}`);
@@ -42,14 +42,11 @@ async function shot(target: Page | Locator, name: string, docs = false): Promise
   mkdirSync(SHOTS, { recursive: true });
   const path = `${SHOTS}/${name}.png`;
   await target.screenshot({ path, animations: 'disabled' });
-  if (docs) {
-    mkdirSync(DOCS_IMAGES, { recursive: true });
-    copyFileSync(path, `${DOCS_IMAGES}/${name}.png`);
-  }
+  if (docs) publishDocsImage({ shot: path, name });
 }
 
 test.describe('example storefront with <hearth-recs>', () => {
-  test('one script tag renders all four rows, fallback first', async ({ page }) => {
+  test('one script tag renders all four rows, fallback first @docs', async ({ page }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -68,7 +65,9 @@ test.describe('example storefront with <hearth-recs>', () => {
     await shot(page, 'widget-shop', true);
   });
 
-  test('clicking products tracks events and the for-you row turns personal', async ({ page }) => {
+  test('clicking products tracks events and the for-you row turns personal @docs', async ({
+    page,
+  }) => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(SHOP);
     await rowsReady(page);
