@@ -42,7 +42,8 @@ export function readBody(
         settle(new SlowBody());
         req.socket.destroy();
       },
-      (o.graceMs ?? BODY_GRACE_MS) + (expected / o.minBytesPerSecond) * 1000,
+      // setTimeout fires at once past 2³¹ − 1 ms; Node's requestTimeout bounds the request anyway.
+      Math.min(2 ** 31 - 1, (o.graceMs ?? BODY_GRACE_MS) + (expected / o.minBytesPerSecond) * 1000),
     );
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
