@@ -2,21 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main';
+import { cli } from './run-cli';
 import { INTERACTION_FLAGS } from '../../src/cli/commands/interaction-flags';
 import { parseInteractions } from '../../src/core/data/parse/index';
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-
-async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: () => undefined },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stderr };
-}
 
 let dir: string;
 beforeAll(() => {

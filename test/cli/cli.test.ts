@@ -5,44 +5,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main';
+import { cli, jsonOut, oneLineError } from './run-cli';
 import { plantedCatalog, plantedTsv } from '../fixtures/synthetic';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process with captured output. */
-async function cli(args: readonly string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
-
-/** Stdout of a successful `--json` run, parsed; it must be exactly one line. */
-function jsonOut(run: CliRun): Record<string, unknown> {
-  expect(run.code, run.stderr).toBe(0);
-  const lines = run.stdout.split('\n').filter((l) => l.length > 0);
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-}
-
-/** Expects a failed run with exactly one line on stderr; returns it. */
-function oneLineError(run: CliRun): string {
-  expect(run.code).not.toBe(0);
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.split('\n').filter((l) => l.length > 0);
-  expect(lines, run.stderr).toHaveLength(1);
-  return lines[0]!;
-}
 
 let dir: string;
 let tsv: string;
@@ -433,5 +399,6 @@ describe('hearth eval --protocol first-n / next-item', () => {
     ]) {
       expect(text.stdout).toContain(row);
     }
-  });
+    // Tuning and two protocols on a busy 2-core machine can pass vitest's 5 s default.
+  }, 60_000);
 });

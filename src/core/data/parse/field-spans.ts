@@ -97,8 +97,8 @@ export function isBlank(c: number): boolean {
 }
 
 /**
- * Parses a trimmed-or-not string as a finite number; NaN when empty or not numeric. Unlike
- * `Number`, an empty string is NaN rather than 0.
+ * Parses a trimmed-or-not string as a finite decimal number; NaN when empty, not numeric, or a
+ * hex/binary/octal literal. Unlike `Number`, an empty string is NaN rather than 0.
  */
 export function parseNumber(s: string): number {
   return parseNumberSpan(s, 0, s.length);
@@ -147,9 +147,13 @@ export function parseNumberSpan(text: string, start: number, end: number): numbe
 }
 
 const MAYBE_NUMBER = /[eExXbBoO]/;
+/** `Number` reads `0x10` as 16, `0b1` and `0o7` too: in a data file those are not decimal values. */
+const RADIX_PREFIX = /^[+-]?0[xXbBoO]/;
 
 function slowNumber(text: string, start: number, end: number): number {
-  const value = Number(text.slice(start, end));
+  const slice = text.slice(start, end);
+  if (RADIX_PREFIX.test(slice)) return NaN;
+  const value = Number(slice);
   return Number.isFinite(value) ? value : NaN;
 }
 

@@ -43,3 +43,4 @@ export type { BlobLike, ParseInput } from './input-chunks';
 export type { TextEncoding } from './chunk-decoder';
 export type { ColumnRef } from './column-mapping';
 export { MOVIELENS_GENRES } from './movielens';
+export { MAX_INTERACTION_VALUE } from './field-values';

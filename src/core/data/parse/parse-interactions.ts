@@ -6,16 +6,32 @@ import type { TextEncoding } from './chunk-decoder';
 import {
   columnLabel,
   decideHeader,
-  INTERACTION_CLI_FLAGS,
   missingColumnError,
   resolveColumns,
-  type ColumnAliases,
   type ColumnRef,
 } from './column-mapping';
 import type { DataFormat, InteractionFormat } from './detect-format';
 import type { FieldSpans } from './field-spans';
-import { createEventTypeLookup, parseDateString, timestampToMillis } from './field-values';
+import {
+  createEventTypeLookup,
+  interactionValueProblem,
+  parseDateString,
+  timestampToMillis,
+} from './field-values';
 import { IdInterner } from './id-interner';
+import {
+  badTimestampReason,
+  EVENT_TYPE_LIST,
+  headerlessDefaults,
+  INTERACTION_COLUMN_ALIASES,
+  jsonRaw,
+  keyLabel,
+  MAPPING_HINT,
+  missingItemReason,
+  ROLES,
+  unknownTypeReason,
+  type Role,
+} from './interaction-columns';
 import { createReportCollector, noRowsError, quoteValue, type ImportReport } from './import-report';
 import { pushInput, type ParseInput } from './input-chunks';
 import {
@@ -27,6 +43,8 @@ import {
   type KeyMatcher,
 } from './jsonl-parser';
 import { createRecordStream, type RecordSink } from './record-stream';
+
+export { INTERACTION_COLUMN_ALIASES } from './interaction-columns';
 
 /** Columns of an interaction file, each a header name (or JSON key) or a 0-based column index. */
 export interface InteractionColumnMapping {
@@ -77,47 +95,6 @@ export interface InteractionParser {
    */
   finish(): ParsedInteractions;
 }
-
-const ROLES = ['item', 'user', 'value', 'type', 'timestamp'] as const;
-type Role = (typeof ROLES)[number];
-
-/** Normalized header names (and JSON keys) recognised for each interaction column. */
-export const INTERACTION_COLUMN_ALIASES: ColumnAliases<Role> = {
-  user: [
-    'user',
-    'userid',
-    'visitorid',
-    'visitor',
-    'sessionid',
-    'session',
-    'customerid',
-    'clientid',
-    'uid',
-  ],
-  item: [
-    'item',
-    'itemid',
-    'movieid',
-    'productid',
-    'product',
-    'sku',
-    'movie',
-    'articleid',
-    'contentid',
-  ],
-  value: ['rating', 'value', 'weight', 'score', 'quantity', 'qty', 'count'],
-  type: ['type', 'eventtype', 'event', 'eventname', 'action', 'interaction'],
-  timestamp: ['timestamp', 'time', 'ts', 'datetime', 'date', 'eventtime', 'createdat'],
-};
-
-const HEADERLESS_DEFAULTS: Partial<Record<Role, number>> = {
-  user: 0,
-  item: 1,
-  value: 2,
-  timestamp: 3,
-};
-const MAPPING_HINT = `Check the format and the column mapping (${Object.values(INTERACTION_CLI_FLAGS).join('/')} or options.columns).`;
-const EVENT_TYPE_LIST = EVENT_TYPES.join(', ');
 
 /**
  * Creates an incremental interaction parser. Rows become columns of an
@@ -184,6 +161,11 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
           line,
           `${labels.value} is not a number: ${quoteValue(fields.get(cols.value))}`,
         );
+        return;
+      }
+      const problem = value === value ? interactionValueProblem(value) : null;
+      if (problem !== null) {
+        report.reject(line, `${labels.value} ${problem}: ${quoteValue(fields.get(cols.value))}`);
         return;
       }
     }
@@ -253,10 +235,11 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
     let value = NaN;
     if (!isJsonAbsent(rawValue)) {
       value = jsonNumber(rawValue);
-      if (value !== value) {
+      const problem = value === value ? interactionValueProblem(value) : 'is not a number';
+      if (problem !== null) {
         report.reject(
           line,
-          `${keyLabel(2, jsonKeys)} is not a number: ${quoteValue(JSON.stringify(rawValue))}`,
+          `${keyLabel(2, jsonKeys)} ${problem}: ${quoteValue(jsonRaw(rawValue))}`,
         );
         return;
       }
@@ -328,8 +311,7 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
         header,
         width,
         // A single headerless column is a list of item ids for the default user.
-        headerlessDefaults:
-          width === 1 && explicit.item === undefined ? { item: 0 } : HEADERLESS_DEFAULTS,
+        headerlessDefaults: headerlessDefaults(row, explicit),
       });
       if (cols.item < 0) throw missingColumnError('item', header, width);
       minFields = Math.max(...ROLES.map((role) => cols[role])) + 1;
@@ -406,22 +388,4 @@ export async function parseInteractions(
   const parser = createInteractionParser(options);
   await pushInput(input, parser, options.signal);
   return parser.finish();
-}
-
-function unknownTypeReason(label: string, raw: string): string {
-  return `${label} ${quoteValue(raw)} is not an event type (use one of ${EVENT_TYPE_LIST})`;
-}
-
-function badTimestampReason(label: string, raw: string): string {
-  return `${label} is not a Unix time or ISO 8601 date: ${quoteValue(raw)}`;
-}
-
-function keyLabel(role: number, keys: readonly (string | undefined)[]): string {
-  return `${ROLES[role]!} (key "${keys[role] ?? ''}")`;
-}
-
-function missingItemReason(key: string | undefined): string {
-  return key === undefined
-    ? 'missing item id (no item, itemId, item_id, movieId, productId or sku key; map it with columns.item)'
-    : `empty item id (key "${key}")`;
 }
