@@ -2,6 +2,7 @@
  * The global model of federated training: an iALS {@link MfModel} (item factors and biases only)
  * with a version, and its file form served at `GET /v1/model`. Browser-safe.
  */
+import { checkTensorValues, PARAMETER_RULE } from '../core/bundle/check-bundle-values';
 import { ModelFileError, OptionError } from '../core/errors';
 import { decodeModelFile, encodeModelFile } from '../core/model-file';
 import {
@@ -115,6 +116,8 @@ export function decodeFederatedModel(bytes: Uint8Array): VersionedModel {
     return bad('itemFactors has the wrong shape');
   if (!(itemBias instanceof Float32Array) || itemBias.length !== numItems)
     return bad('itemBias has the wrong shape');
+  checkTensorValues('itemFactors', itemFactors, { ...PARAMETER_RULE, rowLength: k });
+  checkTensorValues('itemBias', itemBias, PARAMETER_RULE);
   return {
     version,
     model: mfModelFromParams(params, numItems, itemFactors, itemBias),

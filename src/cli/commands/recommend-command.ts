@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBundle } from '../../core/bundle/bundle-file';
 import { createBundleRecommender } from '../../core/bundle/bundle-recommender';
-import { DataError, OptionError } from '../../core/errors';
-import type { Item } from '../../core/data/types';
+import { DataError, ModelFileError, OptionError } from '../../core/errors';
 import type { RowRequest, RowType } from '../../core/serve/row-types';
 import type { CliCommand } from '../cli-context';
+import { parseModelCatalog } from './model-catalog';
 import { CATALOG_FILE_NAME, MODEL_FILE_NAME } from './train-command';
 
 const ROW_TYPES: readonly RowType[] = [
@@ -68,16 +68,11 @@ export const recommendCommand: CliCommand = {
     if (!ROW_TYPES.includes(type))
       throw new OptionError(`--type must be one of ${ROW_TYPES.join(', ')} (got "${type}").`);
     const bundle = decodeBundle(readFile(join(dir, MODEL_FILE_NAME), 'model file'));
-    let catalog: Item[] = [];
-    const catalogText = readFile(join(dir, CATALOG_FILE_NAME), 'catalog').toString('utf8');
-    try {
-      catalog = JSON.parse(catalogText) as Item[];
-    } catch {
-      throw new DataError(
-        'UNREADABLE_INPUT',
-        `The catalog "${join(dir, CATALOG_FILE_NAME)}" is not valid JSON; train again.`,
-      );
-    }
+    const catalogPath = join(dir, CATALOG_FILE_NAME);
+    const catalog = parseModelCatalog(
+      readFile(catalogPath, 'catalog').toString('utf8'),
+      catalogPath,
+    );
     const recommender = createBundleRecommender({ bundle, catalog });
     const history = idList(flags['history']);
     const k = Number(flags['k']);
@@ -110,6 +105,14 @@ export const recommendCommand: CliCommand = {
     }
     const row = recommender.recommend(request);
     recommender.dispose();
+    const broken = row.items.find((r) => !Number.isFinite(r.score));
+    if (broken !== undefined) {
+      // The decoder bounds every tensor, so this is a last line of defence, never `"score": null`.
+      throw new ModelFileError(
+        'MODEL_FILE_CORRUPT',
+        `The model "${dir}" scored item "${broken.id}" as ${String(broken.score)}; train the model again.`,
+      );
+    }
     const byId = new Map(catalog.map((item) => [item.id, item]));
     const title = (id: string): string | undefined => byId.get(id)?.title;
     const items = row.items.map((r) => ({

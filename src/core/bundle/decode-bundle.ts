@@ -9,6 +9,14 @@ import { MF_MODEL_PARAM_KEYS, mfModelFromParams, type MfModel } from '../models/
 import type { SparseNeighbors } from '../models/sparse-neighbors';
 import type { BundleTrainingInfo, ModelBundle } from './model-bundle';
 import { decodeTuningSections } from './decode-tuning';
+import {
+  checkHeaderNumber,
+  checkTensorValues,
+  COUNT_RULE,
+  PARAMETER_RULE,
+  SCORE_RULE,
+  type TensorValueRule,
+} from './check-bundle-values';
 
 /** Header `kind` of a model bundle file. */
 export const BUNDLE_KIND = 'hearth-model-bundle';
@@ -25,18 +33,23 @@ export function corrupt(what: string): ModelFileError {
   );
 }
 
-/** Tensor `name` of the expected type (and length), else a {@link corrupt} error. */
+/**
+ * Tensor `name` of the expected type (and length), else a {@link corrupt} error; float values are
+ * checked against `rule`.
+ */
 function tensor<T extends ModelTensor>(
   tensors: Readonly<Record<string, ModelTensor>>,
   name: string,
   ctor: new (...args: never[]) => T,
   length?: number,
+  rule?: TensorValueRule,
 ): T {
   const t = tensors[name];
   if (!(t instanceof ctor)) throw corrupt(`tensor "${name}" is missing or has the wrong type`);
   if (length !== undefined && t.length !== length) {
     throw corrupt(`tensor "${name}" has ${t.length} values, expected ${length}`);
   }
+  if (rule) checkTensorValues(name, t, rule);
   return t;
 }
 
@@ -49,7 +62,7 @@ export function neighborTensors(
 ): SparseNeighbors {
   const indptr = tensor(tensors, `${prefix}.indptr`, Int32Array, n + 1);
   const indices = tensor(tensors, `${prefix}.indices`, Int32Array);
-  const scores = tensor(tensors, `${prefix}.scores`, Float32Array, indices.length);
+  const scores = tensor(tensors, `${prefix}.scores`, Float32Array, indices.length, SCORE_RULE);
   if (indptr[n] !== indices.length || indices.some((i) => i < 0 || i >= n))
     throw corrupt(`${label} lists`);
   for (let i = 0; i < n; i++) if (indptr[i]! > indptr[i + 1]!) throw corrupt(`${label} offsets`);
@@ -78,15 +91,21 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
   for (const key of MF_PARAMS) {
     const v = mfHeader?.[key];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw corrupt(`mf.${key}`);
+    checkHeaderNumber(`mf.${key}`, v, SCORE_RULE);
     params[key] = v;
   }
   const k = params['factors']!;
   if (!Number.isInteger(k) || k <= 0) throw corrupt('mf.factors');
+  const perItem = (rule: TensorValueRule, rowLength = 1): TensorValueRule => ({
+    ...rule,
+    rowLength,
+    rowName: (row) => `item ${JSON.stringify(itemIds[row])}`,
+  });
   const mf: MfModel = mfModelFromParams(
     params,
     n,
-    tensor(tensors, 'mf.itemFactors', Float32Array, n * k),
-    tensor(tensors, 'mf.itemBias', Float32Array, n),
+    tensor(tensors, 'mf.itemFactors', Float32Array, n * k, perItem(PARAMETER_RULE, k)),
+    tensor(tensors, 'mf.itemBias', Float32Array, n, perItem(PARAMETER_RULE)),
   );
   const coOccurrence = neighborTensors(tensors, 'cooc', n, 'co-occurrence');
   const trendingHeader = header['trending'] as Record<string, unknown> | undefined;
@@ -96,6 +115,7 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     const towerTensors: Record<string, Float32Array | Int32Array> = {};
     for (const [name, t] of Object.entries(tensors)) {
       if (name.startsWith('tower.') && (t instanceof Float32Array || t instanceof Int32Array)) {
+        checkTensorValues(name, t, PARAMETER_RULE);
         towerTensors[name.slice('tower.'.length)] = t;
       }
     }
@@ -117,9 +137,9 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
     createdAt: String(header['createdAt']),
     itemIds,
     mf,
-    popularity: tensor(tensors, 'popularity', Float32Array, n),
+    popularity: tensor(tensors, 'popularity', Float32Array, n, perItem(COUNT_RULE)),
     trending: {
-      scores: tensor(tensors, 'trending.scores', Float32Array, n),
+      scores: tensor(tensors, 'trending.scores', Float32Array, n, perItem(SCORE_RULE)),
       now: typeof now === 'number' ? now : NaN,
       halfLifeMs,
     },

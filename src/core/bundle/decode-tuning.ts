@@ -3,6 +3,7 @@ import type { JsonObject } from '../model-file/json-object';
 import type { ModelTensor } from '../model-file/model-file-format';
 import { CONFIDENCE_KINDS, type ConfidenceTransform } from '../tune/confidence';
 import type { TuningChoice } from '../tune/tune-types';
+import { checkHeaderNumber, PARAMETER_RULE, SCORE_RULE } from './check-bundle-values';
 import { corrupt, neighborTensors } from './decode-bundle';
 import type { ModelBundle } from './model-bundle';
 
@@ -32,6 +33,7 @@ export function decodeTuningSections(
     for (const type of EVENT_TYPES) {
       const w = weights[type];
       if (typeof w !== 'number' || !Number.isFinite(w)) throw corrupt(`eventWeights.${type}`);
+      checkHeaderNumber(`eventWeights.${type}`, w, PARAMETER_RULE);
       parsed[type] = w;
     }
     out.eventWeights = parsed as EventWeights;
@@ -46,6 +48,8 @@ export function decodeTuningSections(
     ) {
       throw corrupt('confidence');
     }
+    checkHeaderNumber('confidence.epsilon', confidence['epsilon'], SCORE_RULE);
+    checkHeaderNumber('confidence.scale', confidence['scale'], SCORE_RULE);
     out.confidence = confidence as unknown as ConfidenceTransform;
   }
   const tuning = header['tuning'];
@@ -59,6 +63,8 @@ export function decodeTuningSections(
     const neighborWeight = isRecord(scoring) ? scoring['neighborWeight'] : undefined;
     if (typeof mfWeight !== 'number' || typeof neighborWeight !== 'number')
       throw corrupt('neighborScoring');
+    checkHeaderNumber('neighborScoring.mfWeight', mfWeight, PARAMETER_RULE);
+    checkHeaderNumber('neighborScoring.neighborWeight', neighborWeight, PARAMETER_RULE);
     const lists = neighborTensors(tensors, 'nbr', numItems, 'neighbour');
     out.neighborScoring = { lists, mfWeight, neighborWeight };
   }
