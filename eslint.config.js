@@ -2,6 +2,59 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/**
+ * The layers of `src/`, each with the layers it may import (besides itself) and whether it must
+ * stay free of Node built-ins and React. Imports point one way: core ← storage ← worker ←
+ * widget, app; federated sits on core; server and cli use core and federated; nothing imports app.
+ *
+ * Flat config gives each file the options of the *last* block that sets a rule, so one
+ * `no-restricted-imports` block per layer carries every restriction of that layer; blocks for
+ * several layers at once would silently replace each other.
+ */
+export const LAYERS = {
+  core: { imports: [], browser: true },
+  'demo-data': { imports: ['core'], browser: true },
+  storage: { imports: ['core'], browser: true },
+  federated: { imports: ['core'], browser: true },
+  worker: { imports: ['core', 'storage', 'federated'], browser: true },
+  widget: { imports: ['core', 'storage', 'worker', 'federated'], browser: true, react: true },
+  app: {
+    imports: ['core', 'storage', 'worker', 'widget', 'federated', 'demo-data'],
+    browser: true,
+    react: true,
+  },
+  server: { imports: ['core', 'federated'], browser: false },
+  cli: { imports: ['core', 'federated'], browser: false },
+};
+
+/** One `no-restricted-imports` block per layer, generated from {@link LAYERS}. */
+function layerBlocks() {
+  const names = Object.keys(LAYERS);
+  return names.map((layer) => {
+    const { imports, browser, react } = LAYERS[layer];
+    const allowed = new Set([layer, ...imports]);
+    const forbidden = names.filter((other) => !allowed.has(other));
+    const patterns = [
+      {
+        group: forbidden.map((other) => `**/${other}/**`),
+        message: `Layering: src/${layer} may import only ${imports.length > 0 ? imports.map((i) => `src/${i}`).join(', ') : 'itself'}; nothing imports src/app.`,
+      },
+    ];
+    if (browser) {
+      patterns.push({
+        group: ['node:*', ...(react ? [] : ['react', 'react-dom', 'react-dom/*'])],
+        message: react
+          ? `src/${layer} runs in browsers: no Node built-ins.`
+          : `src/${layer} runs in browsers without React: no Node built-ins or React.`,
+      });
+    }
+    return {
+      files: [`src/${layer}/**/*.{ts,tsx}`],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    };
+  });
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -25,92 +78,5 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  {
-    // Layering: the pure engine must not reach into storage, worker, UI or Node-only code.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                '**/storage/**',
-                '**/worker/**',
-                '**/widget/**',
-                '**/app/**',
-                '**/cli/**',
-                '**/server/**',
-              ],
-              message: 'src/core is the bottom layer.',
-            },
-            {
-              group: ['node:*', 'react', 'react-dom'],
-              message: 'src/core is pure TS: no Node or React imports.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/app/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/app/**'], message: 'Nothing imports from src/app.' }] },
-      ],
-    },
-  },
-  {
-    files: ['src/storage/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/worker/**', '**/widget/**', '**/app/**', '**/cli/**', '**/server/**'],
-              message: 'storage sits on core only.',
-            },
-            { group: ['node:*', 'react', 'react-dom'], message: 'storage runs in browsers.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/worker/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/widget/**', '**/app/**', '**/cli/**', '**/server/**'],
-              message: 'worker sits on storage and core.',
-            },
-            { group: ['node:*', 'react', 'react-dom'], message: 'worker runs in browsers.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/cli/**/*.ts', 'src/server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/storage/**', '**/worker/**', '**/widget/**', '**/app/**'],
-              message: 'cli and server import only core.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerBlocks(),
 );

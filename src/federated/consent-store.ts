@@ -2,10 +2,14 @@
  * The visitor's opt-in to federated learning, persisted in the store's metadata so it survives
  * reloads and is shared by every tab. Default: not granted. Browser-safe.
  */
-import type { HearthStore } from '../storage/store-types';
-
-/** The part of a {@link HearthStore} the federated browser code needs (metadata only). */
-export type MetaStore = Pick<HearthStore, 'getMeta' | 'setMeta'>;
+/**
+ * The part of a `HearthStore` (`src/storage`) the federated browser code needs: metadata only.
+ * Declared here because federated code sits on core alone; any Hearth store satisfies it.
+ */
+export interface MetaStore {
+  getMeta<T>(key: string): Promise<T | undefined>;
+  setMeta(key: string, value: unknown): Promise<void>;
+}
 
 /** Metadata key of the consent record unless overridden. */
 export const CONSENT_META_KEY = 'federated.consent';
