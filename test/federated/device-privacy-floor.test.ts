@@ -9,26 +9,9 @@ import {
 } from '../../src/federated/device-privacy-floor';
 import type { RoundSpec } from '../../src/federated/federated-protocol';
 import { epsilonOf } from '../../src/federated/privacy-accountant';
-import { buildRoundSpec, type RoundSpecOptions } from '../../src/federated/round-plan';
+import { testRoundSpec } from './round-spec-fixture';
 
-const MODEL = { factors: 4, numItems: 30, userWeightNorm: 2 };
-
-function spec(o: Partial<RoundSpecOptions> = {}): RoundSpec {
-  return buildRoundSpec({
-    model: MODEL,
-    roundId: 'r1',
-    modelVersion: 0,
-    rows: [0, 3, 7, 12],
-    aggregation: 'plain',
-    minCohort: 10,
-    maxCohort: 100,
-    deadline: new Date(0).toISOString(),
-    noiseMultiplier: 1,
-    delta: 1e-5,
-    epsilonSpent: null,
-    ...o,
-  });
-}
+const spec = testRoundSpec;
 
 const reasonOf = (f: () => unknown): RoundRefusal | 'accepted' => {
   try {

@@ -11,23 +11,11 @@ import {
 } from '../../src/federated/epsilon-ledger';
 import type { RoundSpec } from '../../src/federated/federated-protocol';
 import { epsilonOf } from '../../src/federated/privacy-accountant';
-import { buildRoundSpec } from '../../src/federated/round-plan';
 import { createMemoryMetaStore } from './memory-meta-store';
+import { testRoundSpec } from './round-spec-fixture';
 
 const spec = (roundId: string, noiseMultiplier: number): RoundSpec =>
-  buildRoundSpec({
-    model: { factors: 4, numItems: 30, userWeightNorm: 2 },
-    roundId,
-    modelVersion: 0,
-    rows: [1, 2, 3],
-    aggregation: 'secure',
-    minCohort: 5,
-    maxCohort: 50,
-    deadline: new Date(0).toISOString(),
-    noiseMultiplier,
-    delta: 1e-5,
-    epsilonSpent: null,
-  });
+  testRoundSpec({ roundId, noiseMultiplier, aggregation: 'secure', minCohort: 5, maxCohort: 50 });
 
 describe('the device ε ledger', () => {
   it('#6 composes what the device computed for each round and stops at its budget', async () => {

@@ -11,6 +11,7 @@ import {
   secureSumProblem,
   uploadBytesFor,
 } from '../../src/federated/round-plan';
+import { roundSpecOptions } from './round-spec-fixture';
 
 describe('upload budget', () => {
   it('fits a 10k-item × 64-factor model into 100 kB per client per round', () => {
@@ -160,18 +161,7 @@ describe('buildReleaseRoundSpec', () => {
 
 describe('secure sums', () => {
   it('#6 a secure round whose clamp × maxCohort would wrap the 32-bit ring is not opened', () => {
-    const o = {
-      model: { factors: 4, numItems: 30, userWeightNorm: 2 },
-      roundId: 'r1',
-      modelVersion: 0,
-      rows: [0, 1, 2],
-      aggregation: 'secure' as const,
-      minCohort: 2,
-      deadline: new Date(0).toISOString(),
-      noiseMultiplier: 1,
-      delta: 1e-5,
-      epsilonSpent: null,
-    };
+    const o = roundSpecOptions({ aggregation: 'secure', minCohort: 2 });
     const fits = buildRoundSpec({ ...o, maxCohort: 100_000 });
     expect(secureSumProblem(fits)).toBeNull();
     expect(() => buildRoundSpec({ ...o, maxCohort: 2 ** 32 })).toThrow(/could wrap/);
