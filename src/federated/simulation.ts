@@ -14,6 +14,7 @@ import { computeClientUpdate, type ClientUpdateParts } from './client-update';
 import { encodeUpdateFrame, type RoundSpec, type UpdatePartName } from './federated-protocol';
 import { createInitialModel } from './federated-model';
 import { rowHistory } from './fold-in-scorer';
+import { trimmedMean } from './aggregation';
 import { applyItemStep } from './item-step';
 import { calibrateNoiseMultiplier, createPrivacyAccountant } from './privacy-accountant';
 import { fromRing, packRing } from './quantize';
@@ -29,6 +30,7 @@ import {
   rowsForBudget,
   type ClipFactors,
 } from './round-plan';
+import { boundRowMoves } from './update-bound';
 import { encodeUpdateVector } from './update-codec';
 
 /** Differential-privacy target of a simulation. */
@@ -65,6 +67,15 @@ export interface FederatedSimulationOptions {
    * drawn once per coordinate — the same distribution, N× fewer draws. Default `aggregate`.
    */
   readonly noiseMode?: 'client' | 'aggregate';
+  /**
+   * How the server combines updates, as `--aggregator` does: `mean` (the sum) or `trimmed-mean`
+   * (coordinate-wise, `trimFraction` cut at each end; refused with DP noise). Default `mean`.
+   */
+  readonly aggregator?: 'mean' | 'trimmed-mean';
+  /** Default 0.1. */
+  readonly trimFraction?: number;
+  /** Server-side update bound: largest L2 move of one item row per round. Default Infinity. */
+  readonly maxRowMove?: number;
   /** Called after every round with the new model (e.g. to evaluate it). */
   readonly onRound?: (round: SimulationRound, model: MfModel) => void | Promise<void>;
   readonly signal?: AbortSignal;
@@ -117,6 +128,12 @@ export async function runFederatedSimulation(
       })
     : 0;
   const dp = noiseMultiplier > 0;
+  const trim = o.aggregator === 'trimmed-mean' ? (o.trimFraction ?? 0.1) : null;
+  if (dp && trim !== null) {
+    throw new OptionError(
+      'The trimmed mean drops clients and their noise shares: simulate it without privacy, or use the mean.',
+    );
+  }
   const rng = createRng(o.seed ^ 0x5eed);
   let model = createInitialModel({
     numItems: train.cols,
@@ -167,6 +184,7 @@ export async function runFederatedSimulation(
       cohort,
       rng,
       ...(o.noiseMode ? { noiseMode: o.noiseMode } : {}),
+      ...(trim !== null ? { trimFraction: trim } : {}),
       updateOf: (u) =>
         computeClientUpdate({ model, foldIn, history: rowHistory(o.train, u), rows: spec.rows })
           ?.parts ?? null,
@@ -188,7 +206,15 @@ export async function runFederatedSimulation(
       learningRate: o.learningRate ?? 1,
       ridge: o.ridge ?? (dp ? 30 : 0),
     });
-    model = step.model;
+    model =
+      o.maxRowMove === undefined
+        ? step.model
+        : boundRowMoves({
+            before: model,
+            after: step.model,
+            rows: spec.rows,
+            maxRowMove: o.maxRowMove,
+          }).model;
     const z = roundNoiseMultiplier(spec.parts, cohort.length);
     accountant.addRounds({ noiseMultiplier: z, samplingRate: fraction });
     const report: SimulationRound = {
@@ -236,6 +262,8 @@ export function runSimulatedCohort(o: {
   readonly updateOf: (u: number) => ClientUpdateParts | null;
   readonly rng: Rng;
   readonly noiseMode?: 'client' | 'aggregate';
+  /** Combine with the coordinate-wise trimmed mean (× the cohort size) instead of the sum. */
+  readonly trimFraction?: number;
 }): SimulatedCohort {
   const { spec, cohort, rng } = o;
   const aggregateNoise = (o.noiseMode ?? 'aggregate') === 'aggregate';
@@ -246,6 +274,7 @@ export function runSimulatedCohort(o: {
   const intSum = new Float64Array(total);
   const clipped: Record<UpdatePartName, number> = { rows: 0, counts: 0, gram: 0, stats: 0 };
   let uploadBytes = 0;
+  const kept: Int32Array[] = [];
   for (const u of cohort) {
     const parts = o.updateOf(u);
     if (!parts) continue;
@@ -264,7 +293,12 @@ export function runSimulatedCohort(o: {
       }).length;
     }
     const q = fromRing(ring, spec.ringBits);
-    for (let j = 0; j < total; j++) intSum[j]! += q[j]!;
+    if (o.trimFraction !== undefined) kept.push(q);
+    else for (let j = 0; j < total; j++) intSum[j]! += q[j]!;
+  }
+  if (o.trimFraction !== undefined && kept.length > 0) {
+    const mean = trimmedMean(kept, o.trimFraction);
+    for (let j = 0; j < total; j++) intSum[j] = mean[j]! * kept.length;
   }
   const sums = {} as Record<UpdatePartName, Float64Array>;
   let offset = 0;

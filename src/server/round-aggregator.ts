@@ -3,8 +3,9 @@
  * - plain + mean: running Σ w·q and Σ w (O(d) memory); the sums are the weighted sums Σ w·q and
  *   the round's cohort size is Σ w (a weight below 1 makes an update count as part of a user; it
  *   never scales anyone up, so no update can weigh more than its clip bound);
- * - plain + trimmed-mean: keeps every update (O(N·d)); sums = coordinate-wise trimmed mean × count
- *   (weights are not used: every update counts as one user);
+ * - plain + trimmed-mean (iALS rounds; release rounds always sum): keeps every update (O(N·d));
+ *   sums = coordinate-wise trimmed mean × count (weights are not used: every update counts as one
+ *   user);
  * - secure: running modular sum of masked uploads; the masks left in it (survivors' self-masks,
  *   pairwise masks with dropped members) are removed at close with the delta the secure round
  *   reconstructs.
@@ -70,7 +71,8 @@ export function createRoundAggregator(
       },
     };
   }
-  if (aggregator === 'trimmed-mean') {
+  // A release round's sum is the release itself (sparse pair counts): trimming would erase it.
+  if (aggregator === 'trimmed-mean' && spec.release === undefined) {
     const kept: Int16Array[] = [];
     return {
       get count() {

@@ -22,7 +22,10 @@ export interface ServerConfig {
    * reported ε wrong, so `trimmed-mean` with noise is refused; `mean` updates are norm-clipped).
    */
   readonly aggregator: Aggregator;
-  /** Fraction trimmed at each end by `trimmed-mean`. */
+  /**
+   * Fraction trimmed at each end by `trimmed-mean`: twice the Sybil share it is meant to absorb
+   * (Sybils at one end push honest values out of the other's cut; 0.2 holds 10% Sybils).
+   */
   readonly trimFraction: number;
   readonly minCohort: number;
   readonly maxCohort: number;
@@ -104,7 +107,7 @@ export interface ServerConfig {
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze({
   aggregation: 'plain',
   aggregator: 'trimmed-mean',
-  trimFraction: 0.1,
+  trimFraction: 0.2,
   minCohort: 100,
   maxCohort: 1000,
   roundDurationMs: 10 * 60_000,

@@ -4,6 +4,7 @@ import { runEvaluation } from '../../src/core/eval/run-evaluation';
 import { splitInteractions } from '../../src/core/eval/split';
 import { fitPopularity } from '../../src/core/models/popularity';
 import { createFoldInScorer } from '../../src/federated/fold-in-scorer';
+import { createInitialModel } from '../../src/federated/federated-model';
 import { runFederatedSimulation } from '../../src/federated/simulation';
 import { createRng } from '../../src/core/random';
 import type { ClientUpdateParts } from '../../src/federated/client-update';
@@ -120,5 +121,52 @@ describe('runFederatedSimulation', () => {
     await expect(
       runFederatedSimulation({ train: split.train, rounds: 1, seed: 1, clientFraction: 2 }),
     ).rejects.toThrow(/clientFraction/);
+  });
+
+  it('simulates the server aggregators: the trimmed mean (refused with DP) and the row-move bound', async () => {
+    await expect(
+      runFederatedSimulation({
+        train: split.train,
+        rounds: 1,
+        seed: 1,
+        aggregator: 'trimmed-mean',
+        privacy: { epsilon: 8 },
+      }),
+    ).rejects.toThrow(/trimmed mean/);
+    const start = await runFederatedSimulation({
+      train: split.train,
+      rounds: 1,
+      seed: 4,
+      hyper: { factors: 4 },
+      maxRowMove: 1e-3,
+    });
+    const free = await runFederatedSimulation({
+      train: split.train,
+      rounds: 1,
+      seed: 4,
+      hyper: { factors: 4 },
+    });
+    const init = createInitialModel({ numItems: split.train.cols, seed: 4, hyper: { factors: 4 } });
+    const largestMove = (m: typeof init): number => {
+      let largest = 0;
+      for (let i = 0; i < m.numItems; i++) {
+        let sq = (m.itemBias[i]! - init.itemBias[i]!) ** 2;
+        for (let a = 0; a < 4; a++)
+          sq += (m.itemFactors[i * 4 + a]! - init.itemFactors[i * 4 + a]!) ** 2;
+        largest = Math.max(largest, Math.sqrt(sq));
+      }
+      return largest;
+    };
+    expect(largestMove(free.model)).toBeGreaterThan(0.01);
+    expect(largestMove(start.model)).toBeLessThanOrEqual(1e-3 * (1 + 1e-4));
+    const trimmed = await runFederatedSimulation({
+      train: split.train,
+      rounds: 1,
+      seed: 4,
+      hyper: { factors: 4 },
+      aggregator: 'trimmed-mean',
+      trimFraction: 0.2,
+    });
+    expect(Array.from(trimmed.model.itemFactors)).not.toEqual(Array.from(free.model.itemFactors));
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../../src/federated/join-admission';
 import { fromRing, ringAddInPlace } from '../../src/federated/quantize';
 import { createStatisticsSmoother } from '../../src/federated/statistics-smoother';
+import { boundRowMoves } from '../../src/federated/update-bound';
 import { encodeUpdateVector, splitParts } from '../../src/federated/update-codec';
 import { createFederatedHttpServer, type FederatedHttpServer } from '../../src/server/http-server';
 import { createMemoryStore } from '../../src/server/memory-store';
@@ -289,12 +290,17 @@ describe('secure rounds over HTTP', () => {
       cohort: 4,
       userWeightNorm: model.userWeightNorm,
     });
-    const expected = applyItemStep({
-      model,
+    const expected = boundRowMoves({
+      before: model,
+      after: applyItemStep({
+        model,
+        rows: spec.rows,
+        sums,
+        cohort: 4,
+        userWeightNorm: smoothed.userWeightNorm,
+      }).model,
       rows: spec.rows,
-      sums,
-      cohort: 4,
-      userWeightNorm: smoothed.userWeightNorm,
+      maxRowMove: testConfig().maxRowMove,
     }).model;
     const got = (await client.fetchModel())!.model;
     expect(Array.from(got.itemFactors)).toEqual(Array.from(expected.itemFactors));
