@@ -12,15 +12,6 @@ const ATTACK = `${ESC}[2J${ESC}]0;pwned\u0007\u009b31m\u202e`;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const RAW_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202e]/;
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return error as Error;
-}
-
 describe('escapeControlCharacters', () => {
   it('escapes C0, DEL, C1, separators and bidi overrides JSON-style, and keeps other text', () => {
     expect(escapeControlCharacters(`a${ESC}[1mb\n\t\u007f\u009b\u2028\u202ec é ✓`)).toBe(
@@ -55,10 +46,10 @@ describe('#12 JSON-parse errors never echo raw control characters', () => {
   });
 
   it('#12 a catalog JSON array error escapes it too', async () => {
-    const error = await rejection(parseCatalog(`[{"id":"a"}, ${ATTACK}]`));
+    const error: unknown = await parseCatalog(`[{"id":"a"}, ${ATTACK}]`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataError);
-    expect(error.message).toMatch(/not valid JSON/);
-    expect(error.message).not.toMatch(RAW_UNSAFE);
+    expect((error as Error).message).toMatch(/not valid JSON/);
+    expect((error as Error).message).not.toMatch(RAW_UNSAFE);
   });
 
   it('#12 a row error quoting a value escapes C1 controls and bidi overrides', async () => {
