@@ -1,10 +1,12 @@
 import { createServer, request, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { parseArgs } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   addressPrefixKey,
   createClientAddressResolver,
 } from '../../src/server/admission/client-address';
+import { SERVER_FLAGS, configFromFlags } from '../../src/server/server-flags';
 import {
   AUTH,
   fetchFrom,
@@ -196,5 +198,32 @@ describe('client address', () => {
       addressPrefixKey('::ffff:192.0.3.1', 56),
     );
     expect(addressPrefixKey('192.0.2.1', 56)).toBe('192.0.2.1');
+  });
+});
+
+describe('edge flags', () => {
+  it('reads the admission and connection flags, timeouts in seconds', () => {
+    const { values } = parseArgs({
+      options: SERVER_FLAGS,
+      args: [
+        ...['--token', 'x'.repeat(16), '--trusted-proxy', '10.0.0.0/8,127.0.0.1'],
+        ...['--trusted-proxy', 'fd00::/8', '--headers-timeout', '2.5', '--join-difficulty', '12'],
+        ...['--joins-per-address', '0', '--connections-per-address', '4', '--min-body-rate', '512'],
+      ],
+    });
+    expect(configFromFlags(values, {})).toMatchObject({
+      trustedProxies: ['10.0.0.0/8', '127.0.0.1', 'fd00::/8'],
+      headersTimeoutMs: 2500,
+      requestTimeoutMs: 60_000,
+      joinDifficulty: 12,
+      joinsPerAddress: 0,
+      connectionsPerAddress: 4,
+      minBodyBytesPerSecond: 512,
+    });
+    const bad = parseArgs({
+      options: SERVER_FLAGS,
+      args: ['--token', 'x'.repeat(16), '--trusted-proxy', 'proxy.local'],
+    }).values;
+    expect(() => configFromFlags(bad, {})).toThrow(/Trusted proxy "proxy.local"/);
   });
 });
