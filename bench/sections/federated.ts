@@ -125,7 +125,12 @@ async function serverBench(ctx: BenchContext): Promise<BenchResults> {
     });
     let load;
     try {
-      load = await runUploadLoad({ baseUrl: server.url, token: TOKEN, clients: LOAD_CLIENTS });
+      load = await runUploadLoad({
+        baseUrl: server.url,
+        token: TOKEN,
+        clients: LOAD_CLIENTS,
+        dataDir: join(dir, 'load'),
+      });
     } finally {
       await server.stop('SIGTERM');
     }

@@ -1,8 +1,14 @@
 /**
  * A bounded load tool for the aggregation server: prepares N devices' real updates, then uploads
- * them all at once over loopback and checks that every acknowledged update is counted (and, with
- * {@link runCrashCheck}, that none is lost when the server is SIGKILLed mid-round). Loopback only.
+ * them all at once over loopback and checks that every acknowledged update is in the server's round
+ * log (and, with {@link runCrashCheck}, that none is lost when the server is SIGKILLed mid-round).
+ * Loss is measured by identity: the ticket ids of acknowledged uploads minus the ticket ids of the
+ * update records the data directory holds — never by comparing counts, which a surplus of other
+ * updates would mask. Loopback only. (SIGKILL keeps the page cache, so power loss is tested with a
+ * simulated disk instead: test/server/durability-power-loss.test.ts.)
  */
+import { nodeFileLayer } from './durability/file-layer';
+import { readAcceptedTicketIds } from './durability/data-dir';
 import { OptionError } from '../core/errors';
 import { createFoldInContext, type WeightedItem } from '../core/models/mf/fold-in';
 import { createRng } from '../core/random';
@@ -23,8 +29,10 @@ export interface LoadResult {
   /** Uploads that failed (any non-2xx or network error). */
   readonly errors: number;
   readonly errorReasons: Readonly<Record<string, number>>;
-  /** Acknowledged uploads the server does not count. */
+  /** Acknowledged uploads whose update is not in the server's round log (|acknowledged − logged|). */
   readonly lostUpdates: number;
+  /** Ticket ids of those lost uploads. */
+  readonly lostTicketIds: readonly string[];
   readonly uploadMs: number;
   readonly bytesPerUpload: number;
 }
@@ -47,7 +55,7 @@ export function syntheticHistory(client: number, numItems: number): WeightedItem
 export async function prepareUploads(
   client: FederatedClient,
   clients: number,
-): Promise<{ roundId: string; frames: Uint8Array[] }> {
+): Promise<{ roundId: string; frames: Uint8Array[]; ticketIds: string[] }> {
   if (!(clients >= 1 && clients <= MAX_LOAD_CLIENTS) || !Number.isInteger(clients)) {
     throw new OptionError(
       `clients must be an integer in [1, ${MAX_LOAD_CLIENTS}] (got ${clients}).`,
@@ -75,53 +83,73 @@ export async function prepareUploads(
       rng: createRng(c),
     }).frame;
   });
-  return { roundId: joins[0]!.round.roundId, frames };
+  const ticketIds = joins.map((j) => j.ticket.slice(0, j.ticket.lastIndexOf('.')));
+  return { roundId: joins[0]!.round.roundId, frames, ticketIds };
 }
 
-/** Uploads every frame concurrently; resolves with per-upload outcomes. */
+/** Uploads every frame concurrently; resolves with the indices acknowledged and the failures. */
 export async function uploadAll(
   client: FederatedClient,
   roundId: string,
   frames: readonly Uint8Array[],
-  onAck?: () => void,
-): Promise<{ ok: number; reasons: Record<string, number>; ms: number }> {
+  onAck?: (index: number) => void,
+): Promise<{ ok: number; acked: number[]; reasons: Record<string, number>; ms: number }> {
   const reasons: Record<string, number> = {};
-  let ok = 0;
+  const acked: number[] = [];
   const started = performance.now();
   await Promise.all(
-    frames.map(async (frame) => {
+    frames.map(async (frame, index) => {
       try {
         await client.upload(roundId, frame);
-        ok++;
-        onAck?.();
+        acked.push(index);
+        onAck?.(index);
       } catch (error) {
         const reason = error instanceof UpdateRejectedError ? error.reason : 'network';
         reasons[reason] = (reasons[reason] ?? 0) + 1;
       }
     }),
   );
-  return { ok, reasons, ms: performance.now() - started };
+  return { ok: acked.length, acked, reasons, ms: performance.now() - started };
 }
 
-/** Uploads `clients` real updates at once to a running server and checks none is lost. */
+/**
+ * How many updates the open round's log in `dataDir` holds, and which `acknowledged` ticket ids it
+ * lacks (a set difference: a surplus of other updates never hides a loss).
+ */
+export async function compareWithLog(
+  dataDir: string,
+  acknowledged: Iterable<string>,
+): Promise<{ recovered: number; lost: string[] }> {
+  const logged = await readAcceptedTicketIds(nodeFileLayer, dataDir);
+  return { recovered: logged.size, lost: [...acknowledged].filter((id) => !logged.has(id)) };
+}
+
+/**
+ * Uploads `clients` real updates at once to a running server whose data directory is `dataDir`
+ * and checks, by ticket id, that every acknowledged update is in its round log.
+ */
 export async function runUploadLoad(o: {
   readonly baseUrl: string;
   readonly token: string;
   readonly clients: number;
+  /** The server's `--data-dir` (read only). */
+  readonly dataDir: string;
 }): Promise<LoadResult> {
   assertLoopback(o.baseUrl);
   const client = createFederatedClient({ baseUrl: o.baseUrl, token: o.token });
-  const before = (await client.status()).acceptedTotal;
-  const { roundId, frames } = await prepareUploads(client, o.clients);
-  const { ok, reasons, ms } = await uploadAll(client, roundId, frames);
-  const after = (await client.status()).acceptedTotal;
-  const errors = frames.length - ok;
+  const { roundId, frames, ticketIds } = await prepareUploads(client, o.clients);
+  const { ok, acked, reasons, ms } = await uploadAll(client, roundId, frames);
+  const { lost } = await compareWithLog(
+    o.dataDir,
+    acked.map((i) => ticketIds[i]!),
+  );
   return {
     clients: frames.length,
     accepted: ok,
-    errors,
+    errors: frames.length - ok,
     errorReasons: reasons,
-    lostUpdates: Math.max(0, ok - (after - before)),
+    lostUpdates: lost.length,
+    lostTicketIds: lost,
     uploadMs: ms,
     bytesPerUpload: frames[0]!.length,
   };
@@ -131,14 +159,18 @@ export async function runUploadLoad(o: {
 export interface CrashResult {
   /** Uploads acknowledged before the SIGKILL. */
   readonly acknowledged: number;
-  /** Updates the restarted server holds for the round. */
+  /** Updates the restarted server holds for the round (its round log's update records). */
   readonly recovered: number;
+  /** Acknowledged uploads missing after the restart, by ticket id (|acknowledged − recovered|). */
   readonly lostUpdates: number;
+  readonly lostTicketIds: readonly string[];
 }
 
 /**
  * Spawns the built server on `dataDir`, uploads `clients` updates at once, SIGKILLs it after
- * `killAfterAcks` acknowledgements, restarts it on the same directory and compares.
+ * `killAfterAcks` acknowledgements, restarts it on the same directory and compares, by ticket id,
+ * the acknowledged uploads with the update records of the restarted server's round log. The round
+ * must stay open during the check (`serverArgs` with a long round and a large cohort).
  */
 export async function runCrashCheck(o: {
   readonly entry: string;
@@ -151,27 +183,31 @@ export async function runCrashCheck(o: {
 }): Promise<CrashResult> {
   const args = ['--data-dir', o.dataDir, '--token', o.token, '--port', '0', ...o.serverArgs];
   const first = await spawnServer({ entry: o.entry, args });
-  let recovered = -1;
-  let acknowledged = 0;
+  const acknowledged = new Set<string>();
   try {
     const client = createFederatedClient({ baseUrl: first.url, token: o.token });
-    const { roundId, frames } = await prepareUploads(client, o.clients);
+    const { roundId, frames, ticketIds } = await prepareUploads(client, o.clients);
     let killed: Promise<void> | null = null;
-    const upload = uploadAll(client, roundId, frames, () => {
-      acknowledged++;
-      if (acknowledged >= o.killAfterAcks && !killed) killed = first.stop('SIGKILL');
+    await uploadAll(client, roundId, frames, (index) => {
+      acknowledged.add(ticketIds[index]!);
+      if (acknowledged.size >= o.killAfterAcks && !killed) killed = first.stop('SIGKILL');
     });
-    await upload;
     await (killed ?? first.stop('SIGKILL'));
   } finally {
     await first.stop('SIGKILL');
   }
   const second = await spawnServer({ entry: o.entry, args });
   try {
-    const status = await createFederatedClient({ baseUrl: second.url, token: o.token }).status();
-    recovered = status.acceptedTotal;
+    // The restarted server answers: it replayed the log it will keep appending to.
+    await createFederatedClient({ baseUrl: second.url, token: o.token }).status();
   } finally {
     await second.stop('SIGTERM');
   }
-  return { acknowledged, recovered, lostUpdates: Math.max(0, acknowledged - recovered) };
+  const { recovered, lost } = await compareWithLog(o.dataDir, acknowledged);
+  return {
+    acknowledged: acknowledged.size,
+    recovered,
+    lostUpdates: lost.length,
+    lostTicketIds: lost,
+  };
 }
