@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random';
 import type { RoundState } from '../../src/federated/federated-protocol';
 import { UpdateRejectedError } from '../../src/federated/federated-protocol';
-import { maskingParamsFor } from '../../src/federated/masking-graph';
+import { maskingParamsFor, memberKeyDigest } from '../../src/federated/masking-graph';
 import { fromRing, ringAddInPlace, toRing } from '../../src/federated/quantize';
 import {
   base64ToBytes,
@@ -273,5 +273,28 @@ describe('secure round: server-side validation', () => {
   it('refuses to unmask a cohort whose survivors cannot cover the threshold', async () => {
     // n = 4, t = 3: two uploads are not enough to reconstruct anything.
     await expect(simulate({ n: 4, drop: [0, 1] })).rejects.toThrow(/only 2|share holders/);
+  });
+
+  it('#6 seeds the masking graph with every member’s keys and lists their digests for devices', async () => {
+    const n = 40;
+    const neighboursOf20 = async (keyOf: (slot: number) => string) => {
+      const round = createSecureRound(ROUND);
+      for (let slot = 0; slot < n; slot++) {
+        round.addMember(slot, { publicKey: keyOf(slot), shareKey: `share-${slot}` });
+      }
+      await round.startSharing({ degree: 4, threshold: 3 });
+      const roster = round.roster(20);
+      expect(roster.keyDigests).toHaveLength(n);
+      expect(roster.keyDigests[20]).toBe(await memberKeyDigest(keyOf(20), 'share-20'));
+      return roster.participants.map((p) => p.slot).filter((slot) => slot !== 20);
+    };
+    const base = await neighboursOf20((slot) => `key-${slot}`);
+    // Not the slots that joined just before and after it.
+    expect(base).not.toEqual([18, 19, 21, 22]);
+    // Another member's fresh key (slot 3 joined long before, slot 39 last) moves slot 20's ring.
+    for (const other of [3, 39]) {
+      const moved = await neighboursOf20((slot) => (slot === other ? 'fresh' : `key-${slot}`));
+      expect(moved).not.toEqual(base);
+    }
   });
 });

@@ -21,17 +21,18 @@ function WhatIsSent() {
         With your consent, this device helps improve the shop's shared model without sending your
         history. After training here, or when you press “Contribute now”, it computes its share of
         the <em>item-side</em> statistics of the model for a set of products the server picks for
-        the round (the same set for every device). Each part is clipped to a fixed bound, rounded,
-        and noised when the round asks for differential privacy, then uploaded as one binary update
-        whose size does not depend on what you did. The server adds up the updates of several
-        devices into a new global model, which every device downloads; your rows keep using your own
-        history, here.
+        the round (the same set for every device). Each part is clipped to a fixed bound, rounded
+        and noised for differential privacy, then uploaded as one binary update whose size does not
+        depend on what you did. This device first checks the round against its own privacy floor and
+        budget (below) and sends nothing for a round that falls short. The server adds up the
+        updates of several devices into a new global model, which every device downloads; your rows
+        keep using your own history, here.
       </p>
       <div className="fl-lists">
         <div>
           <h3>Sent, only while switched on</h3>
           <ul>
-            <li>one update per round: clipped, rounded (and possibly noised) item statistics</li>
+            <li>one update per round: clipped, rounded and noised item statistics</li>
             <li>small control messages: the protocol version, a one-time round ticket</li>
             <li>the shop's deployment token, the same for every visitor</li>
           </ul>
