@@ -1,6 +1,13 @@
 import { formatCount } from '../format';
 import { PageTitle } from '../page-title';
-import { categoryHref } from '../router/route';
+import { categoryHref, routeHref } from '../router/route';
+import {
+  useNetworkMeter,
+  useRuntimeState,
+  useStorefront,
+  useAppServices,
+} from '../runtime/use-hearth';
+import { dataFlowText } from './data-flow-text';
 import { StorefrontRow } from './storefront-row';
 import { useCatalog } from './use-catalog';
 
@@ -10,13 +17,25 @@ export const HOME_ROW_SIZE = 12;
 /** The shop's front page: personal and trending rows, then the departments. */
 export function HomePage() {
   const catalog = useCatalog();
+  const { federated } = useRuntimeState(useStorefront().runtime);
+  const page = useNetworkMeter(useAppServices().meter);
+  const flow = dataFlowText({ federated, pageBytesSent: page.bytesSent });
   return (
     <>
       <PageTitle>Hearth demo store</PageTitle>
       <p className="lede">
         A shop whose recommendations learn from you <strong>inside this browser</strong>: your
         clicks are stored on this device, folded into a model here, and the rows below change after
-        each one. Nothing is sent anywhere.
+        each one.{' '}
+        <span data-testid="data-flow">
+          {flow.text}
+          {flow.sent ? (
+            <>
+              {' '}
+              <a href={routeHref({ page: 'privacy' })}>What left, and why</a>.
+            </>
+          ) : null}
+        </span>
       </p>
       <StorefrontRow
         title="Recommended for you"
