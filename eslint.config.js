@@ -27,19 +27,20 @@ export const LAYERS = {
   cli: { imports: ['core', 'federated'], browser: false },
 };
 
-/** One `no-restricted-imports` block per layer, generated from {@link LAYERS}. */
+/**
+ * One block per layer, generated from {@link LAYERS}: `no-restricted-imports` for static imports
+ * and re-exports, and `no-restricted-syntax` for `import('…')`, which that rule does not see.
+ */
 function layerBlocks() {
   const names = Object.keys(LAYERS);
   return names.map((layer) => {
     const { imports, browser, react } = LAYERS[layer];
     const allowed = new Set([layer, ...imports]);
     const forbidden = names.filter((other) => !allowed.has(other));
-    const patterns = [
-      {
-        group: forbidden.map((other) => `**/${other}/**`),
-        message: `Layering: src/${layer} may import only ${imports.length > 0 ? imports.map((i) => `src/${i}`).join(', ') : 'itself'}; nothing imports src/app.`,
-      },
-    ];
+    const message = `Layering: src/${layer} may import only ${imports.length > 0 ? imports.map((i) => `src/${i}`).join(', ') : 'itself'}; nothing imports src/app.`;
+    const patterns = [{ group: forbidden.map((other) => `**/${other}/**`), message }];
+    // esquery regexes cannot hold a "/", so the path separator is written \u002F.
+    const dynamic = `ImportExpression[source.value=/(^|\\u002F)(${forbidden.join('|')})\\u002F/]`;
     if (browser) {
       patterns.push({
         group: ['node:*', ...(react ? [] : ['react', 'react-dom', 'react-dom/*'])],
@@ -50,7 +51,10 @@ function layerBlocks() {
     }
     return {
       files: [`src/${layer}/**/*.{ts,tsx}`],
-      rules: { 'no-restricted-imports': ['error', { patterns }] },
+      rules: {
+        'no-restricted-imports': ['error', { patterns }],
+        'no-restricted-syntax': ['error', { selector: dynamic, message }],
+      },
     };
   });
 }
