@@ -1,0 +1,127 @@
+/**
+ * The figures docs/privacy.md carries about DP by population size, generated from
+ * bench/results.json and bench/dp/chosen-settings.json, never typed by hand: `npm run bench`
+ * rewrites the marked blocks, `npx tsx bench/privacy-doc-blocks.ts` does it alone, and
+ * test/bench/privacy-doc-figures.test.ts fails when the document and the files disagree.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResults } from './bench-types';
+import { DP_CURVE_BAR } from './render-dp-curve';
+
+/** One tuning-population choice of scripts/choose-dp-settings.ts. */
+export interface ChosenSettings {
+  readonly users: number;
+  readonly epsilon: number;
+  readonly headSize: number;
+  readonly factors: number;
+  readonly shrinkage: number;
+  readonly popularityNoiseRatio: number;
+  readonly validationNdcg10: number;
+}
+
+/** The block names and their markers in the document. */
+export const DOC_BLOCKS = ['dp-by-users', 'dp-settings'] as const;
+type BlockName = (typeof DOC_BLOCKS)[number];
+
+const f3 = (v: BenchResults[string] | undefined): string =>
+  typeof v === 'number' ? v.toFixed(3) : 'n/a';
+
+/** The DP-by-population table (NDCG@10) with the share of centralized at ε = 8. */
+export function dpByUsersDocTable(results: BenchResults): string[] {
+  const users = [
+    ...new Set(
+      Object.keys(results)
+        .map((k) => /^federated\.dpByUsers\.n(\d+)\./.exec(k)?.[1])
+        .filter((n): n is string => n !== undefined)
+        .map(Number),
+    ),
+  ].sort((a, b) => a - b);
+  const lines = [
+    '| shoppers N | centralized (family) | DP ε = 1 | DP ε = 4 | DP ε = 8 | DP / centralized at ε = 8 |',
+    '| ---------- | -------------------- | -------- | -------- | -------- | ------------------------- |',
+  ];
+  for (const n of users) {
+    const at = (m: string) => results[`federated.dpByUsers.n${n}.${m}`];
+    const central = at('centralizedNdcg10');
+    const dp8 = at(`eps${DP_CURVE_BAR.epsilon}.ndcg10`);
+    const share =
+      typeof central === 'number' && typeof dp8 === 'number'
+        ? `${((100 * dp8) / central).toFixed(0)} %`
+        : 'n/a';
+    const family = at('centralizedFamily');
+    lines.push(
+      `| ${n.toLocaleString('en-US')} | ${f3(central)} (${typeof family === 'string' ? family : 'n/a'}) | ${f3(at('eps1.ndcg10'))} | ${f3(at('eps4.ndcg10'))} | ${f3(dp8)} | ${share} |`,
+    );
+  }
+  return lines;
+}
+
+/** The settings chosen per tuning point (N, ε), with their validation NDCG@10. */
+export function dpSettingsDocTable(choices: readonly ChosenSettings[]): string[] {
+  const lines = [
+    '| tuning N | ε | head m | rank k | shrinkage μ | z_pop / z_pairs | validation NDCG@10 |',
+    '| -------- | - | ------ | ------ | ----------- | --------------- | ------------------ |',
+  ];
+  for (const c of choices) {
+    lines.push(
+      `| ${c.users.toLocaleString('en-US')} | ${c.epsilon} | ${c.headSize} | ${c.factors} | ${c.shrinkage} | ${c.popularityNoiseRatio} | ${c.validationNdcg10.toFixed(3)} |`,
+    );
+  }
+  return lines;
+}
+
+/** `doc` with the text between `<!-- name:start -->` and `<!-- name:end -->` replaced. */
+export function replaceBlock(doc: string, name: BlockName, lines: readonly string[]): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`docs/privacy.md has no ${start} … ${end} block.`);
+  return `${doc.slice(0, a + start.length)}\n${lines.join('\n')}\n${doc.slice(b)}`;
+}
+
+/** The text between a block's markers (without the markers). */
+export function readBlock(doc: string, name: BlockName): string[] {
+  const a = doc.indexOf(`<!-- ${name}:start -->`);
+  const b = doc.indexOf(`<!-- ${name}:end -->`);
+  if (a < 0 || b < a) return [];
+  return doc
+    .slice(a, b)
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '');
+}
+
+/** Paths of the repository files the blocks come from and go to. */
+export function docPaths(root: string) {
+  return {
+    doc: join(root, 'docs', 'privacy.md'),
+    results: join(root, 'bench', 'results.json'),
+    settings: join(root, 'bench', 'dp', 'chosen-settings.json'),
+  };
+}
+
+/** Both blocks as the files say they should read. */
+export function expectedBlocks(root: string): Record<BlockName, string[]> {
+  const p = docPaths(root);
+  const { results } = JSON.parse(readFileSync(p.results, 'utf8')) as { results: BenchResults };
+  const { choices } = JSON.parse(readFileSync(p.settings, 'utf8')) as {
+    choices: ChosenSettings[];
+  };
+  return { 'dp-by-users': dpByUsersDocTable(results), 'dp-settings': dpSettingsDocTable(choices) };
+}
+
+/** Rewrites the blocks of docs/privacy.md under `root`. */
+export function updatePrivacyDoc(root: string): void {
+  const p = docPaths(root);
+  let doc = readFileSync(p.doc, 'utf8');
+  const blocks = expectedBlocks(root);
+  for (const name of DOC_BLOCKS) doc = replaceBlock(doc, name, blocks[name]);
+  writeFileSync(p.doc, doc);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  updatePrivacyDoc(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
+}
