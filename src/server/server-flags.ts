@@ -14,9 +14,10 @@ export const USAGE = `Usage: hearth-recs server --data-dir DIR [--token T | env 
        hearth-recs server --recover --data-dir DIR   (salvage a damaged round log; see docs/server-durability.md)
   [--port 8787] [--host 127.0.0.1]
   initial model (first start only): --model FILE (federated model or model bundle) | --items N [--factors 64] [--seed 42]
-  rounds: [--aggregation plain|secure] [--aggregator mean|trimmed-mean] [--trim 0.1]
+  rounds: [--aggregation plain|secure] [--aggregator trimmed-mean|mean] [--trim 0.2]
           [--min-cohort 100] [--max-cohort 1000] [--round-seconds 600] [--upload-budget 100000]
-          [--learning-rate 1] [--ridge 0] [--row-seed 1]
+          [--learning-rate 1] [--ridge 0] [--max-row-move 1] [--row-seed 1]
+          (default aggregator: trimmed-mean; mean with --noise-multiplier > 0)
   secure:  [--masking-degree 128] [--secure-threshold 0.5]
   training: [--training rounds|cooccurrence] [--head 250] [--rank 12]
   privacy: [--noise-multiplier 0] [--delta 1e-5] [--sampling-rate 1] [--epsilon-budget E]
@@ -48,6 +49,7 @@ export const SERVER_FLAGS = {
   'upload-budget': { type: 'string' },
   'learning-rate': { type: 'string' },
   ridge: { type: 'string' },
+  'max-row-move': { type: 'string' },
   'row-seed': { type: 'string' },
   'masking-degree': { type: 'string' },
   'secure-threshold': { type: 'string' },
@@ -112,6 +114,7 @@ export function configFromFlags(values: ServerFlagValues, env: NodeJS.ProcessEnv
   set('uploadBudget', num(values, 'upload-budget'));
   set('learningRate', num(values, 'learning-rate'));
   set('ridge', num(values, 'ridge'));
+  set('maxRowMove', num(values, 'max-row-move'));
   set('rowSeed', num(values, 'row-seed'));
   set('maskingDegree', num(values, 'masking-degree'));
   set('secureThreshold', num(values, 'secure-threshold'));

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random';
 import type { MfModel } from '../../src/core/models/mf/mf-model';
@@ -8,6 +9,7 @@ import { encodeUpload } from '../../src/federated/update-codec';
 import { createMemoryStore } from '../../src/server/memory-store';
 import { createRoundManager } from '../../src/server/round-manager';
 import type { ServerConfig } from '../../src/server/server-config';
+import { SERVER_FLAGS, configFromFlags } from '../../src/server/server-flags';
 import { historyOf, testConfig } from './server-test-helpers';
 
 const ITEMS = 40;
@@ -129,6 +131,23 @@ describe('server-side update bound', () => {
     expect(largest).toBeLessThanOrEqual(maxRowMove * (1 + 1e-6));
     const before = Math.max(...r.before.itemFactors.map(Math.abs));
     expect(Math.max(...r.after.itemFactors.map(Math.abs))).toBeLessThan(before + maxRowMove);
+  });
+});
+
+describe('server flags', () => {
+  it('--max-row-move sets the bound; the aggregator defaults to trimmed-mean, or mean with noise', () => {
+    const flags = (...args: string[]) =>
+      configFromFlags(
+        parseArgs({ options: SERVER_FLAGS, args: ['--token', 'x'.repeat(16), ...args] }).values,
+        {},
+      );
+    expect(flags('--max-row-move', '0.25')).toMatchObject({
+      maxRowMove: 0.25,
+      aggregator: 'trimmed-mean',
+      trimFraction: 0.2,
+    });
+    expect(flags('--noise-multiplier', '1').aggregator).toBe('mean');
+    expect(() => flags('--max-row-move', '0')).toThrow(/maxRowMove/);
   });
 });
 

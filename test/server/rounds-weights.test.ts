@@ -11,11 +11,11 @@ import {
   type JoinResponse,
 } from '../../src/federated/federated-protocol';
 import { createPrivacyAccountant } from '../../src/federated/privacy-accountant';
-import { buildRoundSpec } from '../../src/federated/round-plan';
 import { createStatisticsSmoother } from '../../src/federated/statistics-smoother';
 import { packRing } from '../../src/federated/quantize';
 import { encodeUpdateVector, encodeUpload } from '../../src/federated/update-codec';
 import { createDiskStore } from '../../src/server/disk-store';
+import { testRoundSpec } from '../federated/round-spec-fixture';
 import { createMemoryStore } from '../../src/server/memory-store';
 import { createRoundManager, type RoundManager } from '../../src/server/round-manager';
 import { frameFor, historyOf, smallModel, testConfig } from './server-test-helpers';
@@ -150,18 +150,11 @@ describe('a round whose candidate model is unusable', () => {
       // A round opened for another model shape (e.g. the model file was swapped under the log):
       // its sums cannot make a step on this model.
       const other = createInitialModel({ numItems: 30, seed: 2, hyper: { factors: 6 } });
-      const spec = buildRoundSpec({
+      const spec = testRoundSpec({
         model: other,
-        roundId: 'r1',
-        modelVersion: 0,
-        rows: [0, 1, 2, 3],
-        aggregation: 'plain',
         minCohort: 2,
         maxCohort: 2,
-        deadline: new Date(0).toISOString(),
         noiseMultiplier: 0,
-        delta: 1e-5,
-        epsilonSpent: null,
       });
       const store = await createDiskStore(dir);
       await store.commit(
