@@ -19,10 +19,14 @@ export function formatTuningSummary(choice: TuningChoice): string {
     `k ${m.factors}, ${m.epochs} epochs, λ ${fmt(m.regularization)}, α₀ ${fmt(m.unobservedWeight)}, ` +
     `δ ${fmt(m.userWeightExponent)}, β ${fmt(m.biasScale)}, confidence ${choice.confidence}`;
   if (!choice.tuned) return `model: mf with fixed settings (${settings})\n`;
+  const ease =
+    choice.neighborSource === 'ease' && choice.easeLambdaShare !== undefined
+      ? ` (EASE λ ${fmt(choice.easeLambdaShare)} × mean item count)`
+      : '';
   const family =
     choice.family === 'blend'
-      ? `blend of mf and item-knn (neighbour weight ${fmt(choice.neighborWeight)})`
-      : choice.family;
+      ? `blend of mf and ${choice.neighborSource ?? 'item-knn'}${ease} (neighbour weight ${fmt(choice.neighborWeight)})`
+      : `${choice.family}${ease}`;
   const scores = choice.candidates.map((c) => `${c.family} ${c.ndcg.toFixed(4)}`).join(', ');
   return (
     `model: ${family}, chosen by validation NDCG@10 (${scores}) on ${choice.validationUsers} users\n` +

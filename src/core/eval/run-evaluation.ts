@@ -108,6 +108,11 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<Evaluation
       train: split.train,
       seed: o.seed,
       tune: pipeline.tune ?? true,
+      // Validation mirrors the protocol being measured (e.g. leave-last-out tunes for the next item).
+      validation: {
+        protocol: split.protocol,
+        ...(split.trainLastSeen ? { lastSeen: split.trainLastSeen } : {}),
+      },
       fixed: { ...pipeline.fixed, ...o.mf, ...(o.model === 'mf' ? { family: 'mf' as const } : {}) },
       ...(pipeline.budgetMs !== undefined ? { budgetMs: pipeline.budgetMs } : {}),
       ...(pipeline.maxTrials !== undefined ? { maxTrials: pipeline.maxTrials } : {}),

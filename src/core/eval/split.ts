@@ -28,6 +28,11 @@ export interface Split {
   readonly test: CsrMatrix;
   /** Number of users with at least one test item. */
   readonly evaluatedUsers: number;
+  /**
+   * Latest timestamp of each stored entry of `train` (parallel to `train.indices`; NaN when
+   * unknown), so a tuner can carve its validation split with the same protocol.
+   */
+  readonly trainLastSeen?: Float64Array;
 }
 
 /** Distinct pairs of a dataset with their summed weight and latest timestamp, grouped by user. */
@@ -139,13 +144,18 @@ export function splitInteractions(ds: InteractionDataset, options: SplitOptions)
       `Unknown protocol "${String(options.protocol)}": use random, last or temporal.`,
     );
   }
-  return buildSplit(options.protocol, matrix, isTest);
+  return buildSplit(options.protocol, matrix, lastSeen, isTest);
 }
 
 /** `isTest` marker of a pair that is neither train nor test. */
 const DROPPED = 2;
 
-function buildSplit(protocol: SplitProtocol, matrix: CsrMatrix, isTest: Uint8Array): Split {
+function buildSplit(
+  protocol: SplitProtocol,
+  matrix: CsrMatrix,
+  lastSeen: Float64Array,
+  isTest: Uint8Array,
+): Split {
   const m = matrix.rows;
   const trainIndptr = new Int32Array(m + 1);
   const testIndptr = new Int32Array(m + 1);
@@ -157,6 +167,7 @@ function buildSplit(protocol: SplitProtocol, matrix: CsrMatrix, isTest: Uint8Arr
   }
   const trainIdx = new Int32Array(isTest.length - testTotal - dropped);
   const trainVal = new Float32Array(isTest.length - testTotal - dropped);
+  const trainLastSeen = new Float64Array(isTest.length - testTotal - dropped);
   const testIdx = new Int32Array(testTotal);
   let tr = 0;
   let te = 0;
@@ -168,6 +179,7 @@ function buildSplit(protocol: SplitProtocol, matrix: CsrMatrix, isTest: Uint8Arr
         testIdx[te++] = matrix.indices[p]!;
       } else if (isTest[p] !== DROPPED) {
         trainIdx[tr] = matrix.indices[p]!;
+        trainLastSeen[tr] = lastSeen[p]!;
         trainVal[tr++] = matrix.values[p]!;
       }
     }
@@ -186,5 +198,6 @@ function buildSplit(protocol: SplitProtocol, matrix: CsrMatrix, isTest: Uint8Arr
       values: new Float32Array(testTotal).fill(1),
     },
     evaluatedUsers,
+    trainLastSeen,
   };
 }

@@ -14,7 +14,8 @@ import { createNeighborScorer } from '../serve/neighbor-scores';
 import type { ConfidenceKind, ConfidenceTransform } from './confidence';
 import { applyConfidence, fitConfidence } from './confidence-fit';
 import { defaultMfSettings } from './search-space';
-import { fitNeighbors, tuneModel } from './tune-model';
+import { fitNeighbors } from './neighbor-families';
+import { tuneModel, type TuneOptions } from './tune-model';
 import type { FixedSettings, MfSettings, TuneProgress, TuningChoice } from './tune-types';
 
 /** Confidence transform of untuned training (`--no-tune`). */
@@ -28,6 +29,8 @@ export interface FitPipelineOptions {
   readonly tune?: boolean;
   /** Settings fixed by the caller; with `tune: false` the rest are the defaults. */
   readonly fixed?: FixedSettings;
+  /** How tuning carves its validation split (see `TuneOptions.validation`). */
+  readonly validation?: TuneOptions['validation'];
   readonly budgetMs?: number;
   readonly maxTrials?: number;
   readonly seed?: number;
@@ -75,6 +78,7 @@ export async function fitPipeline(o: FitPipelineOptions): Promise<FittedPipeline
           train: o.train,
           seed,
           ...(o.fixed ? { fixed: o.fixed } : {}),
+          ...(o.validation ? { validation: o.validation } : {}),
           ...(o.budgetMs !== undefined ? { budgetMs: o.budgetMs } : {}),
           ...(o.maxTrials !== undefined ? { maxTrials: o.maxTrials } : {}),
           ...(o.computePath ? { computePath: o.computePath } : {}),
@@ -95,7 +99,12 @@ export async function fitPipeline(o: FitPipelineOptions): Promise<FittedPipeline
   });
   const neighbors =
     choice.neighborSource !== null && choice.neighborWeight > 0
-      ? await fitNeighbors(choice.neighborSource, o.train, o.signal)
+      ? await fitNeighbors(choice.neighborSource, o.train, {
+          ...(choice.easeLambdaShare !== undefined
+            ? { easeLambdaShare: choice.easeLambdaShare }
+            : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        })
       : null;
   const trainMs = performance.now() - started;
   const scorer = blendScorer(mf, neighbors, choice, o.train);

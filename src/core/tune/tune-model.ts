@@ -1,26 +1,29 @@
 import type { CsrMatrix } from '../data/csr-matrix';
-import { HearthError, throwIfAborted } from '../errors';
-import { fitEase } from '../models/ease';
-import { fitItemKnn } from '../models/item-knn';
-import type { SparseNeighbors } from '../models/sparse-neighbors';
-import { createNeighborScorer } from '../serve/neighbor-scores';
+import { throwIfAborted } from '../errors';
 import type { MfComputePath } from '../models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
 import { CONFIDENCE_KINDS, type ConfidenceKind } from './confidence';
 import { applyConfidence, fitConfidence } from './confidence-fit';
+import {
+  FAMILY_NEIGHBORS,
+  PURE_NEIGHBORS,
+  refineEaseLambda,
+  scoreNeighborFamilies,
+  type NeighborCandidate,
+  type NeighborFamilies,
+} from './neighbor-families';
 import { SEARCH_STEPS, defaultMfSettings } from './search-space';
 import {
   pickMfSettings,
   type FixedSettings,
   type MfSettings,
   type ModelFamily,
-  type NeighborSource,
   type TuneProgress,
   type TuneStage,
   type TuningCandidate,
   type TuningChoice,
 } from './tune-types';
-import { carveValidationSplit } from './validation-split';
+import { carveValidationSplit, type ValidationSplitOptions } from './validation-split';
 import {
   scoreSpreadRatio,
   significantlyBetter,
@@ -34,13 +37,12 @@ import {
 export const DEFAULT_TUNE_BUDGET_MS = 20_000;
 /** Default cap on MF trials (keeps small data sets fast and results reproducible). */
 export const DEFAULT_MAX_TRIALS = 30;
-/** Neighbours per item kept by the ItemKNN family. */
-export const FAMILY_NEIGHBORS = 200;
-
 const BIAS_SCALES = [0, 0.25, 0.5, 0.75, 0.85, 1];
 /** A move must beat the incumbent by this much: smaller gains are validation noise. */
 const MIN_GAIN = 0.001;
-const BLEND_WEIGHTS = [0.05, 0.1, 0.2, 0.4, 0.8];
+/** Share of the budget the neighbour families' EASE λ search may use. */
+const EASE_BUDGET_SHARE = 0.5;
+const BLEND_WEIGHTS = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
 /** Validated users × items scored per trial; bounds the cost of one validation pass. */
 const SCORED_CELLS = 1.2e7;
 
@@ -50,6 +52,11 @@ export interface TuneOptions {
   readonly train: CsrMatrix;
   /** Settings the tuner must not change. */
   readonly fixed?: FixedSettings;
+  /**
+   * How the validation split is carved: the protocol of the evaluation being served (default
+   * `random`) and the training entries' latest timestamps for `last` and `temporal`.
+   */
+  readonly validation?: Pick<ValidationSplitOptions, 'protocol' | 'lastSeen'>;
   /** Starting point of the search. Default {@link DEFAULT_MF_OPTIONS}. */
   readonly start?: MfSettings;
   /** Wall-clock budget of the search in ms. Default {@link DEFAULT_TUNE_BUDGET_MS}. */
@@ -104,7 +111,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
     300,
     Math.min(2000, Math.floor(SCORED_CELLS / Math.max(1, o.train.cols))),
   );
-  const split = carveValidationSplit(o.train, { seed, maxUsers });
+  const split = carveValidationSplit(o.train, { ...o.validation, seed, maxUsers });
   const kinds = fixed.confidence
     ? [fixed.confidence]
     : allEqual(split.fit.values)
@@ -139,33 +146,43 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
   };
 
   // Neighbour families first: cheap, and their score is the bar MF has to clear.
-  let neighbor: { source: NeighborSource; score: MixScore; parts: ScoreParts } | null = null;
+  let families: NeighborFamilies | null = null;
   if (fixed.family !== 'mf') {
     stage = 'families';
-    for (const source of NEIGHBOR_SOURCES) {
-      if (fixed.family === 'item-knn' && source !== 'item-knn') continue;
-      if (fixed.family === 'ease' && source !== 'ease') continue;
-      throwIfAborted(o.signal);
-      const lists = await fitNeighbors(source, split.fit, o.signal).catch((error: unknown) => {
-        // A family that cannot model data this small (EASE without items of 2+ users) is no
-        // candidate, unless the caller asked for exactly that family.
-        if (fixed.family === source) throw error;
-        return skipTooLittleData(error);
-      });
-      if (lists === null) continue;
-      const parts = neighborParts(split.fit, lists);
-      const score = validationNdcg(split, parts, [PURE_NEIGHBORS])[0]!;
-      candidates.push({ family: source, ndcg: score.mean });
-      bestNdcg = Math.max(bestNdcg, score.mean);
-      report();
-      if (!neighbor || score.mean > neighbor.score.mean) neighbor = { source, score, parts };
-    }
+    families = await scoreNeighborFamilies({
+      split,
+      fixed,
+      candidates,
+      signal: o.signal,
+      onScored: (ndcg) => {
+        bestNdcg = Math.max(bestNdcg, ndcg);
+        report();
+      },
+    });
   }
+  let neighbor = families?.best ?? null;
+  /** EASE's λ search, when EASE leads: the budget goes to the family that can win. */
+  const refineEase = async (): Promise<void> => {
+    if (!families?.ease) return;
+    const refined = await refineEaseLambda({
+      split,
+      ease: families.ease,
+      budgetMs: EASE_BUDGET_SHARE * budgetMs,
+      signal: o.signal,
+    });
+    const at = candidates.findIndex((c) => c.family === 'ease');
+    if (at >= 0) candidates[at] = { family: 'ease', ndcg: refined.score.mean };
+    if (refined.score.mean > neighbor!.score.mean) neighbor = refined;
+    bestNdcg = Math.max(bestNdcg, refined.score.mean);
+    report();
+  };
   if (neighbor && (fixed.family === 'item-knn' || fixed.family === 'ease')) {
+    if (fixed.family === 'ease') await refineEase();
     return finish({
       ...PURE_NEIGHBORS,
       family: neighbor.source,
       neighborSource: neighbor.source,
+      easeLambdaShare: neighbor.easeLambdaShare,
       confidence: kinds[0]!,
       mf: start,
       ndcg: neighbor.score.mean,
@@ -178,6 +195,11 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
 
   stage = 'confidence';
   let incumbent = await runMf(start, kinds[0]!);
+  if (neighbor && significantlyBetter(neighbor.score, incumbent.score, MIN_GAIN)) {
+    stage = 'families';
+    await refineEase();
+    stage = 'confidence';
+  }
   for (const kind of kinds.slice(1)) {
     if (!canTry(start.epochs)) break;
     const r = await runMf(start, kind);
@@ -214,29 +236,34 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
     neighborWeight: 0,
     score: incumbent.score,
   };
-  if (neighbor) {
+  const nb = neighbor as NeighborCandidate | null;
+  if (nb) {
     stage = 'families';
-    if (fixed.family !== 'blend' && significantlyBetter(neighbor.score, choice.score, MIN_GAIN)) {
-      choice = { family: neighbor.source, ...PURE_NEIGHBORS, score: neighbor.score };
-    }
-    const parts = { mf: incumbent.parts.mf!, neighbors: neighbor.parts.neighbors! };
+    // Scored as served: a user whose history gives no neighbour evidence (items beyond EASE's
+    // cap) keeps the MF scores, so the neighbour family is re-scored with MF as that fallback.
+    const parts = { mf: incumbent.parts.mf!, neighbors: nb.parts.neighbors! };
+    const beta = incumbent.settings.biasScale;
     const ratio = scoreSpreadRatio(split, parts);
-    const mixes: ScoreMix[] = BLEND_WEIGHTS.map((g) => ({
-      mfWeight: 1,
-      biasScale: incumbent.settings.biasScale,
-      neighborWeight: g * ratio,
-    }));
-    const scores = validationNdcg(split, parts, mixes);
-    const j = argMax(scores);
-    candidates.push({ family: 'blend', ndcg: scores[j]!.mean });
-    bestNdcg = Math.max(bestNdcg, scores[j]!.mean);
+    const mixes: ScoreMix[] = [
+      { ...PURE_NEIGHBORS, biasScale: beta },
+      ...BLEND_WEIGHTS.map((g) => ({ mfWeight: 1, biasScale: beta, neighborWeight: g * ratio })),
+    ];
+    const [pure, ...blends] = validationNdcg(split, parts, mixes);
+    const at = candidates.findIndex((c) => c.family === nb.source);
+    if (at >= 0) candidates[at] = { family: nb.source, ndcg: pure!.mean };
+    if (fixed.family !== 'blend' && significantlyBetter(pure!, choice.score, MIN_GAIN)) {
+      choice = { family: nb.source, ...PURE_NEIGHBORS, score: pure! };
+    }
+    const j = argMax(blends);
+    candidates.push({ family: 'blend', ndcg: blends[j]!.mean });
+    bestNdcg = Math.max(bestNdcg, blends[j]!.mean, pure!.mean);
     report();
-    if (fixed.family === 'blend' || significantlyBetter(scores[j]!, choice.score, MIN_GAIN)) {
+    if (fixed.family === 'blend' || significantlyBetter(blends[j]!, choice.score, MIN_GAIN)) {
       choice = {
         family: 'blend',
         mfWeight: 1,
-        neighborWeight: mixes[j]!.neighborWeight,
-        score: scores[j]!,
+        neighborWeight: mixes[j + 1]!.neighborWeight,
+        score: blends[j]!,
       };
     }
   }
@@ -244,7 +271,8 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
     family: choice.family,
     mfWeight: choice.mfWeight,
     neighborWeight: choice.neighborWeight,
-    neighborSource: choice.family === 'mf' ? null : neighbor!.source,
+    neighborSource: choice.family === 'mf' ? null : nb!.source,
+    easeLambdaShare: choice.family === 'mf' ? undefined : nb!.easeLambdaShare,
     ndcg: choice.score.mean,
     confidence: incumbent.confidence,
     mf: incumbent.settings,
@@ -252,7 +280,8 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
 
   function finish(c: {
     family: ModelFamily;
-    neighborSource: NeighborSource | null;
+    neighborSource: TuningChoice['neighborSource'];
+    easeLambdaShare: number | undefined;
     confidence: ConfidenceKind;
     mf: MfSettings;
     mfWeight: number;
@@ -269,6 +298,9 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
       neighborWeight: c.neighborWeight,
       neighbors: c.neighborSource === null ? 0 : FAMILY_NEIGHBORS,
       neighborSource: c.neighborSource,
+      ...(c.neighborSource === 'ease' && c.easeLambdaShare !== undefined
+        ? { easeLambdaShare: c.easeLambdaShare }
+        : {}),
       candidates,
       validationNdcg: c.ndcg,
       validationUsers: split.users.length,
@@ -278,39 +310,6 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
     };
   }
 }
-
-const NEIGHBOR_SOURCES: readonly NeighborSource[] = ['item-knn', 'ease'];
-
-/** Null for a `NOT_ENOUGH_DATA` error (the family is skipped); any other error is rethrown. */
-function skipTooLittleData(error: unknown): null {
-  if (error instanceof HearthError && error.code === 'NOT_ENOUGH_DATA') return null;
-  throw error;
-}
-
-/**
- * Top-N neighbour lists of a neighbour model fitted on `matrix` (what a bundle carries): ItemKNN
- * cosine neighbours, or EASE's largest weights into each item (most popular items only).
- */
-export async function fitNeighbors(
-  source: NeighborSource,
-  matrix: CsrMatrix,
-  signal?: AbortSignal,
-): Promise<SparseNeighbors> {
-  if (source === 'item-knn') return fitItemKnn(matrix, { neighbors: FAMILY_NEIGHBORS }).neighbors;
-  const ease = await fitEase(matrix, signal ? { signal } : {});
-  return ease.toNeighbors(FAMILY_NEIGHBORS);
-}
-
-/** Validation scores of a user through neighbour lists, from the user's fitting items. */
-function neighborParts(fit: CsrMatrix, lists: SparseNeighbors): ScoreParts {
-  const scorer = createNeighborScorer(lists);
-  return {
-    neighbors: (u, out) =>
-      scorer.scoreHistory(fit.indices.subarray(fit.indptr[u]!, fit.indptr[u + 1]!), out),
-  };
-}
-
-const PURE_NEIGHBORS: ScoreMix = Object.freeze({ mfWeight: 0, biasScale: 0, neighborWeight: 1 });
 
 function allEqual(values: Float32Array): boolean {
   for (let p = 1; p < values.length; p++) if (values[p] !== values[0]) return false;

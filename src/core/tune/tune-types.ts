@@ -93,6 +93,8 @@ export interface TuningChoice {
   readonly neighbors: number;
   /** Which neighbour model feeds a neighbour family or blend (null for pure MF). */
   readonly neighborSource: NeighborSource | null;
+  /** EASE's λ as a multiple of the mean Gram diagonal, chosen on validation (EASE sources only). */
+  readonly easeLambdaShare?: number;
   /** Validation NDCG@10 of the best candidate of each family tried (blend: with the better neighbour source). */
   readonly candidates: readonly TuningCandidate[];
   /** Validation NDCG@10 of the choice. */

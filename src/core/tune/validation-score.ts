@@ -30,7 +30,8 @@ export interface MixScore {
 /**
  * NDCG@10 of each mix over the split's validated users (fitting items excluded). The parts are
  * computed once per user and every mix re-ranks them, so trying many β or blend weights costs one
- * pass of scoring.
+ * pass of scoring. As served (`createNeighborMixer`), a user whose neighbour scores are all zero
+ * (no neighbour evidence) is ranked by the MF part alone when there is one.
  */
 export function validationNdcg(
   split: ValidationSplit,
@@ -50,16 +51,19 @@ export function validationNdcg(
     const tEnd = heldOut.indptr[u + 1]!;
     if (parts.mf) dotScores(parts.mf.model, parts.mf.userFactors, u, base);
     if (parts.neighbors) parts.neighbors(u, nb);
+    const mfOnly =
+      parts.mf !== undefined && parts.neighbors !== undefined && !nb.some((v) => v !== 0);
     candidate.fill(1);
     for (let p = fit.indptr[u]!; p < fit.indptr[u + 1]!; p++) candidate[fit.indices[p]!] = 0;
     for (let p = tStart; p < tEnd; p++) isTest[heldOut.indices[p]!] = 1;
     mixes.forEach((mix, j) => {
       const bias = parts.mf?.model.itemBias;
+      const mfWeight = mfOnly ? 1 : mix.mfWeight;
+      const neighborWeight = mfOnly ? 0 : mix.neighborWeight;
       for (let i = 0; i < n; i++) {
         let s = 0;
-        if (parts.mf && mix.mfWeight !== 0)
-          s = mix.mfWeight * (base[i]! + mix.biasScale * bias![i]!);
-        if (parts.neighbors && mix.neighborWeight !== 0) s += mix.neighborWeight * nb[i]!;
+        if (parts.mf && mfWeight !== 0) s = mfWeight * (base[i]! + mix.biasScale * bias![i]!);
+        if (parts.neighbors && neighborWeight !== 0) s += neighborWeight * nb[i]!;
         scores[i] = s;
       }
       const ranked = topKIndices(scores, candidate, VALIDATION_K);

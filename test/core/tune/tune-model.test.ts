@@ -7,6 +7,8 @@ import {
 } from '../../../src/core/tune/confidence-fit';
 import { fitPipeline } from '../../../src/core/tune/fit-pipeline';
 import { tuneModel } from '../../../src/core/tune/tune-model';
+import { EASE_LAMBDA_SHARES, fitNeighbors } from '../../../src/core/tune/neighbor-families';
+import type { SparseNeighbors } from '../../../src/core/models/sparse-neighbors';
 import type { TuneProgress } from '../../../src/core/tune/tune-types';
 import { carveValidationSplit } from '../../../src/core/tune/validation-split';
 import { significantlyBetter } from '../../../src/core/tune/validation-score';
@@ -111,6 +113,19 @@ describe('tuneModel', () => {
     expect(progress.at(-1)!.stage).toBe('final');
     expect(progress.some((p) => p.last !== undefined)).toBe(true);
     expect(choice.neighborSource === null).toBe(choice.family === 'mf');
+  });
+
+  it('searches EASE λ on validation when EASE is asked for, and records the share it chose', async () => {
+    const train = plantedMatrix({ users: 80, items: 50, seed: 4 });
+    const choice = await tuneModel({ train, fixed: { ...FAST, family: 'ease' }, budgetMs: 60_000 });
+    expect(choice.family).toBe('ease');
+    expect(EASE_LAMBDA_SHARES).toContain(choice.easeLambdaShare);
+    const fitted = await fitPipeline({ train, fixed: { ...FAST, family: 'ease' } });
+    expect(fitted.choice.easeLambdaShare).toBe(choice.easeLambdaShare);
+    const lambdaOf = async (share: number): Promise<SparseNeighbors> =>
+      fitNeighbors('ease', train, { easeLambdaShare: share });
+    // The shipped lists are EASE's at the chosen λ, not at the default.
+    expect(fitted.neighbors!.scores).toEqual((await lambdaOf(choice.easeLambdaShare!)).scores);
   });
 
   it('can be restricted to one family and aborted', async () => {
