@@ -49,7 +49,9 @@ describe('ε accounting', () => {
 
   it('#5 --epsilon-budget checks the round about to open: a budget of 8 reached over several rounds is never overshot', async () => {
     const budget = 8;
+    const lines: string[] = [];
     const m = await createRoundManager({
+      log: (line) => void lines.push(line),
       store: createMemoryStore(),
       config: testConfig({
         noiseMultiplier: 2.5,
@@ -81,6 +83,9 @@ describe('ε accounting', () => {
     expect(rounds).toBeGreaterThan(1);
     expect(eps).toBeLessThanOrEqual(budget);
     expect(eps).toBeCloseTo(epsilonOf({ noiseMultiplier: z, rounds }, 1e-5), 6);
+    expect(lines.at(-1)).toMatch(
+      /not opened: it would bring ε from [\d.]+ to [\d.]+, above the budget 8/,
+    );
     // One more round would have overshot the budget.
     expect(epsilonOf({ noiseMultiplier: z, rounds: rounds + 1 }, 1e-5)).toBeGreaterThan(budget);
     await m.close();

@@ -108,7 +108,11 @@ export async function openRound(
   const allowed = ctx.ledger.canOpen(spec);
   if (allowed) await ctx.store.append(number, { type: 'open', spec });
   const r = makeRound(ctx, number, spec);
-  if (!allowed) r.phase = 'closed';
-  else await replay(ctx, r, records);
+  if (!allowed) {
+    r.phase = 'closed';
+    ctx.log(
+      `round ${spec.roundId} not opened: it would bring ε from ${ctx.ledger.epsilon().toFixed(3)} to ${ctx.ledger.epsilonAfter(spec).toFixed(3)}, above the budget ${ctx.config.epsilonBudget}; training has stopped`,
+    );
+  } else await replay(ctx, r, records);
   ctx.round = r;
 }
