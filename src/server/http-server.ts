@@ -88,7 +88,12 @@ export function createFederatedHttpServer(o: {
   const edgeLog = createEdgeLog({});
   const gate = createJoinGate({
     config,
-    currentRound: () => manager.status().round?.roundId ?? null,
+    currentRound: () => {
+      const r = manager.status().round;
+      if (!r) return null;
+      const joinPhase = r.aggregation === 'secure' ? 'joining' : 'collecting';
+      return { roundId: r.roundId, joinable: r.phase === joinPhase };
+    },
   });
   const readLimited = (req: IncomingMessage, limit: number): Promise<Uint8Array> =>
     readBody(req, {

@@ -152,10 +152,15 @@ describe('join admission over HTTP', () => {
 describe('join gate', () => {
   const config = { joinDifficulty: 0, joinsPerAddress: 0, joinIssuanceFactor: 2, maxCohort: 3 };
 
-  it('refuses a challenge of an earlier round, an expired one and a forged one', () => {
+  it('refuses a challenge of an earlier round, an expired one and a forged one; gives none while the round takes no members', () => {
     let round: string | null = 'r1';
+    let joinable = true;
     let now = 1_000_000;
-    const gate = createJoinGate({ config, currentRound: () => round, now: () => now });
+    const gate = createJoinGate({
+      config,
+      currentRound: () => (round === null ? null : { roundId: round, joinable }),
+      now: () => now,
+    });
     const admit = (challenge: string) => {
       try {
         gate.admit({ address: '192.0.2.1', header: `${challenge}~0`, keys: {} });
@@ -173,13 +178,18 @@ describe('join gate', () => {
     const fresh = gate.challenge().challenge;
     expect(admit(fresh.replace('.0.', '.9.'))).toBe('bad-ticket');
     expect(admit(fresh)).toBe('ok');
+    joinable = false;
+    expect(() => gate.challenge()).toThrow(/not taking members now/);
     round = null;
     expect(() => gate.challenge()).toThrow(/No round is open/);
   });
 
   it('issues at most joinIssuanceFactor × maxCohort tickets per round', () => {
     let round = 'r1';
-    const gate = createJoinGate({ config, currentRound: () => round });
+    const gate = createJoinGate({
+      config,
+      currentRound: () => ({ roundId: round, joinable: true }),
+    });
     const admit = (i: number) =>
       gate.admit({
         address: `198.51.100.${i}`,
@@ -195,7 +205,7 @@ describe('join gate', () => {
   it('counts an IPv6 /56 as one address', () => {
     const gate = createJoinGate({
       config: { ...config, joinsPerAddress: 2, joinIssuanceFactor: 0 },
-      currentRound: () => 'r1',
+      currentRound: () => ({ roundId: 'r1', joinable: true }),
     });
     const admit = (address: string) =>
       gate.admit({ address, header: `${gate.challenge().challenge}~0`, keys: {} });

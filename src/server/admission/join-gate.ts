@@ -65,16 +65,25 @@ export interface JoinGate {
   stats(): JoinGateStats;
 }
 
-const reject = (reason: 'bad-ticket' | 'replay' | 'round-closed' | 'round-full', message: string) =>
-  new UpdateRejectedError(reason, message);
+const reject = (
+  reason: 'bad-ticket' | 'replay' | 'round-closed' | 'round-full' | 'wrong-phase',
+  message: string,
+) => new UpdateRejectedError(reason, message);
 
-/** Creates the gate; `currentRound` names the open round (null while none is). */
+/** The open round as the gate needs it. */
+export interface GateRound {
+  readonly roundId: string;
+  /** Whether the round takes members now (plain: collecting; secure: joining). */
+  readonly joinable: boolean;
+}
+
+/** Creates the gate; `currentRound` describes the open round (null while none is). */
 export function createJoinGate(o: {
   readonly config: Pick<
     ServerConfig,
     'joinDifficulty' | 'joinsPerAddress' | 'joinIssuanceFactor' | 'maxCohort'
   >;
-  readonly currentRound: () => string | null;
+  readonly currentRound: () => GateRound | null;
   readonly now?: () => number;
 }): JoinGate {
   const { config } = o;
@@ -93,13 +102,13 @@ export function createJoinGate(o: {
     createHmac('sha256', secret).update(body).digest('base64url').slice(0, 22);
 
   /** The open round, resetting the per-round budgets when it changed. */
-  const openRound = (): string => {
+  const openRound = (): GateRound => {
     const current = o.currentRound();
     if (current === null) {
       throw reject('round-closed', 'No round is open right now; retry in a few seconds.');
     }
-    if (current !== roundId) {
-      roundId = current;
+    if (current.roundId !== roundId) {
+      roundId = current.roundId;
       issued = 0;
       used = new Set();
       perAddress = new Map();
@@ -139,7 +148,15 @@ export function createJoinGate(o: {
 
   return {
     challenge() {
-      const round = openRound();
+      const open = openRound();
+      // No work for a device that could not join anyway.
+      if (!open.joinable) {
+        throw reject(
+          'wrong-phase',
+          `Round ${open.roundId} is not taking members now; retry after it closes.`,
+        );
+      }
+      const round = open.roundId;
       const expiresAt = now() + CHALLENGE_TTL_MS;
       const body = [
         'c1',
@@ -157,7 +174,7 @@ export function createJoinGate(o: {
     },
 
     admit({ address, header, keys }) {
-      const round = openRound();
+      const round = openRound().roundId;
       const proof = parseAdmissionHeader(Array.isArray(header) ? header[0] : header);
       if (!proof) {
         refused.noProof++;
