@@ -6,7 +6,8 @@ import { openAppendLog } from '../../src/server/append-log';
 import { createDiskStore } from '../../src/server/disk-store';
 import { StoreCorruptError } from '../../src/server/durability/store-errors';
 import { createMemoryStore } from '../../src/server/memory-store';
-import { decodeRecord, encodeRecord, type StoredState } from '../../src/server/federated-store';
+import { decodeRecord, encodeRecord } from '../../src/server/federated-store';
+import { storedState as state } from './durability-fixtures';
 
 /** XORs byte `at` of `raw` with `mask`. */
 const flip = (raw: Buffer, at: number, mask: number): void => {
@@ -18,15 +19,6 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hearth-store-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-const state = (modelVersion: number, roundNumber: number): StoredState => ({
-  modelVersion,
-  roundNumber,
-  roundsCompleted: modelVersion,
-  privacy: { delta: 1e-5, rounds: 0, rdp: [] },
-  statistics: { countSum: [], countRounds: [], statsSum: [0, 0], gram: null },
-  secret: 'c2VjcmV0',
-});
 
 describe('records', () => {
   it('encode and decode every kind, update payloads as bytes', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiskStore } from '../../src/server/disk-store';
 import { compareWithLog } from '../../src/server/load-tool';
+import { storedState } from './durability-fixtures';
 
 let dir: string;
 beforeEach(() => {
@@ -14,17 +15,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('load tool durability figure', () => {
   it('#8 counts lost updates by identity: more recovered than acknowledged still shows the missing one', async () => {
     const store = await createDiskStore(dir);
-    await store.commit(
-      {
-        modelVersion: 0,
-        roundNumber: 1,
-        roundsCompleted: 0,
-        privacy: { delta: 1e-5, rounds: 0, rdp: [] },
-        statistics: { countSum: [], countRounds: [], statsSum: [0, 0], gram: null },
-        secret: 'c2VjcmV0',
-      },
-      Uint8Array.of(1),
-    );
+    await store.commit(storedState(0, 1), Uint8Array.of(1));
     // Ten updates from other devices and four of ours; our fifth acknowledged update is missing.
     const logged = [...Array.from({ length: 10 }, (_, i) => `other${i}`), 'a1', 'a2', 'a3', 'a4'];
     for (const ticketId of logged) {

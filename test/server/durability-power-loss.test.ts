@@ -6,20 +6,13 @@ import {
   createSimulatedDisk,
   type SimulatedDisk,
 } from '../../src/server/durability/simulated-disk';
-import type { FederatedStore, StoredState } from '../../src/server/federated-store';
+import type { FederatedStore } from '../../src/server/federated-store';
+import { storedState as state } from './durability-fixtures';
 
 const DIR = '/data';
 const CRASH_POINTS = 200;
 const STEPS = 40;
 
-const state = (modelVersion: number, roundNumber: number): StoredState => ({
-  modelVersion,
-  roundNumber,
-  roundsCompleted: modelVersion,
-  privacy: { delta: 1e-5, rounds: 0, rdp: [] },
-  statistics: { countSum: [], countRounds: [], statsSum: [0, 0], gram: null },
-  secret: 'c2VjcmV0',
-});
 /** Model bytes of `version` (distinct per version, a few sectors long). */
 const modelBytes = (version: number): Uint8Array => new Uint8Array(1500).fill(version + 1);
 const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

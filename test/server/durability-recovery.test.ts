@@ -6,7 +6,7 @@ import { createDiskStore } from '../../src/server/disk-store';
 import { formatRecoveryReport, recoverDataDir } from '../../src/server/durability/recover-data-dir';
 import { frameRecord } from '../../src/server/durability/log-format';
 import { StoreCorruptError } from '../../src/server/durability/store-errors';
-import type { StoredState } from '../../src/server/federated-store';
+import { storedState } from './durability-fixtures';
 
 let dir: string;
 beforeEach(() => {
@@ -14,14 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const state: StoredState = {
-  modelVersion: 0,
-  roundNumber: 1,
-  roundsCompleted: 0,
-  privacy: { delta: 1e-5, rounds: 0, rdp: [] },
-  statistics: { countSum: [], countRounds: [], statsSum: [0, 0], gram: null },
-  secret: 'c2VjcmV0',
-};
+const state = storedState(0, 1);
 const now = (): Date => new Date('2026-12-07T08:00:00Z');
 const logPath = (): string => join(dir, 'round-1.log');
 
