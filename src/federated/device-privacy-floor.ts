@@ -117,6 +117,7 @@ export class RoundRefusedError extends DataError {
 
 /** What a round costs this device, as the device computes it from the spec. */
 export interface RoundCost {
+  readonly roundId: string;
   /** Noise multiplier of the round's release at its minimum cohort (0 = no noise). */
   readonly noiseMultiplier: number;
   /** ε of this round alone at the policy's δ (Infinity without noise). */
@@ -171,5 +172,5 @@ export function checkRoundPrivacy(spec: RoundSpec, policy: DevicePrivacyPolicy):
       `it would cost ε = ${epsilon.toFixed(2)} (δ = ${policy.delta}); this device allows at most ${policy.maxEpsilonPerRound} per round.`,
     );
   }
-  return { noiseMultiplier, epsilon };
+  return { roundId: spec.roundId, noiseMultiplier, epsilon };
 }

@@ -147,39 +147,48 @@ export function createEpsilonLedger(o: {
     await write({ ...base, refused: [...base.refused, entry].slice(-REFUSED_ROUNDS_KEPT) });
   };
 
+  /**
+   * The state, when `cost` keeps the total within the budget; throws `epsilon-budget` otherwise
+   * (also when the ledger is unreadable, so what was spent is unknown).
+   */
+  const withinBudget = (state: EpsilonLedgerState | null, cost: RoundCost): EpsilonLedgerState => {
+    const total = state ? composedEpsilon(state.spent, policy.delta, cost) : Infinity;
+    if (state && total <= policy.maxEpsilonTotal) return state;
+    throw new RoundRefusedError(
+      'epsilon-budget',
+      cost.roundId,
+      state
+        ? `Round ${cost.roundId} refused: with it this device would have spent ε = ${total.toFixed(2)} (δ = ${policy.delta}), over its budget of ${policy.maxEpsilonTotal}.`
+        : `Round ${cost.roundId} refused: this device's privacy ledger is unreadable, so it cannot tell what it has spent; erase this site's data to start a new one.`,
+    );
+  };
+
+  /** Runs `check`; a refusal it throws is recorded before it propagates. */
+  const refusing = async <T>(state: EpsilonLedgerState | null, check: () => T): Promise<T> => {
+    try {
+      return check();
+    } catch (error) {
+      if (error instanceof RoundRefusedError) await recordRefusal(state, error);
+      throw error;
+    }
+  };
+
   return {
     admit: (spec) =>
       serial(async () => {
         const state = await read();
-        try {
+        return refusing(state, () => {
           const cost = checkRoundPrivacy(spec, policy);
-          const total = state ? composedEpsilon(state.spent, policy.delta, cost) : Infinity;
-          if (!(total <= policy.maxEpsilonTotal)) {
-            throw new RoundRefusedError(
-              'epsilon-budget',
-              spec.roundId,
-              state
-                ? `Round ${spec.roundId} refused: with it this device would have spent ε = ${total.toFixed(2)} (δ = ${policy.delta}), over its budget of ${policy.maxEpsilonTotal}.`
-                : `Round ${spec.roundId} refused: this device's privacy ledger is unreadable, so it cannot tell what it has spent; erase this site's data to start a new one.`,
-            );
-          }
+          withinBudget(state, cost);
           return cost;
-        } catch (error) {
-          if (error instanceof RoundRefusedError) await recordRefusal(state, error);
-          throw error;
-        }
+        });
       }),
 
     spend: (cost) =>
       serial(async () => {
-        const state = await read();
-        if (!state) {
-          throw new RoundRefusedError(
-            'epsilon-budget',
-            '',
-            'This device’s privacy ledger is unreadable; erase this site’s data to start a new one.',
-          );
-        }
+        // Checked again at send time: another tab of this site may have spent since the admission.
+        const before = await read();
+        const state = await refusing(before, () => withinBudget(before, cost));
         const spent = [...state.spent];
         const j = spent.findIndex((s) => s.noiseMultiplier === cost.noiseMultiplier);
         if (j >= 0) spent[j] = { ...spent[j]!, rounds: spent[j]!.rounds + 1 };

@@ -57,6 +57,18 @@ describe('the device ε ledger', () => {
     expect(again.refused.at(-1)!.roundId).toBe(`low${REFUSED_ROUNDS_KEPT + 2}`);
   });
 
+  it('checks the budget again at send time (another tab may have spent meanwhile)', async () => {
+    const store = createMemoryMetaStore();
+    const policy = resolveDevicePrivacy({ maxEpsilonTotal: 6 });
+    const tabA = createEpsilonLedger({ store, policy });
+    const tabB = createEpsilonLedger({ store, policy });
+    const a = await tabA.admit(spec('r1', 1));
+    const b = await tabB.admit(spec('r1', 1));
+    await tabA.spend(a);
+    await expect(tabB.spend(b)).rejects.toMatchObject({ reason: 'epsilon-budget' });
+    expect((await tabB.summary()).roundsContributed).toBe(1);
+  });
+
   it('an unreadable ledger refuses every round instead of starting again from zero', async () => {
     const store = createMemoryMetaStore();
     await store.setMeta(EPSILON_LEDGER_META_KEY, { version: 1, spent: 'lots', refused: [] });
