@@ -34,7 +34,7 @@ import {
   type RejectReason,
 } from '../federated/federated-protocol';
 import { BodyTooLarge, ClientAborted, SlowBody, readBody } from './admission/body-reader';
-import { createClientAddressResolver } from './admission/client-address';
+import { clientKey, createClientAddressResolver } from './admission/client-address';
 import { applyConnectionLimits, serverOptions } from './admission/connection-limits';
 import { createEdgeLog } from './admission/edge-log';
 import { createJoinGate } from './admission/join-gate';
@@ -138,7 +138,7 @@ export function createFederatedHttpServer(o: {
       );
     }
     const address = resolver.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']);
-    const decision = limiter.take(address);
+    const decision = limiter.take(clientKey(address));
     if (!decision.allowed) {
       return refuse(res, 'rate-limited', 'Too many requests from this address; slow down.', {
         'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)),

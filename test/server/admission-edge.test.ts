@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   addressPrefixKey,
+  clientKey,
   createClientAddressResolver,
 } from '../../src/server/admission/client-address';
 import { SERVER_FLAGS, configFromFlags } from '../../src/server/server-flags';
@@ -198,6 +199,9 @@ describe('client address', () => {
       addressPrefixKey('::ffff:192.0.3.1', 56),
     );
     expect(addressPrefixKey('192.0.2.1', 56)).toBe('192.0.2.1');
+    // Rate limits, connection caps and join seats all count an IPv6 /56 as one client.
+    expect(clientKey('2001:db8:1:2ff::1')).toBe(clientKey('2001:db8:1:200:aaaa::7'));
+    expect(clientKey('2001:db8:1:300::1')).not.toBe(clientKey('2001:db8:1:200::1'));
   });
 });
 

@@ -104,3 +104,14 @@ export function addressPrefixKey(raw: string, ipv6PrefixBits: number): string {
   });
   return `${kept.map((g) => g.toString(16)).join(':')}/${ipv6PrefixBits}`;
 }
+
+/** IPv6 prefix counted as one client: a subscriber usually holds a whole /56 or /64. */
+export const IPV6_CLIENT_PREFIX_BITS = 56;
+
+/**
+ * The key every per-client limit counts against (rate limit, open connections, join seats): the
+ * IPv4 address, or the IPv6 /56, so rotating through one's own IPv6 addresses buys nothing.
+ */
+export function clientKey(address: string): string {
+  return addressPrefixKey(address, IPV6_CLIENT_PREFIX_BITS);
+}

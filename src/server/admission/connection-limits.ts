@@ -6,7 +6,7 @@
  */
 import type { Server, ServerOptions } from 'node:http';
 import type { ServerConfig } from '../server-config';
-import { normalizeAddress, type ClientAddressResolver } from './client-address';
+import { clientKey, normalizeAddress, type ClientAddressResolver } from './client-address';
 import type { EdgeLog } from './edge-log';
 
 /** Most request headers accepted (Node's default is 2000). */
@@ -26,7 +26,7 @@ export function serverOptions(config: Pick<ServerConfig, 'headersTimeoutMs'>): S
 
 /** Open connections by socket address, for the per-address cap. */
 export interface ConnectionCounter {
-  /** Connections currently open from `address` (socket peer). */
+  /** Connections currently open from `address` (socket peer; IPv6: its /56). */
   openFrom(address: string): number;
 }
 
@@ -54,8 +54,9 @@ export function applyConnectionLimits(
   server.maxConnections = config.maxConnections;
   const open = new Map<string, number>();
   server.on('connection', (socket) => {
-    const address = normalizeAddress(socket.remoteAddress) || 'unknown';
-    if (o.resolver.isTrusted(address)) return;
+    const peer = normalizeAddress(socket.remoteAddress) || 'unknown';
+    if (o.resolver.isTrusted(peer)) return;
+    const address = clientKey(peer);
     const count = (open.get(address) ?? 0) + 1;
     if (count > config.connectionsPerAddress) {
       o.log.count('refusedConnections');
@@ -69,5 +70,5 @@ export function applyConnectionLimits(
       else open.set(address, left);
     });
   });
-  return { openFrom: (address) => open.get(normalizeAddress(address)) ?? 0 };
+  return { openFrom: (address) => open.get(clientKey(address)) ?? 0 };
 }

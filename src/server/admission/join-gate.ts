@@ -25,13 +25,10 @@ import {
   type JoinKeys,
 } from '../../federated/join-admission';
 import type { ServerConfig } from '../server-config';
-import { addressPrefixKey } from './client-address';
+import { clientKey } from './client-address';
 
 /** How long a challenge stays valid: enough for a slow phone to solve it. */
 export const CHALLENGE_TTL_MS = 120_000;
-
-/** IPv6 prefix counted as one client address (a subscriber usually holds a /56 or a /64). */
-export const IPV6_BUDGET_PREFIX_BITS = 56;
 
 /** A granted admission; `refund` gives the seat back when the round manager refuses the join. */
 export interface Admission {
@@ -203,7 +200,7 @@ export function createJoinGate(o: {
         refused.replayed++;
         throw reject('replay', `This join challenge was used already; fetch a new one.`);
       }
-      const key = addressPrefixKey(address, IPV6_BUDGET_PREFIX_BITS);
+      const key = clientKey(address);
       const mine = perAddress.get(key) ?? 0;
       if (config.joinsPerAddress > 0 && mine >= config.joinsPerAddress) {
         refused.addressBudget++;
