@@ -24,8 +24,12 @@ const startModel = (): MfModel => ({
 
 /** Client `u`'s honest update for the joined round. */
 function honestParts(joined: JoinResponse, model: MfModel, u: number): ClientUpdateParts {
-  return computeClientUpdate({ model, history: historyOf(u, ITEMS), rows: joined.round.rows })!
-    .parts;
+  const rows = joined.round.rows;
+  // The targeted item (the round's first row) is a popular one: about every other user holds it.
+  const target = rows[0]!;
+  const history = historyOf(u, ITEMS).filter((h) => h.item !== target);
+  if (createRng(1000 + u).next() < 0.5) history.push({ item: target, weight: 1 + (u % 3) });
+  return computeClientUpdate({ model, history, rows })!.parts;
 }
 
 /**
