@@ -156,6 +156,12 @@ export interface TrainReport {
   /** Version of the stored model this run produced (what `model-changed` reports). */
   readonly modelVersion: number;
   readonly metrics?: { readonly model: MetricValues; readonly popularity: MetricValues };
+  /**
+   * Evaluation was requested but the data cannot be evaluated (e.g. no shopper with 5 different
+   * items): why, as a sentence. The model was still trained and is serving; only its quality is
+   * unmeasured.
+   */
+  readonly evaluationSkipped?: string;
   /** What tuning chose, with the validation score of each family (tuned runs only). */
   readonly tuning?: TuningChoice;
 }

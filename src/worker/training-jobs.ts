@@ -7,6 +7,7 @@ import type { ComputePathName } from '../core/models/mf/mf-trainer';
 import { MF_SETTING_KEYS, type MfSettings } from '../core/tune/tune-types';
 import type { HearthStore } from '../storage/store-types';
 import type { ComputePathPool } from './compute-path-pool';
+import { evaluationShortfall, isNotEnoughData } from './evaluation-feasibility';
 import { FINE_TUNE_EPOCHS } from './fine-tune-schedule';
 import type { RecommenderEvent, TrainReport, TrainRequest } from './recommender-types';
 import {
@@ -96,7 +97,8 @@ export interface TrainJobOptions {
 /**
  * A full training run, to be called holding the trainer lock: trains on the stored interactions
  * with checkpoints, optionally evaluates against popularity, then stores and serves the model and
- * clears the checkpoints.
+ * clears the checkpoints. Data too small to evaluate is found before training: the model is still
+ * trained and served, and the report says why its quality was not measured.
  */
 export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Promise<TrainReport> {
   const { store, request, mf, signal } = o;
@@ -111,6 +113,14 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
         ...(request.tuneBudgetMs !== undefined && { budgetMs: request.tuneBudgetMs }),
       }
     : undefined;
+  // Decided before training: a run that cannot be measured still ships its model.
+  const unmeasurable = request.evaluate
+    ? evaluationShortfall({
+        dataset,
+        seed: mf.seed,
+        ...(tune && { eventWeights: host.eventWeights }),
+      })
+    : null;
   const run = await trainStoredRun({
     store,
     dataset,
@@ -129,15 +139,21 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
   });
   const training = run.bundle.training;
   let metrics: TrainReport['metrics'];
-  if (request.evaluate) {
+  let evaluationSkipped = unmeasurable ?? undefined;
+  if (request.evaluate && unmeasurable === null) {
     const path = await paths.get(training.computePath as ComputePathName);
-    metrics = await evaluateAgainstPopularity({
-      dataset,
-      mf,
-      path,
-      signal,
-      ...(tune && { tune, eventWeights: host.eventWeights }),
-    });
+    try {
+      metrics = await evaluateAgainstPopularity({
+        dataset,
+        mf,
+        path,
+        signal,
+        ...(tune && { tune, eventWeights: host.eventWeights }),
+      });
+    } catch (error) {
+      if (!isNotEnoughData(error)) throw error;
+      evaluationSkipped = (error as Error).message;
+    }
   }
   throwIfAborted(signal);
   const version = await host.saveAndServe(run.bundle, encodeBundle(run.bundle), 'trained', {
@@ -156,6 +172,7 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
     lossHistory: run.lossHistory,
     modelVersion: version ?? host.servedVersion(),
     ...(metrics && { metrics }),
+    ...(evaluationSkipped !== undefined && { evaluationSkipped }),
     ...(run.bundle.tuning?.tuned && { tuning: run.bundle.tuning }),
   };
 }

@@ -77,6 +77,10 @@ describe('the worker serve path (what the widget loads to show rows)', () => {
       'worker/fine-tune.ts',
       'worker/compute-path-pool.ts',
       'worker/federated-runtime.ts',
+      'worker/evaluation-feasibility.ts',
+      // Privacy pages only: the export writer and the storage report.
+      'storage/export-file.ts',
+      'storage/storage-report.ts',
     ];
     expect(lazyOnly.filter((module) => reachable.has(module))).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ComputePathName } from '../../core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS } from '../../core/models/mf/train-typed';
+import { MIN_EVALUATED_ITEMS } from '../../worker/evaluation-requirements';
 import { useAsync } from '../runtime/use-async';
 import { useRuntimeState, type HearthBinding } from '../runtime/use-hearth';
 import { CapabilitiesView } from './capabilities-view';
@@ -126,10 +127,18 @@ export function TrainingPanel({
               checked={evaluate}
               disabled={training.running}
               onChange={(e) => setEvaluate(e.target.checked)}
+              aria-describedby={`${ids}-evaluate-help`}
             />
-            <label htmlFor={`${ids}-evaluate`}>
-              Evaluate against popularity (Recall@10, NDCG@10 on held-out events)
-            </label>
+            <div>
+              <label htmlFor={`${ids}-evaluate`}>
+                Evaluate against popularity (Recall@10, NDCG@10 on held-out events)
+              </label>
+              <p id={`${ids}-evaluate-help`} className="help">
+                Holds out a fifth of each shopper's events, so it needs at least one shopper with{' '}
+                {MIN_EVALUATED_ITEMS} different items. With less, the model is still trained and
+                served, unmeasured.
+              </p>
+            </div>
           </div>
           <div className="actions">
             <button

@@ -60,6 +60,12 @@ export function TrainingReport({
       {report.tuning ? <TuningReport choice={report.tuning} /> : null}
       {report.choice ? <ChoiceReport report={report.choice} /> : null}
       <FallbackList fallbacks={report.fallbacks} switches={switches} />
+      {report.evaluationSkipped !== undefined ? (
+        <p className="notice" role="status" data-testid="eval-skipped">
+          Quality not measured: {report.evaluationSkipped}. The model was still trained and is
+          serving your rows; evaluate again once there is more data.
+        </p>
+      ) : null}
       {report.metrics ? (
         <section aria-labelledby="eval-title">
           <h3 id="eval-title">Evaluation: trained model vs popularity</h3>

@@ -181,4 +181,33 @@ describe('TrainingPanel', () => {
     );
     expect(requests).toHaveLength(1);
   });
+
+  it('says up front what evaluation needs, and reports an unmeasured model as trained and serving', async () => {
+    const { metrics: _dropped, ...unmeasured } = REPORT;
+    const { recommender } = scripted(() =>
+      Promise.resolve({
+        ...unmeasured,
+        evaluationSkipped:
+          "evaluation holds out part of each shopper's events and needs at least one shopper with 5 different items; this data has 1 shopper with at most 4 different items each",
+      }),
+    );
+    const root = await renderPanel(recommender);
+    const evaluate = labelled(
+      root,
+      'Evaluate against popularity (Recall@10, NDCG@10 on held-out events)',
+    );
+    const help = document.getElementById(evaluate.getAttribute('aria-describedby')!)!;
+    expect(help.textContent).toContain('needs at least one shopper with 5 different items');
+    await perform(() => button(root, 'Train on this device').click());
+    await vi.waitFor(() =>
+      expect(root.querySelector('[data-testid="eval-skipped"]')).not.toBeNull(),
+    );
+    const text = root.textContent ?? '';
+    expect(text).toContain('It is serving your rows now.');
+    expect(root.querySelector('[data-testid="eval-skipped"]')?.textContent).toContain(
+      'Quality not measured: evaluation holds out part of each shopper',
+    );
+    expect(root.querySelector('[role="alert"]')).toBeNull();
+    expect(root.querySelector('table.metrics-table')).toBeNull();
+  });
 });
