@@ -37,6 +37,10 @@ export default defineConfig({
           exclude: ['test/**/*.browser.test.ts'],
           environment: 'node',
           pool: 'forks',
+          // Inline projects do not inherit the root's timeouts: without these, Vitest's 5 s default
+          // applies and TF.js tests time out on a busy 2-core machine.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

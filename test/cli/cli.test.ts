@@ -399,6 +399,5 @@ describe('hearth eval --protocol first-n / next-item', () => {
     ]) {
       expect(text.stdout).toContain(row);
     }
-    // Tuning and two protocols on a busy 2-core machine can pass vitest's 5 s default.
-  }, 60_000);
+  });
 });
