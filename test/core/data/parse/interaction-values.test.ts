@@ -57,7 +57,7 @@ describe('#10 interaction values are checked, never silently reinterpreted', () 
   });
 
   it('an empty value is an event without a value, not an error', async () => {
-    const parsed = await parseInteractions('user,item,weight\nu1,a,\nu1,b,2\n');
+    const parsed = await parseInteractions('user,item,type,weight\nu1,a,view,\nu1,b,cart,2\n');
     expect(parsed.report.rejectedRows).toBe(0);
     expect(Array.from(parsed.dataset.columns.values)).toEqual([NaN, 2]);
   });
