@@ -100,15 +100,21 @@ function recordAt(bytes: Uint8Array, header: LogHeader, at: number): Uint8Array 
     : null;
 }
 
-/** Offset of the first intact record starting after `from`, null if none (or the search gave up). */
-function nextIntactRecord(bytes: Uint8Array, header: LogHeader, from: number): number | null {
+/**
+ * Offset of the first intact record starting after `from`; null if there is none; `too-costly` if
+ * the bytes after `from` hold too many plausible lengths to check them all.
+ */
+function nextIntactRecord(
+  bytes: Uint8Array,
+  header: LogHeader,
+  from: number,
+): number | 'too-costly' | null {
   let budget = RESYNC_BUDGET;
   for (let at = from + 1; at + FRAME_BYTES <= bytes.length; at++) {
     const length = u32(bytes, at);
     if (length > MAX_RECORD_BYTES || at + FRAME_BYTES + length > bytes.length) continue;
     budget -= length;
-    // Too much garbage to search through: report it as damage (never cut it silently).
-    if (budget < 0) return at;
+    if (budget < 0) return 'too-costly';
     if (recordAt(bytes, header, at)) return at;
   }
   return null;
@@ -133,7 +139,20 @@ function classifyDamage(bytes: Uint8Array, header: LogHeader, offset: number): L
       problem: `the record length field says ${length} bytes, more than any record (${MAX_RECORD_BYTES})`,
     };
   }
-  const next = nextIntactRecord(bytes, header, offset);
+  // A damaged body with an intact length: the next record starts right after it.
+  const after = offset + FRAME_BYTES + length;
+  const next =
+    after < bytes.length && recordAt(bytes, header, after)
+      ? after
+      : nextIntactRecord(bytes, header, offset);
+  if (next === 'too-costly') {
+    // Never cut what could not be checked: a long damaged stretch is reported, not dropped.
+    return {
+      kind: 'corrupt',
+      offset,
+      problem: `the record there is damaged and the ${bytes.length - offset} bytes after it are too many to check for intact records`,
+    };
+  }
   if (next !== null) {
     return {
       kind: 'corrupt',
@@ -141,7 +160,7 @@ function classifyDamage(bytes: Uint8Array, header: LogHeader, offset: number): L
       problem: `the record there is damaged (bad checksum or length) but intact records follow at byte ${next}`,
     };
   }
-  const end = offset + FRAME_BYTES + length;
+  const end = after;
   if (end > bytes.length) return { kind: 'torn', offset, bytes: rest };
   // A complete record with a bad checksum at the very end: a crash can leave one only as sectors
   // that were never written (zeros from a sector boundary to the end of the file).
