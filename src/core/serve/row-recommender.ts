@@ -19,7 +19,12 @@ import { LEGACY_CONFIDENCE, confidenceOf, type ConfidenceTransform } from '../tu
 import { forYouEvidence } from './for-you-evidence';
 import { createNeighborMixer, type NeighborScoring } from './neighbor-scores';
 import type { ItemToItemSources, ItemToItemWeights } from './item-to-item-scores';
-import { DEFAULT_ITEM_TO_ITEM_WEIGHTS, itemToItemScores } from './item-to-item-scores';
+import {
+  DEFAULT_ITEM_TO_ITEM_WEIGHTS,
+  itemToItemScores,
+  pairSimilarity,
+} from './item-to-item-scores';
+import { rankPrimaryThenFill } from './complement-scores';
 import type { RankedItem } from './rank-items';
 import { rankItems } from './rank-items';
 import { coOccurrenceScores, neighborScore, sameCategoryScores } from './row-sources';
@@ -209,17 +214,38 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
     },
   });
 
+  /** Co-occurrence with the anchors; with `fill`, the rest of the row by the similar blend. */
   const coOccurrenceAttempt = (
     source: RowSource,
     ctx: RowContext,
     anchors: readonly number[],
+    fill = false,
   ): Attempt => ({
     source,
     run: () => {
       if (coOccurrence === undefined || anchors.length === 0) return null;
       const scores = scratch(itemIds.size);
       if (coOccurrenceScores(coOccurrence, anchors, scores) === 0) return null;
-      const weight = (a: number, i: number): number => neighborScore(coOccurrence, a, i);
+      let weight = (a: number, i: number): number => neighborScore(coOccurrence, a, i);
+      if (fill) {
+        const sources = itemSources();
+        const n = itemIds.size;
+        if (blendBuffers.similarity.length < n) blendBuffers.similarity = new Float32Array(n);
+        const related = blendBuffers.similarity.subarray(0, n);
+        const shares = anchors.map((item) => ({ item, share: 1 / anchors.length }));
+        if (
+          itemToItemScores(sources, blendWeights, shares, related, blendBuffers) > 0 &&
+          rankPrimaryThenFill(scores, related)
+        ) {
+          const bought = weight;
+          // Bought-together items are explained by what they were bought with, filled ones by
+          // how related they are.
+          weight = (a, i) =>
+            anchors.some((x) => bought(x, i) > 0)
+              ? bought(a, i)
+              : pairSimilarity(sources, blendWeights, a, i);
+        }
+      }
       return { scores, explainer: anchorExplainer(ctx, anchors, weight) };
     },
   });
@@ -345,7 +371,7 @@ export function createRowRecommender(options: RowRecommenderOptions): RowRecomme
     const anchors = resolveAnchors(request.itemIds, unknown);
     for (const a of anchors) ctx.exclude.add(a);
     return [
-      coOccurrenceAttempt('co-occurrence', ctx, anchors),
+      coOccurrenceAttempt('co-occurrence', ctx, anchors, true),
       embeddingAttempt('fallback-similar', ctx, anchors),
       ...popularityFallbacks(),
     ];

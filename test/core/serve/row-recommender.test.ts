@@ -305,15 +305,29 @@ describe('similar row', () => {
 });
 
 describe('bought-together row', () => {
-  it('ranks co-occurrence neighbours of the basket, excluding the basket', () => {
+  it('ranks co-occurrence neighbours of the basket first, excluding the basket, then fills the row with related items', () => {
     const row = createRowRecommender(full).recommend({
       type: 'bought-together',
       itemIds: ['tent', 'stove'],
       k: 5,
     });
     expect(row.source).toBe('co-occurrence');
-    expect(idsOf(row)).toEqual(['kettle', 'sleeping-bag']);
+    expect(idsOf(row).slice(0, 2)).toEqual(['kettle', 'sleeping-bag']);
     expect(row.items[0]!.reasons).toEqual([{ itemIndex: 2, itemId: 'stove', weight: 1 }]);
+    // Filled, never above a bought-together item, never the basket itself.
+    expect(row.items.length).toBeGreaterThan(2);
+    const weakest = Math.min(row.items[0]!.score, row.items[1]!.score);
+    for (const item of row.items.slice(2)) {
+      expect(item.score).toBeLessThan(weakest);
+      expect(['tent', 'stove']).not.toContain(item.id);
+    }
+    const plain = createRowRecommender({
+      ...full,
+      itemToItem: { embedding: 0, coOccurrence: 1, content: 0 },
+    });
+    expect(
+      idsOf(plain.recommend({ type: 'bought-together', itemIds: ['tent', 'stove'], k: 5 })),
+    ).toEqual(['kettle', 'sleeping-bag']);
   });
 
   it('sums evidence over several basket items and shares the reasons', () => {
