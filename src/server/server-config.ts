@@ -3,7 +3,7 @@
  */
 import { OptionError } from '../core/errors';
 import type { AggregationMode } from '../federated/federated-protocol';
-import { MAX_JOIN_DIFFICULTY } from '../federated/join-admission';
+import { DEFAULT_DEVICE_MAX_DIFFICULTY } from '../federated/join-admission';
 import { DEFAULT_MASKING_DEGREE } from '../federated/masking-graph';
 import { DEFAULT_UPLOAD_BUDGET, type ClipFactors } from '../federated/round-plan';
 import { parseCidrList } from './admission/client-address';
@@ -219,8 +219,8 @@ const isCount = (n: number, min: number): boolean => Number.isInteger(n) && n >=
 /** Admission and connection limits of {@link resolveServerConfig}. */
 function checkEdgeConfig(c: ServerConfig, need: (ok: boolean, message: string) => void): void {
   need(
-    isCount(c.joinDifficulty, 0) && c.joinDifficulty <= MAX_JOIN_DIFFICULTY,
-    `joinDifficulty must be an integer in [0, ${MAX_JOIN_DIFFICULTY}] (bits of proof of work).`,
+    isCount(c.joinDifficulty, 0) && c.joinDifficulty <= DEFAULT_DEVICE_MAX_DIFFICULTY,
+    `joinDifficulty must be an integer in [0, ${DEFAULT_DEVICE_MAX_DIFFICULTY}] (bits of proof of work; devices refuse harder challenges).`,
   );
   need(isCount(c.joinsPerAddress, 0), 'joinsPerAddress must be an integer ≥ 0 (0 = no limit).');
   need(

@@ -237,8 +237,9 @@ describe('proof of work', () => {
     ).rejects.toThrow(/30-bit proof of work.*at most 24 bits/);
   });
 
-  it('the server config refuses a difficulty past 32 bits and a malformed trusted proxy', () => {
-    expect(() => resolveServerConfig({ token: TOKEN, joinDifficulty: 33 })).toThrow(
+  it('the server config refuses a difficulty devices would refuse and a malformed trusted proxy', () => {
+    expect(resolveServerConfig({ token: TOKEN, joinDifficulty: 24 }).joinDifficulty).toBe(24);
+    expect(() => resolveServerConfig({ token: TOKEN, joinDifficulty: 25 })).toThrow(
       /joinDifficulty/,
     );
     expect(() => resolveServerConfig({ token: TOKEN, trustedProxies: ['10.0.0.0/33'] })).toThrow(
