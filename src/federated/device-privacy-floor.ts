@@ -124,6 +124,34 @@ export interface RoundCost {
   readonly epsilon: number;
 }
 
+/**
+ * What the device can tell from the server's status before joining: a plain round when the policy
+ * wants secure aggregation, or a server that adds no DP noise at all. Throws the refusal, so a
+ * device never takes a seat in a round it will refuse; everything else is checked on the spec.
+ */
+export function checkAnnouncedRound(
+  round: { readonly roundId: string; readonly aggregation: RoundSpec['aggregation'] },
+  announcedNoiseMultiplier: number,
+  policy: DevicePrivacyPolicy,
+): void {
+  if (policy.requireSecureAggregation && round.aggregation !== 'secure') {
+    throw new RoundRefusedError('insecure-round', round.roundId, insecureMessage(round.roundId));
+  }
+  if (!(announcedNoiseMultiplier > 0)) {
+    throw new RoundRefusedError(
+      'noise-below-floor',
+      round.roundId,
+      noNoiseMessage(round.roundId, policy),
+    );
+  }
+}
+
+const insecureMessage = (roundId: string): string =>
+  `Round ${roundId} refused: the server would read this device’s update (plain aggregation) and this site requires secure aggregation.`;
+
+const noNoiseMessage = (roundId: string, policy: DevicePrivacyPolicy): string =>
+  `Round ${roundId} refused: it adds no differential-privacy noise; this device requires a noise multiplier of at least ${policy.minNoiseMultiplier}.`;
+
 /** Noise shares are cut unless clip + 6σ fits in ±clamp steps (what `round-plan` builds, to rounding). */
 const NOISE_HEADROOM_SIGMAS = 6;
 const HEADROOM_TOLERANCE = 1e-9;
@@ -139,10 +167,7 @@ export function checkRoundPrivacy(spec: RoundSpec, policy: DevicePrivacyPolicy):
     throw new RoundRefusedError(reason, spec.roundId, `Round ${spec.roundId} refused: ${message}`);
   };
   if (policy.requireSecureAggregation && spec.aggregation !== 'secure') {
-    refuse(
-      'insecure-round',
-      'the server would read this device’s update (plain aggregation) and this site requires secure aggregation.',
-    );
+    throw new RoundRefusedError('insecure-round', spec.roundId, insecureMessage(spec.roundId));
   }
   const wrap = secureSumProblem(spec);
   if (wrap) refuse('secure-sum-overflow', `${wrap}.`);
@@ -157,12 +182,17 @@ export function checkRoundPrivacy(spec: RoundSpec, policy: DevicePrivacyPolicy):
     }
   }
   const noiseMultiplier = roundNoiseMultiplier(spec.parts, Math.max(1, spec.minCohort));
+  if (noiseMultiplier === 0) {
+    throw new RoundRefusedError(
+      'noise-below-floor',
+      spec.roundId,
+      noNoiseMessage(spec.roundId, policy),
+    );
+  }
   if (!(noiseMultiplier >= policy.minNoiseMultiplier)) {
     refuse(
       'noise-below-floor',
-      noiseMultiplier === 0
-        ? `it adds no differential-privacy noise; this device requires a noise multiplier of at least ${policy.minNoiseMultiplier}.`
-        : `its noise multiplier is ${noiseMultiplier.toFixed(3)}; this device requires at least ${policy.minNoiseMultiplier}.`,
+      `its noise multiplier is ${noiseMultiplier.toFixed(3)}; this device requires at least ${policy.minNoiseMultiplier}.`,
     );
   }
   const epsilon = epsilonOf({ noiseMultiplier }, policy.delta);

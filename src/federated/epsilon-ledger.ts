@@ -7,7 +7,9 @@
  */
 import type { RoundSpec } from './federated-protocol';
 import type { MetaStore } from './consent-store';
+import type { ServerStatus } from './federated-protocol';
 import {
+  checkAnnouncedRound,
   checkRoundPrivacy,
   RoundRefusedError,
   type DevicePrivacyPolicy,
@@ -70,6 +72,11 @@ export function emptyLedgerSummary(policy: DevicePrivacyPolicy): EpsilonLedgerSu
 
 /** The ledger of one device. */
 export interface EpsilonLedger {
+  /**
+   * Before joining: refuses (recorded, thrown) the open round when the server's status already
+   * shows the device would refuse it (see `checkAnnouncedRound`), so it takes no seat.
+   */
+  beforeJoin(status: ServerStatus): Promise<void>;
   /**
    * Checks `spec` against the floor and the remaining budget and returns its cost; a refusal is
    * recorded and thrown as {@link RoundRefusedError}.
@@ -174,6 +181,16 @@ export function createEpsilonLedger(o: {
   };
 
   return {
+    beforeJoin: (status) =>
+      serial(async () => {
+        const round = status.round;
+        if (!round) return;
+        const state = await read();
+        await refusing(state, () =>
+          checkAnnouncedRound(round, status.privacy.noiseMultiplier, policy),
+        );
+      }),
+
     admit: (spec) =>
       serial(async () => {
         const state = await read();

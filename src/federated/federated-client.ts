@@ -179,6 +179,8 @@ export interface ParticipateOptions {
 
 /** The device-side privacy check {@link participateInRound} applies to every round it joins. */
 export interface RoundGuard {
+  /** Refuses (throws) before joining when the server's status already shows the round falls short. */
+  beforeJoin?(status: ServerStatus): Promise<void>;
   admit(spec: RoundSpec): Promise<RoundCost>;
   spend(cost: RoundCost): Promise<void>;
 }
@@ -261,7 +263,10 @@ const moved = (roundId: string, state: RoundState | null, what: string): UpdateR
 export async function participateInRound(o: ParticipateOptions): Promise<Participation | null> {
   const rng = o.rng ?? createCryptoRng();
   const pollMs = o.pollMs ?? 2000;
-  const session = await peekSecure(o.client);
+  const status = await o.client.status();
+  await o.guard?.beforeJoin?.(status);
+  // Secure rounds need key pairs before joining; plain ones do not.
+  const session = status.round?.aggregation === 'secure' ? await createSecureRoundSession() : null;
   const joined = await o.client.join(session?.publicKey, session?.shareKey);
   let model = o.model;
   if (!model || model.version !== joined.round.modelVersion) {
@@ -455,10 +460,4 @@ function createUnmaskAnswer(o: {
       if (state?.phase === 'unmasking') await answer(state);
     },
   };
-}
-
-/** Secure rounds need key pairs before joining; plain ones do not. */
-async function peekSecure(client: FederatedClient): Promise<SecureRoundSession | null> {
-  const status = await client.status();
-  return status.round?.aggregation === 'secure' ? createSecureRoundSession() : null;
 }

@@ -151,6 +151,8 @@ describe('createFederatedParticipant', () => {
     expect(error).toBeInstanceOf(RoundRefusedError);
     expect((error as RoundRefusedError).reason).toBe('noise-below-floor');
     expect(d.requests.some((r) => r.endsWith('/update'))).toBe(false);
+    // The status already says so: the device does not even take a seat in the round.
+    expect(d.requests.some((r) => r.endsWith('/v1/rounds/join'))).toBe(false);
     const ledger = await d.participant.privacyLedger();
     expect(ledger).toMatchObject({ epsilonSpent: 0, roundsContributed: 0, epsilonBudget: 16 });
     expect(ledger.refused).toHaveLength(1);
