@@ -19,9 +19,10 @@
  * factors and a tiny popularity bias, so they rank after associated head items, by popularity.
  */
 import { OptionError } from '../core/errors';
-import { symmetricEigen } from '../core/math/symmetric-eigen';
+import { symmetricEigen, type SymmetricEigen } from '../core/math/symmetric-eigen';
 import type { WeightedItem } from '../core/models/mf/fold-in';
 import type { MfModel } from '../core/models/mf/mf-model';
+import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
 
 /** Number of upper-triangle entries (diagonal included) of an m × m matrix. */
 export function pairCount(m: number): number {
@@ -115,11 +116,95 @@ export function selectHead(noisyPopularity: ArrayLike<number>, m: number): numbe
     .slice(0, m);
 }
 
-/** Default rank of the released model (measured on ML-100K at ε = 8: 8–16 within 0.002). */
+/**
+ * Rank of the released model when none is given and the population is unknown (the server's
+ * `--rank` default). With N and ε known, {@link cooccurrenceSettingsFor} picks it.
+ */
 export const DEFAULT_COOCCURRENCE_FACTORS = 12;
 
-/** Default shrinkage μ of the spectral filter, in units of the noise's spectral edge. */
+/** Shrinkage μ of the spectral filter, in units of the noise's spectral edge, when none is given. */
 export const DEFAULT_COOCCURRENCE_SHRINKAGE = 1;
+
+/** Settings of one private co-occurrence release. */
+export interface CooccurrenceSettings {
+  /** Head items m. */
+  readonly headSize: number;
+  /** Rank k. */
+  readonly factors: number;
+  /** Shrinkage μ. */
+  readonly shrinkage: number;
+  /** z_popularity / z_pairs. */
+  readonly popularityNoiseRatio: number;
+}
+
+/** A tuning point (population size N, total ε) and the settings chosen there. */
+export interface CooccurrenceTuningPoint extends CooccurrenceSettings {
+  readonly users: number;
+  readonly epsilon: number;
+}
+
+/**
+ * The settings `scripts/choose-dp-settings.ts` chose on the tuning populations (the demo generator
+ * with default settings, seed 1001 — never a reported population, never MovieLens), one per
+ * (N, ε). Kept equal to `bench/dp/chosen-settings.json` by a test.
+ */
+export const COOCCURRENCE_TUNING_POINTS: readonly CooccurrenceTuningPoint[] = Object.freeze([
+  // @chosen-settings:start
+  { users: 1000, epsilon: 1, headSize: 315, factors: 64, shrinkage: 1, popularityNoiseRatio: 2 },
+  { users: 1000, epsilon: 4, headSize: 315, factors: 64, shrinkage: 2, popularityNoiseRatio: 5 },
+  { users: 1000, epsilon: 8, headSize: 200, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 3000, epsilon: 1, headSize: 200, factors: 12, shrinkage: 2, popularityNoiseRatio: 5 },
+  { users: 3000, epsilon: 4, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 3000, epsilon: 8, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 10000, epsilon: 1, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 10000, epsilon: 4, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 10000, epsilon: 8, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 30000, epsilon: 1, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 30000, epsilon: 4, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 30000, epsilon: 8, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  // @chosen-settings:end
+]);
+
+/** Largest head whose pair upload fits the default 100,000-byte budget at 16 bits (315 items). */
+export const MAX_DEFAULT_HEAD = maxHeadForBudget({
+  budgetBytes: DEFAULT_UPLOAD_BUDGET,
+  bytesPerValue: 2,
+  headerBytes: FRAME_HEADER_ALLOWANCE,
+});
+
+/**
+ * The release's settings as a rule of the population size N (public: the cohort of the popularity
+ * round) and the total ε: those of the tuning point nearest in (log N, log ε), the head capped by
+ * `maxHead` (the upload budget) and the catalog.
+ */
+export function cooccurrenceSettingsFor(o: {
+  readonly users: number;
+  readonly epsilon: number;
+  readonly numItems?: number;
+  readonly maxHead?: number;
+}): CooccurrenceSettings {
+  if (!(o.users >= 1) || !(o.epsilon > 0)) {
+    throw new OptionError(
+      `The settings rule needs a population of at least 1 user and ε > 0 (got N = ${o.users}, ε = ${o.epsilon}).`,
+    );
+  }
+  let best = COOCCURRENCE_TUNING_POINTS[0]!;
+  let bestDistance = Infinity;
+  for (const p of COOCCURRENCE_TUNING_POINTS) {
+    const d = Math.abs(Math.log(o.users / p.users)) + Math.abs(Math.log(o.epsilon / p.epsilon));
+    if (d < bestDistance - 1e-12) {
+      best = p;
+      bestDistance = d;
+    }
+  }
+  const cap = Math.min(o.maxHead ?? MAX_DEFAULT_HEAD, o.numItems ?? Infinity);
+  return {
+    headSize: Math.min(best.headSize, cap),
+    factors: best.factors,
+    shrinkage: best.shrinkage,
+    popularityNoiseRatio: best.popularityNoiseRatio,
+  };
+}
 
 /** Options of {@link modelFromCooccurrence}. */
 export interface CooccurrenceModelOptions {
@@ -150,6 +235,29 @@ export function modelFromCooccurrence(o: CooccurrenceModelOptions): MfModel {
       `The pair release has ${o.pairs.length} entries; a head of ${m} items needs ${pairCount(m)}.`,
     );
   }
+  return modelFromSpectrum({ ...o, spectrum: headGramSpectrum(o.pairs, m) });
+}
+
+/** Eigen-decomposition of the released head Gram Ĝ (upper triangle, row-major, as released). */
+export function headGramSpectrum(pairs: ArrayLike<number>, m: number): SymmetricEigen {
+  const g = new Float64Array(m * m);
+  let p = 0;
+  for (let a = 0; a < m; a++) for (let b = a; b < m; b++) g[a * m + b] = pairs[p++]!;
+  return symmetricEigen(g, m);
+}
+
+/** Options of {@link modelFromSpectrum}: {@link CooccurrenceModelOptions} with Ĝ decomposed. */
+export interface SpectrumModelOptions extends Omit<CooccurrenceModelOptions, 'pairs'> {
+  /** {@link headGramSpectrum} of the pair release. */
+  readonly spectrum: SymmetricEigen;
+}
+
+/**
+ * {@link modelFromCooccurrence} from an already decomposed Ĝ, so that several ranks and
+ * shrinkages can be built from one decomposition.
+ */
+export function modelFromSpectrum(o: SpectrumModelOptions): MfModel {
+  const m = o.head.length;
   if (o.popularity.length !== o.numItems) {
     throw new OptionError(
       `The popularity release has ${o.popularity.length} entries; the model has ${o.numItems} items.`,
@@ -157,10 +265,7 @@ export function modelFromCooccurrence(o: CooccurrenceModelOptions): MfModel {
   }
   const k = Math.min(o.factors ?? DEFAULT_COOCCURRENCE_FACTORS, m);
   const mu = o.shrinkage ?? DEFAULT_COOCCURRENCE_SHRINKAGE;
-  const g = new Float64Array(m * m);
-  let p = 0;
-  for (let a = 0; a < m; a++) for (let b = a; b < m; b++) g[a * m + b] = o.pairs[p++]!;
-  const { values, vectors } = symmetricEigen(g, m);
+  const { values, vectors } = o.spectrum;
   // Without noise a small floor keeps the filter from dividing by zero on a rank-deficient Ĝ.
   const edge = o.pairNoiseStd > 0 ? 2 * o.pairNoiseStd * Math.sqrt(m) : 1e-3 * (values[0]! || 1);
   const itemFactors = new Float32Array(o.numItems * k);

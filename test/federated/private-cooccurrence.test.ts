@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DP_CURVE_EPSILONS, DP_CURVE_USERS } from '../../bench/sections/dp-by-users';
+import { DEFAULT_DEMO_SEED } from '../../src/demo-data';
 import { createRng } from '../../src/core/random';
 import { l2Norm } from '../../src/federated/clip-and-noise';
 import {
+  COOCCURRENCE_TUNING_POINTS,
+  cooccurrenceSettingsFor,
+  headGramSpectrum,
+  MAX_DEFAULT_HEAD,
   maxHeadForBudget,
   modelFromCooccurrence,
+  modelFromSpectrum,
+  type CooccurrenceTuningPoint,
   pairCount,
   pairsContribution,
   popularityContribution,
@@ -137,5 +147,52 @@ describe('modelFromCooccurrence', () => {
         popularity: new Float64Array(3),
       }),
     ).toThrow(/4 items/);
+  });
+});
+
+describe('#9 DP settings chosen on tuning populations, as a rule of N and ε', () => {
+  const chosen = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../bench/dp/chosen-settings.json'), 'utf8'),
+  ) as {
+    tuningSeed: number;
+    choices: Array<CooccurrenceTuningPoint & { validationNdcg10: number }>;
+  };
+
+  it('#9 the shipped settings are exactly what choose-dp-settings chose, on a seed no bench section reports', () => {
+    expect(chosen.tuningSeed).not.toBe(DEFAULT_DEMO_SEED);
+    expect(COOCCURRENCE_TUNING_POINTS).toEqual(
+      chosen.choices.map(({ validationNdcg10: _, ...point }) => point),
+    );
+    for (const users of DP_CURVE_USERS) {
+      for (const epsilon of DP_CURVE_EPSILONS) {
+        const point = chosen.choices.find((c) => c.users === users && c.epsilon === epsilon);
+        expect(point, `a tuning point at N = ${users}, ε = ${epsilon}`).toBeDefined();
+      }
+    }
+  });
+
+  it('#9 the rule picks the nearest tuning point in (log N, log ε) and caps the head', () => {
+    const at = (users: number, epsilon: number) =>
+      COOCCURRENCE_TUNING_POINTS.find((p) => p.users === users && p.epsilon === epsilon)!;
+    const { users: _u, epsilon: _e, ...tenK } = at(10_000, 8);
+    expect(cooccurrenceSettingsFor({ users: 10_000, epsilon: 8 })).toEqual(tenK);
+    expect(cooccurrenceSettingsFor({ users: 12_000, epsilon: 7 })).toEqual(tenK);
+    const { users: _v, epsilon: _f, ...small } = at(1000, 1);
+    expect(cooccurrenceSettingsFor({ users: 500, epsilon: 0.5 })).toEqual(small);
+    expect(cooccurrenceSettingsFor({ users: 10_000, epsilon: 8, numItems: 40 }).headSize).toBe(40);
+    expect(MAX_DEFAULT_HEAD).toBe(315);
+    expect(() => cooccurrenceSettingsFor({ users: 0, epsilon: 8 })).toThrow(/at least 1 user/);
+  });
+});
+
+describe('modelFromSpectrum', () => {
+  it('builds the same model as modelFromCooccurrence from one decomposition', () => {
+    const rng = createRng(5);
+    const head = [0, 2, 3, 5];
+    const pairs = Array.from({ length: pairCount(4) }, () => rng.next());
+    const popularity = [4, 0, 3, 2, 0, 1];
+    const o = { numItems: 6, head, pairs, pairNoiseStd: 0.1, popularity, factors: 3, shrinkage: 1 };
+    const spectrum = headGramSpectrum(pairs, 4);
+    expect(modelFromSpectrum({ ...o, spectrum })).toEqual(modelFromCooccurrence(o));
   });
 });

@@ -1,0 +1,109 @@
+import { evaluateScorer } from '../../src/core/eval/evaluate';
+import { fitPipeline } from '../../src/core/tune/fit-pipeline';
+import { DEFAULT_DEMO_SEED } from '../../src/demo-data';
+import { runCooccurrenceSimulation } from '../../src/federated/cooccurrence-simulation';
+import {
+  cooccurrenceSettingsFor,
+  modelFromCooccurrence,
+} from '../../src/federated/private-cooccurrence';
+import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
+import {
+  DP_SPLIT_SEED,
+  dpDelta,
+  generateDpPopulation,
+  type DpPopulation,
+} from '../dp/dp-population';
+import { fastRelease } from '../dp/fast-release';
+import { createLazyFoldInScorer } from '../dp/lazy-fold-in-scorer';
+
+/** Population sizes of the DP curve. */
+export const DP_CURVE_USERS = [1000, 3000, 10_000, 30_000] as const;
+/** Privacy budgets of the DP curve (user-level, both releases together). */
+export const DP_CURVE_EPSILONS = [1, 4, 8] as const;
+
+const ndcg10 = (metrics: Record<string, number>): number => metrics['ndcg@10']!;
+
+/**
+ * The same release run as devices and the server run it (`runCooccurrenceSimulation`: every
+ * shopper encodes its contributions with the release round's spec), as a cross-check of the fast
+ * release on the smallest population.
+ */
+function deviceSimulation(pop: DpPopulation, epsilon: number): number {
+  const { train } = pop.split;
+  const dp = runCooccurrenceSimulation({
+    train,
+    seed: DP_SPLIT_SEED,
+    privacy: { epsilon, delta: dpDelta(pop.shoppers) },
+    ...cooccurrenceSettingsFor({ users: pop.shoppers, epsilon, numItems: train.cols }),
+  });
+  return ndcg10(
+    evaluateScorer(createLazyFoldInScorer(dp.model, train), pop.evalSplit, {
+      ks: [10],
+      auc: false,
+    }),
+  );
+}
+
+/**
+ * User-level DP by population size: on the demo generator's populations (default settings, seed
+ * 7, only the shopper count changed) the private co-occurrence release at ε = 1, 4, 8 — the exact
+ * cohort sums plus the release rounds' Gaussian noise (`fastRelease`; cross-checked against the
+ * per-device simulation at N = 1,000), with the settings `cooccurrenceSettingsFor` picks for N and ε
+ * (chosen on seed-1001 tuning populations by scripts/choose-dp-settings.ts) — next to the library's
+ * default centralized training (`fitPipeline`: tuned family, as `hearth train` ships), on the same
+ * split and the same evaluated users.
+ */
+async function run(ctx: BenchContext): Promise<BenchResults> {
+  const out: BenchResults = {};
+  const started = performance.now();
+  for (const users of DP_CURVE_USERS) {
+    const key = `federated.dpByUsers.n${users}`;
+    const t0 = performance.now();
+    const pop = generateDpPopulation({ shoppers: users, seed: DEFAULT_DEMO_SEED });
+    const { train } = pop.split;
+    const central = await fitPipeline({ train, seed: DP_SPLIT_SEED });
+    out[`${key}.centralizedNdcg10`] = ndcg10(
+      evaluateScorer(central.scorer, pop.evalSplit, { ks: [10], auc: false }),
+    );
+    out[`${key}.centralizedFamily`] = central.choice.family;
+    ctx.log(
+      `DP by users: N ${users}, centralized (${central.choice.family}) NDCG@10 ${(out[`${key}.centralizedNdcg10`] as number).toFixed(4)}`,
+    );
+    for (const epsilon of DP_CURVE_EPSILONS) {
+      const settings = cooccurrenceSettingsFor({ users, epsilon, numItems: train.cols });
+      const release = fastRelease({
+        train,
+        epsilon,
+        delta: dpDelta(users),
+        ...settings,
+        seed: DP_SPLIT_SEED,
+      });
+      const model = modelFromCooccurrence({
+        numItems: train.cols,
+        ...release,
+        factors: settings.factors,
+        shrinkage: settings.shrinkage,
+      });
+      const value = ndcg10(
+        evaluateScorer(createLazyFoldInScorer(model, train), pop.evalSplit, {
+          ks: [10],
+          auc: false,
+        }),
+      );
+      out[`${key}.eps${epsilon}.ndcg10`] = value;
+      ctx.log(
+        `DP by users: N ${users}, ε ${epsilon}: NDCG@10 ${value.toFixed(4)} (m ${settings.headSize}, k ${settings.factors}, μ ${settings.shrinkage}, z_pop/z_pairs ${settings.popularityNoiseRatio})`,
+      );
+      if (users === DP_CURVE_USERS[0] && epsilon === DP_CURVE_EPSILONS.at(-1)) {
+        out[`${key}.eps${epsilon}.deviceSimNdcg10`] = deviceSimulation(pop, epsilon);
+      }
+    }
+    out[`${key}.ms`] = Math.round(performance.now() - t0);
+  }
+  out['federated.dpByUsers.delta'] = dpDelta(DP_CURVE_USERS[0]);
+  out['federated.dpByUsers.ms'] = Math.round(performance.now() - started);
+  return out;
+}
+
+/** Bench section: the DP curve by population size (generated shoppers, ε = 1, 4, 8). */
+export const section: BenchSection = { title: 'DP by population size', run };
