@@ -151,7 +151,13 @@ export function createEpsilonLedger(o: {
     };
     // An unreadable ledger stays unreadable: overwriting it would reset the spent ε to zero.
     if (state === null) return;
-    await write({ ...base, refused: [...base.refused, entry].slice(-REFUSED_ROUNDS_KEPT) });
+    // The same round refused again for the same reason (a retry) updates its line.
+    const last = base.refused.at(-1);
+    const kept =
+      last?.roundId === entry.roundId && last.reason === entry.reason
+        ? base.refused.slice(0, -1)
+        : base.refused;
+    await write({ ...base, refused: [...kept, entry].slice(-REFUSED_ROUNDS_KEPT) });
   };
 
   /**

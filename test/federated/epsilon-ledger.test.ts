@@ -51,10 +51,13 @@ describe('the device ε ledger', () => {
     for (let j = 0; j < REFUSED_ROUNDS_KEPT + 3; j++) {
       await expect(ledger.admit(spec(`low${j}`, 1))).rejects.toThrow(/at least 2/);
     }
+    // A retry of the last refused round updates its line instead of adding one.
+    await expect(ledger.admit(spec(`low${REFUSED_ROUNDS_KEPT + 2}`, 1))).rejects.toThrow();
     const again = await createEpsilonLedger({ store, policy }).summary();
     expect(again.roundsContributed).toBe(1);
     expect(again.refused).toHaveLength(REFUSED_ROUNDS_KEPT);
     expect(again.refused.at(-1)!.roundId).toBe(`low${REFUSED_ROUNDS_KEPT + 2}`);
+    expect(again.refused.at(-2)!.roundId).toBe(`low${REFUSED_ROUNDS_KEPT + 1}`);
   });
 
   it('checks the budget again at send time (another tab may have spent meanwhile)', async () => {
