@@ -6,6 +6,8 @@ type Row = [string, BenchResults[string]];
 export const DP_CURVE_BAR = { minUsers: 10_000, epsilon: 8, share: 0.9 } as const;
 
 const KEY = /^federated\.dpByUsers\.n(\d+)\.(.+)$/;
+/** Per-population metrics the table shows; any other key stays in the plain metric table. */
+const COLUMN_METRIC = /^(centralizedNdcg10|centralizedFamily|ms|eps\d+(\.\d+)?\.ndcg10)$/;
 
 /**
  * The DP-by-population curve (keys `federated.dpByUsers.n<N>.eps<E>.ndcg10`,
@@ -22,7 +24,7 @@ export function renderDpCurveTable(
   const rest: Row[] = [];
   for (const [key, value] of rows) {
     const match = KEY.exec(key);
-    if (!match) {
+    if (!match || !COLUMN_METRIC.test(match[2]!)) {
       rest.push([key, value]);
       continue;
     }

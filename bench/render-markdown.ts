@@ -47,6 +47,11 @@ const NOTES: Record<string, string> = {
   'federated.dpIterativeNdcg10':
     'user-level DP with iterative iALS rounds (`--training rounds`, 4 rounds, k = 8)',
   'federated.dpNdcg10OtherNoiseSeeds': 'mean of the co-occurrence release over noise seeds 1–3',
+  'federated.dpSettings':
+    'the ML-100K release uses `cooccurrenceSettingsFor(943 users, ε)`, chosen on generated tuning populations (never on this data)',
+  'federated.dpByUsers.n1000.eps8.deviceSimNdcg10':
+    'the same release simulated device by device (`runCooccurrenceSimulation`): a cross-check of the fast release the curve uses',
+  'federated.dpByUsers.delta': 'δ = min(10⁻⁵, 1/N) at every N of the curve',
 };
 
 function format(value: number | string | boolean | null): string {

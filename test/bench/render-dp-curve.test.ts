@@ -18,6 +18,7 @@ describe('BENCHMARKS.md DP-by-population table', () => {
         [key(30000, 'centralizedNdcg10')]: 0.3,
         [key(30000, 'eps8.ndcg10')]: 0.28,
         'federated.dpByUsers.delta': 1e-5,
+        [key(1000, 'eps8.deviceSimNdcg10')]: 0.11,
       },
       machine,
     );
@@ -32,6 +33,7 @@ describe('BENCHMARKS.md DP-by-population table', () => {
       true,
     );
     expect(md).toContain('| `federated.dpByUsers.delta` |');
+    expect(md).toContain('| `federated.dpByUsers.n1000.eps8.deviceSimNdcg10` | 0.1100 |');
     expect(md).not.toContain('`federated.dpByUsers.n10000.eps8.ndcg10`');
   });
 });
