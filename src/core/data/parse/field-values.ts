@@ -8,6 +8,14 @@ export function timestampToMillis(value: number): number {
   return Math.abs(value) < SECONDS_LIMIT ? value * 1000 : value;
 }
 
+/**
+ * Why a timestamp (ms since the epoch) cannot be used, or null when it can: events before 1970
+ * (negative Unix times) are export errors, not history.
+ */
+export function timestampProblem(ms: number): string | null {
+  return ms < 0 ? 'is before 1970 (a negative Unix time)' : null;
+}
+
 /** Parses a date string (ISO 8601 and what `Date.parse` accepts) to milliseconds; NaN when not a date. */
 export function parseDateString(text: string): number {
   // Date.parse accepts odd strings such as "1" or "may"; a date has at least a year's digits.

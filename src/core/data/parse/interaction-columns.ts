@@ -86,6 +86,13 @@ export function badTimestampReason(label: string, raw: string): string {
   return `${label} is not a Unix time or ISO 8601 date: ${quoteValue(raw)}`;
 }
 
+/** Row error for a `rating` event without a value (`valueLabel`: its column, null when none). */
+export function ratingWithoutValueReason(valueLabel: string | null): string {
+  return valueLabel === null
+    ? 'a rating event needs a value, and there is no value column (map one with columns.value, or use another event type)'
+    : `a rating event needs a value: ${valueLabel} is empty`;
+}
+
 /** A JSON value as its source text (strings without their quotes, which `quoteValue` adds). */
 export function jsonRaw(value: unknown): string {
   return typeof value === 'string' ? value : String(JSON.stringify(value));

@@ -16,6 +16,7 @@ import {
   createEventTypeLookup,
   interactionValueProblem,
   parseDateString,
+  timestampProblem,
   timestampToMillis,
 } from './field-values';
 import { IdInterner } from './id-interner';
@@ -28,6 +29,7 @@ import {
   keyLabel,
   MAPPING_HINT,
   missingItemReason,
+  ratingWithoutValueReason,
   ROLES,
   unknownTypeReason,
   type Role,
@@ -145,6 +147,11 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
       report.reject(line, `too few columns: expected at least ${minFields}, found ${fields.count}`);
       return;
     }
+    if (fields.count > width && !extraFieldsEmpty(fields, width)) {
+      const expected = header ? `the header has ${width}` : `the first row has ${width}`;
+      report.reject(line, `too many columns: ${expected}, this row has ${fields.count}`);
+      return;
+    }
     if (fields.isEmpty(cols.item)) {
       report.reject(line, `empty ${labels.item}`);
       return;
@@ -191,6 +198,18 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
           return;
         }
       }
+      const problem = timestampProblem(timestamp);
+      if (problem !== null) {
+        report.reject(
+          line,
+          `${labels.timestamp} ${problem}: ${quoteValue(fields.get(cols.timestamp))}`,
+        );
+        return;
+      }
+    }
+    if (type === ratingCode && value !== value) {
+      report.reject(line, ratingWithoutValueReason(cols.value >= 0 ? labels.value : null));
+      return;
     }
     const user = cols.user >= 0 ? userIds.intern(fields, cols.user) : defaultUser();
     builder.push(user, itemIds.intern(fields, cols.item), type, value, timestamp);
@@ -279,6 +298,18 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
         );
         return;
       }
+      const problem = timestampProblem(timestamp);
+      if (problem !== null) {
+        report.reject(line, `${keyLabel(4, jsonKeys)} ${problem}: ${quoteValue(jsonRaw(rawTime))}`);
+        return;
+      }
+    }
+    if (type === ratingCode && value !== value) {
+      report.reject(
+        line,
+        ratingWithoutValueReason(jsonKeys[2] !== undefined ? keyLabel(2, jsonKeys) : null),
+      );
+      return;
     }
     // Vocabularies only ever see ids of accepted rows.
     builder.push(userVocab.add(user), itemVocab.add(item), type, value, timestamp);
@@ -372,6 +403,12 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
       }
     }
   }
+}
+
+/** Whether every field of a record from index `from` on is empty (e.g. trailing commas). */
+function extraFieldsEmpty(fields: FieldSpans, from: number): boolean {
+  for (let i = from; i < fields.count; i++) if (!fields.isEmpty(i)) return false;
+  return true;
 }
 
 /**
