@@ -126,7 +126,8 @@ export function blendShortHistory(
   if (buffers.similarity.length < n) buffers.similarity = new Float32Array(n);
   const similarity = buffers.similarity.subarray(0, n);
   if (itemToItemScores(sources, weights, anchors, similarity, buffers) === 0) return null;
-  const [fold, near] = spreads(scores, similarity);
+  const fold = spread(scores);
+  const near = spread(similarity);
   if (!(near.std > 0) || !(fold.std > 0)) return null;
   const a = (1 - share) / fold.std;
   const b = share / near.std;
@@ -143,49 +144,22 @@ export function blendShortHistory(
 }
 
 /**
- * Mean and standard deviation of two parallel score vectors in one pass (NaN entries skipped);
- * sums are shifted by each vector's first finite value so large offsets do not cancel.
+ * Mean and standard deviation in one pass (NaN entries skipped). Sums are taken relative to the
+ * first entry so a large common offset does not cancel.
  */
-function spreads(
-  x: Float32Array,
-  y: Float32Array,
-): [{ mean: number; std: number }, { mean: number; std: number }] {
-  const sx = firstFinite(x);
-  const sy = firstFinite(y);
-  let cx = 0;
-  let cy = 0;
-  let s1x = 0;
-  let s2x = 0;
-  let s1y = 0;
-  let s2y = 0;
-  for (let i = 0; i < x.length; i++) {
-    const a = x[i]! - sx;
-    const b = y[i]! - sy;
-    if (a === a) {
-      s1x += a;
-      s2x += a * a;
-      cx++;
-    }
-    if (b === b) {
-      s1y += b;
-      s2y += b * b;
-      cy++;
+function spread(values: Float32Array): { mean: number; std: number } {
+  const shift = values[0]! === values[0]! && Number.isFinite(values[0]!) ? values[0]! : 0;
+  let s1 = 0;
+  let s2 = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]! - shift;
+    if (v === v) {
+      s1 += v;
+      s2 += v * v;
+      count++;
     }
   }
-  return [moments(s1x, s2x, cx, sx), moments(s1y, s2y, cy, sy)];
-}
-
-function firstFinite(v: Float32Array): number {
-  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]!)) return v[i]!;
-  return 0;
-}
-
-function moments(
-  s1: number,
-  s2: number,
-  count: number,
-  shift: number,
-): { mean: number; std: number } {
   if (count === 0) return { mean: 0, std: 0 };
   const m = s1 / count;
   return { mean: m + shift, std: count > 1 ? Math.sqrt(Math.max(0, s2 / count - m * m)) : 0 };
