@@ -12,6 +12,7 @@ import type { MaskingParams } from '../federated/masking-graph';
 import type { AccountantState } from '../federated/privacy-accountant';
 import type { SmootherState } from '../federated/statistics-smoother';
 import { checkRecordShape, RecordShapeError } from './durability/record-shape';
+import { jsonErrorDetail } from '../core/data/display-text';
 
 /** Server state that changes only when a round closes. */
 export interface StoredState {
@@ -128,7 +129,7 @@ export function decodeRecord(bytes: Uint8Array): RoundRecord {
       new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + jsonLength)),
     );
   } catch (error) {
-    throw new RecordShapeError('record header', `is not valid JSON (${(error as Error).message})`);
+    throw new RecordShapeError('record header', `is not valid JSON (${jsonErrorDetail(error)})`);
   }
   checkRecordShape(meta);
   const record = meta as RoundRecord;

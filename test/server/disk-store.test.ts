@@ -135,6 +135,14 @@ describe('disk store refuses damage with the file and offset', () => {
     expect(error.message).toMatch(/not valid JSON/);
   });
 
+  it('#12 a state.json parse error does not echo terminal escape sequences', async () => {
+    await storeWithUpdates(1);
+    writeFileSync(join(dir, 'state.json'), '\u001b]0;pwned\u0007\u001b[31m{');
+    const error = await loadError();
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
   it('#11 a state.json with a missing field names the field', async () => {
     await storeWithUpdates(1);
     const parsed = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Record<

@@ -4,6 +4,7 @@
  */
 import type { StoredState } from '../federated-store';
 import { StoreCorruptError } from './store-errors';
+import { jsonErrorDetail } from '../../core/data/display-text';
 
 const REMEDY =
   'Nothing was changed. The state holds the ticket secret and the privacy accountant and cannot be ' +
@@ -34,7 +35,7 @@ export function parseStoredState(text: string, file: string): StoredState {
   } catch (error) {
     throw new StoreCorruptError({
       file,
-      problem: `not valid JSON (${(error as Error).message})`,
+      problem: `not valid JSON (${jsonErrorDetail(error)})`,
       remedy: REMEDY,
     });
   }
