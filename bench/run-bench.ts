@@ -53,14 +53,16 @@ const files = readdirSync(sectionDir)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 const resultsPath = join(root, 'bench', 'results.json');
-const previous = existsSync(resultsPath)
-  ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as {
-      results?: BenchResults;
-      sections?: Record<string, SectionRecord>;
-      machine?: { date?: string };
-    })
-  : {};
-let record = startingRecord(previous, only.length > 0);
+/** results.json as it is on disk now (another partial run may have written it meanwhile). */
+const readRecorded = (): Parameters<typeof startingRecord>[0] =>
+  existsSync(resultsPath)
+    ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as {
+        results?: BenchResults;
+        sections?: Record<string, SectionRecord>;
+        machine?: { date?: string };
+      })
+    : {};
+const fresh: { file: string; out: BenchResults; meta: Omit<SectionRecord, 'keys'> }[] = [];
 const ranNow = new Set<string>();
 const ctx: BenchContext = { ml100kDir, log };
 for (const file of files) {
@@ -76,12 +78,10 @@ for (const file of files) {
   try {
     const out = await mod.section.run(ctx);
     const ms = Math.round(performance.now() - started);
-    record = mergeSectionRun(record, file, out, {
-      title: mod.section.title,
-      ranAt: new Date().toISOString(),
-      commit,
-      dirty,
-      ms,
+    fresh.push({
+      file,
+      out,
+      meta: { title: mod.section.title, ranAt: new Date().toISOString(), commit, dirty, ms },
     });
     ranNow.add(file);
     log(`${mod.section.title} done in ${(ms / 1000).toFixed(1)} s`);
@@ -96,6 +96,10 @@ const machine = {
   cpus: (await import('node:os')).cpus().length,
   date: new Date().toISOString(),
 };
+// Merged into what is on disk at the end, not at the start, so that a partial run of other
+// sections that finished meanwhile keeps its results.
+let record = startingRecord(readRecorded(), only.length > 0);
+for (const f of fresh) record = mergeSectionRun(record, f.file, f.out, f.meta);
 const { results, sections } = record;
 writeFileSync(resultsPath, `${JSON.stringify({ machine, results, sections }, null, 2)}\n`);
 const freshness = sectionFreshness(sections, ranNow, changedSince);
