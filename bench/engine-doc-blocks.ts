@@ -44,12 +44,16 @@ const num = (r: BenchResults, key: string): number | null => {
 };
 const f3 = (v: number | null): string => (v === null ? '–' : v.toFixed(3));
 const f4 = (v: number | null): string => (v === null ? '–' : v.toFixed(4));
+const gap = (d: number | null, se: number | null): string =>
+  d === null || se === null
+    ? '–'
+    : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)} ± ${(2 * se).toFixed(4)}`;
 
 /** Robustness set: baselines next to the shipped (tuned) pipeline, per data set. */
 export function robustnessTable(r: BenchResults): string[] {
   const lines = [
-    '| data set (users × items, pairs) | popularity | ItemKNN | MF defaults | MF hand-tuned (oracle) | EASE reference | **tuned** (family) | tuning + fit |',
-    '| ------------------------------- | ---------- | ------- | ----------- | ---------------------- | -------------- | ------------------ | ------------ |',
+    '| data set (users × items, pairs) | popularity | ItemKNN | MF defaults | MF hand-tuned (oracle) | EASE reference | **tuned** (family) | tuned − EASE (± 2 SE, paired) | tuning + fit |',
+    '| ------------------------------- | ---------- | ------- | ----------- | ---------------------- | -------------- | ------------------ | ----------------------------- | ------------ |',
   ];
   for (const [key, label] of DATASETS) {
     const k = (m: string): string => `robustness.${key}.${m}`;
@@ -62,6 +66,7 @@ export function robustnessTable(r: BenchResults): string[] {
         `| ${f4(num(r, k('popularityNdcg10')))} | ${f4(num(r, k('itemKnnNdcg10')))} | ${f4(num(r, k('mfDefaultsNdcg10')))} ` +
         `| ${f4(num(r, k('mfHandTunedNdcg10')))} | ${f4(num(r, k('easeNdcg10')))} ` +
         `| **${f4(num(r, k('tunedNdcg10')))}** (${typeof family === 'string' ? family : '–'}) ` +
+        `| ${gap(num(r, k('tunedMinusEase')), num(r, k('tunedMinusEaseSe')))} ` +
         `| ${ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`} |`,
     );
   }

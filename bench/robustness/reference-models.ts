@@ -7,8 +7,14 @@ import { createMfScorer } from '../../src/core/models/mf/mf-scorer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../../src/core/models/mf/train-typed';
 
 /** NDCG@10 of a scorer on a split (training items excluded). */
-export function ndcg10(scorer: Parameters<typeof evaluateScorer>[0], split: Split): number {
-  return evaluateScorer(scorer, split, { ks: [10], auc: false })['ndcg@10']!;
+export function ndcg10(
+  scorer: Parameters<typeof evaluateScorer>[0],
+  split: Split,
+  onUserNdcg?: (user: number, ndcg: number) => void,
+): number {
+  return evaluateScorer(scorer, split, { ks: [10], auc: false, ...(onUserNdcg && { onUserNdcg }) })[
+    'ndcg@10'
+  ]!;
 }
 
 /** Regularization multipliers and bias scales of the hand-tuned MF grid. */
@@ -55,6 +61,8 @@ const EASE_SEARCH_ITEMS = 1000;
 export interface EaseReference {
   readonly model: EaseModel;
   readonly ndcg10: number;
+  /** NDCG@10 of each evaluated user (for paired comparisons on the same split). */
+  readonly perUser: Map<number, number>;
   /** Wall time of the final fit. */
   readonly fitMs: number;
 }
@@ -78,7 +86,9 @@ export async function easeReference(split: Split, seed: number): Promise<EaseRef
   const started = performance.now();
   const model = await fitEase(train, { lambdaShare: bestShare });
   const fitMs = performance.now() - started;
-  return { model, ndcg10: ndcg10(model, split), fitMs };
+  const perUser = new Map<number, number>();
+  const ndcg = ndcg10(model, split, (u, v) => perUser.set(u, v));
+  return { model, ndcg10: ndcg, perUser, fitMs };
 }
 
 /**

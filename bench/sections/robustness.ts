@@ -6,6 +6,7 @@ import { fitPopularity } from '../../src/core/models/popularity';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
 import { ROBUSTNESS_DATASETS, datasetCounts, loadRobustnessDataset } from '../datasets';
 import { loadMl100k } from '../ml100k';
+import { pairedDifference } from '../robustness/paired-difference';
 import { easeReference, mfReference, ndcg10 } from '../robustness/reference-models';
 
 const SEED = 42;
@@ -42,13 +43,17 @@ async function measure(
   lap('EASE');
   // The shipped pipeline as `hearth-recs eval` runs it with no flags: event weights × values,
   // tuning on a validation split of the training part, the chosen family.
+  const tunedPerUser = new Map<number, number>();
   const tuned = await runEvaluation({
     dataset,
     model: 'auto',
     protocol: 'random',
     seed: SEED,
     ks: [10],
+    onUserNdcg: (u, v) => tunedPerUser.set(u, v),
   });
+  // The gap to EASE on this split, paired over users: whether a difference is more than noise.
+  const vsEase = pairedDifference(tunedPerUser, ease.perUser);
   lap('tuned pipeline');
   const [bestBaseline, bestNdcg] = Object.entries(baselines).reduce((a, b) =>
     b[1] > a[1] ? b : a,
@@ -76,6 +81,8 @@ async function measure(
     [key('mfHandTunedNdcg10')]: mf.handTunedNdcg10,
     [key('mfHandTuned')]: mf.handTuned,
     [key('easeNdcg10')]: ease.ndcg10,
+    [key('tunedMinusEase')]: vsEase.mean,
+    [key('tunedMinusEaseSe')]: vsEase.se,
     [key('easeItems')]: ease.model.modelled.length,
     [key('easeLambda')]: ease.model.lambda,
     [key('easeFitMs')]: ease.fitMs,

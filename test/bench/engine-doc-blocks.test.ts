@@ -7,6 +7,7 @@ import {
   readDocBlock,
   replaceDocBlock,
 } from '../../bench/engine-doc-blocks';
+import { pairedDifference } from '../../bench/robustness/paired-difference';
 
 const root = join(__dirname, '..', '..');
 
@@ -37,11 +38,37 @@ describe('docs/engine.md quality tables', () => {
       'robustness.few-users.family': 'ease',
       'robustness.few-users.easeNdcg10': 0.24,
       'robustness.few-users.pipelineMs': 12_300,
+      'robustness.few-users.tunedMinusEase': -0.004,
+      'robustness.few-users.tunedMinusEaseSe': 0.005,
     })['robustness-table'];
     expect(rows).toHaveLength(3);
     expect(rows[2]).toContain('few users × many items (150 × 7,116, 18,974)');
     expect(rows[2]).toContain('**0.2500** (ease)');
     expect(rows[2]).toContain('| 0.2400 |');
     expect(rows[2]).toContain('12.3 s');
+    expect(rows[2]).toContain('−0.0040 ± 0.0100');
+  });
+});
+
+describe('pairedDifference', () => {
+  it('is the mean per-user gap over shared users with its standard error', () => {
+    const a = new Map([
+      [1, 0.5],
+      [2, 0.3],
+      [3, 0.9],
+      [9, 1],
+    ]);
+    const b = new Map([
+      [1, 0.4],
+      [2, 0.4],
+      [3, 0.6],
+    ]);
+    const d = pairedDifference(a, b);
+    expect(d.users).toBe(3);
+    expect(d.mean).toBeCloseTo((0.1 - 0.1 + 0.3) / 3, 10);
+    const diffs = [0.1, -0.1, 0.3];
+    const sd = Math.sqrt(diffs.reduce((s, x) => s + (x - d.mean) ** 2, 0) / 2);
+    expect(d.se).toBeCloseTo(sd / Math.sqrt(3), 10);
+    expect(pairedDifference(a, new Map())).toEqual({ mean: 0, se: 0, users: 0 });
   });
 });

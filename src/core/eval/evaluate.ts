@@ -11,6 +11,11 @@ export interface EvaluateOptions {
   readonly ks: readonly number[];
   /** Compute AUC (one sort per user). Default true. */
   readonly auc?: boolean;
+  /**
+   * Called with each evaluated user's NDCG at the smallest cut-off, so two scorers can be compared
+   * user by user (paired differences) on the same split.
+   */
+  readonly onUserNdcg?: (user: number, ndcg: number) => void;
 }
 
 /** Metric name → value, e.g. `recall@10`, `ndcg@10`, `hr@10`, `coverage@10`, `novelty@10`, `mrr`, `auc`. */
@@ -56,7 +61,9 @@ export function evaluateScorer(
     for (let j = 0; j < ks.length; j++) {
       const k = ks[j]!;
       add(sums, `recall@${k}`, recallAtK(ranked, isTest, testCount, k));
-      add(sums, `ndcg@${k}`, ndcgAtK(ranked, isTest, testCount, k));
+      const ndcg = ndcgAtK(ranked, isTest, testCount, k);
+      add(sums, `ndcg@${k}`, ndcg);
+      if (j === 0) options.onUserNdcg?.(u, ndcg);
       add(sums, `hr@${k}`, hitRateAtK(ranked, isTest, k));
       let novelty = 0;
       const limit = Math.min(k, ranked.length);

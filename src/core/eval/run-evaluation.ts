@@ -41,6 +41,8 @@ export interface RunEvaluationOptions {
   readonly protocol: SplitProtocol;
   readonly seed: number;
   readonly ks: readonly number[];
+  /** Each evaluated user's NDCG at the smallest cut-off (see `EvaluateOptions.onUserNdcg`). */
+  readonly onUserNdcg?: (user: number, ndcg: number) => void;
   /** Per-row confidence weights for training (default: every distinct pair weighs 1). */
   readonly rowWeights?: Float32Array;
   /** MF overrides (factors, epochs, …); the seed comes from `seed`. */
@@ -157,7 +159,10 @@ export async function runEvaluation(o: RunEvaluationOptions): Promise<Evaluation
   } else {
     throw new OptionError(`Unknown model "${String(o.model)}": use auto, mf, pop or itemknn.`);
   }
-  const metrics = evaluateScorer(scorer, split, { ks: o.ks });
+  const metrics = evaluateScorer(scorer, split, {
+    ks: o.ks,
+    ...(o.onUserNdcg ? { onUserNdcg: o.onUserNdcg } : {}),
+  });
   return {
     model: o.model,
     protocol: o.protocol,

@@ -183,3 +183,18 @@ describe('topKIndices', () => {
     expect(Array.from(topKIndices(scores, null, 2))).toEqual([1, 2]);
   });
 });
+
+describe('evaluateScorer per-user NDCG', () => {
+  it('reports each evaluated user once, and their mean is ndcg@k', () => {
+    const s = split(4, [[0], [1], [2]], [[1, 2], [], [3]]);
+    const scorer = fakeScorer([[0, 0.9, 0.1, 0.5], null, [0.2, 0.1, 0, 0.8]]);
+    const seen = new Map<number, number>();
+    const metrics = evaluateScorer(scorer, s, {
+      ks: [2, 1],
+      auc: false,
+      onUserNdcg: (u, v) => seen.set(u, v),
+    });
+    expect([...seen.keys()]).toEqual([0, 2]);
+    expect((seen.get(0)! + seen.get(2)!) / 2).toBeCloseTo(metrics['ndcg@1']!, 12);
+  });
+});
