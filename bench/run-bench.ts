@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchContext, BenchSection } from './bench-types';
+import { updateEngineDoc } from './engine-doc-blocks';
 import { updatePrivacyDoc } from './privacy-doc-blocks';
 import { renderBenchmarksMarkdown } from './render-markdown';
 import {
@@ -108,4 +109,7 @@ writeFileSync(
   renderBenchmarksMarkdown(results, machine, { sections, freshness }),
 );
 updatePrivacyDoc(root);
-log(`wrote bench/results.json, BENCHMARKS.md and the generated blocks of docs/privacy.md`);
+updateEngineDoc(root);
+log(
+  `wrote bench/results.json, BENCHMARKS.md and the generated blocks of docs/privacy.md and docs/engine.md`,
+);

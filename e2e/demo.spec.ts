@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRng } from '../src/core/random';
 import { publishDocsImage } from './docs-images';
 
@@ -333,7 +333,12 @@ test('erase everything leaves nothing behind and the rows fall back @docs', asyn
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export shop data' }).click();
-  expect((await download).suggestedFilename()).toMatch(/^hearth-shop-data-.*\.json$/);
+  expect((await download).suggestedFilename()).toMatch(/^hearth-shop-data-.*\.zip$/);
+  // A zip whose events file is plain CSV with ISO times (stored entries: the text is readable).
+  const archive = readFileSync((await (await download).path())!, 'latin1');
+  expect(archive.startsWith('PK')).toBe(true);
+  expect(archive).toContain('user_id,item_id,event,value,timestamp\n');
+  expect(archive).toMatch(/,p0001,[a-z]+,[^,\n]*,\d{4}-\d\d-\d\dT/);
   await shoot(page, info, 'privacy', 'demo-privacy');
 
   await page.getByRole('button', { name: 'Erase everything' }).click();

@@ -14,11 +14,10 @@
 export { createHearthStore } from './create-hearth-store';
 export { createQuotaSimulator, type QuotaSimulator } from './quota';
 export { HEARTH_CACHE_PREFIX } from './export-erase';
-export type { HearthExport } from './export-file';
+export type { HearthExportManifest } from './export-file';
 export { HEARTH_DB_VERSION, DEFAULT_DB_NAME } from './hearth-db-schema';
 export { CHUNK_ROWS } from './interaction-chunks';
 export { LOG_COMPACT_ROWS, LOG_MAX_BATCH } from './append-log';
-export { fromBase64 } from './base64';
 export type {
   AppendResult,
   HearthStore,

@@ -1,23 +1,20 @@
 import { openDB } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
-import type { EventType } from '../../src/core/data/types';
-import { fromBase64, type HearthExport, type StoreChange } from '../../src/storage';
-import { asStored, makeEvents, openStore, uniqueDbName } from './storage-test-helpers';
-
-function decode<T extends Int32Array | Uint8Array | Float32Array | Float64Array>(
-  text: string,
-  make: (buffer: ArrayBuffer) => T,
-): T {
-  const bytes = fromBase64(text);
-  return make(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-  );
-}
+import type { HearthExportManifest, StoreChange } from '../../src/storage';
+import {
+  asStored,
+  datasetEvents,
+  makeEvents,
+  openStore,
+  uniqueDbName,
+} from './storage-test-helpers';
+import { readStoredZip, zipText } from './zip-reader';
 
 describe('export and erase', () => {
-  it('exports catalog, interactions, models, checkpoints and meta as one JSON file', async () => {
+  it('#13 exports a readable zip (events.csv, catalog.jsonl, models, checkpoints, manifest) that imports back', async () => {
     const store = await openStore({ dbName: uniqueDbName('export'), now: () => 1_700_000_000_000 });
-    const events = makeEvents(1500);
+    // Every stored event the importer accepts back (a rating carries a value).
+    const events = makeEvents(1500).filter((e) => e.type !== 'rating' || e.value !== undefined);
     await store.appendInteractions(events.slice(0, 1490));
     await store.appendInteractions(events.slice(1490));
     await store.putCatalog([
@@ -40,55 +37,34 @@ describe('export and erase', () => {
     await store.setMeta('visitor', { consent: true });
 
     const blob = await store.exportAll();
-    expect(blob.type).toBe('application/json');
-    const file = JSON.parse(await blob.text()) as HearthExport;
-    expect(file).toMatchObject({
+    expect(blob.type).toBe('application/zip');
+    const files = await readStoredZip(blob);
+    const manifest = JSON.parse(zipText(files, 'manifest.json')) as HearthExportManifest;
+    expect(manifest).toMatchObject({
       format: 'hearth-export',
-      formatVersion: 1,
+      formatVersion: 2,
       exportedAt: '2023-11-14T22:13:20.000Z',
+      events: { rows: events.length, users: 3 },
+      catalog: { items: 2 },
+      models: [{ name: 'main', version: 1, file: 'models/main-v1.hearth', meta: { note: 'ok' } }],
+      checkpoints: [{ runId: 'run-1', epoch: 1, file: 'checkpoints/run-1.json' }],
+      meta: { visitor: { consent: true } },
     });
-    expect(file.catalog).toEqual([
-      { id: 'item-0', title: 'Zero', price: 3 },
-      { id: 'item-1', tags: ['a'] },
-    ]);
-    expect(file.meta).toEqual({ visitor: { consent: true } });
-
-    const x = file.interactions;
-    const users = decode(x.users, (b) => new Int32Array(b));
-    const items = decode(x.items, (b) => new Int32Array(b));
-    const types = decode(x.types, (b) => new Uint8Array(b));
-    const values = decode(x.values, (b) => new Float32Array(b));
-    const timestamps = decode(x.timestamps, (b) => new Float64Array(b));
-    expect(x.rows).toBe(1500);
-    const rebuilt = Array.from({ length: x.rows }, (_, i) => ({
-      itemId: x.itemIds[items[i]!]!,
-      userId: x.userIds[users[i]!]!,
-      type: x.eventTypes[types[i]!]! as EventType,
-      ...(Number.isNaN(values[i]) ? {} : { value: values[i]! }),
-      timestamp: timestamps[i]!,
-    }));
-    expect(rebuilt).toEqual(asStored(events));
-
-    expect(file.models).toEqual([
-      {
-        name: 'main',
-        version: 1,
-        savedAt: 1_700_000_000_000,
-        meta: { note: 'ok' },
-        bytes: expect.any(String),
-      },
-    ]);
-    expect(fromBase64(file.models[0]!.bytes)).toEqual(new Uint8Array([0, 1, 2, 250]));
-    const cp = file.checkpoints[0]!;
-    expect(cp).toMatchObject({
-      runId: 'run-1',
-      epoch: 1,
+    const csv = zipText(files, 'events.csv').split('\n');
+    expect(csv[0]).toBe('user_id,item_id,event,value,timestamp');
+    expect(csv[1]).toMatch(/^u0,item-0,\w+,[\d.]*,2023-11-14T22:13:20\.000Z$/);
+    expect(files.get('models/main-v1.hearth')).toEqual(new Uint8Array([0, 1, 2, 250]));
+    expect(JSON.parse(zipText(files, 'checkpoints/run-1.json'))).toMatchObject({
+      itemFactors: [3, 4, 5, 6],
       lossHistory: [0.25],
-      meta: { factors: 2 },
     });
-    expect(decode(cp.itemFactors, (b) => new Float32Array(b))).toEqual(
-      new Float32Array([3, 4, 5, 6]),
-    );
+
+    const copy = await openStore({ dbName: uniqueDbName('reimport') });
+    const imported = await copy.importInteractions(zipText(files, 'events.csv'));
+    expect(imported.report.rejectedRows).toBe(0);
+    await copy.importCatalog(zipText(files, 'catalog.jsonl'));
+    expect(datasetEvents(await copy.readInteractions())).toEqual(asStored(events));
+    expect(await copy.getCatalog()).toEqual(await store.getCatalog());
   });
 
   it('erases the database (even with another tab open) and Hearth caches, and proves it', async () => {

@@ -24,7 +24,7 @@ export function exportFileName(label: string, date: Date): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  return `hearth-${slug}-${date.toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`;
+  return `hearth-${slug}-${date.toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
 }
 
 /** One database's export: a button, then the download link. */
@@ -110,14 +110,16 @@ export interface LabelledBinding {
   readonly binding: HearthBinding;
 }
 
-/** "Export everything": each database as one JSON file, downloaded by the browser. */
+/** "Export everything": each database as one zip of readable files, downloaded by the browser. */
 export function ExportSection({ databases }: { readonly databases: readonly LabelledBinding[] }) {
   return (
     <section className="panel" aria-labelledby="export-title">
       <h2 id="export-title">Export everything</h2>
       <p>
-        Download everything stored on this device — events, catalog, models, checkpoints — as JSON,
-        one file per database.
+        Download everything stored on this device, one zip file per database: your events as a
+        spreadsheet-ready CSV (times, products, event types, values), the catalog, the models and
+        checkpoints, and a manifest that says what each file holds. The events file can be imported
+        back on the “Your data” page.
       </p>
       {databases.map(({ label, binding }) => (
         <ExportOne key={label} label={label} binding={binding} />

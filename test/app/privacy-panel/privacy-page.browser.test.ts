@@ -126,7 +126,7 @@ describe('PrivacyPage', () => {
       expect(container.querySelector('[data-testid="export-link"]')).not.toBeNull(),
     );
     const link = container.querySelector<HTMLAnchorElement>('[data-testid="export-link"]')!;
-    expect(link.download).toMatch(/^hearth-shop-data-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.json$/);
+    expect(link.download).toMatch(/^hearth-shop-data-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.zip$/);
     expect(await (await fetch(link.href)).text()).toBe('{"format":"hearth-export"}');
     expect(click).toHaveBeenCalledTimes(1);
     click.mockRestore();
