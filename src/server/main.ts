@@ -11,6 +11,7 @@ import { formatRecoveryReport, recoverDataDir } from './durability/recover-data-
 import { createFederatedHttpServer } from './http-server';
 import { createRoundManager } from './round-manager';
 import { SERVER_FLAGS, USAGE, configFromFlags, initialModelFromFlags } from './server-flags';
+import { DEFAULT_DEVICE_PRIVACY } from '../federated/device-privacy-floor';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: SERVER_FLAGS, strict: true, allowPositionals: false });
@@ -43,6 +44,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `hearth-server listening on http://${host}:${port} (model v${status.modelVersion}, round ${status.round?.roundId ?? '-'})\n`,
   );
+  const floor = DEFAULT_DEVICE_PRIVACY.minNoiseMultiplier;
+  if (config.noiseMultiplier < floor) {
+    // Devices check every round against their own privacy floor and turn these down.
+    process.stderr.write(
+      `hearth-server: warning: --noise-multiplier ${config.noiseMultiplier} is below the ${floor} that Hearth devices require by default, so they will refuse every round; pass --noise-multiplier ${floor} or more for DP rounds (docs/privacy.md, "The device checks the server").\n`,
+    );
+  }
   const stop = (): void => {
     http
       .close()
