@@ -9,12 +9,7 @@ import {
   type RequestType,
   type ResultValues,
 } from './protocol';
-import type {
-  Recommender,
-  RecommenderConfig,
-  RecommenderEvent,
-  RecommenderTrainProgress,
-} from './recommender-types';
+import type { Recommender, RecommenderConfig, RecommenderTrainProgress } from './recommender-types';
 import {
   errorFromWire,
   resolveConfigUrls,
@@ -22,6 +17,7 @@ import {
   wireRowRequest,
   withoutSignal,
 } from './serialize';
+import { createRecommenderEvents } from './recommender-events';
 import { startHearthWorker } from './start-worker';
 
 /** A dedicated worker, or any endpoint speaking the host protocol (a `MessagePort` in tests). */
@@ -83,7 +79,8 @@ export function createWorkerRecommender(
   const ownsWorker = options.worker === undefined;
   const endpoint = options.worker ?? startWorker(options.workerUrl);
   const pending = new Map<number, Pending>();
-  const listeners = new Set<(event: RecommenderEvent) => void>();
+  const events = createRecommenderEvents();
+  const { emit } = events;
   let nextId = 1;
   let disposed = false;
   let started = false;
@@ -99,18 +96,6 @@ export function createWorkerRecommender(
 
   const failAll = (error: HearthError): void => {
     for (const id of [...pending.keys()]) settle(id, (p) => p.reject(error));
-  };
-
-  const emit = (event: RecommenderEvent): void => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
   };
 
   const onMessage = (event: MessageEvent): void => {
@@ -255,16 +240,13 @@ export function createWorkerRecommender(
     setFederatedConsent: (granted) => call('federated-consent', { granted }),
     participate: () => call('participate', {}),
 
-    on(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    on: events.on,
 
     dispose() {
       if (disposed) return;
       disposed = true;
       failAll(disposedError());
-      listeners.clear();
+      events.clear();
       // The worker answers once its recommender stopped (a running epoch finishes first); a busy
       // or broken worker is terminated after a grace period anyway.
       const finish = (): void => {

@@ -1,11 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataError } from '../../src/core/errors';
-import type { MessageEndpoint } from '../../src/worker/protocol';
-import { createLocalRecommender } from '../../src/worker/local-recommender';
 import type { Recommender } from '../../src/worker/recommender-types';
-import { createWorkerRecommender } from '../../src/worker/worker-client';
-import { createWorkerHost } from '../../src/worker/worker-host';
-import { createMemoryStore } from './memory-store';
+import { connectLocalWorker } from './local-worker-pair';
 
 const cleanups: (() => void)[] = [];
 let dbCounter = 0;
@@ -14,26 +10,7 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** A worker client talking to a local recommender over a MessageChannel, as a page does. */
-function connect(): Recommender {
-  const channel = new MessageChannel();
-  const host = createWorkerHost({
-    endpoint: channel.port1 as unknown as MessageEndpoint,
-    createRecommender: (config, deps) =>
-      createLocalRecommender(config, { ...deps, createStore: createMemoryStore }),
-  });
-  const client = createWorkerRecommender(
-    { dbName: `import-${++dbCounter}`, fineTuneAfterEvents: 0 },
-    { worker: channel.port2 as unknown as MessageEndpoint },
-  );
-  cleanups.push(() => {
-    client.dispose();
-    host.dispose();
-    channel.port1.close();
-    channel.port2.close();
-  });
-  return client;
-}
+const connect = (): Recommender => connectLocalWorker(`import-${++dbCounter}`, cleanups);
 
 const GOOD = ['user_id,item_id,event,timestamp', 'u1,i1,click,1700000000', 'u1,i2,view,1700000001'];
 

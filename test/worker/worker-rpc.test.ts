@@ -29,6 +29,7 @@ import { createMemoryStore as createServerStore } from '../../src/server/memory-
 import { createRoundManager } from '../../src/server/round-manager';
 import { plantedDataset } from '../fixtures/synthetic';
 import { TOKEN, testConfig } from '../server/server-test-helpers';
+import { connectLocalWorker } from './local-worker-pair';
 import { createMemoryStore, peekDb } from './memory-store';
 import { plantedCsv } from './runtime-fixtures';
 
@@ -411,25 +412,8 @@ describe('worker host on raw messages', () => {
 });
 
 describe('worker client ↔ host ↔ local recommender', () => {
-  function connectLocal(dbName: string, extra: RecommenderConfig = {}): Recommender {
-    const channel = new MessageChannel();
-    const host = createWorkerHost({
-      endpoint: channel.port1 as unknown as MessageEndpoint,
-      createRecommender: (config, deps) =>
-        createLocalRecommender(config, { ...deps, createStore: createMemoryStore }),
-    });
-    const client = createWorkerRecommender(
-      { dbName, fineTuneAfterEvents: 0, ...extra },
-      { worker: channel.port2 as unknown as MessageEndpoint },
-    );
-    cleanups.push(() => {
-      client.dispose();
-      host.dispose();
-      channel.port1.close();
-      channel.port2.close();
-    });
-    return client;
-  }
+  const connectLocal = (dbName: string, extra: RecommenderConfig = {}): Recommender =>
+    connectLocalWorker(dbName, cleanups, extra);
 
   it('imports, trains with progress, recommends and follows a track', async () => {
     const client = connectLocal('rpc-local-1');

@@ -1,5 +1,5 @@
 import { createElement } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { PrivacyPage } from '../../../src/app/privacy-panel/privacy-page';
 import { installNetworkMeter } from '../../../src/app/runtime/network-meter';
 import { AppServicesContext, type AppServices } from '../../../src/app/runtime/use-hearth';
@@ -115,34 +115,16 @@ describe('PrivacyPage', () => {
   });
 
   it('exports everything as a download link', async () => {
-    const { element } = setup();
-    const { container } = await render(element);
-    // The automatic download is a click on a detached link: keep the test page in place.
-    const click = vi
-      .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(() => undefined);
-    await perform(() => button(container, 'Export shop data').click());
-    await vi.waitFor(() =>
-      expect(container.querySelector('[data-testid="export-link"]')).not.toBeNull(),
-    );
-    const link = container.querySelector<HTMLAnchorElement>('[data-testid="export-link"]')!;
+    const { container, click } = await renderWithDownloads();
+    const link = await exportLink(container);
     expect(link.download).toMatch(/^hearth-shop-data-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.zip$/);
     expect(await (await fetch(link.href)).text()).toBe('{"format":"hearth-export"}');
     expect(click).toHaveBeenCalledTimes(1);
-    click.mockRestore();
   });
 
   it('#13 erasing removes the earlier export link and revokes its URL (no erased events download)', async () => {
-    const { element } = setup();
-    const { container } = await render(element);
-    const click = vi
-      .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(() => undefined);
-    await perform(() => button(container, 'Export shop data').click());
-    await vi.waitFor(() =>
-      expect(container.querySelector('[data-testid="export-link"]')).not.toBeNull(),
-    );
-    const href = container.querySelector<HTMLAnchorElement>('[data-testid="export-link"]')!.href;
+    const { container } = await renderWithDownloads();
+    const { href } = await exportLink(container);
     await perform(() => button(container, 'Erase everything').click());
     await perform(() => button(container, 'Yes, erase everything').click());
     await vi.waitFor(() =>
@@ -153,24 +135,33 @@ describe('PrivacyPage', () => {
     );
     expect(textOf(container, '[data-testid="export-erased"]')).toContain('link was removed');
     await expect(fetch(href)).rejects.toThrow();
-    click.mockRestore();
   });
 
   it('a new export revokes the URL of the previous one', async () => {
-    const { element } = setup();
-    const { container } = await render(element);
-    const click = vi
-      .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(() => undefined);
-    const linkHref = (): string | undefined =>
-      container.querySelector<HTMLAnchorElement>('[data-testid="export-link"]')?.href;
-    await perform(() => button(container, 'Export shop data').click());
-    await vi.waitFor(() => expect(linkHref()).toBeDefined());
-    const first = linkHref()!;
-    await perform(() => button(container, 'Export shop data').click());
-    await vi.waitFor(() => expect(linkHref()).not.toBe(first));
-    expect(linkHref()).toBeDefined();
+    const { container } = await renderWithDownloads();
+    const first = (await exportLink(container)).href;
+    const second = await exportLink(container, first);
+    expect(second.href).not.toBe(first);
     await expect(fetch(first)).rejects.toThrow();
-    click.mockRestore();
   });
 });
+
+/** The privacy page, with the automatic download (a click on a detached link) stubbed out. */
+async function renderWithDownloads() {
+  const { element } = setup();
+  const { container } = await render(element);
+  const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+  onTestFinished(() => click.mockRestore());
+  return { container, click };
+}
+
+/** Clicks "Export shop data" and waits for the download link (a new one when `previous` is given). */
+async function exportLink(container: HTMLElement, previous?: string): Promise<HTMLAnchorElement> {
+  const find = () => container.querySelector<HTMLAnchorElement>('[data-testid="export-link"]');
+  await perform(() => button(container, 'Export shop data').click());
+  await vi.waitFor(() => {
+    expect(find()).not.toBeNull();
+    expect(find()!.href).not.toBe(previous);
+  });
+  return find()!;
+}

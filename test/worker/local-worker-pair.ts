@@ -1,0 +1,34 @@
+import { createLocalRecommender } from '../../src/worker/local-recommender';
+import type { MessageEndpoint } from '../../src/worker/protocol';
+import type { Recommender, RecommenderConfig } from '../../src/worker/recommender-types';
+import { createWorkerRecommender } from '../../src/worker/worker-client';
+import { createWorkerHost } from '../../src/worker/worker-host';
+import { createMemoryStore } from './memory-store';
+
+/**
+ * A worker client talking to a local recommender (in-memory store, no fine-tuning) over a
+ * MessageChannel, as a page talks to its worker. `cleanups` receives what closes both ends.
+ */
+export function connectLocalWorker(
+  dbName: string,
+  cleanups: (() => void)[],
+  extra: RecommenderConfig = {},
+): Recommender {
+  const channel = new MessageChannel();
+  const host = createWorkerHost({
+    endpoint: channel.port1 as unknown as MessageEndpoint,
+    createRecommender: (config, deps) =>
+      createLocalRecommender(config, { ...deps, createStore: createMemoryStore }),
+  });
+  const client = createWorkerRecommender(
+    { dbName, fineTuneAfterEvents: 0, ...extra },
+    { worker: channel.port2 as unknown as MessageEndpoint },
+  );
+  cleanups.push(() => {
+    client.dispose();
+    host.dispose();
+    channel.port1.close();
+    channel.port2.close();
+  });
+  return client;
+}
