@@ -20,7 +20,7 @@ import {
 import type { ReleaseKind } from './federated-protocol';
 import { rowHistory } from './fold-in-scorer';
 import { calibrateNoiseMultiplier, createPrivacyAccountant } from './privacy-accountant';
-import { pairCount, POPULARITY_NOISE_RATIO } from './private-cooccurrence';
+import { cooccurrenceSettingsFor, pairCount, POPULARITY_NOISE_RATIO } from './private-cooccurrence';
 import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
 import { runSimulatedCohort } from './simulation';
 
@@ -34,7 +34,12 @@ export interface CooccurrenceSimulationOptions {
   readonly seed: number;
   /** Total user-level (ε, δ) of both releases together; without it no noise is added. */
   readonly privacy?: { readonly epsilon: number; readonly delta?: number };
-  /** Head items m (default {@link DEFAULT_HEAD_SIZE}, capped by the catalog and the upload budget). */
+  /**
+   * Head items m. Default: with `privacy`, the DP settings rule (`cooccurrenceSettingsFor`, chosen
+   * on generated tuning populations) for this many clients and ε, which also supplies the
+   * defaults of `factors`, `shrinkage` and `popularityNoiseRatio`; without, {@link
+   * DEFAULT_HEAD_SIZE}. Capped by the catalog and the upload budget.
+   */
   readonly headSize?: number;
   readonly factors?: number;
   readonly shrinkage?: number;
@@ -68,7 +73,17 @@ export function runCooccurrenceSimulation(
   const n = train.cols;
   const budget = o.uploadBudget ?? DEFAULT_UPLOAD_BUDGET;
   const maxHead = releaseHeadLimit({ numItems: n, uploadBudget: budget, aggregation: 'plain' });
-  const m = o.headSize ?? Math.min(DEFAULT_HEAD_SIZE, maxHead);
+  const clients: number[] = [];
+  for (let u = 0; u < train.rows; u++) if (train.indptr[u + 1]! > train.indptr[u]!) clients.push(u);
+  const rule = o.privacy
+    ? cooccurrenceSettingsFor({
+        users: Math.max(1, clients.length),
+        epsilon: o.privacy.epsilon,
+        numItems: n,
+        maxHead,
+      })
+    : null;
+  const m = o.headSize ?? rule?.headSize ?? Math.min(DEFAULT_HEAD_SIZE, maxHead);
   if (!(m >= 1 && m <= maxHead) || !Number.isInteger(m)) {
     throw new OptionError(
       `The head size must be an integer in [1, ${maxHead}] for ${n} items and a ${budget}-byte budget (got ${m}).`,
@@ -79,7 +94,9 @@ export function runCooccurrenceSimulation(
       `The popularity release of ${n} items needs ${2 * n + FRAME_HEADER_ALLOWANCE} bytes; raise the upload budget.`,
     );
   }
-  const ratio = o.popularityNoiseRatio ?? POPULARITY_NOISE_RATIO;
+  const ratio = o.popularityNoiseRatio ?? rule?.popularityNoiseRatio ?? POPULARITY_NOISE_RATIO;
+  const factors = o.factors ?? rule?.factors;
+  const shrinkage = o.shrinkage ?? rule?.shrinkage;
   const delta = o.privacy?.delta ?? 1e-5;
   let zPairs = 0;
   let zPopularity = 0;
@@ -90,8 +107,6 @@ export function runCooccurrenceSimulation(
     zPopularity = ratio * zPairs;
   }
   const rng = createRng(o.seed ^ 0xc0cc);
-  const clients: number[] = [];
-  for (let u = 0; u < train.rows; u++) if (train.indptr[u + 1]! > train.indptr[u]!) clients.push(u);
   // Each release is a real round: the device encoding of the release round spec, noise sized for
   // exactly this cohort (as if minCohort were the cohort).
   const release = (kind: ReleaseKind, rows: readonly number[]) => {
@@ -131,8 +146,8 @@ export function runCooccurrenceSimulation(
     pairSums: pairs.values,
     cohort: clients.length,
     popularity: popularity.values,
-    ...(o.factors !== undefined ? { factors: o.factors } : {}),
-    ...(o.shrinkage !== undefined ? { shrinkage: o.shrinkage } : {}),
+    ...(factors !== undefined ? { factors } : {}),
+    ...(shrinkage !== undefined ? { shrinkage } : {}),
   });
   let epsilon = Infinity;
   if (o.privacy) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { cooccurrenceSettingsFor } from '../../src/federated/private-cooccurrence';
 import { describe, expect, it } from 'vitest';
 import { parseInteractions } from '../../src/core/data/parse';
 import { evaluateScorer } from '../../src/core/eval/evaluate';
@@ -39,7 +40,12 @@ describe('runCooccurrenceSimulation', () => {
     });
     expect(r.epsilon).toBeLessThanOrEqual(8);
     expect(r.epsilon).toBeGreaterThan(7.9);
-    expect(r.noiseMultiplier.popularity).toBeCloseTo(5 * r.noiseMultiplier.pairs, 10);
+    // Unset settings come from the DP settings rule for this many clients and ε.
+    const rule = cooccurrenceSettingsFor({ users: r.clients, epsilon: 8 });
+    expect(r.noiseMultiplier.popularity).toBeCloseTo(
+      rule.popularityNoiseRatio * r.noiseMultiplier.pairs,
+      10,
+    );
     expect(r.uploadBytes.pairs).toBe((2 * (60 * 61)) / 2 + 320);
     expect(r.head.length).toBe(60);
     // Deterministic for a seed.
