@@ -14,7 +14,7 @@ import { computeClientUpdate, type ClientUpdateParts } from './client-update';
 import { encodeUpdateFrame, type RoundSpec, type UpdatePartName } from './federated-protocol';
 import { createInitialModel } from './federated-model';
 import { rowHistory } from './fold-in-scorer';
-import { trimmedMean } from './aggregation';
+import { ialsRowGroups, robustGroupSums } from './aggregation';
 import { applyItemStep } from './item-step';
 import { calibrateNoiseMultiplier, createPrivacyAccountant } from './privacy-accountant';
 import { fromRing, packRing } from './quantize';
@@ -69,7 +69,8 @@ export interface FederatedSimulationOptions {
   readonly noiseMode?: 'client' | 'aggregate';
   /**
    * How the server combines updates, as `--aggregator` does: `mean` (the sum) or `trimmed-mean`
-   * (coordinate-wise, `trimFraction` cut at each end; refused with DP noise). Default `mean`.
+   * (per item row among the clients that hold it: outliers dropped, `trimFraction` winsorized at each
+   * end; refused with DP noise). Default `mean`.
    */
   readonly aggregator?: 'mean' | 'trimmed-mean';
   /** Default 0.1. */
@@ -262,7 +263,7 @@ export function runSimulatedCohort(o: {
   readonly updateOf: (u: number) => ClientUpdateParts | null;
   readonly rng: Rng;
   readonly noiseMode?: 'client' | 'aggregate';
-  /** Combine with the coordinate-wise trimmed mean (× the cohort size) instead of the sum. */
+  /** Combine with the robust per-row sums of `trimmed-mean` (see `robustGroupSums`) instead of the sum. */
   readonly trimFraction?: number;
 }): SimulatedCohort {
   const { spec, cohort, rng } = o;
@@ -297,8 +298,8 @@ export function runSimulatedCohort(o: {
     else for (let j = 0; j < total; j++) intSum[j]! += q[j]!;
   }
   if (o.trimFraction !== undefined && kept.length > 0) {
-    const mean = trimmedMean(kept, o.trimFraction);
-    for (let j = 0; j < total; j++) intSum[j] = mean[j]! * kept.length;
+    const groups = ialsRowGroups(spec.parts);
+    intSum.set(robustGroupSums({ vectors: kept, groups, trim: o.trimFraction }));
   }
   const sums = {} as Record<UpdatePartName, Float64Array>;
   let offset = 0;

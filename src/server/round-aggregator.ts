@@ -4,14 +4,16 @@
  *   the round's cohort size is Σ w (a weight below 1 makes an update count as part of a user; it
  *   never scales anyone up, so no update can weigh more than its clip bound);
  * - plain + trimmed-mean (iALS rounds; release rounds always sum): keeps every update (O(N·d));
- *   sums = coordinate-wise trimmed mean × count (weights are not used: every update counts as one
- *   user);
+ *   sums = `robustGroupSums` over `ialsRowGroups`: each item row among the clients that report a
+ *   confidence for it (outliers beyond a robust fence dropped, ⌊trim·h⌋ winsorized at each end),
+ *   `gram` and `stats` clipped to 3× the cohort's median norm and summed (weights are not used:
+ *   every update counts as one user);
  * - secure: running modular sum of masked uploads; the masks left in it (survivors' self-masks,
  *   pairwise masks with dropped members) are removed at close with the delta the secure round
  *   reconstructs.
  */
 import { OptionError } from '../core/errors';
-import { trimmedMean } from '../federated/aggregation';
+import { ialsRowGroups, robustGroupSums } from '../federated/aggregation';
 import type { RoundSpec, UpdatePartName } from '../federated/federated-protocol';
 import { updateLength } from '../federated/federated-protocol';
 import { fromRing, ringAddInPlace } from '../federated/quantize';
@@ -87,9 +89,9 @@ export function createRoundAggregator(
         count++;
       },
       sums() {
-        const mean = trimmedMean(kept, trimFraction);
-        for (let j = 0; j < d; j++) mean[j]! *= count;
-        return splitParts(mean, spec);
+        const groups = ialsRowGroups(spec.parts);
+        const sums = robustGroupSums({ vectors: kept, groups, trim: trimFraction });
+        return splitParts(sums, spec);
       },
     };
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { trimmedMean, weightedMean } from '../../src/federated/aggregation';
+import {
+  ialsRowGroups,
+  robustGroupSums,
+  trimmedMean,
+  weightedMean,
+  type CoordinateGroup,
+} from '../../src/federated/aggregation';
+import type { UpdatePartSpec } from '../../src/federated/federated-protocol';
 
 describe('weightedMean (FedAvg)', () => {
   it('weights each update by its weight', () => {
@@ -47,5 +54,91 @@ describe('trimmedMean', () => {
 
   it('rejects a trim of one half or more', () => {
     expect(() => trimmedMean([Float64Array.of(1)], 0.5)).toThrow(/trim/);
+  });
+});
+
+/** `n` clients × `d` coordinates with client u's coordinate j = `value(u, j)`. */
+function updates(n: number, d: number, value: (u: number, j: number) => number): Float64Array[] {
+  return Array.from({ length: n }, (_, u) =>
+    Float64Array.from({ length: d }, (_, j) => value(u, j)),
+  );
+}
+
+const trimGroups = (...groups: number[][]): CoordinateGroup[] =>
+  groups.map((coordinates) => ({ coordinates, combine: 'trim' }));
+
+describe('robustGroupSums', () => {
+  it('trims a row among its holders only: an item 2 of 50 clients hold keeps its sum', () => {
+    // Coordinate 0: held by clients 0 and 1; coordinate 1: held by everyone.
+    const vectors = updates(50, 2, (u, j) => (j === 0 ? (u < 2 ? 3 + u : 0) : 1 + (u % 5)));
+    const out = robustGroupSums({ vectors, groups: trimGroups([0], [1]), trim: 0.2 });
+    expect(out[0]).toBe(7);
+    expect(out[1]).toBeCloseTo(150, 9);
+    // Trimming over every client (non-holders' zeros as values) erases the row.
+    expect(trimmedMean(vectors, 0.2)[0]! * 50).toBe(0);
+  });
+
+  it('drops out-of-range Sybils even where they are more than trim of a row’s holders', () => {
+    // 15 honest holders around 10, 5 Sybils (25% of the holders, over ⌊0.2·20⌋ = 4) at 1e6.
+    const honest = Array.from({ length: 15 }, (_, u) => 10 + ((u * 7) % 5) - 2);
+    const vectors = [...honest, ...new Array<number>(5).fill(1e6)].map((v) => Float64Array.of(v));
+    const out = robustGroupSums({ vectors, groups: trimGroups([0]), trim: 0.2 });
+    const alone = robustGroupSums({
+      vectors: honest.map((v) => Float64Array.of(v)),
+      groups: trimGroups([0]),
+      trim: 0.2,
+    });
+    expect(out[0]).toBe(alone[0]);
+    expect(out[0]).toBeCloseTo(15 * 10, 0);
+  });
+
+  it('clips each holder of a clip group to clipFactor × the median norm, then sums', () => {
+    const vectors = [Float64Array.of(3, 4), Float64Array.of(0, 5), Float64Array.of(600, 800)];
+    const groups: CoordinateGroup[] = [{ coordinates: [0, 1], combine: 'clip' }];
+    const out = robustGroupSums({ vectors, groups, trim: 0.2, clipFactor: 2 });
+    // The third client (norm 1000) is cut to 2 × 5 = 10.
+    expect(Array.from(out)).toEqual([3 + 0 + 6, 4 + 5 + 8]);
+  });
+
+  it('leaves a group nobody holds at 0 and rejects groups that do not partition the coordinates', () => {
+    const vectors = updates(4, 3, (u, j) => (j === 2 ? 0 : u + 1));
+    expect(
+      Array.from(robustGroupSums({ vectors, groups: trimGroups([0], [1], [2]), trim: 0.2 })),
+    ).toEqual([10, 10, 0]);
+    expect(() => robustGroupSums({ vectors, groups: trimGroups([0, 1]), trim: 0.2 })).toThrow(
+      /cover 2 of the 3/,
+    );
+    expect(() =>
+      robustGroupSums({ vectors, groups: trimGroups([0, 1], [1, 2]), trim: 0.2 }),
+    ).toThrow(/two groups/);
+    expect(() =>
+      robustGroupSums({ vectors, groups: trimGroups([0], [1], [2]), trim: 0.2, clipFactor: 0.5 }),
+    ).toThrow(/clip factor/);
+  });
+});
+
+describe('ialsRowGroups', () => {
+  it('groups each round row’s rows block with its count; gram and stats are clip groups', () => {
+    const part = (name: UpdatePartSpec['name'], length: number): UpdatePartSpec => ({
+      name,
+      length,
+      clipNorm: 1,
+      noiseStd: 0,
+      scale: 1,
+      clamp: 100,
+    });
+    // 2 rows, k = 1 (d = 2): rows 0–3, counts 4–5, gram 6–8, stats 9–10.
+    const groups = ialsRowGroups([
+      part('rows', 4),
+      part('counts', 2),
+      part('gram', 3),
+      part('stats', 2),
+    ]);
+    expect(groups.map((g) => [g.combine, Array.from(g.coordinates)])).toEqual([
+      ['trim', [0, 1, 4]],
+      ['trim', [2, 3, 5]],
+      ['clip', [6, 7, 8]],
+      ['clip', [9, 10]],
+    ]);
   });
 });
