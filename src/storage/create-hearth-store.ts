@@ -8,21 +8,14 @@ import type {
 } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import { checkCatalog, readCatalog, writeCatalog } from './catalog-store';
-import { deleteDatabase, deleteHearthCaches, listRemaining } from './export-erase';
 import { resolveInput } from './fetch-input';
 import { openHearthConnection, type HearthConnection } from './hearth-connection';
 import { DEFAULT_DB_NAME, INTERACTION_STORES } from './hearth-db-schema';
 import { BYTES_PER_ROW } from './interaction-chunks';
 import { readDataset, readRecent } from './interaction-reads';
 import { evictOldestRows, storedRows, writeBatch } from './interaction-writes';
-import {
-  checkpointRecord,
-  modelBytes,
-  putModel,
-  readLatestCheckpoint,
-  readRecords,
-  storedModel,
-} from './model-records';
+import { deleteDatabase, deleteHearthCaches, listRemaining } from './export-erase';
+import { modelBytes, putModel, storedModel } from './model-records';
 import {
   commitOrAbort,
   quotaEvictionMessage,
@@ -47,6 +40,10 @@ import { createTabSync, withWebLock, type TabSync } from './tab-sync';
 
 const DEFAULT_VISITOR_ID = 'local';
 const DEFAULT_ERASE_TIMEOUT_MS = 5000;
+
+/** Checkpoint records and the export's full read, loaded on first use: serving needs neither. */
+const loadCheckpointRecords = () => import('./checkpoint-records');
+
 /** Rough stored size of one catalog item, to size quota eviction before the JSON exists. */
 const CATALOG_ITEM_BYTES = 200;
 
@@ -311,6 +308,7 @@ class IndexedDbHearthStore implements HearthStore {
   }
 
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    const { checkpointRecord } = await loadCheckpointRecords();
     const { record, bytes } = checkpointRecord(checkpoint);
     await this.withQuota(
       `the checkpoint of run "${record.runId}"`,
@@ -331,7 +329,8 @@ class IndexedDbHearthStore implements HearthStore {
     return (await this.run(({ db }) => db.get('checkpoints', runId))) ?? null;
   }
 
-  latestCheckpoint(): Promise<StoredCheckpoint | null> {
+  async latestCheckpoint(): Promise<StoredCheckpoint | null> {
+    const { readLatestCheckpoint } = await loadCheckpointRecords();
     return this.run(({ db }) => readLatestCheckpoint(db));
   }
 
@@ -378,6 +377,7 @@ class IndexedDbHearthStore implements HearthStore {
   async exportAll(): Promise<Blob> {
     const interactions = await this.readInteractions();
     const catalog = await this.getCatalog();
+    const { readRecords } = await loadCheckpointRecords();
     const { models, checkpoints, meta } = await this.run(({ db }) => readRecords(db));
     // The export writer loads on first export: serving never needs it.
     const { buildExport } = await import('./export-file');

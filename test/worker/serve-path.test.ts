@@ -78,9 +78,11 @@ describe('the worker serve path (what the widget loads to show rows)', () => {
       'worker/compute-path-pool.ts',
       'worker/federated-runtime.ts',
       'worker/evaluation-feasibility.ts',
-      // Privacy pages only: the export writer and the storage report.
+      // Privacy pages only: the export writer and the storage report; checkpoints: training only.
       'storage/export-file.ts',
+      'storage/zip-archive.ts',
       'storage/storage-report.ts',
+      'storage/checkpoint-records.ts',
     ];
     expect(lazyOnly.filter((module) => reachable.has(module))).toEqual([]);
   });
