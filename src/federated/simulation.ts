@@ -70,10 +70,11 @@ export interface FederatedSimulationOptions {
   /**
    * How the server combines updates, as `--aggregator` does: `mean` (the sum) or `trimmed-mean`
    * (per item row among the clients that hold it: outliers dropped, `trimFraction` winsorized at each
-   * end; refused with DP noise). Default `mean`.
+   * end; refused with DP noise). Default: as the server, `trimmed-mean` without privacy and `mean`
+   * with it.
    */
   readonly aggregator?: 'mean' | 'trimmed-mean';
-  /** Default 0.1. */
+  /** Default 0.2 (the server's `--trim`). */
   readonly trimFraction?: number;
   /** Server-side update bound: largest L2 move of one item row per round. Default Infinity. */
   readonly maxRowMove?: number;
@@ -129,7 +130,8 @@ export async function runFederatedSimulation(
       })
     : 0;
   const dp = noiseMultiplier > 0;
-  const trim = o.aggregator === 'trimmed-mean' ? (o.trimFraction ?? 0.1) : null;
+  const aggregator = o.aggregator ?? (dp ? 'mean' : 'trimmed-mean');
+  const trim = aggregator === 'trimmed-mean' ? (o.trimFraction ?? 0.2) : null;
   if (dp && trim !== null) {
     throw new OptionError(
       'The trimmed mean drops clients and their noise shares: simulate it without privacy, or use the mean.',

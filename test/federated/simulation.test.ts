@@ -149,6 +149,7 @@ describe('runFederatedSimulation', () => {
       rounds: 1,
       seed: 4,
       hyper: { factors: 4 },
+      aggregator: 'mean',
     });
     const init = createInitialModel({ numItems: split.train.cols, seed: 4, hyper: { factors: 4 } });
     const largestMove = (m: typeof init): number => {
@@ -172,6 +173,14 @@ describe('runFederatedSimulation', () => {
       trimFraction: 0.2,
     });
     expect(Array.from(trimmed.model.itemFactors)).not.toEqual(Array.from(free.model.itemFactors));
+    // Without privacy the default is the server's: trimmed-mean, trim 0.2.
+    const byDefault = await runFederatedSimulation({
+      train: split.train,
+      rounds: 1,
+      seed: 4,
+      hyper: { factors: 4 },
+    });
+    expect(Array.from(byDefault.model.itemFactors)).toEqual(Array.from(trimmed.model.itemFactors));
   });
 });
 
