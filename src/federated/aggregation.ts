@@ -155,7 +155,8 @@ const OUTLIER_SIGMAS = 3;
 
 /**
  * Robust sum of one coordinate over its holders' `values` (sorted in place). A value outside the
- * median ± {@link OUTLIER_SIGMAS} robust σ is dropped, as if its sender did not hold the row; of
+ * median ± {@link OUTLIER_SIGMAS} robust σ (± half the median when over half the values are equal)
+ * is dropped, as if its sender did not hold the row; of
  * the h' values left, the ⌊trim·h'⌋ smallest and largest are winsorized (set to the nearest kept
  * value) and all h' summed. The fence removes out-of-range Sybils however many of a row's holders
  * they are (below half); winsorizing bounds in-range ones up to `trim` of the holders, each of the
@@ -167,7 +168,9 @@ function holderColumnSum(values: Float64Array, trim: number, deviations: Float64
   values.sort();
   const median = values[h >> 1]!;
   for (let p = 0; p < h; p++) deviations[p] = Math.abs(values[p]! - median);
-  const fence = OUTLIER_SIGMAS * 1.4826 * deviations.subarray(0, h).sort()[h >> 1]!;
+  const mad = deviations.subarray(0, h).sort()[h >> 1]!;
+  // Over half the holders sent the same value: one more than half of it away is an outlier.
+  const fence = mad > 0 ? OUTLIER_SIGMAS * 1.4826 * mad : Math.abs(median) / 2;
   let first = 0;
   let end = h;
   if (fence > 0) {

@@ -92,6 +92,12 @@ describe('robustGroupSums', () => {
     expect(out[0]).toBeCloseTo(15 * 10, 0);
   });
 
+  it('drops out-of-range Sybils where over half the holders sent the same value (no spread)', () => {
+    const values = [...new Array<number>(10).fill(5), ...new Array<number>(5).fill(1e4)];
+    const vectors = values.map((v) => Float64Array.of(v));
+    expect(robustGroupSums({ vectors, groups: trimGroups([0]), trim: 0.2 })[0]).toBe(50);
+  });
+
   it('clips each holder of a clip group to clipFactor × the median norm, then sums', () => {
     const vectors = [Float64Array.of(3, 4), Float64Array.of(0, 5), Float64Array.of(600, 800)];
     const groups: CoordinateGroup[] = [{ coordinates: [0, 1], combine: 'clip' }];
