@@ -98,6 +98,17 @@ describe('robustGroupSums', () => {
     expect(robustGroupSums({ vectors, groups: trimGroups([0]), trim: 0.2 })[0]).toBe(50);
   });
 
+  it('pulls in-range Sybils up to trim·h of a row’s holders back to the honest values', () => {
+    // 16 honest holders 1…16 and 4 Sybils (⌊0.2·20⌋ = 4) just inside the fence.
+    const honest = Array.from({ length: 16 }, (_, u) => u + 1);
+    const vectors = [...honest, 30, 30, 30, 30].map((v) => Float64Array.of(v));
+    const out = robustGroupSums({ vectors, groups: trimGroups([0]), trim: 0.2 });
+    // Each Sybil counts as a holder at the largest honest value; the 4 smallest are raised to 5.
+    expect(out[0]).toBe(136 - (1 + 2 + 3 + 4) + 4 * 5 + 4 * 16);
+    // The plain sum takes the Sybils at face value.
+    expect(out[0]).toBeLessThan(136 + 4 * 30);
+  });
+
   it('clips each holder of a clip group to clipFactor × the median norm, then sums', () => {
     const vectors = [Float64Array.of(3, 4), Float64Array.of(0, 5), Float64Array.of(600, 800)];
     const groups: CoordinateGroup[] = [{ coordinates: [0, 1], combine: 'clip' }];
