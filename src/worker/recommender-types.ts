@@ -128,8 +128,8 @@ export interface TrainRequest {
   readonly evaluate?: boolean;
   /**
    * Choose the model family, MF settings and confidence transform on a validation split of the
-   * stored interactions first (default false). Settings given in `mf` stay fixed; `factors` is
-   * always fixed so checkpoints keep their shape.
+   * stored interactions first (default true; `false` trains MF with the fixed defaults). Settings
+   * given in `mf` stay fixed; `factors` is always fixed so checkpoints keep their shape.
    */
   readonly tune?: boolean;
   /** Tuning time budget in ms (default `DEFAULT_TUNE_BUDGET_MS`). */

@@ -107,12 +107,14 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
   const paths = await host.pool();
   const plan = await paths.plan(request.backend ?? host.backend);
   throwIfAborted(signal);
-  const tune = request.tune
-    ? {
-        fixed: fixedSettingsOf(request.mf, mf.factors),
-        ...(request.tuneBudgetMs !== undefined && { budgetMs: request.tuneBudgetMs }),
-      }
-    : undefined;
+  // Tuned unless asked not to: the family and settings are chosen on the visitor's own data.
+  const tune =
+    request.tune !== false
+      ? {
+          fixed: fixedSettingsOf(request.mf, mf.factors),
+          ...(request.tuneBudgetMs !== undefined && { budgetMs: request.tuneBudgetMs }),
+        }
+      : undefined;
   // Decided before training: a run that cannot be measured still ships its model.
   const unmeasurable = request.evaluate
     ? evaluationShortfall({
