@@ -17,7 +17,8 @@ export interface ServerConfig {
   readonly token: string;
   readonly aggregation: AggregationMode;
   /**
-   * Plain rounds only: the coordinate-wise trimmed mean (robust; the default without DP noise), or
+   * Plain rounds only: the robust per-row trimmed mean among each row's holders (outlier fence, then
+   * winsorizing; the default without DP noise; see `robustGroupSums`), or
    * weighted FedAvg (the default with noise: trimming would drop clients' noise shares and make the
    * reported ε wrong, so `trimmed-mean` with noise is refused; `mean` updates are norm-clipped).
    */
