@@ -347,6 +347,9 @@ test('erase everything leaves nothing behind and the rows fall back @docs', asyn
   const proof = page.getByTestId('erase-proof');
   await expect(proof).toContainText('Erased: nothing remains.');
   await expect(proof).toContainText('database gone');
+  // The earlier export's link would download the erased events: it is gone.
+  await expect(page.getByTestId('export-link')).toHaveCount(0);
+  await expect(page.getByTestId('export-erased')).toBeVisible();
   await expect(page.getByTestId('storage-interactions')).toHaveText('0');
   await expect(page.getByTestId('storage-checkpoints')).toHaveText('0');
   await expect(page.getByTestId('bytes-sent')).toHaveText('0 B');
