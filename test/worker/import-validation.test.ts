@@ -10,7 +10,8 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-const connect = (): Recommender => connectLocalWorker(`import-${++dbCounter}`, cleanups);
+const connect = (): Recommender =>
+  connectLocalWorker({ dbName: `import-${++dbCounter}`, fineTuneAfterEvents: 0 }, cleanups);
 
 const GOOD = ['user_id,item_id,event,timestamp', 'u1,i1,click,1700000000', 'u1,i2,view,1700000001'];
 

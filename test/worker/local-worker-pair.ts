@@ -6,13 +6,12 @@ import { createWorkerHost } from '../../src/worker/worker-host';
 import { createMemoryStore } from './memory-store';
 
 /**
- * A worker client talking to a local recommender (in-memory store, no fine-tuning) over a
- * MessageChannel, as a page talks to its worker. `cleanups` receives what closes both ends.
+ * A worker client talking to a local recommender (in-memory store) configured with `config`, over
+ * a MessageChannel, as a page talks to its worker. `cleanups` receives what closes both ends.
  */
 export function connectLocalWorker(
-  dbName: string,
+  config: RecommenderConfig,
   cleanups: (() => void)[],
-  extra: RecommenderConfig = {},
 ): Recommender {
   const channel = new MessageChannel();
   const host = createWorkerHost({
@@ -20,10 +19,9 @@ export function connectLocalWorker(
     createRecommender: (config, deps) =>
       createLocalRecommender(config, { ...deps, createStore: createMemoryStore }),
   });
-  const client = createWorkerRecommender(
-    { dbName, fineTuneAfterEvents: 0, ...extra },
-    { worker: channel.port2 as unknown as MessageEndpoint },
-  );
+  const client = createWorkerRecommender(config, {
+    worker: channel.port2 as unknown as MessageEndpoint,
+  });
   cleanups.push(() => {
     client.dispose();
     host.dispose();

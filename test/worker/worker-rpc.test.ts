@@ -17,7 +17,6 @@ import type {
   RecommenderTrainProgress,
   TrainReport,
 } from '../../src/worker/recommender-types';
-import { createLocalRecommender } from '../../src/worker/local-recommender';
 import { createWorkerRecommender } from '../../src/worker/worker-client';
 import { createWorkerHost } from '../../src/worker/worker-host';
 import { encodeBundle } from '../../src/core/bundle/bundle-file';
@@ -30,7 +29,7 @@ import { createRoundManager } from '../../src/server/round-manager';
 import { plantedDataset } from '../fixtures/synthetic';
 import { TOKEN, testConfig } from '../server/server-test-helpers';
 import { connectLocalWorker } from './local-worker-pair';
-import { createMemoryStore, peekDb } from './memory-store';
+import { peekDb } from './memory-store';
 import { plantedCsv } from './runtime-fixtures';
 
 /** A scripted recommender that records what the host asked of it. */
@@ -413,7 +412,7 @@ describe('worker host on raw messages', () => {
 
 describe('worker client ↔ host ↔ local recommender', () => {
   const connectLocal = (dbName: string, extra: RecommenderConfig = {}): Recommender =>
-    connectLocalWorker(dbName, cleanups, extra);
+    connectLocalWorker({ dbName, fineTuneAfterEvents: 0, ...extra }, cleanups);
 
   it('imports, trains with progress, recommends and follows a track', async () => {
     const client = connectLocal('rpc-local-1');
@@ -513,22 +512,7 @@ describe('worker client ↔ host ↔ local recommender', () => {
 
 describe('worker host configuration errors', () => {
   it('answers init and later requests with the configuration error', async () => {
-    const channel = new MessageChannel();
-    const host = createWorkerHost({
-      endpoint: channel.port1 as unknown as MessageEndpoint,
-      createRecommender: (config, deps) =>
-        createLocalRecommender(config, { ...deps, createStore: createMemoryStore }),
-    });
-    const client = createWorkerRecommender(
-      { historyLimit: 0 },
-      { worker: channel.port2 as unknown as MessageEndpoint },
-    );
-    cleanups.push(() => {
-      client.dispose();
-      host.dispose();
-      channel.port1.close();
-      channel.port2.close();
-    });
+    const client = connectLocalWorker({ historyLimit: 0 }, cleanups);
     await expect(client.ready()).rejects.toBeInstanceOf(OptionError);
     await expect(client.recommend({ type: 'popular', k: 1 })).rejects.toThrow(/historyLimit/);
   });
