@@ -1,4 +1,4 @@
-import { decodeBundle } from '../core/bundle/decode-bundle';
+import { decodeServingBundle } from '../core/bundle/decode-bundle';
 import type { ModelBundle } from '../core/bundle/model-bundle';
 import type { Item } from '../core/data/types';
 import { DataError } from '../core/errors';
@@ -39,7 +39,7 @@ export async function loadInitialModel(o: InitialLoadOptions): Promise<InitialMo
   let stored = await s.loadModel(MODEL_NAME);
   if (!stored && o.modelUrl !== undefined) {
     const bytes = await downloadModel(o.modelUrl, o);
-    decodeBundle(bytes); // Validate before storing: a bad file must not replace nothing with junk.
+    decodeServingBundle(bytes); // Validate before storing: a bad file must not replace nothing with junk.
     await importCatalogUrl();
     stored = await s.saveModel(MODEL_NAME, bytes, { source: 'url', url: o.modelUrl });
   } else {
@@ -48,7 +48,7 @@ export async function loadInitialModel(o: InitialLoadOptions): Promise<InitialMo
   const catalog = await s.getCatalog();
   return {
     catalog,
-    model: stored ? { bundle: decodeBundle(stored.bytes), version: stored.version } : null,
+    model: stored ? { bundle: decodeServingBundle(stored.bytes), version: stored.version } : null,
   };
 }
 

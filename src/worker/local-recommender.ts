@@ -1,4 +1,4 @@
-import { decodeBundle } from '../core/bundle/decode-bundle';
+import { decodeServingBundle } from '../core/bundle/decode-bundle';
 import { DEFAULT_EVENT_WEIGHTS, type Interaction } from '../core/data/types';
 import type { ForYouRowRequest } from '../core/serve/row-types';
 import { createHearthStore } from '../storage';
@@ -186,7 +186,7 @@ export function createLocalRecommender(
 
     async loadModel(bytes) {
       await alive();
-      const version = await serving.saveAndServe(decodeBundle(bytes), bytes.slice(), 'loaded', {});
+      const version = await serving.saveAndServe(decodeServingBundle(bytes), bytes.slice(), 'loaded', {});
       return version ?? serving.state().version;
     },
 

@@ -1,4 +1,4 @@
-import { decodeBundle } from '../core/bundle/decode-bundle';
+import { decodeServingBundle } from '../core/bundle/decode-bundle';
 import type { ModelBundle } from '../core/bundle/model-bundle';
 import type { EventWeights, Item } from '../core/data/types';
 import type { HearthStore } from '../storage/store-types';
@@ -93,7 +93,7 @@ export function createServingModel(o: ServingModelOptions): ServingModel {
       serially(async () => {
         const stored = await (await o.store()).loadModel(MODEL_NAME);
         if (!stored || stored.version <= state.version) return;
-        swapIn(decodeBundle(stored.bytes), stored.version, source);
+        swapIn(decodeServingBundle(stored.bytes), stored.version, source);
       }),
     reloadCatalog: () =>
       serially(async () => {

@@ -6,7 +6,8 @@ import type { ModelBundle } from './model-bundle';
 
 // Decoding lives in its own module so serving (which only reads model files) does not load the
 // encoder; it is re-exported here so this stays the one place to read and write bundles.
-export { BUNDLE_KIND, BUNDLE_SCHEMA, decodeBundle } from './decode-bundle';
+export { BUNDLE_KIND, BUNDLE_SCHEMA } from './decode-bundle';
+export { decodeBundle } from './decode-full-bundle';
 
 const MF_PARAMS = MF_MODEL_PARAM_KEYS;
 
@@ -28,7 +29,11 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
       now: Number.isFinite(bundle.trending.now) ? bundle.trending.now : null,
       halfLifeMs: bundle.trending.halfLifeMs,
     },
-    contentTower: bundle.contentTower ? toJson(bundle.contentTower.toJSON()) : null,
+    contentTower: bundle.contentTower
+      ? toJson(bundle.contentTower.toJSON())
+      : bundle.contentTowerState
+        ? toJson(bundle.contentTowerState.json)
+        : null,
     training: toJson(bundle.training),
     ...(bundle.eventWeights ? { eventWeights: toJson(bundle.eventWeights) } : {}),
     ...(bundle.confidence ? { confidence: toJson(bundle.confidence) } : {}),
@@ -57,9 +62,7 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
     tensors['nbr.indices'] = lists.indices;
     tensors['nbr.scores'] = lists.scores;
   }
-  if (bundle.contentTower) {
-    for (const [name, t] of Object.entries(bundle.contentTower.toTensors()))
-      tensors[`tower.${name}`] = t;
-  }
+  const tower = bundle.contentTower?.toTensors() ?? bundle.contentTowerState?.tensors;
+  if (tower) for (const [name, t] of Object.entries(tower)) tensors[`tower.${name}`] = t;
   return encodeModelFile({ header, tensors });
 }

@@ -1,13 +1,10 @@
 import { ModelFileError } from '../errors';
 import { decodeModelFile } from '../model-file/decode-model-file';
 import type { ModelTensor } from '../model-file/model-file-format';
-import {
-  contentTowerFromState,
-  type ContentTowerJson,
-} from '../models/content/content-tower-model';
+import type { ContentTowerJson } from '../models/content/content-tower-model';
 import { MF_MODEL_PARAM_KEYS, mfModelFromParams, type MfModel } from '../models/mf/mf-model';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
-import type { BundleTrainingInfo, ModelBundle } from './model-bundle';
+import type { BundleTrainingInfo, ContentTowerState, ModelBundle } from './model-bundle';
 import { decodeTuningSections } from './decode-tuning';
 import {
   checkHeaderNumber,
@@ -70,10 +67,12 @@ export function neighborTensors(
 }
 
 /**
- * Reads a bundle written by `encodeBundle` (`./bundle-file`). The container validates length, version and
- * checksum; this validates every shape, so a bundle is either complete or not returned at all.
+ * `decodeBundle` (`./decode-full-bundle`) for serving: every row is served without the content tower, so it is left
+ * unbuilt (`contentTower` null, the stored state in `contentTowerState`; re-encoding keeps it),
+ * which keeps the tower's code off a page's first download. Its state is still fully checked
+ * when it is built.
  */
-export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
+export function decodeServingBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
   const { header, tensors } = decodeModelFile(bytes);
   if (header['kind'] !== BUNDLE_KIND) throw corrupt('not a model bundle');
   if (header['schema'] !== BUNDLE_SCHEMA) {
@@ -110,7 +109,7 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
   const coOccurrence = neighborTensors(tensors, 'cooc', n, 'co-occurrence');
   const trendingHeader = header['trending'] as Record<string, unknown> | undefined;
   const towerJson = header['contentTower'];
-  let contentTower = null;
+  let contentTowerState: ContentTowerState | undefined;
   if (towerJson !== null && towerJson !== undefined) {
     const towerTensors: Record<string, Float32Array | Int32Array> = {};
     for (const [name, t] of Object.entries(tensors)) {
@@ -119,11 +118,7 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
         towerTensors[name.slice('tower.'.length)] = t;
       }
     }
-    try {
-      contentTower = contentTowerFromState(towerJson as unknown as ContentTowerJson, towerTensors);
-    } catch (error) {
-      throw corrupt(`content tower: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    contentTowerState = { json: towerJson as unknown as ContentTowerJson, tensors: towerTensors };
   }
   const now = trendingHeader?.['now'];
   const halfLifeMs = trendingHeader?.['halfLifeMs'];
@@ -144,7 +139,8 @@ export function decodeBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
       halfLifeMs,
     },
     coOccurrence,
-    contentTower,
+    contentTower: null,
+    ...(contentTowerState ? { contentTowerState } : {}),
     training: training as unknown as BundleTrainingInfo,
   };
 }

@@ -1,4 +1,5 @@
 import type { EventWeights } from '../data/types';
+import type { ContentTowerJson } from '../models/content/content-tower-model';
 import type { ContentTower } from '../models/content';
 import type { MfModel } from '../models/mf/mf-model';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
@@ -28,6 +29,12 @@ export interface BundleTrainingInfo {
   readonly coldItems: number;
 }
 
+/** A content tower as a bundle file stores it: its JSON state and its tensors. */
+export interface ContentTowerState {
+  readonly json: ContentTowerJson;
+  readonly tensors: Readonly<Record<string, Float32Array | Int32Array>>;
+}
+
 /**
  * Everything needed to serve every recommendation row for a catalog, without TF.js. Item index i
  * refers to `itemIds[i]` in every array.
@@ -49,6 +56,12 @@ export interface ModelBundle {
   readonly coOccurrence: SparseNeighbors;
   /** Maps item content to embeddings for items added after training; absent without a catalog. */
   readonly contentTower: ContentTower | null;
+  /**
+   * The content tower as stored, when a serving decode (`decodeServingBundle`) left it unbuilt
+   * (`contentTower` is then null): re-encoding keeps it, and code that needs the tower builds it
+   * with `contentTowerFromState`.
+   */
+  readonly contentTowerState?: ContentTowerState;
   readonly training: BundleTrainingInfo;
   /**
    * Event weights training used; the runtime folds visitors in with the same ones. Absent in

@@ -9,6 +9,7 @@ import { OptionError } from '../errors';
 import type { Item } from '../data/types';
 import { fitContentTower } from '../models/content';
 import type { MfModel } from '../models/mf/mf-model';
+import { withContentTower } from './decode-full-bundle';
 import type { ModelBundle } from './model-bundle';
 
 /** Options of {@link replaceItemModel}. */
@@ -22,7 +23,9 @@ export interface ReplaceItemModelOptions {
 
 /** A new bundle serving `mf`, with its content tower refit when the bundle has one. */
 export function replaceItemModel(o: ReplaceItemModelOptions): ModelBundle {
-  const { bundle, mf } = o;
+  const { mf } = o;
+  // A serving decode leaves the tower as stored state; refitting needs the built tower.
+  const { contentTowerState: _stored, ...bundle } = withContentTower(o.bundle);
   const n = bundle.itemIds.length;
   if (mf.numItems !== n) {
     throw new OptionError(

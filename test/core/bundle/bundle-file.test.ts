@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_KIND, decodeBundle, encodeBundle } from '../../../src/core/bundle/bundle-file';
 import { MAX_MODEL_PARAMETER } from '../../../src/core/bundle/check-bundle-values';
+import { decodeServingBundle } from '../../../src/core/bundle/decode-bundle';
+import { withContentTower } from '../../../src/core/bundle/decode-full-bundle';
 import type { ModelBundle } from '../../../src/core/bundle/model-bundle';
 import { trainModelBundle } from '../../../src/core/bundle/train-bundle';
 import { ModelFileError } from '../../../src/core/errors';
@@ -77,6 +79,18 @@ describe('encodeBundle / decodeBundle', () => {
       expect(Array.from(b.vector)).toEqual(Array.from(a.vector));
       expect(b.bias).toBe(a.bias);
     }
+  });
+
+  it('a serving decode leaves the tower unbuilt but keeps it: re-encoding writes the same bytes', () => {
+    const served = decodeServingBundle(bytes);
+    expect(served.contentTower).toBeNull();
+    expect(served.contentTowerState).toBeDefined();
+    expect(Array.from(encodeBundle(served))).toEqual(Array.from(bytes));
+    const built = withContentTower(served);
+    const item = catalog[0]!;
+    expect(Array.from(built.contentTower!.embed(item).vector)).toEqual(
+      Array.from(bundle.contentTower!.embed(item).vector),
+    );
   });
 
   it('accepts an ArrayBuffer and round-trips a bundle without content tower', async () => {

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeBundle } from '../../../src/core/bundle/bundle-file';
+import { decodeServingBundle } from '../../../src/core/bundle/decode-bundle';
 import type { ModelBundle } from '../../../src/core/bundle/model-bundle';
 import { replaceItemModel } from '../../../src/core/bundle/replace-item-model';
 import { trainModelBundle } from '../../../src/core/bundle/train-bundle';
@@ -23,6 +25,16 @@ function rotatedGlobalModel(b: ModelBundle): MfModel {
 }
 
 describe('replaceItemModel', () => {
+  it('refits the tower of a bundle decoded for serving (tower kept as stored state)', () => {
+    const served = decodeServingBundle(encodeBundle(bundle));
+    expect(served.contentTower).toBeNull();
+    const next = replaceItemModel({ bundle: served, mf: rotatedGlobalModel(bundle), catalog });
+    expect(next.contentTower).not.toBeNull();
+    expect(next.contentTowerState).toBeUndefined();
+    const direct = replaceItemModel({ bundle, mf: rotatedGlobalModel(bundle), catalog });
+    expect(Array.from(next.mf.itemFactors)).toEqual(Array.from(direct.mf.itemFactors));
+  });
+
   it('refits the content tower in the new factor space and embeds items without signal with it', () => {
     const next = replaceItemModel({ bundle, mf: rotatedGlobalModel(bundle), catalog });
     expect(next.contentTower).not.toBe(bundle.contentTower);
