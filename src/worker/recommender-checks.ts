@@ -1,3 +1,4 @@
+import { interactionValueProblem } from '../core/data/parse/field-values';
 import { EVENT_TYPES } from '../core/data/types';
 import { DataError, HearthError, OptionError } from '../core/errors';
 import type { RecommenderConfig, TrackEvent } from './recommender-types';
@@ -32,6 +33,15 @@ export function checkTrackEvent(event: TrackEvent): void {
     if (v !== undefined && !Number.isFinite(v)) {
       throw new DataError('INVALID_ROW', `${where}: ${field} must be a finite number or omitted.`);
     }
+  }
+  // The same rules as an import, so what track() stores can be exported and imported back.
+  if (event.timestamp !== undefined && event.timestamp < 0) {
+    throw new DataError('INVALID_ROW', `${where}: timestamp must be ms since 1970 (≥ 0).`);
+  }
+  const problem = event.value === undefined ? null : interactionValueProblem(event.value);
+  if (problem !== null) throw new DataError('INVALID_ROW', `${where}: value ${problem}.`);
+  if (event.type === 'rating' && event.value === undefined) {
+    throw new DataError('INVALID_ROW', `${where}: a rating event needs a value.`);
   }
 }
 

@@ -128,6 +128,18 @@ describe('local recommender', () => {
     await expect(
       r.track({ itemId: 'i1', type: 'stare' as unknown as 'view' }),
     ).rejects.toMatchObject({ code: 'INVALID_ROW' });
+    // What an import refuses, track() refuses too (an export must import back).
+    for (const bad of [
+      { itemId: 'i1', type: 'rating' as const },
+      { itemId: 'i1', type: 'view' as const, value: 0 },
+      { itemId: 'i1', type: 'view' as const, value: -2 },
+      { itemId: 'i1', type: 'view' as const, value: 1e308 },
+      { itemId: 'i1', type: 'view' as const, timestamp: -5 },
+    ]) {
+      await expect(r.track(bad), JSON.stringify(bad)).rejects.toMatchObject({
+        code: 'INVALID_ROW',
+      });
+    }
     expect((await forYou(r)).source).not.toBe('personal');
   });
 
