@@ -186,7 +186,12 @@ export function createLocalRecommender(
 
     async loadModel(bytes) {
       await alive();
-      const version = await serving.saveAndServe(decodeServingBundle(bytes), bytes.slice(), 'loaded', {});
+      const version = await serving.saveAndServe(
+        decodeServingBundle(bytes),
+        bytes.slice(),
+        'loaded',
+        {},
+      );
       return version ?? serving.state().version;
     },
 
