@@ -1,5 +1,5 @@
 /**
- * The quality tables docs/engine.md carries (robustness set, short histories, item-to-item rows),
+ * The quality tables README.md and docs/engine.md carry (robustness set, short histories, item-to-item rows),
  * generated from bench/results.json so the doc never holds a hand-copied figure. `npm run bench`
  * rewrites them; `test/bench/engine-doc-blocks.test.ts` fails when they drift.
  */
@@ -135,14 +135,19 @@ export function readDocBlock(doc: string, name: string): string[] {
     .filter((line) => line !== '');
 }
 
-/** Rewrites the generated blocks of docs/engine.md under `root` from its bench/results.json. */
+/** The documents that carry these blocks (README.md and docs/engine.md), relative to the root. */
+export const QUALITY_DOCS: readonly string[] = ['README.md', join('docs', 'engine.md')];
+
+/** Rewrites the generated blocks of {@link QUALITY_DOCS} under `root` from its bench/results.json. */
 export function updateEngineDoc(root: string): void {
-  const path = join(root, 'docs', 'engine.md');
   const { results } = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as {
     results: BenchResults;
   };
-  let doc = readFileSync(path, 'utf8');
   const blocks = expectedEngineBlocks(results);
-  for (const name of ENGINE_DOC_BLOCKS) doc = replaceDocBlock(doc, name, blocks[name]);
-  writeFileSync(path, doc);
+  for (const file of QUALITY_DOCS) {
+    const path = join(root, file);
+    let doc = readFileSync(path, 'utf8');
+    for (const name of ENGINE_DOC_BLOCKS) doc = replaceDocBlock(doc, name, blocks[name]);
+    writeFileSync(path, doc);
+  }
 }

@@ -111,5 +111,5 @@ writeFileSync(
 updatePrivacyDoc(root);
 updateEngineDoc(root);
 log(
-  `wrote bench/results.json, BENCHMARKS.md and the generated blocks of docs/privacy.md and docs/engine.md`,
+  `wrote bench/results.json, BENCHMARKS.md and the generated blocks of docs/privacy.md, docs/engine.md and README.md`,
 );

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ENGINE_DOC_BLOCKS,
+  QUALITY_DOCS,
   expectedEngineBlocks,
   readDocBlock,
   replaceDocBlock,
@@ -11,13 +12,15 @@ import { pairedDifference } from '../../bench/robustness/paired-difference';
 
 const root = join(__dirname, '..', '..');
 
-describe('docs/engine.md quality tables', () => {
+describe('README.md and docs/engine.md quality tables', () => {
   it('are the tables bench/results.json generates (npm run bench rewrites them)', () => {
     const { results } = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8'));
-    const doc = readFileSync(join(root, 'docs', 'engine.md'), 'utf8');
     const expected = expectedEngineBlocks(results);
-    for (const name of ENGINE_DOC_BLOCKS) {
-      expect(readDocBlock(doc, name), name).toEqual(expected[name]);
+    for (const file of QUALITY_DOCS) {
+      const doc = readFileSync(join(root, file), 'utf8');
+      for (const name of ENGINE_DOC_BLOCKS) {
+        expect(readDocBlock(doc, name), `${file} ${name}`).toEqual(expected[name]);
+      }
     }
   });
 
