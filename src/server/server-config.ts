@@ -50,10 +50,17 @@ export interface ServerConfig {
    * (see `src/federated/private-cooccurrence.ts`; best utility under user-level DP).
    */
   readonly training: 'rounds' | 'cooccurrence';
-  /** `cooccurrence`: head items m of the pair release (capped by the catalog and the upload budget). */
-  readonly headSize: number;
-  /** `cooccurrence`: rank of the published item factors (padded with zeros to the model's width). */
-  readonly cooccurrenceRank: number;
+  /**
+   * `cooccurrence`: head items m of the pair release (capped by the catalog and the upload budget).
+   * Unset: the DP settings rule (`cooccurrenceSettingsFor`) for `minCohort` clients and the
+   * releases' ε, or the largest head the upload allows without noise.
+   */
+  readonly headSize?: number;
+  /**
+   * `cooccurrence`: rank of the published item factors (padded with zeros to the model's width).
+   * Unset: the DP settings rule, or the model's width without noise.
+   */
+  readonly cooccurrenceRank?: number;
   /**
    * Noise multiplier of each round's release at `minCohort` clients; 0 = no DP noise. In
    * `cooccurrence` training it is the pair round's; the popularity round uses 5× that.
@@ -116,8 +123,6 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze(
   secureThreshold: 0.5,
   uploadBudget: DEFAULT_UPLOAD_BUDGET,
   training: 'rounds',
-  headSize: 250,
-  cooccurrenceRank: 12,
   noiseMultiplier: 0,
   delta: 1e-5,
   samplingRate: 1,
@@ -196,9 +201,13 @@ export function resolveServerConfig(
     c.training === 'rounds' || c.training === 'cooccurrence',
     'training must be "rounds" or "cooccurrence".',
   );
-  need(Number.isInteger(c.headSize) && c.headSize >= 2, 'headSize must be an integer ≥ 2.');
   need(
-    Number.isInteger(c.cooccurrenceRank) && c.cooccurrenceRank >= 1,
+    c.headSize === undefined || (Number.isInteger(c.headSize) && c.headSize >= 2),
+    'headSize must be an integer ≥ 2.',
+  );
+  need(
+    c.cooccurrenceRank === undefined ||
+      (Number.isInteger(c.cooccurrenceRank) && c.cooccurrenceRank >= 1),
     'cooccurrenceRank must be a positive integer.',
   );
   need(c.delta > 0 && c.delta < 1, 'delta must be in (0, 1).');

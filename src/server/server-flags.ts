@@ -19,7 +19,9 @@ export const USAGE = `Usage: hearth-recs server --data-dir DIR [--token T | env 
           [--learning-rate 1] [--ridge 0] [--max-row-move 1] [--row-seed 1]
           (default aggregator: trimmed-mean; mean with --noise-multiplier > 0)
   secure:  [--masking-degree 128] [--secure-threshold 0.5]
-  training: [--training rounds|cooccurrence] [--head 250] [--rank 12]
+  training: [--training rounds|cooccurrence] [--head N] [--rank N]
+          (default head and rank: the DP settings rule for --min-cohort clients and the ε of
+          --noise-multiplier; without noise the largest head the upload allows, full rank)
   privacy: [--noise-multiplier 0] [--delta 1e-5] [--sampling-rate 1] [--epsilon-budget E]
   limits:  [--rate 1] [--burst 10]   (requests per second and burst per client address)
   joins:   [--join-difficulty 18] (proof-of-work bits per join; 0 = none)

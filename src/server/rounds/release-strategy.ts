@@ -9,6 +9,7 @@ import {
   releaseSpec,
 } from '../../federated/cooccurrence-assembly';
 import { padFactors } from '../../federated/private-cooccurrence';
+import { releaseSettingsOf } from './release-settings';
 import { roundIdOf, windowsOf } from './round-context';
 import type { TrainingStrategy } from './training-strategy';
 
@@ -25,12 +26,14 @@ export function createReleaseStrategy(): TrainingStrategy {
         uploadBudget: config.uploadBudget,
         aggregation: config.aggregation,
       });
+      const settings = releaseSettingsOf(config, n, limit, ctx.current.model.factors);
       return releaseSpec({
         release: pairs ? 'pairs' : 'popularity',
         rows: pairs
-          ? releaseHead(popularity, Math.min(config.headSize, limit))
+          ? releaseHead(popularity, settings.headSize)
           : Array.from({ length: n }, (_, i) => i),
         noiseMultiplier: config.noiseMultiplier,
+        popularityNoiseRatio: settings.popularityNoiseRatio,
         roundId: roundIdOf(number),
         modelVersion: ctx.current.version,
         aggregation: config.aggregation,
@@ -48,13 +51,20 @@ export function createReleaseStrategy(): TrainingStrategy {
         return { next: current, releasedPopularity: Array.from(sums.rows) };
       }
       const numItems = current.model.numItems;
+      const limit = releaseHeadLimit({
+        numItems,
+        uploadBudget: ctx.config.uploadBudget,
+        aggregation: ctx.config.aggregation,
+      });
+      const settings = releaseSettingsOf(ctx.config, numItems, limit, current.model.factors);
       const model = assembleReleasedModel({
         numItems,
         pairSpec: spec,
         pairSums: sums.rows,
         cohort,
         popularity: ctx.state.releasedPopularity ?? new Float64Array(numItems),
-        factors: Math.min(ctx.config.cooccurrenceRank, current.model.factors),
+        factors: settings.rank,
+        ...(settings.shrinkage !== undefined ? { shrinkage: settings.shrinkage } : {}),
       });
       return {
         next: { version: current.version + 1, model: padFactors(model, current.model.factors) },
