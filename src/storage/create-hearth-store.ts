@@ -36,6 +36,7 @@ import type {
   StoredCheckpoint,
   StoredModel,
 } from './store-types';
+import { buildStorageReport } from './storage-report';
 import { createTabSync, withWebLock, type TabSync } from './tab-sync';
 
 const DEFAULT_VISITOR_ID = 'local';
@@ -369,8 +370,8 @@ class IndexedDbHearthStore implements HearthStore {
   }
 
   async report(): Promise<StorageReport> {
-    // Loaded on first report (privacy pages): serving never needs it.
-    const { buildStorageReport } = await import('./storage-report');
+    // Static, not lazy: the widget reads the report at start (is a catalog or a model stored?),
+    // and a lazy module would be fetched with the training chunk to show the first rows.
     return this.run(({ db }) => buildStorageReport(db));
   }
 
