@@ -6,6 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchResults } from './bench-types';
+import { replaceDocBlock } from './doc-blocks';
+
+export { readDocBlock, replaceDocBlock } from './doc-blocks';
 
 /** The generated blocks of docs/engine.md, by marker name. */
 export const ENGINE_DOC_BLOCKS = ['robustness-table', 'first-n-table', 'next-item-table'] as const;
@@ -111,28 +114,6 @@ export function expectedEngineBlocks(r: BenchResults): Record<EngineDocBlock, st
     'first-n-table': firstNTable(r),
     'next-item-table': nextItemTable(r),
   };
-}
-
-/** `doc` with the text between `<!-- name:start -->` and `<!-- name:end -->` replaced. */
-export function replaceDocBlock(doc: string, name: string, lines: readonly string[]): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const a = doc.indexOf(start);
-  const b = doc.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`The document has no ${start} … ${end} block.`);
-  return `${doc.slice(0, a + start.length)}\n${lines.join('\n')}\n${doc.slice(b)}`;
-}
-
-/** The lines between a block's markers (without the markers and empty lines). */
-export function readDocBlock(doc: string, name: string): string[] {
-  const a = doc.indexOf(`<!-- ${name}:start -->`);
-  const b = doc.indexOf(`<!-- ${name}:end -->`);
-  if (a < 0 || b < a) return [];
-  return doc
-    .slice(a, b)
-    .split('\n')
-    .slice(1)
-    .filter((line) => line !== '');
 }
 
 /** The documents that carry these blocks (README.md and docs/engine.md), relative to the root. */

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResults } from './bench-types';
+import { readDocBlock, replaceDocBlock } from './doc-blocks';
 import { DP_CURVE_BAR } from './render-dp-curve';
 
 /** One tuning-population choice of scripts/choose-dp-settings.ts. */
@@ -94,27 +95,12 @@ export function dpSettingsDocTable(choices: readonly ChosenSettings[]): string[]
   return lines;
 }
 
-/** `doc` with the text between `<!-- name:start -->` and `<!-- name:end -->` replaced. */
-export function replaceBlock(doc: string, name: BlockName, lines: readonly string[]): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const a = doc.indexOf(start);
-  const b = doc.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`docs/privacy.md has no ${start} … ${end} block.`);
-  return `${doc.slice(0, a + start.length)}\n${lines.join('\n')}\n${doc.slice(b)}`;
-}
+/** `doc` with block `name` replaced (see `./doc-blocks`). */
+export const replaceBlock = (doc: string, name: BlockName, lines: readonly string[]): string =>
+  replaceDocBlock(doc, name, lines);
 
-/** The text between a block's markers (without the markers). */
-export function readBlock(doc: string, name: BlockName): string[] {
-  const a = doc.indexOf(`<!-- ${name}:start -->`);
-  const b = doc.indexOf(`<!-- ${name}:end -->`);
-  if (a < 0 || b < a) return [];
-  return doc
-    .slice(a, b)
-    .split('\n')
-    .slice(1)
-    .filter((line) => line !== '');
-}
+/** The lines of block `name` (see `./doc-blocks`). */
+export const readBlock = (doc: string, name: BlockName): string[] => readDocBlock(doc, name);
 
 /** Paths of the repository files the blocks come from and go to. */
 export function docPaths(root: string) {
