@@ -17,7 +17,6 @@ import type {
   RecommenderTrainProgress,
   TrainReport,
 } from '../../src/worker/recommender-types';
-import { createWorkerRecommender } from '../../src/worker/worker-client';
 import { createWorkerHost } from '../../src/worker/worker-host';
 import { encodeBundle } from '../../src/core/bundle/bundle-file';
 import { trainModelBundle } from '../../src/core/bundle/train-bundle';
@@ -182,20 +181,7 @@ afterEach(() => {
 /** A client and a host joined by a MessageChannel, as a page and its worker are. */
 function connect(config: RecommenderConfig = {}): { client: Recommender; fake: () => Fake } {
   let fake: Fake | null = null;
-  const channel = new MessageChannel();
-  const host = createWorkerHost({
-    endpoint: channel.port1 as unknown as MessageEndpoint,
-    createRecommender: (c) => (fake = createFake(c)),
-  });
-  const client = createWorkerRecommender(config, {
-    worker: channel.port2 as unknown as MessageEndpoint,
-  });
-  cleanups.push(() => {
-    client.dispose();
-    host.dispose();
-    channel.port1.close();
-    channel.port2.close();
-  });
+  const client = connectLocalWorker(config, cleanups, (c) => (fake = createFake(c)));
   return {
     client,
     fake: () => {
