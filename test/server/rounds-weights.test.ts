@@ -13,7 +13,7 @@ import {
 import { createPrivacyAccountant } from '../../src/federated/privacy-accountant';
 import { createStatisticsSmoother } from '../../src/federated/statistics-smoother';
 import { packRing } from '../../src/federated/quantize';
-import { encodeUpdateVector, encodeUpload } from '../../src/federated/update-codec';
+import { encodeUpdateVector } from '../../src/federated/update-codec';
 import { createDiskStore } from '../../src/server/disk-store';
 import { testRoundSpec } from '../federated/round-spec-fixture';
 import { createMemoryStore } from '../../src/server/memory-store';
@@ -24,18 +24,7 @@ const SUBNORMAL = 5e-324;
 
 /** User `u`'s update for `joined`, with FedAvg weight `weight`. */
 function weightedFrame(joined: JoinResponse, u: number, weight: number): Uint8Array {
-  const update = computeClientUpdate({
-    model: smallModel(),
-    history: historyOf(u),
-    rows: joined.round.rows,
-  })!;
-  return encodeUpload({
-    round: joined.round,
-    parts: update.parts,
-    ticket: joined.ticket,
-    rng: createRng(u + 1),
-    weight,
-  }).frame;
+  return frameFor(joined, smallModel(), u, { rng: createRng(u + 1), weight });
 }
 
 async function reasonOf(p: Promise<unknown>): Promise<string> {

@@ -46,7 +46,7 @@ export function frameFor(
   joined: JoinResponse,
   model: MfModel,
   u: number,
-  o: { rng?: Rng; nonce?: string; mask?: Uint32Array } = {},
+  o: { rng?: Rng; nonce?: string; mask?: Uint32Array; weight?: number } = {},
 ): Uint8Array<ArrayBuffer> {
   const update = computeClientUpdate({
     model,
@@ -60,5 +60,6 @@ export function frameFor(
     rng: o.rng ?? createRng(100 + u),
     ...(o.nonce ? { nonce: o.nonce } : {}),
     ...(o.mask ? { mask: o.mask } : {}),
+    ...(o.weight !== undefined ? { weight: o.weight } : {}),
   }).frame;
 }
