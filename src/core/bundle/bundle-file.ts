@@ -1,12 +1,19 @@
 import { encodeModelFile } from '../model-file';
 import type { JsonObject, JsonValue, ModelTensor } from '../model-file';
 import { MF_MODEL_PARAM_KEYS } from '../models/mf/mf-model';
-import { BUNDLE_KIND, BUNDLE_SCHEMA } from './decode-bundle';
+import { BUNDLE_KIND } from './decode-bundle';
+import {
+  FACTOR_ENCODING_FIELD,
+  FACTOR_SCALES_TENSOR,
+  type FactorEncoding,
+} from './factor-encoding';
 import type { ModelBundle } from './model-bundle';
+import { quantizeInt8Rows, toFloat16 } from './quantize-factors';
 
 // Decoding lives in its own module so serving (which only reads model files) does not load the
 // encoder; it is re-exported here so this stays the one place to read and write bundles.
-export { BUNDLE_KIND, BUNDLE_SCHEMA } from './decode-bundle';
+export { BUNDLE_KIND, BUNDLE_SCHEMA, MIN_BUNDLE_SCHEMA } from './decode-bundle';
+export { FACTOR_ENCODINGS, type FactorEncoding } from './factor-encoding';
 export { decodeBundle } from './decode-full-bundle';
 
 const MF_PARAMS = MF_MODEL_PARAM_KEYS;
@@ -15,13 +22,29 @@ function toJson(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value)) as JsonValue;
 }
 
-/** Serializes a bundle into one model file (JSON header + little-endian tensors + CRC-32). */
-export function encodeBundle(bundle: ModelBundle): Uint8Array {
+/** Options of {@link encodeBundle}. */
+export interface EncodeBundleOptions {
+  /**
+   * How to store the item factors (default `float32`, exact; `hearth-recs train` writes `int8`).
+   * `int8` and `float16` files are bundle schema 2 / model file version 2; decoding restores
+   * float32 factors.
+   */
+  readonly itemFactors?: FactorEncoding;
+}
+
+/**
+ * Serializes a bundle into one model file (JSON header + little-endian tensors + CRC-32).
+ *
+ * @throws OptionError when `itemFactors` is `float16` and a factor is beyond ±65504.
+ */
+export function encodeBundle(bundle: ModelBundle, options: EncodeBundleOptions = {}): Uint8Array {
+  const encoding = options.itemFactors ?? 'float32';
   const mfParams: Record<string, number> = {};
   for (const key of MF_PARAMS) mfParams[key] = bundle.mf[key];
   const header: JsonObject = {
     kind: BUNDLE_KIND,
-    schema: BUNDLE_SCHEMA,
+    schema: encoding === 'float32' ? 1 : 2,
+    ...(encoding === 'float32' ? {} : { [FACTOR_ENCODING_FIELD]: encoding }),
     createdAt: bundle.createdAt,
     itemIds: [...bundle.itemIds],
     mf: mfParams,
@@ -48,7 +71,7 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
       : {}),
   };
   const tensors: Record<string, ModelTensor> = {
-    'mf.itemFactors': bundle.mf.itemFactors,
+    ...itemFactorTensors(bundle.mf.itemFactors, bundle.mf.factors, encoding),
     'mf.itemBias': bundle.mf.itemBias,
     popularity: bundle.popularity,
     'trending.scores': bundle.trending.scores,
@@ -65,4 +88,15 @@ export function encodeBundle(bundle: ModelBundle): Uint8Array {
   const tower = bundle.contentTower?.toTensors() ?? bundle.contentTowerState?.tensors;
   if (tower) for (const [name, t] of Object.entries(tower)) tensors[`tower.${name}`] = t;
   return encodeModelFile({ header, tensors });
+}
+
+function itemFactorTensors(
+  factors: Float32Array,
+  k: number,
+  encoding: FactorEncoding,
+): Record<string, ModelTensor> {
+  if (encoding === 'float32') return { 'mf.itemFactors': factors };
+  if (encoding === 'float16') return { 'mf.itemFactors': toFloat16(factors) };
+  const { values, scales } = quantizeInt8Rows(factors, k);
+  return { 'mf.itemFactors': values, [FACTOR_SCALES_TENSOR]: scales };
 }

@@ -6,6 +6,8 @@ import { MF_MODEL_PARAM_KEYS, mfModelFromParams, type MfModel } from '../models/
 import type { SparseNeighbors } from '../models/sparse-neighbors';
 import type { BundleTrainingInfo, ContentTowerState, ModelBundle } from './model-bundle';
 import { decodeTuningSections } from './decode-tuning';
+import { decodeItemFactors } from './dequantize-factors';
+import { FACTOR_ENCODING_FIELD } from './factor-encoding';
 import {
   checkHeaderNumber,
   checkTensorValues,
@@ -17,8 +19,15 @@ import {
 
 /** Header `kind` of a model bundle file. */
 export const BUNDLE_KIND = 'hearth-model-bundle';
-/** Bundle schema version inside the container (the container has its own version). */
-export const BUNDLE_SCHEMA = 1;
+/**
+ * Newest bundle schema version inside the container (the container has its own version). Schema 2
+ * adds quantized item factors (`itemFactorEncoding`); a writer declares the lowest schema that
+ * holds its content, so float32 bundles stay schema 1.
+ */
+export const BUNDLE_SCHEMA = 2;
+
+/** Oldest bundle schema this build reads. */
+export const MIN_BUNDLE_SCHEMA = 1;
 
 const MF_PARAMS = MF_MODEL_PARAM_KEYS;
 
@@ -75,11 +84,20 @@ export function neighborTensors(
 export function decodeServingBundle(bytes: Uint8Array | ArrayBuffer): ModelBundle {
   const { header, tensors } = decodeModelFile(bytes);
   if (header['kind'] !== BUNDLE_KIND) throw corrupt('not a model bundle');
-  if (header['schema'] !== BUNDLE_SCHEMA) {
+  const schema = header['schema'];
+  if (
+    typeof schema !== 'number' ||
+    !Number.isInteger(schema) ||
+    schema < MIN_BUNDLE_SCHEMA ||
+    schema > BUNDLE_SCHEMA
+  ) {
     throw new ModelFileError(
       'MODEL_FILE_VERSION',
-      `Model bundle schema ${String(header['schema'])} is not supported (this Hearth reads ${BUNDLE_SCHEMA}); upgrade Hearth or retrain.`,
+      `Model bundle schema ${String(schema)} is not supported (this Hearth reads ${MIN_BUNDLE_SCHEMA} to ${BUNDLE_SCHEMA}); upgrade Hearth or retrain.`,
     );
+  }
+  if (schema < 2 && header[FACTOR_ENCODING_FIELD] !== undefined) {
+    throw corrupt(`header field ${FACTOR_ENCODING_FIELD} in a schema-${schema} bundle`);
   }
   const itemIds = header['itemIds'];
   if (!Array.isArray(itemIds) || !itemIds.every((id) => typeof id === 'string'))
@@ -100,10 +118,17 @@ export function decodeServingBundle(bytes: Uint8Array | ArrayBuffer): ModelBundl
     rowLength,
     rowName: (row) => `item ${JSON.stringify(itemIds[row])}`,
   });
+  const itemFactors = decodeItemFactors({
+    tensors,
+    encoding: header[FACTOR_ENCODING_FIELD],
+    numItems: n,
+    factors: k,
+    rule: perItem(PARAMETER_RULE, k),
+  });
   const mf: MfModel = mfModelFromParams(
     params,
     n,
-    tensor(tensors, 'mf.itemFactors', Float32Array, n * k, perItem(PARAMETER_RULE, k)),
+    itemFactors,
     tensor(tensors, 'mf.itemBias', Float32Array, n, perItem(PARAMETER_RULE)),
   );
   const coOccurrence = neighborTensors(tensors, 'cooc', n, 'co-occurrence');

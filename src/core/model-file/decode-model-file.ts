@@ -5,6 +5,7 @@ import { isJsonObject, type JsonObject } from './json-object';
 import {
   alignModelFileOffset,
   DTYPE_BYTES,
+  DTYPE_MIN_VERSION,
   MIN_MODEL_FILE_VERSION,
   MODEL_FILE_ALIGNMENT,
   MODEL_FILE_CHECKSUM_BYTES,
@@ -49,7 +50,8 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer): ModelFileConte
   }
   if (n < 8) throw truncated(n, `at least ${MODEL_FILE_MIN_BYTES}`);
   const view = new DataView(input.buffer, input.byteOffset, n);
-  checkVersion(view.getUint32(4, true));
+  const version = view.getUint32(4, true);
+  checkVersion(version);
   if (n < 12) throw truncated(n, `at least ${MODEL_FILE_MIN_BYTES}`);
   const total = view.getUint32(8, true);
   if (total < MODEL_FILE_MIN_BYTES) {
@@ -74,6 +76,13 @@ export function decodeModelFile(bytes: Uint8Array | ArrayBuffer): ModelFileConte
     input.subarray(MODEL_FILE_PREFIX_BYTES, MODEL_FILE_PREFIX_BYTES + headerLength),
   );
   const entries = parseDirectory(parsed.tensors, checksumAt - dataStart);
+  for (const entry of entries) {
+    if (DTYPE_MIN_VERSION[entry.dtype] > version) {
+      throw corrupt(
+        `tensor "${entry.name}" has dtype ${entry.dtype}, which format version ${version} cannot hold`,
+      );
+    }
+  }
 
   const tensors: Record<string, ModelTensor> = {};
   const shapes: Record<string, readonly number[]> = {};

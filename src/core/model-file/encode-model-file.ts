@@ -4,11 +4,11 @@ import { findNonJson, isJsonObject } from './json-value';
 import {
   alignModelFileOffset,
   DTYPE_BYTES,
+  DTYPE_MIN_VERSION,
   MODEL_FILE_CHECKSUM_BYTES,
   MODEL_FILE_MAGIC,
   MODEL_FILE_MAX_BYTES,
   MODEL_FILE_PREFIX_BYTES,
-  MODEL_FILE_VERSION,
   type ModelFileContent,
   type ModelTensor,
   type ModelTensorDType,
@@ -18,11 +18,13 @@ import { dtypeOfTensor, writeTensorBytes } from './tensor-bytes';
 
 /**
  * Serializes `content` into a Hearth model file (layout in `model-file-format.ts`): tensors are
- * written little-endian in insertion order, each 8-byte aligned, followed by a CRC-32.
+ * written little-endian in insertion order, each 8-byte aligned, followed by a CRC-32. The file
+ * declares the lowest format version that holds its dtypes (1 unless it has `int8`/`uint16`
+ * tensors), so older readers still load what they can.
  *
  * @throws OptionError when the header is not plain JSON (e.g. contains `NaN` or `undefined`), a
- *   tensor is not a Float32/Int32/Uint8/Float64Array, a shape does not match its tensor, or the
- *   file would exceed 4 GiB.
+ *   tensor is not a Float32/Int32/Uint8/Float64/Int8/Uint16Array, a shape does not match its
+ *   tensor, or the file would exceed 4 GiB.
  */
 export function encodeModelFile(content: ModelFileContent): Uint8Array<ArrayBuffer> {
   if (!isJsonObject(content.header)) {
@@ -36,13 +38,15 @@ export function encodeModelFile(content: ModelFileContent): Uint8Array<ArrayBuff
   const entries: ModelTensorEntry[] = [];
   const arrays: ModelTensor[] = [];
   let dataBytes = 0;
+  let version = 1;
   for (const [name, tensor] of Object.entries(content.tensors)) {
     const dtype = dtypeOfTensor(tensor);
     if (dtype === undefined) {
       throw new OptionError(
-        `Model file tensor "${name}" must be a Float32Array, Int32Array, Uint8Array or Float64Array.`,
+        `Model file tensor "${name}" must be a Float32Array, Int32Array, Uint8Array, Float64Array, Int8Array or Uint16Array.`,
       );
     }
+    version = Math.max(version, DTYPE_MIN_VERSION[dtype]);
     const shape = content.shapes?.[name];
     if (shape !== undefined) checkShape(name, shape, tensor.length);
     const offset = alignModelFileOffset(dataBytes);
@@ -71,7 +75,7 @@ export function encodeModelFile(content: ModelFileContent): Uint8Array<ArrayBuff
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(MODEL_FILE_MAGIC, 0);
-  view.setUint32(4, MODEL_FILE_VERSION, true);
+  view.setUint32(4, version, true);
   view.setUint32(8, total, true);
   view.setUint32(12, headerBytes.length, true);
   out.set(headerBytes, MODEL_FILE_PREFIX_BYTES);

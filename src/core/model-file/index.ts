@@ -4,6 +4,7 @@ export { encodeModelFile } from './encode-model-file';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json-value';
 export {
   DTYPE_BYTES,
+  DTYPE_MIN_VERSION,
   MIN_MODEL_FILE_VERSION,
   MODEL_FILE_VERSION,
   MODEL_TENSOR_DTYPES,

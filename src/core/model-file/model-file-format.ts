@@ -2,12 +2,15 @@
  * The Hearth model file format: one compact, versioned binary file holding JSON metadata and
  * raw tensors, protected by a checksum.
  *
- * Layout of format version 1 (all integers are unsigned 32-bit little-endian; offsets in bytes):
+ * Layout of format versions 1 and 2 (all integers are unsigned 32-bit little-endian; offsets in
+ * bytes). Version 2 only adds the dtypes `int8` and `uint16` (quantized tensors); a writer
+ * declares the lowest version that holds its tensors, so files without them stay readable by
+ * version-1 readers.
  *
  * | offset | size | content                                                              |
  * | ------ | ---- | -------------------------------------------------------------------- |
  * | 0      | 4    | magic `HRTH` (`48 52 54 48`)                                         |
- * | 4      | 4    | format version (1)                                                   |
+ * | 4      | 4    | format version (1 or 2)                                              |
  * | 8      | 4    | total file length `T`, including the trailing checksum              |
  * | 12     | 4    | header length `H`                                                    |
  * | 16     | H    | header: UTF-8 JSON, see below                                        |
@@ -34,8 +37,8 @@ import type { JsonObject } from './json-value';
 /** Magic bytes at the start of every Hearth model file: ASCII `HRTH`. */
 export const MODEL_FILE_MAGIC: readonly number[] = [0x48, 0x52, 0x54, 0x48];
 
-/** Format version this build writes, and the newest it reads. */
-export const MODEL_FILE_VERSION = 1;
+/** Newest format version this build writes and reads. */
+export const MODEL_FILE_VERSION = 2;
 
 /** Oldest format version this build still reads. */
 export const MIN_MODEL_FILE_VERSION = 1;
@@ -56,7 +59,14 @@ export const MODEL_FILE_MAX_BYTES = 0xffffffff;
 export const MODEL_FILE_ALIGNMENT = 8;
 
 /** Element types a tensor may have. */
-export const MODEL_TENSOR_DTYPES = ['float32', 'int32', 'uint8', 'float64'] as const;
+export const MODEL_TENSOR_DTYPES = [
+  'float32',
+  'int32',
+  'uint8',
+  'float64',
+  'int8',
+  'uint16',
+] as const;
 
 /** Element type of a stored tensor. */
 export type ModelTensorDType = (typeof MODEL_TENSOR_DTYPES)[number];
@@ -67,10 +77,23 @@ export const DTYPE_BYTES: Readonly<Record<ModelTensorDType, number>> = {
   int32: 4,
   uint8: 1,
   float64: 8,
+  int8: 1,
+  uint16: 2,
+};
+
+/** The first format version that may hold each dtype (older readers reject the others). */
+export const DTYPE_MIN_VERSION: Readonly<Record<ModelTensorDType, number>> = {
+  float32: 1,
+  int32: 1,
+  uint8: 1,
+  float64: 1,
+  int8: 2,
+  uint16: 2,
 };
 
 /** A tensor's data as stored in a model file. */
-export type ModelTensor = Float32Array | Int32Array | Uint8Array | Float64Array;
+export type ModelTensor =
+  Float32Array | Int32Array | Uint8Array | Float64Array | Int8Array | Uint16Array;
 
 /** What a model file holds. */
 export interface ModelFileContent {

@@ -42,5 +42,9 @@ export function readTensorBytes(
       return copy;
     case 'float64':
       return new Float64Array(buffer);
+    case 'int8':
+      return new Int8Array(buffer);
+    case 'uint16':
+      return new Uint16Array(buffer);
   }
 }

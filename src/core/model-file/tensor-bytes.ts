@@ -10,6 +10,8 @@ const DTYPE_BY_TAG: Readonly<Record<string, ModelTensorDType>> = {
   Int32Array: 'int32',
   Uint8Array: 'uint8',
   Float64Array: 'float64',
+  Int8Array: 'int8',
+  Uint16Array: 'uint16',
 };
 
 /**

@@ -190,7 +190,7 @@ describe('decodeBundle rejects damaged files', () => {
     });
     expectModelFileError(() => decodeBundle(otherKind), 'MODEL_FILE_CORRUPT');
     const newer = reencode((h) => {
-      h['schema'] = 2;
+      h['schema'] = 3;
     });
     expectModelFileError(() => decodeBundle(newer), 'MODEL_FILE_VERSION');
   });

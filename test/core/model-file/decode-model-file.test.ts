@@ -142,8 +142,8 @@ describe('decodeModelFile rejects damaged files', () => {
 
   it('rejects newer and older format versions before looking further', () => {
     const newer = small.slice();
-    new DataView(newer.buffer).setUint32(4, 2, true);
-    expectCode(newer, 'MODEL_FILE_VERSION', /written by a newer Hearth.*version 2.*upgrade/);
+    new DataView(newer.buffer).setUint32(4, 3, true);
+    expectCode(newer, 'MODEL_FILE_VERSION', /written by a newer Hearth.*version 3.*upgrade/);
     // Even truncated: the newer format may lay out its length differently.
     expectCode(newer.subarray(0, 10), 'MODEL_FILE_VERSION', /newer/);
     expectCode(reseal(newer), 'MODEL_FILE_VERSION', /newer/);
