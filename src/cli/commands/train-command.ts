@@ -10,6 +10,7 @@ import { formatTuningSummary } from './tuning-summary';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
 import { readCatalogFlag } from './catalog-flag';
 import { shippedTrainingOptions } from './shipped-training';
+import { THREAD_FLAGS, threadCount, withTrainThreads } from '../train-threads/thread-flags';
 
 /** File names inside a model directory. */
 export const MODEL_FILE_NAME = 'model.hearth';
@@ -28,16 +29,18 @@ export const trainCommand: CliCommand = {
     },
     { name: 'out', type: 'string', required: true, description: 'Output directory' },
     ...COMPUTE_FLAGS,
+    ...THREAD_FLAGS,
     { name: 'json', type: 'boolean', description: 'Print a JSON summary on stdout' },
   ],
   async run(flags, ctx) {
     validateBackendFlag(flags);
     // Bad tuning flags fail before the data is read.
     tuneFlags(flags);
+    threadCount(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
     const catalog: Item[] = (await readCatalogFlag(flags, ctx)) ?? [];
-    const compute = await resolveComputePath(flags, ctx);
+    const compute = withTrainThreads(flags, await resolveComputePath(flags, ctx), ctx);
     const bar = createProgressBar('training', ctx.stderr, ctx.quiet);
     try {
       const bundle = await trainModelBundle({

@@ -6,6 +6,13 @@ import type { MfCheckpoint, MfComputePath, MfTrainOptions, MfTrainResult } from 
 import { confidenceMatrix, startingState } from './mf-trainer';
 import { rowRegularization } from './mf-model';
 import { createIalsWorkspace, type IalsWorkspace } from './wasm/ials-workspace';
+import {
+  gramOf,
+  symmetricTrace,
+  userStepSystem,
+  weightedNormSum,
+  writeScaledGram,
+} from './cg-gram';
 
 /**
  * Default iALS hyper-parameters, chosen on MovieLens-100K splits with seeds 1, 2 and 3 (protocol
@@ -26,43 +33,6 @@ export const DEFAULT_MF_OPTIONS: Omit<MfTrainOptions, 'signal' | 'onProgress'> =
 
 /** Rounds up to a multiple of 8 floats (two SIMD vectors). */
 const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
-
-/**
- * Gram matrix Σ_r w_r w_rᵀ over the first `dim` features of the rows of `w` (stride `s`), Float64,
- * returned as dim × dim. When `out` is given, `scale` × Gram is also written there as `dim` rows of
- * stride `s` (the kernels' layout).
- */
-function gramOf(
-  w: Float32Array,
-  rows: number,
-  dim: number,
-  s: number,
-  scale: number,
-  out: Float32Array | null,
-): Float64Array {
-  const acc = new Float64Array(dim * dim);
-  for (let r = 0; r < rows; r++) {
-    const o = r * s;
-    for (let a = 0; a < dim; a++) {
-      const wa = w[o + a]!;
-      if (wa === 0) continue;
-      const row = a * dim;
-      for (let b = a; b < dim; b++) acc[row + b]! += wa * w[o + b]!;
-    }
-  }
-  out?.fill(0);
-  for (let a = 0; a < dim; a++) {
-    for (let b = a; b < dim; b++) {
-      const v = acc[a * dim + b]!;
-      acc[b * dim + a] = v;
-      if (out) {
-        out[a * s + b] = scale * v;
-        out[b * s + a] = scale * v;
-      }
-    }
-  }
-  return acc;
-}
 
 /** Options of {@link trainTypedMf} beyond the shared training options. */
 export interface TypedPathOptions {
@@ -149,18 +119,14 @@ export async function trainTypedMf(
   const epochMs: number[] = [];
   const started = performance.now();
   // Item Gram Σ y_i y_iᵀ: computed after each item step and used twice (loss, next user step).
-  let gy = gramOf(y, n, k + 1, sy, 1, null);
+  let gy = gramOf(y, n, k + 1, sy);
   for (let epoch = init.epoch + 1; epoch <= options.epochs; epoch++) {
     throwIfAborted(options.signal);
     const t0 = performance.now();
     // User step against V with targets 1 − b_i and the bias moved to the right-hand side.
     const gramUser = ws.f32('gramUser');
     const rhsUser = ws.f32('rhsUser');
-    rhsUser.fill(0);
-    for (let a = 0; a < k; a++) {
-      for (let b = 0; b < k; b++) gramUser[a * sx + b] = a0 * gy[a * (k + 1) + b]!;
-      rhsUser[a] = -a0 * gy[a * (k + 1) + k]!;
-    }
+    userStepSystem(gy, k, sx, a0, gramUser, rhsUser);
     ws.solve({
       x,
       rows: m,
@@ -181,7 +147,8 @@ export async function trainTypedMf(
       z.set(x.subarray(u * sx, u * sx + k), u * sy);
       z[u * sy + k] = 1;
     }
-    const gz = gramOf(z, m, k + 1, sy, a0, ws.f32('gramItem'));
+    const gz = gramOf(z, m, k + 1, sy);
+    writeScaledGram(gz, k + 1, sy, a0, ws.f32('gramItem'));
     ws.solve({
       x: y,
       rows: n,
@@ -201,7 +168,7 @@ export async function trainTypedMf(
       v.set(y.subarray(i * sy, i * sy + k), i * sx);
       bias[i] = y[i * sy + k]!;
     }
-    gy = gramOf(y, n, k + 1, sy, 1, null);
+    gy = gramOf(y, n, k + 1, sy);
     const loss = objective(
       ws,
       byUser,
@@ -298,22 +265,8 @@ function objective(
     bias,
     sx,
   );
-  let trace = 0;
-  for (let a = 0; a < d; a++) {
-    trace += gz[a * d + a]! * gy[a * d + a]!;
-    for (let b = a + 1; b < d; b++) trace += 2 * gz[a * d + b]! * gy[a * d + b]!;
-  }
-  let reg = 0;
-  for (let u = 0; u < m; u++) {
-    let s = 0;
-    for (let a = 0; a < k; a++) s += x[u * sx + a]! * x[u * sx + a]!;
-    reg += regsUser[u]! * s;
-  }
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let a = 0; a < d; a++) s += y[i * sy + a]! * y[i * sy + a]!;
-    reg += regsItem[i]! * s;
-  }
+  const trace = symmetricTrace(gz, gy, d);
+  const reg = weightedNormSum(x, m, k, sx, regsUser) + weightedNormSum(y, n, d, sy, regsItem);
   return (observed + a0 * trace + reg) / Math.max(1, byUser.indices.length);
 }
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { MfTrainOptions } from '../../../src/core/models/mf/mf-trainer';
+import { DEFAULT_MF_OPTIONS, trainTypedMf } from '../../../src/core/models/mf/train-typed';
+import { createThreadedMfPath } from '../../../src/cli/train-threads/threaded-mf-path';
+import { plantedMatrix } from '../../fixtures/synthetic';
+
+const OPTIONS: MfTrainOptions = { ...DEFAULT_MF_OPTIONS, factors: 16, epochs: 3, seed: 4 };
+
+function maxRelativeDiff(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / scale;
+}
+
+describe('createThreadedMfPath', () => {
+  const matrix = plantedMatrix({ users: 300, items: 150, seed: 8 });
+
+  it('trains on worker threads to the one-thread result (up to float round-off)', async () => {
+    const single = await trainTypedMf(matrix, OPTIONS);
+    const path = createThreadedMfPath({ threads: 2, minPairs: 0 });
+    try {
+      const first = await path.train(matrix, OPTIONS);
+      // The same threads serve a second run.
+      const second = await path.train(matrix, { ...OPTIONS, seed: 6 });
+      expect(first.computePath).toBe('typed');
+      expect(maxRelativeDiff(first.model.itemFactors, single.model.itemFactors)).toBeLessThan(1e-4);
+      expect(maxRelativeDiff(first.userFactors, single.userFactors)).toBeLessThan(1e-4);
+      const other = await trainTypedMf(matrix, { ...OPTIONS, seed: 6 });
+      expect(maxRelativeDiff(second.model.itemFactors, other.model.itemFactors)).toBeLessThan(1e-4);
+    } finally {
+      path.dispose();
+    }
+  });
+
+  it('trains small matrices in this thread', async () => {
+    const path = createThreadedMfPath({ threads: 2 });
+    const single = await trainTypedMf(matrix, OPTIONS);
+    const result = await path.train(matrix, OPTIONS);
+    path.dispose();
+    expect(result.model.itemFactors).toEqual(single.model.itemFactors);
+  });
+});
