@@ -1,13 +1,34 @@
+import {
+  looksLikeCatalogIndex,
+  parseCatalogShardIndex,
+  type CatalogShardIndex,
+} from '../core/catalog/catalog-shard-index';
 import { DataError } from '../core/errors';
+import { createShardedDisplayCatalog } from './sharded-display-catalog';
 import type { DisplayItem } from './widget-types';
 
 /** The catalog fields the widget shows, by item id. */
 export interface DisplayCatalog {
+  /** The item's display fields, once loaded (a sharded catalog: after {@link DisplayCatalog.load}). */
   get(id: string): DisplayItem | undefined;
+  /** Items in the whole catalog. */
   readonly size: number;
   /** Address the catalog was read from: relative image URLs resolve against it. */
   readonly baseUrl: string;
+  /**
+   * Makes `get` answer for `ids`: a sharded catalog fetches the shards holding them; a
+   * single-file catalog has them all already (absent).
+   *
+   * @throws DataError `UNREADABLE_INPUT` naming the shard that could not be downloaded or read.
+   */
+  load?(ids: readonly string[]): Promise<void>;
 }
+
+/**
+ * What a `catalog-src` file holds: catalog records (a single-file catalog) or the index of a
+ * sharded one (`catalog-index.json`, written by `hearth-recs train` for large catalogs).
+ */
+export type CatalogSource = { readonly records: unknown[] } | { readonly index: CatalogShardIndex };
 
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : undefined;
@@ -57,6 +78,47 @@ export function readCatalogRecords(source: string, url: string): unknown[] {
     'UNKNOWN_FORMAT',
     `The catalog at ${url} is not a JSON array or JSON Lines; point catalog-src at the catalog.json written by "hearth-recs train" or a .jsonl catalog.`,
   );
+}
+
+/**
+ * What the text of a `catalog-src` file holds: a sharded catalog's index (a JSON object of kind
+ * `hearth-catalog-index`) or catalog records ({@link readCatalogRecords}).
+ *
+ * @throws DataError `UNREADABLE_INPUT` for an index that is not usable (naming the field);
+ *   `UNKNOWN_FORMAT` as {@link readCatalogRecords}.
+ */
+export function readCatalogSource(source: string, url: string): CatalogSource {
+  const trimmed = source.trim();
+  if (trimmed.startsWith('{') && trimmed.includes('"hearth-catalog-index"')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      parsed = undefined;
+    }
+    if (looksLikeCatalogIndex(parsed)) return { index: parseCatalogShardIndex(parsed, url) };
+  }
+  return { records: readCatalogRecords(source, url) };
+}
+
+/**
+ * The display catalog of a `catalog-src` file: all records at once, or a sharded catalog that
+ * downloads the shards holding the ids a row shows.
+ */
+export function displayCatalogOf(
+  source: CatalogSource,
+  baseUrl: string,
+  fetchFn: (url: string) => Promise<Response> = (u) => fetch(u),
+): DisplayCatalog {
+  if ('records' in source) return displayCatalogFrom(source.records, baseUrl);
+  return createShardedDisplayCatalog({
+    index: source.index,
+    indexUrl: baseUrl,
+    loadShard: async (url) => {
+      const records = readCatalogRecords(await downloadCatalog(url, fetchFn), url);
+      return records.flatMap((record) => displayItemOf(record) ?? []);
+    },
+  });
 }
 
 /**

@@ -134,5 +134,6 @@ export async function fetchRow(runtime: RowRuntime, query: RowQuery): Promise<Ro
         ? { ...other, source: `fallback-${fallback === 'popular' ? 'popularity' : 'trending'}` }
         : result;
   }
+  await catalog.load?.(row.items.flatMap((r) => [r.id, ...r.reasons.map((x) => x.itemId)]));
   return { type: query.type, source: row.source, items: toRecommendedItems(row, catalog, query) };
 }

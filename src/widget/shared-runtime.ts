@@ -11,9 +11,10 @@ import type {
 } from '../worker/recommender-types';
 import { createWorkerRecommender } from '../worker/worker-client';
 import {
-  displayCatalogFrom,
+  displayCatalogOf,
   downloadCatalog,
-  readCatalogRecords,
+  readCatalogSource,
+  type CatalogSource,
   type DisplayCatalog,
 } from './display-catalog';
 import type { Consent, WidgetSetupProblem } from './widget-types';
@@ -161,20 +162,20 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
   const listeners = new Set<(event: WidgetRuntimeEvent) => void>();
   let consent: Consent = options.consent ?? 'denied';
   let memory: HistoryEvent[] = [];
-  let records: Promise<unknown[]> | null = null;
+  let records: Promise<CatalogSource> | null = null;
   let display: Promise<DisplayCatalog> | null = null;
   let disposed = false;
   let problem: Promise<WidgetSetupProblem | null> | null = null;
   let warnedProblem = false;
 
-  /** The catalog file's records, downloaded once (a failed download is retried on next use). */
-  const catalogRecords = (): Promise<unknown[]> => {
+  /** The catalog file's records or shard index, downloaded once (a failed download is retried on next use). */
+  const catalogRecords = (): Promise<CatalogSource> => {
     if (records) return records;
     const loading =
       catalogSrc === undefined
-        ? Promise.resolve([])
+        ? Promise.resolve({ records: [] })
         : downloadCatalog(catalogSrc, options.fetch).then((text) =>
-            readCatalogRecords(text, catalogSrc),
+            readCatalogSource(text, catalogSrc),
           );
     records = loading;
     loading.catch(() => {
@@ -201,7 +202,9 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
    */
   const ensureCatalog = async (r: Recommender): Promise<boolean> => {
     if (catalogSrc === undefined || (await r.storage()).catalogItems > 0) return false;
-    const items = await catalogRecords();
+    const source = await catalogRecords();
+    // A sharded catalog is too large to import whole: rows show it shard by shard instead.
+    const items = 'records' in source ? source.records : [];
     if (items.length === 0) return false;
     await r.importCatalog(items.map((x) => JSON.stringify(x)).join('\n'));
     return true;
@@ -275,7 +278,9 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
 
     catalog() {
       if (display) return display;
-      const loading = catalogRecords().then((r) => displayCatalogFrom(r, catalogSrc ?? pageUrl()));
+      const loading = catalogRecords().then((r) =>
+        displayCatalogOf(r, catalogSrc ?? pageUrl(), options.fetch),
+      );
       display = loading;
       loading.catch(() => {
         if (display === loading) display = null;

@@ -10,11 +10,18 @@ import { formatTuningSummary } from './tuning-summary';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
 import { readCatalogFlag } from './catalog-flag';
 import { shippedTrainingOptions } from './shipped-training';
+import {
+  CATALOG_FILE_NAME,
+  DELIVERY_FLAGS,
+  deliveryFlags,
+  gzipBytes,
+  writeCatalogFiles,
+} from './model-delivery';
 import { THREAD_FLAGS, threadCount, withTrainThreads } from '../train-threads/thread-flags';
 
 /** File names inside a model directory. */
 export const MODEL_FILE_NAME = 'model.hearth';
-export const CATALOG_FILE_NAME = 'catalog.json';
+export { CATALOG_FILE_NAME, CATALOG_INDEX_FILE_NAME } from './model-delivery';
 
 /** `hearth-recs train`: train a model bundle and write it with its catalog for the storefront. */
 export const trainCommand: CliCommand = {
@@ -30,6 +37,7 @@ export const trainCommand: CliCommand = {
     { name: 'out', type: 'string', required: true, description: 'Output directory' },
     ...COMPUTE_FLAGS,
     ...THREAD_FLAGS,
+    ...DELIVERY_FLAGS,
     { name: 'json', type: 'boolean', description: 'Print a JSON summary on stdout' },
   ],
   async run(flags, ctx) {
@@ -37,6 +45,7 @@ export const trainCommand: CliCommand = {
     // Bad tuning flags fail before the data is read.
     tuneFlags(flags);
     threadCount(flags);
+    const delivery = deliveryFlags(flags);
     const { dataset, report } = await readInteractions(flags);
     ctx.reportImport(report);
     const catalog: Item[] = (await readCatalogFlag(flags, ctx)) ?? [];
@@ -50,14 +59,18 @@ export const trainCommand: CliCommand = {
       });
       const dir = String(flags['out']);
       mkdirSync(dir, { recursive: true });
-      const bytes = encodeBundle(bundle);
+      const bytes = encodeBundle(bundle, { itemFactors: delivery.itemFactors });
       writeFileSync(join(dir, MODEL_FILE_NAME), bytes);
       const byId = new Map(catalog.map((item) => [item.id, item]));
       const items = bundle.itemIds.map((id) => byId.get(id) ?? { id });
-      writeFileSync(join(dir, CATALOG_FILE_NAME), `${JSON.stringify(items)}\n`);
+      const written = writeCatalogFiles(dir, items, delivery);
       const summary = {
         out: dir,
         modelBytes: bytes.length,
+        modelGzipBytes: gzipBytes(bytes),
+        itemFactors: delivery.itemFactors,
+        catalogSrc: written.catalogSrc,
+        catalogShards: written.shards,
         items: bundle.itemIds.length,
         coldItems: bundle.training.coldItems,
         users: bundle.training.users,
@@ -72,7 +85,10 @@ export const trainCommand: CliCommand = {
         ctx.stdout.write(`${JSON.stringify(summary)}\n`);
       } else {
         ctx.stdout.write(
-          `wrote ${join(dir, MODEL_FILE_NAME)} (${(bytes.length / 1024).toFixed(0)} KB) and ${join(dir, CATALOG_FILE_NAME)}\n` +
+          `wrote ${join(dir, MODEL_FILE_NAME)} (${kb(bytes.length)}, ${kb(summary.modelGzipBytes)} gzip; ${delivery.itemFactors} item factors) and ${join(dir, CATALOG_FILE_NAME)}\n` +
+            (written.shards > 0
+              ? `catalog sharded into ${written.shards} files: set catalog-src to ${join(dir, written.catalogSrc)}\n`
+              : '') +
             `${summary.items} items (${summary.coldItems} from content only), ${summary.users} users, ` +
             `trained in ${formatMs(summary.trainMs)} on ${summary.computePath}\n` +
             (bundle.tuning ? formatTuningSummary(bundle.tuning) : ''),
@@ -83,3 +99,5 @@ export const trainCommand: CliCommand = {
     }
   },
 };
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
