@@ -7,8 +7,12 @@ import {
   type CatalogShardIndex,
 } from './catalog-shard-index';
 
-/** Default items per shard: a row of 10 cards fetches at most 10 shards of ~10 KB gzip each. */
-export const DEFAULT_ITEMS_PER_SHARD = 256;
+/**
+ * Default items per shard. A first row pays the index (~20 bytes gzip per shard) plus up to one
+ * shard per card; at 100k demo products (~90 bytes gzip per item) 64 items per shard keeps both
+ * small (index ~30 KB, a shard ~6 KB gzip), and later rows reuse both.
+ */
+export const DEFAULT_ITEMS_PER_SHARD = 64;
 
 /** Options of {@link splitCatalogIntoShards}. */
 export interface SplitCatalogOptions {
