@@ -214,7 +214,10 @@ export default defineConfig({
     modulePreload: false,
     reportCompressedSize: false,
     rolldownOptions: {
-      input: { 'hearth-recs': 'src/widget/index.ts' },
+      input: {
+        'hearth-recs': 'src/widget/index.ts',
+        'hearth-offline': 'src/widget/offline-entry.ts',
+      },
       preserveEntrySignatures: 'exports-only',
       output: {
         entryFileNames: '[name].js',

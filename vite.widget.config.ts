@@ -9,10 +9,15 @@ export const WIDGET_OUT_DIR = 'dist/web/widget';
 /** The chunk graph `npm run size` reads, written next to Vite's manifest. */
 export const SIZE_GRAPH_FILE = join(WIDGET_OUT_DIR, '.vite', 'size-graph.json');
 
-/** Entry points: the script-tag widget, and the React component (React itself stays external). */
+/**
+ * Entry points: the script-tag widget, the React component (React itself stays external) and the
+ * opt-in offline script.
+ */
 const ENTRIES = {
   'hearth-recs': 'src/widget/index.ts',
   'hearth-recs-react': 'src/widget/react/index.ts',
+  // The opt-in offline script (docs/offline.md): off the serve path of pages that do not use it.
+  'hearth-offline': 'src/widget/offline-entry.ts',
 };
 
 /** One emitted file of the widget build and how it loads others. */

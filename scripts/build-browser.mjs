@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { buildServiceWorker, SERVICE_WORKER_FILE } from './build-sw.mjs';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const OUT = join(REPO, 'dist/browser');
@@ -25,8 +26,10 @@ const ASSETS = [
 ];
 
 await build({ root: REPO, configFile: join(REPO, 'vite.browser.config.ts'), logLevel: 'warn' });
+// The opt-in service worker (docs/offline.md), built after Vite emptied dist/browser.
+await buildServiceWorker(join(OUT, SERVICE_WORKER_FILE));
 
-for (const file of ['hearth-recs.js', 'hearth.worker.js', ...ASSETS]) {
+for (const file of ['hearth-recs.js', 'hearth.worker.js', SERVICE_WORKER_FILE, ...ASSETS]) {
   if (!existsSync(join(OUT, file))) {
     console.error(`build:browser: ${file} is missing from dist/browser`);
     process.exit(1);

@@ -1,12 +1,15 @@
 /**
  * Entry of the demo app: installs the network meter before anything can fetch, starts the
- * storefront's runtime (a Web Worker) and renders the app.
+ * storefront's runtime (a Web Worker), turns on offline use and renders the app.
  *
  * @module
  */
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { enableOffline } from '../widget/offline';
 import {
+  DEMO_CATALOG_URL,
+  DEMO_MODEL_URL,
   storefrontConfig,
   STOREFRONT_DB,
   WORKBENCH_DB,
@@ -42,6 +45,19 @@ const services: AppServices = {
   meter,
   workbench: () => (workbench ??= bind(workbenchConfig(), WORKBENCH_DB)),
 };
+
+// Offline use and repeat visits from the device (docs/offline.md): the production build ships
+// hearth-sw.js and its version manifest at the app's root; the dev server has neither.
+if (import.meta.env.PROD) {
+  enableOffline({
+    swUrl: `${import.meta.env.BASE_URL}hearth-sw.js`,
+    runtime: {
+      modelUrl: DEMO_MODEL_URL,
+      catalogUrl: DEMO_CATALOG_URL,
+      recommender: () => services.storefront.runtime.recommender,
+    },
+  }).catch((error: unknown) => console.warn('[demo] offline use is off:', error));
+}
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html must contain <div id="root">.');

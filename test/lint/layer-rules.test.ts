@@ -54,6 +54,9 @@ const FORBIDDEN: [string, string, string?][] = [
   ['cli', 'worker/worker-rpc'],
   ['cli', 'server/main'],
   ['demo-data', 'worker/worker-rpc'],
+  ['sw', 'worker/worker-rpc'],
+  ['sw', 'widget/offline'],
+  ['worker', 'sw/offline-protocol'],
   // Type-only imports and re-exports cross layers too.
   ['core', 'storage/store-types', 'import type { x } from'],
   ['federated', 'worker/worker-rpc', 'export { x } from'],
@@ -72,6 +75,8 @@ const ALLOWED: [string, string][] = [
   ['widget', 'worker/worker-rpc'],
   ['app', 'widget/element'],
   ['app', 'demo-data/index'],
+  ['sw', 'core/errors'],
+  ['widget', 'sw/offline-protocol'],
   ['server', 'core/models/mf/mf-model'],
   ['server', 'federated/federated-protocol'],
   ['cli', 'core/bundle/bundle-file'],
