@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResults } from './bench-types';
 import { readDocBlock, replaceDocBlock } from './doc-blocks';
+import { MAX_DEFAULT_HEAD } from '../src/federated/private-cooccurrence';
 import { DP_CURVE_BAR } from './render-dp-curve';
 
 /** One tuning-population choice of scripts/choose-dp-settings.ts. */
@@ -23,7 +24,7 @@ export interface ChosenSettings {
 }
 
 /** The block names and their markers in the document. */
-export const DOC_BLOCKS = ['ml100k-dp', 'dp-by-users', 'dp-settings'] as const;
+export const DOC_BLOCKS = ['ml100k-dp', 'dp-by-users', 'dp-head-ceiling', 'dp-settings'] as const;
 type BlockName = (typeof DOC_BLOCKS)[number];
 
 const f3 = (v: BenchResults[string] | undefined): string =>
@@ -56,6 +57,40 @@ export function dpByUsersDocTable(results: BenchResults): string[] {
       `| ${n.toLocaleString('en-US')} | ${f3(central)} (${typeof family === 'string' ? family : 'n/a'}) | ${f3(at('eps1.ndcg10'))} | ${f3(at('eps4.ndcg10'))} | ${f3(dp8)} | ${share} |`,
     );
   }
+  return lines;
+}
+
+/**
+ * The coverage ceiling at the bar's population: noise-free EASE limited to the m most popular
+ * items, next to the DP release at ε = 8 and centralized training.
+ */
+export function dpHeadCeilingDocTable(results: BenchResults): string[] {
+  const n = DP_CURVE_BAR.minUsers;
+  const prefix = `federated.dpByUsers.n${n}.`;
+  const central = results[`${prefix}centralizedNdcg10`];
+  const share = (v: BenchResults[string] | undefined): string =>
+    typeof v === 'number' && typeof central === 'number'
+      ? `${((100 * v) / central).toFixed(0)} %`
+      : 'n/a';
+  const lines = [
+    `| N = ${n.toLocaleString('en-US')} shoppers | NDCG@10 | share of centralized |`,
+    '| -------------------------------------- | ------- | -------------------- |',
+  ];
+  const heads = Object.keys(results)
+    .filter((k) => k.startsWith(`${prefix}headCeiling.m`))
+    .map((k) => Number(k.slice(`${prefix}headCeiling.m`.length)))
+    .sort((a, b) => a - b);
+  const dp = results[`${prefix}eps${DP_CURVE_BAR.epsilon}.ndcg10`];
+  lines.push(
+    `| DP release, ε = ${DP_CURVE_BAR.epsilon} (head ≤ ${MAX_DEFAULT_HEAD} items) | ${f3(dp)} | ${share(dp)} |`,
+  );
+  for (const m of heads) {
+    const v = results[`${prefix}headCeiling.m${m}`];
+    lines.push(
+      `| no noise, EASE on the ${m.toLocaleString('en-US')} most popular items | ${f3(v)} | ${share(v)} |`,
+    );
+  }
+  lines.push(`| centralized (all items) | ${f3(central)} | 100 % |`);
   return lines;
 }
 
@@ -121,6 +156,7 @@ export function expectedBlocks(root: string): Record<BlockName, string[]> {
   return {
     'ml100k-dp': ml100kDocTable(results),
     'dp-by-users': dpByUsersDocTable(results),
+    'dp-head-ceiling': dpHeadCeilingDocTable(results),
     'dp-settings': dpSettingsDocTable(choices),
   };
 }

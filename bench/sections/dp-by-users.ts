@@ -1,9 +1,12 @@
 import { evaluateScorer } from '../../src/core/eval/evaluate';
+import type { Split } from '../../src/core/eval/split';
+import { fitEase } from '../../src/core/models/ease';
 import { fitPipeline } from '../../src/core/tune/fit-pipeline';
 import { DEFAULT_DEMO_SEED } from '../../src/demo-data';
 import { runCooccurrenceSimulation } from '../../src/federated/cooccurrence-simulation';
 import {
   cooccurrenceSettingsFor,
+  MAX_DEFAULT_HEAD,
   modelFromCooccurrence,
 } from '../../src/federated/private-cooccurrence';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
@@ -14,6 +17,7 @@ import {
   type DpPopulation,
 } from '../dp/dp-population';
 import { fastRelease } from '../dp/fast-release';
+import { DP_CURVE_BAR } from '../render-dp-curve';
 import { createLazyFoldInScorer } from '../dp/lazy-fold-in-scorer';
 
 /** Population sizes of the DP curve. */
@@ -42,6 +46,25 @@ function deviceSimulation(pop: DpPopulation, epsilon: number): number {
       auc: false,
     }),
   );
+}
+
+/** Head sizes of the coverage ceiling: the upload's largest head, a larger one, the catalog. */
+export const CEILING_HEADS = [MAX_DEFAULT_HEAD, 1000, 0] as const;
+
+/**
+ * What a model limited to the m most popular items can reach without any noise: EASE (the
+ * centralized family on these populations) fitted on the exact training data of those items only.
+ * It bounds any release over an m-item head from above, whatever ε, so it tells how much of the gap
+ * to centralized is coverage rather than noise. Keys `…headCeiling.m<m>` (m = the catalog for 0).
+ */
+async function headCeilings(split: Split, evalSplit: Split, key: string, out: BenchResults) {
+  for (const head of CEILING_HEADS) {
+    const m = head === 0 ? split.train.cols : Math.min(head, split.train.cols);
+    const ease = await fitEase(split.train, { maxItems: m });
+    out[`${key}.headCeiling.m${m}`] = ndcg10(
+      evaluateScorer(ease, evalSplit, { ks: [10], auc: false }),
+    );
+  }
 }
 
 /**
@@ -98,6 +121,7 @@ async function run(ctx: BenchContext): Promise<BenchResults> {
         out[`${key}.eps${epsilon}.deviceSimNdcg10`] = deviceSimulation(pop, epsilon);
       }
     }
+    if (users === DP_CURVE_BAR.minUsers) await headCeilings(pop.split, pop.evalSplit, key, out);
     out[`${key}.ms`] = Math.round(performance.now() - t0);
   }
   out['federated.dpByUsers.delta'] = dpDelta(DP_CURVE_USERS[0]);
