@@ -57,6 +57,9 @@ export const copyAssetsCommand: CliCommand = {
         `  <script type="module" src="/hearth/${BROWSER_ENTRY}"></script>`,
         'With a bundler that does not copy the worker (esbuild), start the worker from there:',
         "  createWorkerRecommender(config, { workerUrl: '/hearth/hearth.worker.js' })",
+        'Offline use and repeat visits (opt-in, docs/offline.md): serve hearth-sw.js from your site',
+        "root, write its manifest with 'hearth-recs offline-manifest', and add after the widget:",
+        '  <script type="module" src="/hearth/hearth-offline.js"></script>',
         '',
       ].join('\n'),
     );
