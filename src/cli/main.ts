@@ -7,6 +7,7 @@ import type { CliCommand, CliContext } from './cli-context';
 import { copyAssetsCommand } from './commands/copy-assets-command';
 import { evalCommand } from './commands/eval-command';
 import { federatedSimCommand } from './commands/federated-sim-command';
+import { generateCommand } from './commands/generate-command';
 import { offlineManifestCommand } from './commands/offline-manifest-command';
 import { recommendCommand } from './commands/recommend-command';
 import { trainCommand } from './commands/train-command';
@@ -21,6 +22,7 @@ const COMMANDS: readonly CliCommand[] = [
   recommendCommand,
   federatedSimCommand,
   copyAssetsCommand,
+  generateCommand,
   offlineManifestCommand,
 ];
 

@@ -51,20 +51,38 @@ export interface DemoCatalog {
   readonly itemsByLeaf: readonly Int32Array[];
 }
 
+/** What the shopper simulation needs of a catalog: its products' traits, not the products. */
+export type CatalogShape = Pick<DemoCatalog, 'seed' | 'traits' | 'itemsByLeaf'>;
+
+/** The largest catalog the generators make. */
+export const MAX_PRODUCT_COUNT = 2_000_000;
+
 /**
- * Generates the demo catalog: products spread over every subcategory of the demo tree, each with a
- * brand + adjective + noun title, a templated description, tags, a log-normal price around its
- * subcategory's median (brand tier shifts it), stock (≈ 92 %), an image path and attributes
- * (brand, colour, style, material, rating, reviewCount; author for books). The same seed and size
- * give the same catalog.
+ * A catalog produced one product at a time: the traits and leaf lists are there from the start
+ * (traits of a product are filled when it is produced), the products come from `products()` in id
+ * order. Large catalogs are written out as they come instead of being held as objects.
+ */
+export interface CatalogStream {
+  readonly seed: number;
+  /** Number of products `products()` yields. */
+  readonly count: number;
+  readonly traits: ProductTraits;
+  readonly itemsByLeaf: readonly Int32Array[];
+  /** The products in id order; call once. */
+  products(): Generator<Item, void, undefined>;
+}
+
+/**
+ * Starts the demo catalog as a stream ({@link generateCatalog} collects it). The same seed and
+ * size give the same products whether streamed or collected.
  *
  * @throws OptionError when `seed` or `products` is out of range.
  */
-export function generateCatalog(options: CatalogOptions = {}): DemoCatalog {
+export function streamCatalog(options: CatalogOptions = {}): CatalogStream {
   const seed = options.seed ?? DEFAULT_DEMO_SEED;
   const count = options.products ?? DEFAULT_PRODUCT_COUNT;
   requireInRange('seed', seed, 0, MAX_DEMO_SEED, true);
-  requireInRange('products', count, DEMO_LEAVES.length, 999_999, true);
+  requireInRange('products', count, DEMO_LEAVES.length, MAX_PRODUCT_COUNT, true);
   const rng = streamRng(seed, SEED_STREAMS.catalog);
   const leafOrder = shuffleInPlace(allocateLeaves(count, rng), rng);
   const traits: ProductTraits = {
@@ -75,16 +93,40 @@ export function generateCatalog(options: CatalogOptions = {}): DemoCatalog {
     appeal: new Float32Array(count),
     inStock: new Uint8Array(count),
   };
-  const idWidth = Math.max(4, String(count).length);
-  const titles = new Set<string>();
-  const items: Item[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = `p${String(i + 1).padStart(idWidth, '0')}`;
-    items.push(makeProduct(id, i, DEMO_LEAVES[leafOrder[i]!]!, traits, titles, rng));
-  }
   const byLeaf: number[][] = DEMO_LEAVES.map(() => []);
   for (let i = 0; i < count; i++) byLeaf[leafOrder[i]!]!.push(i);
-  return { seed, items, traits, itemsByLeaf: byLeaf.map((list) => Int32Array.from(list)) };
+  return {
+    seed,
+    count,
+    traits,
+    itemsByLeaf: byLeaf.map((list) => Int32Array.from(list)),
+    *products() {
+      const titles = createTitleRegistry();
+      for (let i = 0; i < count; i++) {
+        yield makeProduct(productId(i, count), i, DEMO_LEAVES[leafOrder[i]!]!, traits, titles, rng);
+      }
+    },
+  };
+}
+
+/** Id of product `i` of a catalog of `count`: `p` and its 1-based number, zero-padded to ≥ 4 digits. */
+export function productId(i: number, count: number): string {
+  return `p${String(i + 1).padStart(Math.max(4, String(count).length), '0')}`;
+}
+
+/**
+ * Generates the demo catalog: products spread over every subcategory of the demo tree, each with a
+ * brand + adjective + noun title, a templated description, tags, a log-normal price around its
+ * subcategory's median (brand tier shifts it), stock (≈ 92 %), an image path and attributes
+ * (brand, colour, style, material, rating, reviewCount; author for books). The same seed and size
+ * give the same catalog.
+ *
+ * @throws OptionError when `seed` or `products` is out of range.
+ */
+export function generateCatalog(options: CatalogOptions = {}): DemoCatalog {
+  const stream = streamCatalog(options);
+  const items = [...stream.products()];
+  return { seed: stream.seed, items, traits: stream.traits, itemsByLeaf: stream.itemsByLeaf };
 }
 
 /** Leaf of each product: one per leaf, the rest spread by random leaf sizes (largest remainder). */
@@ -113,7 +155,7 @@ function makeProduct(
   index: number,
   leaf: DemoLeaf,
   traits: ProductTraits,
-  titles: Set<string>,
+  titles: TitleRegistry,
   rng: Rng,
 ): Item {
   const { department, category, subcategory } = leaf;
@@ -195,14 +237,33 @@ export function charmPrice(raw: number): number {
   return Math.round(price * 100) / 100;
 }
 
+/** Titles already given, and per variant chain the last number it used. */
+interface TitleRegistry {
+  readonly taken: Set<string>;
+  readonly lastVariant: Map<string, number>;
+}
+
+function createTitleRegistry(): TitleRegistry {
+  return { taken: new Set(), lastVariant: new Map() };
+}
+
 /** The title, or a variant with the colour (books: a series number) when it is taken. */
-function uniqueTitle(title: string, facts: ProductFacts, taken: Set<string>): string {
+function uniqueTitle(title: string, facts: ProductFacts, titles: TitleRegistry): string {
+  const { taken, lastVariant } = titles;
   const isBook = facts.leaf.subcategory.bookKind !== undefined;
   const colour = facts.colour.replace(/\b[a-z]/g, (c) => c.toUpperCase());
   let candidate = isBook ? title : `${title}, ${colour}`;
   if (!taken.has(title)) candidate = title;
-  for (let k = 2; taken.has(candidate); k++) {
-    candidate = isBook ? `${title}: Book ${k}` : `${title} Mk ${k}, ${colour}`;
+  if (taken.has(candidate)) {
+    // Titles are only ever added, so the numbers a chain used before are still taken: start after
+    // them (large catalogs repeat a title thousands of times).
+    const chain = isBook ? title : `${title}\u0000${colour}`;
+    let k = (lastVariant.get(chain) ?? 1) + 1;
+    for (; ; k++) {
+      candidate = isBook ? `${title}: Book ${k}` : `${title} Mk ${k}, ${colour}`;
+      if (!taken.has(candidate)) break;
+    }
+    lastVariant.set(chain, k);
   }
   taken.add(candidate);
   return candidate;

@@ -19,11 +19,16 @@ import { simulateShoppers, type DemoEvents } from './shopper-simulator';
 
 export {
   generateCatalog,
+  streamCatalog,
+  productId,
   charmPrice,
   DEFAULT_DEMO_SEED,
   DEFAULT_PRODUCT_COUNT,
   MAX_DEMO_SEED,
+  MAX_PRODUCT_COUNT,
   type CatalogOptions,
+  type CatalogShape,
+  type CatalogStream,
   type DemoCatalog,
   type ProductTraits,
 } from './catalog-generator';
@@ -57,7 +62,19 @@ export {
 } from './product-traits';
 export { SHOPPER_PERSONAS, type ShopperPersona } from './shopper-personas';
 export {
+  generateScaleData,
+  DEFAULT_SHELF_SIZE,
+  MAX_SCALE_EVENTS,
+  SCALE_DATA_VERSION,
+  type ScaleDataManifest,
+  type ScaleDataOptions,
+  type ScaleDataSink,
+} from './scale-data';
+export { createShelves, type Shelves } from './shopper-shelves';
+export {
   simulateShoppers,
+  runShoppers,
+  shopperId,
   eventsToDataset,
   eventsToInteractions,
   DEFAULT_END_TIME,
@@ -65,6 +82,9 @@ export {
   DEFAULT_SHOPPER_COUNT,
   DEFAULT_TRENDING_COUNT,
   type DemoEvents,
+  type EventSink,
+  type ShopperRun,
+  type ShopperRunOptions,
   type ShopperSimulationOptions,
 } from './shopper-simulator';
 

@@ -8,10 +8,11 @@ import { Vocabulary } from '../core/data/vocabulary';
 import { requireInRange } from '../core/models/option-checks';
 import type { Rng } from '../core/random';
 import { createActivityRhythm, DAY_MS } from './activity-rhythm';
-import type { DemoCatalog } from './catalog-generator';
+import type { CatalogShape, DemoCatalog } from './catalog-generator';
 import { complementNeighbours, DEMO_LEAVES } from './category-tree';
 import { SEED_STREAMS, streamRng } from './demo-seeds';
 import { DEMO_STYLES } from './product-traits';
+import { createShelves, type Shelves } from './shopper-shelves';
 import {
   personaLeafInterest,
   personaStyleWeights,
@@ -82,13 +83,70 @@ const PURCHASE = eventTypeCode('purchase');
  */
 export function simulateShoppers(options: ShopperSimulationOptions): DemoEvents {
   const { catalog } = options;
+  const shoppers = options.shoppers ?? DEFAULT_SHOPPER_COUNT;
+  requireInRange('shoppers', shoppers, 1, 1_000_000, true);
+  const builder = new InteractionLogBuilder();
+  const run = runShoppers({ ...options, shoppers }, builder);
+  const idWidth = Math.max(4, String(shoppers).length);
+  return {
+    userIds: Array.from({ length: shoppers }, (_, u) => shopperId(u, idWidth)),
+    itemIds: catalog.items.map((item) => item.id),
+    columns: sortByTime(builder.build()),
+    trending: run.trending,
+    startTime: run.startTime,
+    endTime: run.endTime,
+  };
+}
+
+/** Shopper `u`'s id: `u` and its 1-based number, zero-padded to `width` digits. */
+export function shopperId(u: number, width: number): string {
+  return `u${String(u + 1).padStart(width, '0')}`;
+}
+
+/** What simulated events go to: one call per event, in generation order (values are NaN). */
+export interface EventSink {
+  push(user: number, item: number, type: number, value: number, timestamp: number): void;
+}
+
+/** Options of {@link runShoppers}: a simulation's settings without the catalog's products. */
+export interface ShopperRunOptions extends Omit<ShopperSimulationOptions, 'catalog'> {
+  readonly catalog: CatalogShape;
+  /** Stop once this many events were sent (the last shopper's later events are dropped). */
+  readonly maxEvents?: number;
+  /**
+   * Show at most this many products of a subcategory per browse, a page of its listing ranked by
+   * appeal (see `createShelves`); default: the whole subcategory, as the demo does.
+   */
+  readonly shelf?: number;
+}
+
+/** What {@link runShoppers} simulated. */
+export interface ShopperRun {
+  /** Shoppers simulated (ids 0 … shoppers − 1). */
+  readonly shoppers: number;
+  readonly events: number;
+  readonly trending: Int32Array;
+  readonly startTime: number;
+  readonly endTime: number;
+}
+
+/**
+ * The shopper simulation behind {@link simulateShoppers}, sending events to `sink` as they happen
+ * (per shopper, each session in time order; not sorted across shoppers), so a caller can stream
+ * them to disk. The same options give the same events.
+ *
+ * @throws OptionError when an option is out of range.
+ */
+export function runShoppers(options: ShopperRunOptions, sink: EventSink): ShopperRun {
+  const { catalog } = options;
   const seed = options.seed ?? catalog.seed;
   const shoppers = options.shoppers ?? DEFAULT_SHOPPER_COUNT;
   const days = options.days ?? DEFAULT_HISTORY_DAYS;
   const endTime = Math.floor((options.endTime ?? DEFAULT_END_TIME) / 1000) * 1000;
   const trendingCount = options.trending ?? DEFAULT_TRENDING_COUNT;
+  const maxEvents = options.maxEvents ?? Infinity;
   requireInRange('seed', seed, 0, 0x7fffffff, true);
-  requireInRange('shoppers', shoppers, 1, 1_000_000, true);
+  requireInRange('shoppers', shoppers, 1, 1_000_000_000, true);
   requireInRange('days', days, TREND_DAYS, 3650, true);
   requireInRange('endTime', endTime, days * DAY_MS, 8.64e15, true);
   requireInRange('trending', trendingCount, 0, 100, true);
@@ -96,18 +154,31 @@ export function simulateShoppers(options: ShopperSimulationOptions): DemoEvents 
   const rhythm = createActivityRhythm(endTime, days);
   const trendStart = endTime - TREND_DAYS * DAY_MS;
   const trending = pickTrending(catalog, trendingCount, streamRng(seed, SEED_STREAMS.trending));
-  const isTrending = new Uint8Array(catalog.items.length);
+  const isTrending = new Uint8Array(catalog.traits.leaf.length);
   for (const i of trending) isTrending[i] = 1;
-  const builder = new InteractionLogBuilder();
+  let events = 0;
+  const counted: EventSink = {
+    push(user, item, type, value, timestamp) {
+      if (events >= maxEvents) return;
+      events++;
+      sink.push(user, item, type, value, timestamp);
+    },
+  };
   const shopperRng = streamRng(seed, SEED_STREAMS.shoppers);
   const sessionRng = streamRng(seed, SEED_STREAMS.sessions);
   const population = createPopulation(SHOPPER_PERSONAS);
-  const session = createSessionSimulator(catalog, isTrending, trendStart, endTime, builder);
-  const idWidth = Math.max(4, String(shoppers).length);
-  const userIds: string[] = [];
+  const shelves = options.shelf !== undefined ? createShelves(catalog, options.shelf) : null;
+  const session = createSessionSimulator(
+    catalog,
+    isTrending,
+    trendStart,
+    endTime,
+    counted,
+    shelves,
+  );
 
-  for (let u = 0; u < shoppers; u++) {
-    userIds.push(`u${String(u + 1).padStart(idWidth, '0')}`);
+  let u = 0;
+  for (; u < shoppers && events < maxEvents; u++) {
     const taste = population.drawTaste(shopperRng);
     const sessions = Math.min(60, 1 + Math.floor(Math.exp(1.45 + 0.8 * shopperRng.normal())));
     for (let s = 0; s < sessions; s++) {
@@ -120,14 +191,7 @@ export function simulateShoppers(options: ShopperSimulationOptions): DemoEvents 
       session.run(u, taste, start, forced, sessionRng);
     }
   }
-  return {
-    userIds,
-    itemIds: catalog.items.map((item) => item.id),
-    columns: sortByTime(builder.build()),
-    trending,
-    startTime: rhythm.startTime,
-    endTime,
-  };
+  return { shoppers: u, events, trending, startTime: rhythm.startTime, endTime };
 }
 
 /** What one shopper likes. */
@@ -202,17 +266,23 @@ function createPopulation(personas: readonly ShopperPersona[]): {
 
 /** Simulates one session at a time, appending its events to `builder`. */
 function createSessionSimulator(
-  catalog: DemoCatalog,
+  catalog: CatalogShape,
   isTrending: Uint8Array,
   trendStart: number,
   endTime: number,
-  builder: InteractionLogBuilder,
+  sink: EventSink,
+  shelves: Shelves | null,
 ): { run(user: number, taste: ShopperTaste, start: number, forced: number, rng: Rng): void } {
   const { traits, itemsByLeaf } = catalog;
+  // What a browse of a subcategory shows: all of it, or one page of its listing.
+  const listing = (leaf: number, forced: number, rng: Rng): Int32Array =>
+    shelves ? shelves.page(leaf, forced, rng) : itemsByLeaf[leaf]!;
   const complements = complementNeighbours();
   const featured = featuredProducts(catalog);
   const departmentOf = Uint8Array.from(traits.leaf, (leaf) => DEMO_LEAVES[leaf]!.departmentIndex);
-  const maxList = itemsByLeaf.reduce((m, list) => Math.max(m, list.length), featured.length);
+  const maxList = shelves
+    ? Math.max(shelves.size, featured.length)
+    : itemsByLeaf.reduce((m, list) => Math.max(m, list.length), featured.length);
   const weights = new Float64Array(maxList);
   const viewed = new Int32Array(maxList);
   const viewedWeight = new Float64Array(maxList);
@@ -222,7 +292,7 @@ function createSessionSimulator(
 
   const emit = (user: number, item: number, type: number, rng: Rng): void => {
     // Sessions that start just before the end are cut at its last second.
-    builder.push(user, item, type, NaN, Math.min(t, endTime - 1000));
+    sink.push(user, item, type, NaN, Math.min(t, endTime - 1000));
     // Seconds between two actions: mostly short, now and then a long read.
     t += 1000 * (4 + Math.floor(-Math.log(1 - rng.next()) * 40));
   };
@@ -293,7 +363,7 @@ function createSessionSimulator(
 
   /** Looks at a complement subcategory and usually carts its best match. */
   const complement = (user: number, taste: ShopperTaste, leaf: number, rng: Rng): void => {
-    const items = itemsByLeaf[leaf]!;
+    const items = listing(leaf, -1, rng);
     score(taste, items);
     const n = drawViews(items, Math.min(items.length, 1 + rng.int(3)), -1, rng);
     let best = -1;
@@ -314,11 +384,12 @@ function createSessionSimulator(
       ramp = start >= trendStart ? (start - trendStart) / (TREND_DAYS * DAY_MS) : 0;
       carted.length = 0;
       let first = featured;
-      if (forced >= 0) first = itemsByLeaf[traits.leaf[forced]!]!;
-      else if (rng.next() >= FEATURED_SHARE) first = itemsByLeaf[sampleCdf(taste.leafCdf, rng)]!;
+      if (forced >= 0) first = listing(traits.leaf[forced]!, forced, rng);
+      else if (rng.next() >= FEATURED_SHARE)
+        first = listing(sampleCdf(taste.leafCdf, rng), -1, rng);
       browse(user, taste, first, forced, rng);
       if (rng.next() < 0.3)
-        browse(user, taste, itemsByLeaf[sampleCdf(taste.leafCdf, rng)]!, -1, rng);
+        browse(user, taste, listing(sampleCdf(taste.leafCdf, rng), -1, rng), -1, rng);
       const links = carted.length > 0 ? complements[traits.leaf[carted[0]!]!]! : null;
       if (links !== null && links.length > 0 && rng.next() < 0.6) {
         complement(user, taste, links[rng.int(links.length)]!, rng);
@@ -335,7 +406,7 @@ function createSessionSimulator(
 }
 
 /** The front page: the best-liked products in stock (ties by catalog order). */
-function featuredProducts(catalog: DemoCatalog): Int32Array {
+function featuredProducts(catalog: CatalogShape): Int32Array {
   const { appeal, inStock } = catalog.traits;
   const order: number[] = [];
   for (let i = 0; i < appeal.length; i++) if (inStock[i]) order.push(i);
@@ -357,10 +428,10 @@ function sampleCdf(cdf: Float64Array, rng: Rng): number {
 }
 
 /** Trending products: well-liked, in stock, from different departments where possible. */
-function pickTrending(catalog: DemoCatalog, count: number, rng: Rng): Int32Array {
+function pickTrending(catalog: CatalogShape, count: number, rng: Rng): Int32Array {
   const { traits } = catalog;
   const candidates: number[] = [];
-  for (let i = 0; i < catalog.items.length; i++) {
+  for (let i = 0; i < traits.leaf.length; i++) {
     if (traits.inStock[i] && traits.appeal[i]! > 1) candidates.push(i);
   }
   const picked: number[] = [];
