@@ -51,7 +51,10 @@ export function EraseSection({
       <h2 id="erase-title">Erase everything</h2>
       <p>
         Deletes every Hearth database and cache of this site on this device: your events, the models
-        trained here, imported data. The shop then starts again as for a new visitor.
+        trained here, imported data, and the shop's offline copy. That copy holds public files only
+        (pages, scripts, the shop's model and catalog) and nothing about you, but its product images
+        show which products were on your screen, so it goes too. The shop then starts again as for a
+        new visitor.
       </p>
       <ConfirmButton
         label="Erase everything"
