@@ -1,10 +1,6 @@
-import {
-  looksLikeCatalogIndex,
-  parseCatalogShardIndex,
-  type CatalogShardIndex,
-} from '../core/catalog/catalog-shard-index';
+import { looksLikeCatalogIndex } from '../core/catalog/catalog-shard-index';
 import { DataError } from '../core/errors';
-import { createShardedDisplayCatalog } from './sharded-display-catalog';
+import { shardedDisplayCatalogFrom } from './sharded-display-catalog';
 import type { DisplayItem } from './widget-types';
 
 /** The catalog fields the widget shows, by item id. */
@@ -26,9 +22,10 @@ export interface DisplayCatalog {
 
 /**
  * What a `catalog-src` file holds: catalog records (a single-file catalog) or the index of a
- * sharded one (`catalog-index.json`, written by `hearth-recs train` for large catalogs).
+ * sharded one (`catalog-index.json`, written by `hearth-recs train` for large catalogs; checked
+ * when {@link displayCatalogOf} builds its catalog).
  */
-export type CatalogSource = { readonly records: unknown[] } | { readonly index: CatalogShardIndex };
+export type CatalogSource = { readonly records: unknown[] } | { readonly index: unknown };
 
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : undefined;
@@ -82,10 +79,10 @@ export function readCatalogRecords(source: string, url: string): unknown[] {
 
 /**
  * What the text of a `catalog-src` file holds: a sharded catalog's index (a JSON object of kind
- * `hearth-catalog-index`) or catalog records ({@link readCatalogRecords}).
+ * `hearth-catalog-index`, checked in full by {@link displayCatalogOf}) or catalog records
+ * ({@link readCatalogRecords}).
  *
- * @throws DataError `UNREADABLE_INPUT` for an index that is not usable (naming the field);
- *   `UNKNOWN_FORMAT` as {@link readCatalogRecords}.
+ * @throws DataError `UNKNOWN_FORMAT` as {@link readCatalogRecords}.
  */
 export function readCatalogSource(source: string, url: string): CatalogSource {
   const trimmed = source.trim();
@@ -96,7 +93,7 @@ export function readCatalogSource(source: string, url: string): CatalogSource {
     } catch {
       parsed = undefined;
     }
-    if (looksLikeCatalogIndex(parsed)) return { index: parseCatalogShardIndex(parsed, url) };
+    if (looksLikeCatalogIndex(parsed)) return { index: parsed };
   }
   return { records: readCatalogRecords(source, url) };
 }
@@ -104,6 +101,8 @@ export function readCatalogSource(source: string, url: string): CatalogSource {
 /**
  * The display catalog of a `catalog-src` file: all records at once, or a sharded catalog that
  * downloads the shards holding the ids a row shows.
+ *
+ * @throws DataError `UNREADABLE_INPUT` for an index that is not usable, naming the field.
  */
 export function displayCatalogOf(
   source: CatalogSource,
@@ -111,13 +110,10 @@ export function displayCatalogOf(
   fetchFn: (url: string) => Promise<Response> = (u) => fetch(u),
 ): DisplayCatalog {
   if ('records' in source) return displayCatalogFrom(source.records, baseUrl);
-  return createShardedDisplayCatalog({
-    index: source.index,
-    indexUrl: baseUrl,
-    loadShard: async (url) => {
-      const records = readCatalogRecords(await downloadCatalog(url, fetchFn), url);
-      return records.flatMap((record) => displayItemOf(record) ?? []);
-    },
+  // Static, not import(): a lazy chunk would bring the bundler's preload helper, larger than it.
+  return shardedDisplayCatalogFrom(source.index, baseUrl, async (url) => {
+    const records = readCatalogRecords(await downloadCatalog(url, fetchFn), url);
+    return records.flatMap((record) => displayItemOf(record) ?? []);
   });
 }
 

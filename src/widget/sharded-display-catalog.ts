@@ -1,4 +1,8 @@
-import { catalogShardOf, type CatalogShardIndex } from '../core/catalog/catalog-shard-index';
+import {
+  catalogShardOf,
+  parseCatalogShardIndex,
+  type CatalogShardIndex,
+} from '../core/catalog/catalog-shard-index';
 import type { DisplayCatalog } from './display-catalog';
 import type { DisplayItem } from './widget-types';
 
@@ -43,4 +47,22 @@ export function createShardedDisplayCatalog(o: ShardedDisplayCatalogOptions): Di
       await Promise.all([...wanted].map(loadShard));
     },
   };
+}
+
+/**
+ * {@link createShardedDisplayCatalog} for a parsed index file, checked first (this module loads
+ * only on pages whose `catalog-src` is a sharded catalog's index).
+ *
+ * @throws DataError `UNREADABLE_INPUT` naming the index URL and the field that is wrong.
+ */
+export function shardedDisplayCatalogFrom(
+  index: unknown,
+  indexUrl: string,
+  loadShard: ShardedDisplayCatalogOptions['loadShard'],
+): DisplayCatalog {
+  return createShardedDisplayCatalog({
+    index: parseCatalogShardIndex(index, indexUrl),
+    indexUrl,
+    loadShard,
+  });
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { splitCatalogIntoShards } from '../../src/core/catalog/catalog-shard-writer';
-import { DataError } from '../../src/core/errors';
 import type { RowRequest, RowResult } from '../../src/core/serve/row-types';
 import type { Recommender } from '../../src/worker/recommender-types';
-import { readCatalogSource } from '../../src/widget/display-catalog';
+import { displayCatalogOf, readCatalogSource } from '../../src/widget/display-catalog';
 import { fetchRow } from '../../src/widget/row-query';
 import { createWidgetRuntime } from '../../src/widget/shared-runtime';
 
@@ -73,9 +72,11 @@ describe('a sharded catalog-src', () => {
     expect(readCatalogSource('{"id":"a","kind":"hearth-catalog-index-ish"}', BASE)).toEqual({
       records: [{ id: 'a', kind: 'hearth-catalog-index-ish' }],
     });
-    expect(() =>
-      readCatalogSource(JSON.stringify({ ...index, version: 9 }), `${BASE}catalog-index.json`),
-    ).toThrow(DataError);
+    const newer = { ...index, version: 9 };
+    const source = readCatalogSource(JSON.stringify(newer), `${BASE}catalog-index.json`);
+    expect(() => displayCatalogOf(source, `${BASE}catalog-index.json`)).toThrow(
+      /catalog index at https:\/\/shop\.example\/model\/catalog-index\.json .*"version" is 9/,
+    );
   });
 
   it('loads only the shards holding the ids a row shows, once, and imports nothing whole', async () => {

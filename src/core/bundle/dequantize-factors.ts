@@ -55,75 +55,53 @@ export function decodeItemFactors(o: StoredFactors): Float32Array {
   const encoding = factorEncodingOf(o.encoding);
   const length = o.numItems * o.factors;
   const stored = o.tensors[FACTORS_TENSOR];
-  const expected = { float32: Float32Array, float16: Uint16Array, int8: Int8Array }[encoding];
-  const dtype = { float32: 'float32', float16: 'uint16', int8: 'int8' }[encoding];
-  if (!(stored instanceof expected)) {
-    throw inconsistent(
-      `tensor "${FACTORS_TENSOR}" must be ${dtype} for ${FACTOR_ENCODING_FIELD} ${encoding}, but it is missing or has another dtype`,
-    );
-  }
-  if (stored.length !== length) {
-    throw inconsistent(
-      `tensor "${FACTORS_TENSOR}" has ${stored.length} values, expected ${o.numItems} items × ${o.factors} factors = ${length}`,
-    );
-  }
-  if (encoding !== 'int8' && o.tensors[FACTOR_SCALES_TENSOR] !== undefined) {
-    throw inconsistent(
-      `tensor "${FACTOR_SCALES_TENSOR}" is present, but ${FACTOR_ENCODING_FIELD} is ${encoding} (scales belong to int8 factors)`,
-    );
-  }
+  const int8 = encoding === 'int8';
+  const [expected, dtype] = int8
+    ? [Int8Array, 'int8']
+    : encoding === 'float16'
+      ? [Uint16Array, 'uint16']
+      : [Float32Array, 'float32'];
+  const scales = o.tensors[FACTOR_SCALES_TENSOR];
+  const wrong = !(stored instanceof expected)
+    ? `${FACTORS_TENSOR} is not ${dtype}`
+    : stored.length !== length
+      ? `${FACTORS_TENSOR} has ${stored.length} values, expected ${o.numItems} items × ${o.factors} factors`
+      : int8 !== (scales !== undefined)
+        ? `${FACTOR_SCALES_TENSOR} is ${int8 ? 'missing' : 'present'}`
+        : int8 && !(scales instanceof Float32Array && scales.length === o.numItems)
+          ? `${FACTOR_SCALES_TENSOR} is not float32 with one scale per item`
+          : undefined;
+  if (wrong !== undefined) throw inconsistent(`${wrong} (${FACTOR_ENCODING_FIELD} ${encoding})`);
   if (stored instanceof Float32Array) {
     checkTensorValues(FACTORS_TENSOR, stored, o.rule);
     return stored;
   }
-  if (stored instanceof Uint16Array) return widenFloat16(stored, o);
-  return dequantizeInt8(stored as Int8Array, o);
-}
-
-function rowLabel(o: StoredFactors, row: number): string {
-  return o.rule.rowName ? ` (${o.rule.rowName(row)})` : '';
-}
-
-function dequantizeInt8(values: Int8Array, o: StoredFactors): Float32Array {
-  const scales = o.tensors[FACTOR_SCALES_TENSOR];
-  if (!(scales instanceof Float32Array) || scales.length !== o.numItems) {
-    throw inconsistent(
-      `tensor "${FACTOR_SCALES_TENSOR}" must be float32 with one scale per item (${o.numItems}) for int8 item factors, but it is missing or has another dtype or length`,
-    );
+  const out = new Float32Array(length);
+  if (stored instanceof Uint16Array) {
+    for (let i = 0; i < length; i++) out[i] = float16Value(stored[i]!);
+    // Widened values are checked like float32 factors (∞/NaN patterns, the range).
+    checkTensorValues(FACTORS_TENSOR, out, o.rule);
+    return out;
   }
-  checkTensorValues(FACTOR_SCALES_TENSOR, scales, {
+  const rowScales = scales as Float32Array;
+  checkTensorValues(FACTOR_SCALES_TENSOR, rowScales, {
     ...o.rule,
     min: 0,
     max: MAX_MODEL_PARAMETER / INT8_FACTOR_MAX,
     rowLength: 1,
   });
   const k = o.factors;
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < o.numItems; r++) {
-    const scale = scales[r]!;
-    const at = r * k;
-    for (let d = 0; d < k; d++) {
-      const q = values[at + d]!;
-      if (q < -INT8_FACTOR_MAX) {
-        throw inconsistent(
-          `tensor "${FACTORS_TENSOR}" holds the int8 value ${q} at row ${r}, column ${d}${rowLabel(o, r)}, outside [−${INT8_FACTOR_MAX}, ${INT8_FACTOR_MAX}]`,
-        );
-      }
-      out[at + d] = q * scale;
+  for (let i = 0; i < length; i++) {
+    const q = (stored as Int8Array)[i]!;
+    if (q < -INT8_FACTOR_MAX) {
+      const row = Math.floor(i / k);
+      throw inconsistent(
+        `${FACTORS_TENSOR} holds the int8 value ${q} at row ${row}, column ${i - row * k}${o.rule.rowName ? ` (${o.rule.rowName(row)})` : ''}`,
+      );
     }
+    out[i] = q * rowScales[Math.floor(i / k)]!;
   }
   return out;
-}
-
-let halfTable: Float32Array | null = null;
-
-/** float32 value of every half-precision bit pattern (256 KB, built on first use). */
-function float16Table(): Float32Array {
-  if (halfTable) return halfTable;
-  const table = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) table[h] = float16Value(h);
-  halfTable = table;
-  return table;
 }
 
 /** The number a half-precision bit pattern encodes. */
@@ -134,13 +112,4 @@ export function float16Value(bits: number): number {
   if (exp === 0) return sign * mantissa * 2 ** -24;
   if (exp === 0x1f) return mantissa !== 0 ? NaN : sign * Infinity;
   return sign * (1 + mantissa / 1024) * 2 ** (exp - 15);
-}
-
-function widenFloat16(bits: Uint16Array, o: StoredFactors): Float32Array {
-  const table = float16Table();
-  const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
-  // The widened values are then checked like float32 factors (∞/NaN patterns, the range).
-  checkTensorValues(FACTORS_TENSOR, out, o.rule);
-  return out;
 }
