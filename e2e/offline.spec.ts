@@ -170,3 +170,43 @@ test('a new model version is picked up by downloading only the changed file', as
   expect(downloaded.map((f) => f.path)).toEqual([MODEL]);
   await expect(cards(page, 'for-you').first()).toBeVisible();
 });
+
+test('the script-tag shop opts in with one line and reloads offline with its personal rows', async ({
+  page,
+  context,
+}) => {
+  const forYou = page.locator('hearth-recs#for-you-row');
+  const source = (): Promise<string | undefined> =>
+    forYou.evaluate((el) => (el as HTMLElement).dataset['source']);
+  await page.goto('/shop/');
+  await page.getByLabel('Remember my activity on this device').check();
+  await page.locator('#grid .grid-card').first().click();
+  await expect.poll(source, { timeout: 60_000 }).toBe('personal');
+  // hearth-offline.js registered the worker; it keeps the widget, the model and the catalog.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          if (navigator.serviceWorker.controller === null) return 'no controller';
+          const files = [
+            '/widget/hearth-recs.js',
+            '/demo/model/model.hearth',
+            '/demo/model/catalog.json',
+          ];
+          const kept = await Promise.all(files.map((file) => caches.match(file)));
+          return kept.every(Boolean) ? 'kept' : 'not kept';
+        }),
+      { timeout: 30_000 },
+    )
+    .toBe('kept');
+
+  await context.setOffline(true);
+  try {
+    await page.goto('/shop/');
+    await expect(page.locator('#product-title')).not.toHaveText(/Loading|could not be loaded/);
+    await expect.poll(source, { timeout: 30_000 }).toBe('personal');
+    await expect(forYou.locator('[part="card"]').first()).toBeVisible();
+  } finally {
+    await context.setOffline(false);
+  }
+});

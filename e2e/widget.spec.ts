@@ -51,7 +51,12 @@ test.describe('example storefront with <hearth-recs>', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(SHOP);
-    expect(await page.locator('script[src*="widget"]').count()).toBe(1);
+    // The rows need the one widget script; the second line is the opt-in to offline use.
+    const scripts = page.locator('script[src*="widget"]');
+    expect(await scripts.evaluateAll((els) => els.map((el) => el.getAttribute('src')))).toEqual([
+      '/widget/hearth-recs.js',
+      '/widget/hearth-offline.js',
+    ]);
     await rowsReady(page);
     for (const id of ROW_IDS) await expect(cards(page, id).first()).toBeVisible();
     await expect(cards(page, 'for-you-row')).toHaveCount(8);
