@@ -11,7 +11,11 @@ import type { CsrMatrix } from '../../src/core/data/csr-matrix';
 import { DEFAULT_EVENT_WEIGHTS } from '../../src/core/data/types';
 import { evaluateScorer } from '../../src/core/eval/evaluate';
 import { splitInteractions, type Split } from '../../src/core/eval/split';
-import type { MfModel } from '../../src/core/models/mf/mf-model';
+import {
+  mfModelFromParams,
+  type MfModel,
+  type MfModelParamKey,
+} from '../../src/core/models/mf/mf-model';
 import { createTypedMfPath, DEFAULT_MF_OPTIONS } from '../../src/core/models/mf/train-typed';
 import { createRng } from '../../src/core/random';
 import { rowWeightsOf } from '../../src/core/tune/confidence-fit';
@@ -138,20 +142,12 @@ function syntheticBundle(n: number, factors: number): ModelBundle {
   return {
     createdAt: '2026-01-01T00:00:00.000Z',
     itemIds: Array.from({ length: n }, (_, i) => `sku-${String(i).padStart(7, '0')}`),
-    mf: {
-      kind: 'mf',
-      numItems: n,
-      factors,
-      regularization: 0.05,
-      regularizationExponent: 1,
-      unobservedWeight: 0.01,
-      userWeightExponent: 0,
-      userWeightNorm: 1,
-      biasScale: 1,
-      initScale: 0.1,
+    mf: mfModelFromParams(
+      { ...DEFAULT_MF_OPTIONS, factors, userWeightNorm: 1 } as Record<MfModelParamKey, number>,
+      n,
       itemFactors,
       itemBias,
-    },
+    ),
     popularity,
     trending: { scores: trending, now: 1.7e12, halfLifeMs: 7 * 86_400_000 },
     coOccurrence: { numItems: n, indptr, indices, scores },

@@ -7,14 +7,14 @@ import type { ModelBundle } from '../../../src/core/bundle/model-bundle';
 import { trainModelBundle } from '../../../src/core/bundle/train-bundle';
 import { ModelFileError } from '../../../src/core/errors';
 import type { ModelTensor } from '../../../src/core/model-file';
-import { decodeModelFile, encodeModelFile } from '../../../src/core/model-file';
-import type { JsonObject } from '../../../src/core/model-file';
+import { decodeModelFile } from '../../../src/core/model-file';
 import {
   createInitialModel,
   decodeFederatedModel,
   encodeFederatedModel,
 } from '../../../src/federated/federated-model';
 import { smallBundleData } from '../../fixtures/synthetic';
+import { editBundleFile, expectModelFileError } from './edit-bundle-file';
 
 const { dataset, catalog } = smallBundleData();
 let bundle: ModelBundle;
@@ -25,28 +25,10 @@ beforeAll(async () => {
   bytes = encodeBundle(bundle);
 });
 
-/** Expects `fn` to throw a `ModelFileError` with `code`; returns its message. */
-function expectModelFileError(fn: () => unknown, code: string): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ModelFileError);
-    expect((error as ModelFileError).code).toBe(code);
-    return (error as ModelFileError).message;
-  }
-  throw new Error(`expected a ModelFileError ${code}`);
-}
-
-/** Re-encodes the container with edited header and tensors (valid length and checksum). */
-function reencode(
+/** The bundle file re-encoded with edited header and tensors (valid length and checksum). */
+const reencode = (
   edit: (header: Record<string, unknown>, tensors: Record<string, ModelTensor>) => void,
-): Uint8Array {
-  const content = decodeModelFile(bytes);
-  const header = structuredClone(content.header) as Record<string, unknown>;
-  const tensors: Record<string, ModelTensor> = { ...content.tensors };
-  edit(header, tensors);
-  return encodeModelFile({ header: header as JsonObject, tensors });
-}
+): Uint8Array => editBundleFile(bytes, edit);
 
 describe('encodeBundle / decodeBundle', () => {
   it('round-trips every array and field', () => {

@@ -4,16 +4,9 @@ import { decodeBundle, encodeBundle } from '../../../src/core/bundle/bundle-file
 import { decodeServingBundle } from '../../../src/core/bundle/decode-bundle';
 import type { ModelBundle } from '../../../src/core/bundle/model-bundle';
 import { trainModelBundle } from '../../../src/core/bundle/train-bundle';
-import { ModelFileError } from '../../../src/core/errors';
-import {
-  crc32,
-  decodeModelFile,
-  encodeModelFile,
-  sniffModelFile,
-  type JsonObject,
-  type ModelTensor,
-} from '../../../src/core/model-file';
+import { crc32, decodeModelFile, sniffModelFile } from '../../../src/core/model-file';
 import { smallBundleData } from '../../fixtures/synthetic';
+import { editBundleFile, expectModelFileError } from './edit-bundle-file';
 
 const { dataset, catalog } = smallBundleData();
 let bundle: ModelBundle;
@@ -23,28 +16,6 @@ beforeAll(async () => {
   bundle = await trainModelBundle({ dataset, catalog, mf: { factors: 8, epochs: 3 } });
   int8 = encodeBundle(bundle, { itemFactors: 'int8' });
 });
-
-function errorOf(fn: () => unknown): ModelFileError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ModelFileError);
-    return error as ModelFileError;
-  }
-  throw new Error('expected a ModelFileError');
-}
-
-/** The int8 file with its header and tensors edited (valid length and checksum). */
-function edited(
-  bytes: Uint8Array,
-  edit: (header: Record<string, unknown>, tensors: Record<string, ModelTensor>) => void,
-): Uint8Array {
-  const content = decodeModelFile(bytes);
-  const header = structuredClone(content.header) as Record<string, unknown>;
-  const tensors: Record<string, ModelTensor> = { ...content.tensors };
-  edit(header, tensors);
-  return encodeModelFile({ header: header as JsonObject, tensors });
-}
 
 function rowMaxAbs(factors: Float32Array, k: number, row: number): number {
   let max = 0;
@@ -141,31 +112,31 @@ describe('older files still load', () => {
 
 describe('damaged quantized payloads are refused, naming what is wrong', () => {
   const expectCorrupt = (bytes: Uint8Array, message: RegExp): void => {
-    const error = errorOf(() => decodeServingBundle(bytes));
-    expect(error.code).toBe('MODEL_FILE_CORRUPT');
-    expect(error.message).toMatch(message);
+    expect(expectModelFileError(() => decodeServingBundle(bytes), 'MODEL_FILE_CORRUPT')).toMatch(
+      message,
+    );
   };
 
   it('an unknown encoding names the header field', () => {
-    const bad = edited(int8, (h) => {
+    const bad = editBundleFile(int8, (h) => {
       h['itemFactorEncoding'] = 'int4';
     });
     expectCorrupt(bad, /itemFactorEncoding is "int4"/);
   });
 
   it('an encoding in a schema-1 bundle', () => {
-    const bad = edited(int8, (h) => {
+    const bad = editBundleFile(int8, (h) => {
       h['schema'] = 1;
     });
     expectCorrupt(bad, /itemFactorEncoding in a schema-1 bundle/);
   });
 
   it('missing or mis-sized scales name the scales tensor', () => {
-    const missing = edited(int8, (_h, t) => {
+    const missing = editBundleFile(int8, (_h, t) => {
       delete t['mf.itemFactorScales'];
     });
     expectCorrupt(missing, /mf\.itemFactorScales is missing \(itemFactorEncoding int8\)/);
-    const short = edited(int8, (_h, t) => {
+    const short = editBundleFile(int8, (_h, t) => {
       t['mf.itemFactorScales'] = (t['mf.itemFactorScales'] as Float32Array).subarray(1);
     });
     expectCorrupt(short, /mf\.itemFactorScales is not float32 with one scale per item/);
@@ -173,7 +144,7 @@ describe('damaged quantized payloads are refused, naming what is wrong', () => {
 
   it('a negative or non-finite scale names the tensor, row and item', () => {
     for (const value of [-0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      const bad = edited(int8, (_h, t) => {
+      const bad = editBundleFile(int8, (_h, t) => {
         const scales = Float32Array.from(t['mf.itemFactorScales'] as Float32Array);
         scales[2] = value;
         t['mf.itemFactorScales'] = scales;
@@ -186,7 +157,7 @@ describe('damaged quantized payloads are refused, naming what is wrong', () => {
   });
 
   it('the int8 value −128 (never written) names its row and column', () => {
-    const bad = edited(int8, (_h, t) => {
+    const bad = editBundleFile(int8, (_h, t) => {
       const values = Int8Array.from(t['mf.itemFactors'] as Int8Array);
       values[bundle.mf.factors + 1] = -128;
       t['mf.itemFactors'] = values;
@@ -195,18 +166,18 @@ describe('damaged quantized payloads are refused, naming what is wrong', () => {
   });
 
   it('factors of the wrong dtype or length for the declared encoding', () => {
-    const asFloat = edited(int8, (_h, t) => {
+    const asFloat = editBundleFile(int8, (_h, t) => {
       t['mf.itemFactors'] = new Float32Array((t['mf.itemFactors'] as Int8Array).length);
     });
     expectCorrupt(asFloat, /mf\.itemFactors is not int8 \(itemFactorEncoding int8\)/);
-    const short = edited(int8, (_h, t) => {
+    const short = editBundleFile(int8, (_h, t) => {
       t['mf.itemFactors'] = (t['mf.itemFactors'] as Int8Array).subarray(8);
     });
     expectCorrupt(short, /mf\.itemFactors has \d+ values, expected \d+ items × 8 factors/);
   });
 
   it('scales next to float32 or float16 factors', () => {
-    const bad = edited(encodeBundle(bundle, { itemFactors: 'float16' }), (_h, t) => {
+    const bad = editBundleFile(encodeBundle(bundle, { itemFactors: 'float16' }), (_h, t) => {
       t['mf.itemFactorScales'] = new Float32Array(bundle.itemIds.length);
     });
     expectCorrupt(bad, /mf\.itemFactorScales is present \(itemFactorEncoding float16\)/);
@@ -215,7 +186,7 @@ describe('damaged quantized payloads are refused, naming what is wrong', () => {
   it('a half-precision ∞ or NaN names the item', () => {
     const f16 = encodeBundle(bundle, { itemFactors: 'float16' });
     for (const bits of [0x7c00, 0xfe00]) {
-      const bad = edited(f16, (_h, t) => {
+      const bad = editBundleFile(f16, (_h, t) => {
         const values = Uint16Array.from(t['mf.itemFactors'] as Uint16Array);
         values[bundle.mf.factors * 3] = bits;
         t['mf.itemFactors'] = values;
@@ -229,9 +200,7 @@ describe('damaged quantized payloads are refused, naming what is wrong', () => {
     const view = new DataView(v1.buffer);
     view.setUint32(4, 1, true);
     view.setUint32(v1.length - 4, crc32(v1.subarray(0, v1.length - 4)), true);
-    const error = errorOf(() => decodeModelFile(v1));
-    expect(error.code).toBe('MODEL_FILE_CORRUPT');
-    expect(error.message).toMatch(
+    expect(expectModelFileError(() => decodeModelFile(v1), 'MODEL_FILE_CORRUPT')).toMatch(
       /"mf\.itemFactors" has dtype int8, which format version 1 cannot hold/,
     );
   });

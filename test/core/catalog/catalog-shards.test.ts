@@ -4,7 +4,7 @@ import {
   parseCatalogShardIndex,
 } from '../../../src/core/catalog/catalog-shard-index';
 import { splitCatalogIntoShards } from '../../../src/core/catalog/catalog-shard-writer';
-import { DataError, OptionError } from '../../../src/core/errors';
+import { OptionError } from '../../../src/core/errors';
 
 const items = Array.from({ length: 1000 }, (_, i) => ({ id: `p${i}`, title: `Item ${i}` }));
 const byContent = (text: string, shard: number): string => `${shard}-${text.length}.json`;
@@ -82,16 +82,14 @@ describe('parseCatalogShardIndex', () => {
       [{ ...good, kind: 'other' }, /"kind" is not "hearth-catalog-index"/],
     ];
     for (const [value, message] of cases) {
-      let error: unknown;
-      try {
-        parseCatalogShardIndex(value, url);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(DataError);
-      expect((error as DataError).code).toBe('UNREADABLE_INPUT');
-      expect((error as DataError).message).toMatch(message);
-      expect((error as DataError).message).toContain(url);
+      expect(() => parseCatalogShardIndex(value, url)).toThrow(
+        expect.objectContaining({
+          name: 'DataError',
+          code: 'UNREADABLE_INPUT',
+          message: expect.stringMatching(message),
+        }),
+      );
+      expect(() => parseCatalogShardIndex(value, url)).toThrow(url);
     }
   });
 });
