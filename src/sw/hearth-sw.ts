@@ -66,6 +66,9 @@ self.addEventListener('message', (event) => {
       case 'hearth-offline:adopt':
         await store.adopt(Array.isArray(request.loaded) ? request.loaded : []);
         return store.status();
+      case 'hearth-offline:check':
+        await store.refresh();
+        return store.status();
       case 'hearth-offline:clear':
         await store.clear();
         return { type: 'hearth-offline:cleared' };

@@ -15,6 +15,11 @@ export type OfflineRequest =
    * mode was).
    */
   | { readonly type: 'hearth-offline:adopt'; readonly loaded: readonly string[] }
+  /**
+   * Checks for a new version now (what every page load does), for pages that stay open long:
+   * answered with the status once the changed files are stored.
+   */
+  | { readonly type: 'hearth-offline:check' }
   /** Deletes the offline cache (public files only; the next visit downloads them again). */
   | { readonly type: 'hearth-offline:clear' };
 

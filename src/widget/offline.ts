@@ -25,6 +25,11 @@ export interface EnableOfflineOptions {
   readonly manifestUrl?: string;
   /** The runtime whose model and catalog follow new versions (loaded without a page reload). */
   readonly runtime?: OfflineRuntime;
+  /**
+   * While the page stays open, also check for a new version this often (ms; default 1800000,
+   * 30 minutes; 0 = only on page loads) and whenever the device comes back online.
+   */
+  readonly checkIntervalMs?: number;
 }
 
 /** What {@link enableOffline} resolves with. */
@@ -43,6 +48,9 @@ export interface OfflineController {
 
 /** How long a page waits for the service worker to answer (ms). */
 const ANSWER_TIMEOUT_MS = 30_000;
+
+/** Default of {@link EnableOfflineOptions.checkIntervalMs}. */
+const CHECK_INTERVAL_MS = 30 * 60_000;
 
 /** Asks the worker to keep what this page loaded before it took control. */
 function adoptRequest(): OfflineRequest {
@@ -99,7 +107,8 @@ export async function enableOffline(
   );
   const ready = await container.ready;
   const worker = (): ServiceWorker => {
-    const active = ready.active ?? registration.active;
+    // The registration's active worker: a newer version replaces the one `ready` first named.
+    const active = registration.active ?? ready.active;
     if (!active) throw new Error("Hearth's service worker is not active.");
     return active;
   };
@@ -124,6 +133,11 @@ export async function enableOffline(
   } else {
     void ask(worker(), adoptRequest()).catch(() => undefined);
   }
+  // A found version reaches every open page as an update message; the answer itself is not needed.
+  const check = (): void => void ask(worker(), { type: 'hearth-offline:check' }).catch(() => {});
+  const interval = options.checkIntervalMs ?? CHECK_INTERVAL_MS;
+  const timer = interval > 0 ? setInterval(check, interval) : undefined;
+  addEventListener('online', check);
   return {
     registration,
     status,
@@ -132,6 +146,8 @@ export async function enableOffline(
       return () => listeners.delete(listener);
     },
     async disable() {
+      clearInterval(timer);
+      removeEventListener('online', check);
       container.removeEventListener('message', onMessage);
       listeners.clear();
       await ask<OfflineCleared>(worker(), { type: 'hearth-offline:clear' });

@@ -22,7 +22,7 @@ beforeEach(() => {
     ['images/p1.svg', '<svg/>'],
     ['.vite/manifest.json', '{}'],
     ['assets/app-abc.js.map', '{}'],
-  ]) {
+  ] as const) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
