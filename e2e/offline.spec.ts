@@ -156,7 +156,7 @@ test('a new model version is picked up by downloading only the changed file', as
     files: { ...manifest.files, 'demo/model/model.hearth': hash },
   };
   await context.route('**/hearth-offline.json', (route) => route.fulfill({ json: next }));
-  await context.route(`**${MODEL}`, (route) =>
+  await context.route(`**${MODEL}?*`, (route) =>
     route.fulfill({ body: Buffer.from(retrained), contentType: 'application/octet-stream' }),
   );
 

@@ -45,6 +45,8 @@ export interface OfflineStore {
 }
 
 const DEFAULT_MANIFEST_TIMEOUT_MS = 4_000;
+/** Query parameter carrying the expected content hash on downloads. */
+const VERSION_PARAM = 'hearth-v';
 const ADOPT_CONCURRENCY = 8;
 
 /** Creates the {@link OfflineStore} of a service worker. */
@@ -77,7 +79,11 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     let pending = downloads.get(url);
     if (!pending) {
       pending = (async () => {
-        const response = await o.fetch(fetchUrlOf(url), {
+        // The hash in the URL makes it immutable for every cache between here and the server (a
+        // CDN keeping `model.hearth` for an hour would otherwise hand out the old version).
+        const versioned = new URL(fetchUrlOf(url));
+        versioned.searchParams.set(VERSION_PARAM, expected);
+        const response = await o.fetch(versioned.href, {
           cache: 'no-cache',
           credentials: 'same-origin',
         });
