@@ -1,6 +1,6 @@
 import type { CsrMatrix } from '../data/csr-matrix';
 import { throwIfAborted } from '../errors';
-import type { MfComputePath } from '../models/mf/mf-trainer';
+import type { MfComputePath, MfTrainOptions, MfTrainResult } from '../models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
 import { CONFIDENCE_KINDS, type ConfidenceKind } from './confidence';
 import { applyConfidence, fitConfidence } from './confidence-fit';
@@ -127,17 +127,24 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
   const runMf = async (settings: MfSettings, kind: ConfidenceKind): Promise<Trial> => {
     throwIfAborted(o.signal);
     const t0 = performance.now();
-    const trained = await path.train(matrices.get(kind)!, {
+    const matrix = matrices.get(kind)!;
+    const trainOptions = {
       ...DEFAULT_MF_OPTIONS,
       ...settings,
       seed,
       ...(o.signal ? { signal: o.signal } : {}),
-    });
+    };
+    const trained =
+      msPerEpoch > 0
+        ? await path.train(matrix, trainOptions)
+        : await firstTrial(path, matrix, trainOptions, () => budgetMs - elapsed());
     const parts: ScoreParts = { mf: { model: trained.model, userFactors: trained.userFactors } };
     const mixes = betas.map((biasScale) => ({ mfWeight: 1, biasScale, neighborWeight: 0 }));
     const scores = validationNdcg(split, parts, mixes);
     const j = argMax(scores);
-    msPerEpoch = (performance.now() - t0) / settings.epochs;
+    const epochs = trained.epochMs.length;
+    const trainedMs = trained.epochMs.reduce((a, b) => a + b, 0);
+    msPerEpoch = Math.max(performance.now() - t0, trainedMs) / epochs;
     trials++;
     bestNdcg = Math.max(bestNdcg, scores[j]!.mean);
     const chosen = { ...settings, biasScale: mixes[j]!.biasScale };
@@ -309,6 +316,37 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
       tuned: true,
     };
   }
+}
+
+/**
+ * The first MF trial, which has no cost estimate yet: one epoch is timed first, and the trial runs
+ * only as many epochs as the remaining budget holds (at least one, at most the settings' count),
+ * so a large catalog cannot take the budget several times over before the search even starts. The
+ * shorter trial only scores the settings; the final fit still trains their full epoch count.
+ */
+async function firstTrial(
+  path: MfComputePath,
+  matrix: CsrMatrix,
+  options: MfTrainOptions,
+  remainingMs: () => number,
+): Promise<MfTrainResult> {
+  const first = await path.train(matrix, { ...options, epochs: 1 });
+  const perEpoch = first.epochMs[0] ?? 0;
+  const affordable = perEpoch > 0 ? Math.floor(remainingMs() / perEpoch) : options.epochs;
+  const epochs = Math.max(1, Math.min(options.epochs, affordable));
+  if (epochs <= 1) return first;
+  const rest = await path.train(matrix, {
+    ...options,
+    epochs,
+    resumeFrom: {
+      epoch: 1,
+      userFactors: first.userFactors,
+      itemFactors: first.model.itemFactors,
+      itemBias: first.model.itemBias,
+      lossHistory: first.lossHistory,
+    },
+  });
+  return { ...rest, epochMs: [...first.epochMs, ...rest.epochMs] };
 }
 
 function allEqual(values: Float32Array): boolean {

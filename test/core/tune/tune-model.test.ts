@@ -10,6 +10,8 @@ import { tuneModel } from '../../../src/core/tune/tune-model';
 import { EASE_LAMBDA_SHARES, fitNeighbors } from '../../../src/core/tune/neighbor-families';
 import type { SparseNeighbors } from '../../../src/core/models/sparse-neighbors';
 import type { TuneProgress } from '../../../src/core/tune/tune-types';
+import type { MfComputePath } from '../../../src/core/models/mf/mf-trainer';
+import { createTypedMfPath } from '../../../src/core/models/mf/train-typed';
 import { carveValidationSplit } from '../../../src/core/tune/validation-split';
 import { significantlyBetter } from '../../../src/core/tune/validation-score';
 import { DEFAULT_EVENT_WEIGHTS } from '../../../src/core/data/types';
@@ -126,6 +128,33 @@ describe('tuneModel', () => {
       fitNeighbors('ease', train, { easeLambdaShare: share });
     // The shipped lists are EASE's at the chosen λ, not at the default.
     expect(fitted.neighbors!.scores).toEqual((await lambdaOf(choice.easeLambdaShare!)).scores);
+  });
+
+  it('runs the first MF trial only for the epochs the budget holds (a slow, large catalog)', async () => {
+    const train = plantedMatrix({ users: 60, items: 40, seed: 5 });
+    const typed = createTypedMfPath();
+    const asked: number[] = [];
+    // The real path, but every epoch reported as taking 1 s: the budget of 2.5 s holds two.
+    const slow: MfComputePath = {
+      name: typed.name,
+      dispose: () => typed.dispose(),
+      async train(matrix, options) {
+        asked.push(options.epochs);
+        const result = await typed.train(matrix, options);
+        return { ...result, epochMs: result.epochMs.map(() => 1000) };
+      },
+    };
+    const choice = await tuneModel({
+      train,
+      fixed: { factors: 8, epochs: 12, family: 'mf' },
+      computePath: slow,
+      budgetMs: 2500,
+    });
+    expect(asked[0]).toBe(1);
+    expect(asked[1]).toBeLessThanOrEqual(2);
+    expect(asked).toHaveLength(2);
+    // The trial only scores the settings: the final fit still gets their epochs.
+    expect(choice.mf.epochs).toBe(12);
   });
 
   it('can be restricted to one family and aborted', async () => {
