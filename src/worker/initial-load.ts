@@ -5,7 +5,7 @@ import { DataError } from '../core/errors';
 import type { HearthStore } from '../storage/store-types';
 import { messageOf } from './recommender-checks';
 import type { LocalRecommenderDeps } from './recommender-deps';
-import { MODEL_NAME } from './serving-model';
+import { MODEL_NAME, type ServingModel } from './serving-model';
 
 /** Options of {@link loadInitialModel}. */
 export interface InitialLoadOptions {
@@ -23,6 +23,11 @@ export interface InitialModel {
   readonly catalog: readonly Item[];
   /** The stored (or just downloaded) model; null when there is none. */
   readonly model: { readonly bundle: ModelBundle; readonly version: number } | null;
+  /**
+   * When that model is the head of a larger one (`headOfBundle`): the absolute address of the
+   * full model file, to fetch once rows are served ({@link followModelHead}).
+   */
+  readonly fullModelUrl?: string;
 }
 
 /**
@@ -46,10 +51,43 @@ export async function loadInitialModel(o: InitialLoadOptions): Promise<InitialMo
     await importCatalogUrl();
   }
   const catalog = await s.getCatalog();
+  const model = stored
+    ? { bundle: decodeServingBundle(stored.bytes), version: stored.version }
+    : null;
+  // A head names its full model relative to its own address (kept with the stored head).
+  const headUrl = typeof stored?.meta['url'] === 'string' ? stored.meta['url'] : o.modelUrl;
+  const head = model?.bundle.head;
   return {
     catalog,
-    model: stored ? { bundle: decodeServingBundle(stored.bytes), version: stored.version } : null,
+    model,
+    ...(head && headUrl !== undefined
+      ? { fullModelUrl: new URL(head.fullModel, new URL(headUrl, o.baseUrl)).href }
+      : {}),
   };
+}
+
+/**
+ * Replaces a served head (see {@link InitialModel.fullModelUrl}) with its full model: downloads
+ * and validates it, then stores and serves it unless the served model changed meanwhile (trained
+ * on the device, another tab). A failure leaves the head serving and is reported through
+ * `report`; the next start tries again (the stored model is still the head).
+ */
+export async function followModelHead(
+  initial: InitialModel,
+  serving: ServingModel,
+  o: Pick<InitialLoadOptions, 'baseUrl' | 'fetch'> & { readonly report: (message: string) => void },
+): Promise<void> {
+  const url = initial.fullModelUrl;
+  if (url === undefined || !initial.model) return;
+  try {
+    const bytes = await downloadModel(url, o);
+    const bundle = decodeServingBundle(bytes);
+    await serving.saveAndServe(bundle, bytes, 'loaded', { url }, initial.model.version);
+  } catch (error) {
+    o.report(
+      `The full model could not be loaded (${messageOf(error)}); rows are served from the model's head of popular items.`,
+    );
+  }
 }
 
 /** The bytes at `url` (relative to `baseUrl`), or a `DataError` that names the URL. */

@@ -4,7 +4,7 @@ import type { ForYouRowRequest } from '../core/serve/row-types';
 import { createHearthStore } from '../storage';
 import type { HearthStore } from '../storage/store-types';
 import { createFederatedLoader } from './federated-loader';
-import { loadInitialModel } from './initial-load';
+import { followModelHead, loadInitialModel } from './initial-load';
 import { createLiveProfile } from './live-profile';
 import { createProfileSync } from './profile-sync';
 import { checkConfig, checkTrackEvent, disposedError } from './recommender-checks';
@@ -108,6 +108,11 @@ export function createLocalRecommender(
     if (initial.model) {
       await serving.serveIfNewer(initial.model.bundle, initial.model.version, 'loaded');
     }
+    void followModelHead(initial, serving, {
+      baseUrl,
+      fetch: deps.fetch,
+      report: (message) => emit({ type: 'storage', message }),
+    });
     profile.replaceStored(await s.recentInteractions(historyLimit, visitorId));
   };
   const readyPromise = init();

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBundle } from '../../src/core/bundle/bundle-file';
 import { catalogShardOf } from '../../src/core/catalog/catalog-shard-index';
 import { sniffModelFile } from '../../src/core/model-file';
 import { cli, jsonOut, oneLineError } from './run-cli';
@@ -101,6 +102,19 @@ describe('hearth train: model delivery', () => {
     expect(readdirSync(out).sort()).toEqual(['catalog.json', 'model.hearth']);
   });
 
+  it('--head-items writes the head of popular items that names model.hearth', async () => {
+    const out = join(dir, 'head');
+    const summary = jsonOut(await train(out, '--head-items', '10'));
+    expect(summary).toMatchObject({ modelSrc: 'model-head.hearth', headItems: 10 });
+    const head = decodeBundle(readFileSync(join(out, 'model-head.hearth')));
+    expect(head.itemIds).toHaveLength(10);
+    expect(head.head).toEqual({ fullModel: 'model.hearth', totalItems: 48 });
+    expect(summary['headGzipBytes']).toBeLessThan(summary['modelGzipBytes'] as number);
+    // Small catalogs get none by default, and a run without one removes the old head.
+    expect(jsonOut(await train(out))).toMatchObject({ modelSrc: 'model.hearth', headItems: 0 });
+    expect(existsSync(join(out, 'model-head.hearth'))).toBe(false);
+  });
+
   it('refuses unknown delivery flags before reading any data', async () => {
     const missing = join(dir, 'missing.tsv');
     const base = ['train', '--interactions', missing, '--out', join(dir, 'x')];
@@ -112,6 +126,9 @@ describe('hearth train: model delivery', () => {
     );
     expect(oneLineError(await cli([...base, '--items-per-shard', '0']))).toMatch(
       /--items-per-shard must be a positive integer/,
+    );
+    expect(oneLineError(await cli([...base, '--head-items', '-1']))).toMatch(
+      /--head-items must be a whole number ≥ 0/,
     );
   });
 });

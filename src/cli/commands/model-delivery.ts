@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { encodeBundle } from '../../core/bundle/bundle-file';
 import { FACTOR_ENCODINGS, type FactorEncoding } from '../../core/bundle/factor-encoding';
+import { headOfBundle } from '../../core/bundle/head-bundle';
+import type { ModelBundle } from '../../core/bundle/model-bundle';
 import {
   DEFAULT_ITEMS_PER_SHARD,
   splitCatalogIntoShards,
@@ -19,6 +22,14 @@ export const CATALOG_SHARD_DIR = 'catalog-shards';
 
 /** Above this many items, `--catalog-layout auto` shards the catalog. */
 export const SHARD_THRESHOLD_ITEMS = 10_000;
+
+/** Head file of a model directory: the most popular items, naming `model.hearth` as its full model. */
+export const MODEL_HEAD_FILE_NAME = 'model-head.hearth';
+
+/** Above this many items `hearth-recs train` also writes a head of {@link DEFAULT_HEAD_ITEMS} items. */
+export const HEAD_THRESHOLD_ITEMS = 20_000;
+/** Items in the head written by default. */
+export const DEFAULT_HEAD_ITEMS = 10_000;
 
 const LAYOUTS = ['auto', 'single', 'sharded'] as const;
 type CatalogLayout = (typeof LAYOUTS)[number];
@@ -38,6 +49,11 @@ export const DELIVERY_FLAGS: readonly FlagSpec[] = [
     description: `single (catalog.json) | sharded (also ${CATALOG_INDEX_FILE_NAME} + ${CATALOG_SHARD_DIR}/, fetched by id) | auto (sharded above ${SHARD_THRESHOLD_ITEMS.toLocaleString('en-US')} items)`,
   },
   {
+    name: 'head-items',
+    type: 'number',
+    description: `Also write ${MODEL_HEAD_FILE_NAME}: the N most popular items, served until model.hearth arrives (default ${DEFAULT_HEAD_ITEMS.toLocaleString('en-US')} above ${HEAD_THRESHOLD_ITEMS.toLocaleString('en-US')} items; 0 = none)`,
+  },
+  {
     name: 'items-per-shard',
     type: 'number',
     description: `Average items per catalog shard (default ${DEFAULT_ITEMS_PER_SHARD})`,
@@ -49,6 +65,14 @@ export interface DeliverySettings {
   readonly itemFactors: FactorEncoding;
   readonly layout: CatalogLayout;
   readonly itemsPerShard: number;
+  /** Items of the head file; undefined: {@link DEFAULT_HEAD_ITEMS} above {@link HEAD_THRESHOLD_ITEMS} items. */
+  readonly headItems: number | undefined;
+}
+
+/** Items of the head to write for a model of `items` items (0: none). */
+export function headItemsFor(settings: DeliverySettings, items: number): number {
+  const head = settings.headItems ?? (items > HEAD_THRESHOLD_ITEMS ? DEFAULT_HEAD_ITEMS : 0);
+  return head < items ? head : 0;
 }
 
 /**
@@ -75,7 +99,15 @@ export function deliveryFlags(flags: ParsedFlags): DeliverySettings {
       `--items-per-shard must be a positive integer (got ${String(perShard)}).`,
     );
   }
+  const headItems = flags['head-items'];
+  if (
+    headItems !== undefined &&
+    (typeof headItems !== 'number' || !Number.isSafeInteger(headItems) || headItems < 0)
+  ) {
+    throw new OptionError(`--head-items must be a whole number ≥ 0 (got ${String(headItems)}).`);
+  }
   return {
+    headItems,
     itemFactors: itemFactors as FactorEncoding,
     layout: layout as CatalogLayout,
     itemsPerShard: perShard,
@@ -134,4 +166,39 @@ export function writeCatalogFiles(
 /** Gzip size of `bytes` (what a server sending `Content-Encoding: gzip` transfers). */
 export function gzipBytes(bytes: Uint8Array): number {
   return gzipSync(bytes).length;
+}
+
+/** What {@link writeModelHead} wrote: the file `model-src` should name and the head's size. */
+export interface WrittenHead {
+  readonly modelSrc: string;
+  readonly headItems: number;
+  readonly headBytes: number;
+  readonly headGzipBytes: number;
+}
+
+/**
+ * Writes the head of `bundle` ({@link headItemsFor} items) as {@link MODEL_HEAD_FILE_NAME},
+ * naming `fullModel` as its full model, or removes the head of an earlier run when none is due.
+ */
+export function writeModelHead(
+  dir: string,
+  bundle: ModelBundle,
+  settings: DeliverySettings,
+  fullModel: string,
+): WrittenHead {
+  const path = join(dir, MODEL_HEAD_FILE_NAME);
+  const items = headItemsFor(settings, bundle.itemIds.length);
+  if (items === 0) {
+    rmSync(path, { force: true });
+    return { modelSrc: fullModel, headItems: 0, headBytes: 0, headGzipBytes: 0 };
+  }
+  const head = headOfBundle({ bundle, items, fullModel });
+  const bytes = encodeBundle(head, { itemFactors: settings.itemFactors });
+  writeFileSync(path, bytes);
+  return {
+    modelSrc: MODEL_HEAD_FILE_NAME,
+    headItems: items,
+    headBytes: bytes.length,
+    headGzipBytes: gzipBytes(bytes),
+  };
 }

@@ -16,6 +16,7 @@ import {
   deliveryFlags,
   gzipBytes,
   writeCatalogFiles,
+  writeModelHead,
 } from './model-delivery';
 import { THREAD_FLAGS, threadCount, withTrainThreads } from '../train-threads/thread-flags';
 
@@ -61,6 +62,7 @@ export const trainCommand: CliCommand = {
       mkdirSync(dir, { recursive: true });
       const bytes = encodeBundle(bundle, { itemFactors: delivery.itemFactors });
       writeFileSync(join(dir, MODEL_FILE_NAME), bytes);
+      const head = writeModelHead(dir, bundle, delivery, MODEL_FILE_NAME);
       const byId = new Map(catalog.map((item) => [item.id, item]));
       const items = bundle.itemIds.map((id) => byId.get(id) ?? { id });
       const written = writeCatalogFiles(dir, items, delivery);
@@ -71,6 +73,7 @@ export const trainCommand: CliCommand = {
         itemFactors: delivery.itemFactors,
         catalogSrc: written.catalogSrc,
         catalogShards: written.shards,
+        ...head,
         items: bundle.itemIds.length,
         coldItems: bundle.training.coldItems,
         users: bundle.training.users,
@@ -86,6 +89,9 @@ export const trainCommand: CliCommand = {
       } else {
         ctx.stdout.write(
           `wrote ${join(dir, MODEL_FILE_NAME)} (${kb(bytes.length)}, ${kb(summary.modelGzipBytes)} gzip; ${delivery.itemFactors} item factors) and ${join(dir, CATALOG_FILE_NAME)}\n` +
+            (head.headItems > 0
+              ? `wrote ${join(dir, head.modelSrc)} (${head.headItems} most popular items, ${kb(head.headGzipBytes)} gzip): set model-src to it, model.hearth follows\n`
+              : '') +
             (written.shards > 0
               ? `catalog sharded into ${written.shards} files: set catalog-src to ${join(dir, written.catalogSrc)}\n`
               : '') +

@@ -43,7 +43,7 @@ export function encodeBundle(bundle: ModelBundle, options: EncodeBundleOptions =
   for (const key of MF_PARAMS) mfParams[key] = bundle.mf[key];
   const header: JsonObject = {
     kind: BUNDLE_KIND,
-    schema: encoding === 'float32' ? 1 : 2,
+    schema: encoding === 'float32' && !bundle.head ? 1 : 2,
     ...(encoding === 'float32' ? {} : { [FACTOR_ENCODING_FIELD]: encoding }),
     createdAt: bundle.createdAt,
     itemIds: [...bundle.itemIds],
@@ -61,6 +61,9 @@ export function encodeBundle(bundle: ModelBundle, options: EncodeBundleOptions =
     ...(bundle.eventWeights ? { eventWeights: toJson(bundle.eventWeights) } : {}),
     ...(bundle.confidence ? { confidence: toJson(bundle.confidence) } : {}),
     ...(bundle.tuning ? { tuning: toJson(bundle.tuning) } : {}),
+    ...(bundle.head
+      ? { head: { fullModel: bundle.head.fullModel, totalItems: bundle.head.totalItems } }
+      : {}),
     ...(bundle.neighborScoring
       ? {
           neighborScoring: {

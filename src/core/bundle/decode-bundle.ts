@@ -4,7 +4,12 @@ import type { ModelTensor } from '../model-file/model-file-format';
 import type { ContentTowerJson } from '../models/content/content-tower-model';
 import { MF_MODEL_PARAM_KEYS, mfModelFromParams, type MfModel } from '../models/mf/mf-model';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
-import type { BundleTrainingInfo, ContentTowerState, ModelBundle } from './model-bundle';
+import type {
+  BundleHead,
+  BundleTrainingInfo,
+  ContentTowerState,
+  ModelBundle,
+} from './model-bundle';
 import { decodeTuningSections } from './decode-tuning';
 import { decodeItemFactors } from './dequantize-factors';
 import { FACTOR_ENCODING_FIELD } from './factor-encoding';
@@ -96,8 +101,10 @@ export function decodeServingBundle(bytes: Uint8Array | ArrayBuffer): ModelBundl
       `Model bundle schema ${String(schema)} is not supported (this Hearth reads ${MIN_BUNDLE_SCHEMA} to ${BUNDLE_SCHEMA}); upgrade Hearth or retrain.`,
     );
   }
-  if (schema < 2 && header[FACTOR_ENCODING_FIELD] !== undefined) {
-    throw corrupt(`header field ${FACTOR_ENCODING_FIELD} in a schema-${schema} bundle`);
+  for (const field of [FACTOR_ENCODING_FIELD, 'head']) {
+    if (schema < 2 && header[field] !== undefined) {
+      throw corrupt(`header field ${field} in a schema-${schema} bundle`);
+    }
   }
   const itemIds = header['itemIds'];
   if (!Array.isArray(itemIds) || !itemIds.every((id) => typeof id === 'string'))
@@ -152,8 +159,21 @@ export function decodeServingBundle(bytes: Uint8Array | ArrayBuffer): ModelBundl
   if (typeof training !== 'object' || training === null || Array.isArray(training)) {
     throw corrupt('training info');
   }
+  const head = header['head'] as Record<string, unknown> | null | undefined;
+  if (
+    head !== undefined &&
+    (typeof head !== 'object' ||
+      head === null ||
+      typeof head['fullModel'] !== 'string' ||
+      head['fullModel'] === '' ||
+      !Number.isSafeInteger(head['totalItems']) ||
+      (head['totalItems'] as number) < n)
+  ) {
+    throw corrupt('head: needs the full model file name and its item count');
+  }
   return {
     ...decodeTuningSections(header, tensors, n),
+    ...(head ? { head: head as unknown as BundleHead } : {}),
     createdAt: String(header['createdAt']),
     itemIds,
     mf,

@@ -77,4 +77,17 @@ export interface ModelBundle {
   readonly tuning?: TuningChoice;
   /** Present when a neighbour family or blend was chosen; absent means pure MF for-you rows. */
   readonly neighborScoring?: BundleNeighborScoring;
+  /**
+   * Present when this bundle is the head of a larger one (`headOfBundle`): it serves only the most
+   * popular items until the full model file arrives.
+   */
+  readonly head?: BundleHead;
+}
+
+/** What a head bundle says about the full model it stands in for. */
+export interface BundleHead {
+  /** Address of the full model file, relative to the head file's own address. */
+  readonly fullModel: string;
+  /** Items of the full model. */
+  readonly totalItems: number;
 }
