@@ -15,6 +15,9 @@ export const SCALE_DATA_VERSION = '1.0.0';
 /** Products per page of a subcategory listing in generated large shops. */
 export const DEFAULT_SHELF_SIZE = 48;
 
+/** Products per catalog chunk: a chunk's objects and text are all the catalog holds at once. */
+const CATALOG_CHUNK = 4096;
+
 /** Most events {@link generateScaleData} writes. */
 export const MAX_SCALE_EVENTS = 1_000_000_000;
 
@@ -32,7 +35,7 @@ export interface ScaleDataOptions {
   readonly endTime?: number;
   /** Products a shopper sees of a subcategory per browse. Default {@link DEFAULT_SHELF_SIZE}. */
   readonly shelf?: number;
-  /** Lines per chunk handed to the sink (default 65,536). */
+  /** Event lines per chunk handed to the sink (default 65,536; catalog chunks hold at most 4,096). */
   readonly chunkLines?: number;
 }
 
@@ -89,7 +92,7 @@ export function generateScaleData(
   for (const product of catalog.products()) {
     const { imageUrl: _image, ...withoutImage } = product;
     batch.push(withoutImage);
-    if (batch.length === chunkLines) {
+    if (batch.length === Math.min(chunkLines, CATALOG_CHUNK)) {
       sink.catalog(catalogToJsonl(batch));
       batch = [];
     }
