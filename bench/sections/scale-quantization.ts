@@ -4,6 +4,7 @@ import { encodeBundle, type FactorEncoding } from '../../src/core/bundle/bundle-
 import { PARAMETER_RULE } from '../../src/core/bundle/check-bundle-values';
 import { decodeServingBundle } from '../../src/core/bundle/decode-bundle';
 import { decodeItemFactors } from '../../src/core/bundle/dequantize-factors';
+import { headOfBundle } from '../../src/core/bundle/head-bundle';
 import type { ModelBundle } from '../../src/core/bundle/model-bundle';
 import { quantizeInt8Rows, toFloat16 } from '../../src/core/bundle/quantize-factors';
 import { splitCatalogIntoShards } from '../../src/core/catalog/catalog-shard-writer';
@@ -22,6 +23,7 @@ import { rowWeightsOf } from '../../src/core/tune/confidence-fit';
 import { carveValidationSplit } from '../../src/core/tune/validation-split';
 import { generateCatalog } from '../../src/demo-data';
 import { createFoldInScorer } from '../../src/federated/fold-in-scorer';
+import { DEFAULT_HEAD_ITEMS } from '../../src/cli/commands/model-delivery';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
 import { generateDemoShop } from '../datasets';
 import { loadMl100k } from '../ml100k';
@@ -165,7 +167,10 @@ function syntheticBundle(n: number, factors: number): ModelBundle {
   };
 }
 
-/** Model bytes (raw, gzip) per encoding, and the decode time of the int8 file. */
+/**
+ * Model bytes (raw, gzip) per encoding, the int8 factors alone, the int8 head of the 10,000 most
+ * popular items (what a page needs before its first row), and the decode time of the int8 file.
+ */
 function modelBytes(ctx: BenchContext, label: string, n: number): BenchResults {
   const bundle = syntheticBundle(n, 64);
   const out: BenchResults = {};
@@ -182,6 +187,10 @@ function modelBytes(ctx: BenchContext, label: string, n: number): BenchResults {
       out[`scale.${label}.int8.decodeMs`] = round(performance.now() - started, 1);
     }
   }
+  const head = headOfBundle({ bundle, items: DEFAULT_HEAD_ITEMS, fullModel: 'model.hearth' });
+  out[`scale.${label}.int8.headGzipBytes`] = gzipSync(
+    encodeBundle(head, { itemFactors: 'int8' }),
+  ).length;
   ctx.log(
     `model ${label}: float32 ${out[`scale.${label}.float32.modelGzipBytes`]} B gzip, int8 ${out[`scale.${label}.int8.modelGzipBytes`]} B gzip`,
   );

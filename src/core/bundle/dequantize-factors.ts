@@ -1,10 +1,10 @@
-import { ModelFileError } from '../errors';
 import type { ModelTensor } from '../model-file/model-file-format';
 import {
   checkTensorValues,
   MAX_MODEL_PARAMETER,
   type TensorValueRule,
 } from './check-bundle-values';
+import { corrupt } from './decode-bundle';
 import {
   FACTOR_ENCODINGS,
   FACTOR_ENCODING_FIELD,
@@ -26,20 +26,11 @@ export interface StoredFactors {
 
 const FACTORS_TENSOR = 'mf.itemFactors';
 
-function inconsistent(detail: string): ModelFileError {
-  return new ModelFileError(
-    'MODEL_FILE_CORRUPT',
-    `Cannot load model: ${detail}; train or export the model again.`,
-  );
-}
-
 /** The declared encoding, or a `MODEL_FILE_CORRUPT` naming the header field. */
 export function factorEncodingOf(value: unknown): FactorEncoding {
   if (value === undefined) return 'float32';
   if (FACTOR_ENCODINGS.includes(value as FactorEncoding)) return value as FactorEncoding;
-  throw inconsistent(
-    `header field ${FACTOR_ENCODING_FIELD} is ${JSON.stringify(value)}, expected one of ${FACTOR_ENCODINGS.join(', ')}`,
-  );
+  throw corrupt(`header field ${FACTOR_ENCODING_FIELD} is ${JSON.stringify(value)}`);
 }
 
 /**
@@ -71,7 +62,7 @@ export function decodeItemFactors(o: StoredFactors): Float32Array {
         : int8 && !(scales instanceof Float32Array && scales.length === o.numItems)
           ? `${FACTOR_SCALES_TENSOR} is not float32 with one scale per item`
           : undefined;
-  if (wrong !== undefined) throw inconsistent(`${wrong} (${FACTOR_ENCODING_FIELD} ${encoding})`);
+  if (wrong !== undefined) throw corrupt(`${wrong} (${FACTOR_ENCODING_FIELD} ${encoding})`);
   if (stored instanceof Float32Array) {
     checkTensorValues(FACTORS_TENSOR, stored, o.rule);
     return stored;
@@ -95,7 +86,7 @@ export function decodeItemFactors(o: StoredFactors): Float32Array {
     const q = (stored as Int8Array)[i]!;
     if (q < -INT8_FACTOR_MAX) {
       const row = Math.floor(i / k);
-      throw inconsistent(
+      throw corrupt(
         `${FACTORS_TENSOR} holds the int8 value ${q} at row ${row}, column ${i - row * k}${o.rule.rowName ? ` (${o.rule.rowName(row)})` : ''}`,
       );
     }

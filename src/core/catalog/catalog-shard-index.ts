@@ -53,35 +53,22 @@ export function looksLikeCatalogIndex(value: unknown): boolean {
  *   item count, shard list).
  */
 export function parseCatalogShardIndex(value: unknown, url: string): CatalogShardIndex {
-  const bad = (what: string): DataError =>
-    new DataError(
-      'UNREADABLE_INPUT',
-      `The catalog index at ${url} is not usable (${what}); write it again with "hearth-recs train".`,
-    );
-  if (!looksLikeCatalogIndex(value)) throw bad(`"kind" is not "${CATALOG_INDEX_KIND}"`);
-  const o = value as Record<string, unknown>;
-  if (o['version'] !== CATALOG_INDEX_VERSION) {
-    throw bad(
-      `"version" is ${JSON.stringify(o['version'])}; this Hearth reads ${CATALOG_INDEX_VERSION}, upgrade it if the index is newer`,
-    );
-  }
-  if (o['hash'] !== CATALOG_SHARD_HASH) {
-    throw bad(`"hash" is ${JSON.stringify(o['hash'])}, expected "${CATALOG_SHARD_HASH}"`);
-  }
-  const items = o['items'];
-  if (typeof items !== 'number' || !Number.isSafeInteger(items) || items < 0) {
-    throw bad('"items" is not a count');
-  }
-  const shards = o['shards'];
-  if (!Array.isArray(shards) || shards.length === 0) throw bad('"shards" is not a non-empty list');
-  shards.forEach((name: unknown, i) => {
-    if (typeof name !== 'string' || name === '') throw bad(`"shards[${i}]" is not a file name`);
-  });
-  return {
-    kind: CATALOG_INDEX_KIND,
-    version: CATALOG_INDEX_VERSION,
-    items,
-    hash: CATALOG_SHARD_HASH,
-    shards: shards as string[],
-  };
+  const o = (looksLikeCatalogIndex(value) ? value : {}) as Record<string, unknown>;
+  const { version, hash, items, shards } = o;
+  const problem = !looksLikeCatalogIndex(value)
+    ? `"kind" is not "${CATALOG_INDEX_KIND}"`
+    : version !== CATALOG_INDEX_VERSION
+      ? `"version" is ${JSON.stringify(version)}; this Hearth reads ${CATALOG_INDEX_VERSION}`
+      : hash !== CATALOG_SHARD_HASH
+        ? `"hash" is ${JSON.stringify(hash)}, expected "${CATALOG_SHARD_HASH}"`
+        : !(Number.isSafeInteger(items) && (items as number) >= 0)
+          ? '"items" is not a count'
+          : !(Array.isArray(shards) && shards.length > 0)
+            ? '"shards" is not a non-empty list'
+            : shards.findIndex((name: unknown) => typeof name !== 'string' || name === '');
+  if (problem === -1) return value as CatalogShardIndex;
+  throw new DataError(
+    'UNREADABLE_INPUT',
+    `The catalog index at ${url} is not usable (${typeof problem === 'number' ? `"shards[${problem}]" is not a file name` : problem}); write it again with "hearth-recs train" (or upgrade Hearth if it is newer).`,
+  );
 }
