@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MfTrainOptions } from '../../../src/core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, trainTypedMf } from '../../../src/core/models/mf/train-typed';
+import { BackendError } from '../../../src/core/errors';
+import { createThreadExecutor } from '../../../src/cli/train-threads/thread-executor';
 import { createThreadedMfPath } from '../../../src/cli/train-threads/threaded-mf-path';
 import { plantedMatrix } from '../../fixtures/synthetic';
 
@@ -42,5 +44,20 @@ describe('createThreadedMfPath', () => {
     const result = await path.train(matrix, OPTIONS);
     path.dispose();
     expect(result.model.itemFactors).toEqual(single.model.itemFactors);
+  });
+});
+
+describe('createThreadExecutor', () => {
+  it('turns a thread failure into a BackendError that says how to train without threads', async () => {
+    const executor = createThreadExecutor({ threads: 2 });
+    try {
+      const run = executor.run('users');
+      await expect(run).rejects.toBeInstanceOf(BackendError);
+      await expect(run).rejects.toThrow(/--threads 1/);
+      // A failed executor refuses further phases instead of hanging.
+      await expect(executor.run('items')).rejects.toBeInstanceOf(BackendError);
+    } finally {
+      await executor.close();
+    }
   });
 });
