@@ -19,6 +19,11 @@ export interface OfflineManifest {
    * background (stale-while-revalidate) instead of being listed one by one.
    */
   readonly runtime: readonly string[];
+  /**
+   * Path prefixes of files named by their content (e.g. `model/catalog-shards/`, whose names carry
+   * a hash): cached when first used and never asked for again, since new content gets a new name.
+   */
+  readonly immutable?: readonly string[];
 }
 
 /** A manifest resolved against its URL: absolute URL → content hash. */
@@ -27,6 +32,8 @@ export interface ResolvedManifest {
   readonly files: ReadonlyMap<string, string>;
   /** Absolute URL prefixes of {@link OfflineManifest.runtime}. */
   readonly runtime: readonly string[];
+  /** Absolute URL prefixes of {@link OfflineManifest.immutable}. */
+  readonly immutable: readonly string[];
 }
 
 const HASH = /^[0-9a-f]{16}$/;
@@ -60,15 +67,29 @@ export function resolveOfflineManifest(value: unknown, manifestUrl: string): Res
     }
     files.set(new URL(path, manifestUrl).href, hash);
   }
-  const runtime = m.runtime ?? [];
-  if (!Array.isArray(runtime) || runtime.some((p) => typeof p !== 'string' || p === '')) {
-    return fail('has a "runtime" that is not a list of path prefixes');
-  }
+  const prefixes = (field: 'runtime' | 'immutable'): string[] => {
+    const list = m[field] ?? [];
+    if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || p === '')) {
+      return fail(`has a "${field}" that is not a list of path prefixes`);
+    }
+    return list.map((p: string) => new URL(p, manifestUrl).href);
+  };
   return {
     version: m.version,
     files,
-    runtime: runtime.map((p: string) => new URL(p, manifestUrl).href),
+    runtime: prefixes('runtime'),
+    immutable: prefixes('immutable'),
   };
+}
+
+/** How a manifest keeps a file that it does not list: by one of its prefixes, or not at all. */
+export function prefixKind(
+  manifest: ResolvedManifest,
+  url: string,
+): 'runtime' | 'immutable' | null {
+  if (manifest.immutable.some((prefix) => url.startsWith(prefix))) return 'immutable';
+  if (manifest.runtime.some((prefix) => url.startsWith(prefix))) return 'runtime';
+  return null;
 }
 
 /** URLs whose hash differs between two manifests, or that only `next` lists. */

@@ -2,6 +2,7 @@ import { contentHash } from './content-hash';
 import {
   changedFiles,
   manifestKeyOf,
+  prefixKind,
   resolveOfflineManifest,
   type ResolvedManifest,
 } from './offline-manifest';
@@ -29,7 +30,7 @@ export type OfflineAnswer = Promise<Response> | null;
 export interface OfflineStore {
   /**
    * Answers a request: listed files from the cache while their hash matches the manifest (else
-   * downloaded once and stored), runtime-prefixed files stale-while-revalidate, page loads after
+   * downloaded once and stored), files under a prefix when first used, page loads after
    * a version check. `background` keeps the worker alive for work that outlives the answer.
    */
   respond(request: Request, background: (work: Promise<unknown>) => void): OfflineAnswer;
@@ -121,15 +122,20 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     }
   }
 
-  /** A runtime-prefixed file: the cached copy at once, refreshed in the background. */
-  async function serveRuntime(
+  /**
+   * A file under a prefix: the cached copy at once; a `runtime` one is also refreshed in the
+   * background, an `immutable` one (its name changes with its content) never is.
+   */
+  async function servePrefixed(
     request: Request,
+    kind: 'runtime' | 'immutable',
     background: (work: Promise<unknown>) => void,
   ): Promise<Response> {
     const cache = await open();
     const cached = await cache.match(request.url);
+    if (cached && kind === 'immutable') return cached;
     const network = o.fetch(request).then(async (response) => {
-      if (response.ok && response.type === 'basic') await cache.put(request.url, response.clone());
+      if (response.ok) await cache.put(request.url, response.clone());
       return response;
     });
     if (!cached) return network;
@@ -146,9 +152,8 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     const key = manifestKeyOf(request.url, navigation);
     const hash = m?.files.get(key);
     if (hash !== undefined) return serveListed(key, hash);
-    if (m?.runtime.some((prefix) => request.url.startsWith(prefix))) {
-      return serveRuntime(request, background);
-    }
+    const kind = m === null ? null : prefixKind(m, request.url);
+    if (kind !== null) return servePrefixed(request, kind, background);
     return o.fetch(request);
   }
 
@@ -164,7 +169,7 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     const kept = new Set<string>();
     for (const key of await cache.keys()) {
       const url = key.url;
-      const listed = next.files.has(url) || next.runtime.some((p) => url.startsWith(p));
+      const listed = next.files.has(url) || prefixKind(next, url) !== null;
       if (url === o.manifestUrl) continue;
       if (!listed) await cache.delete(key);
       else kept.add(url);
@@ -211,8 +216,7 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     const navigation = request.mode === 'navigate';
     if (manifest !== null) {
       const key = manifestKeyOf(request.url, navigation);
-      const listed =
-        manifest.files.has(key) || manifest.runtime.some((p) => request.url.startsWith(p));
+      const listed = manifest.files.has(key) || prefixKind(manifest, request.url) !== null;
       if (!listed) {
         // Another page of the site: let it load as usual, but still check for a new version.
         if (navigation) background(refresh());

@@ -34,15 +34,16 @@ const SITE = 'https://shop.example/';
 
 describe('offline version manifest', () => {
   it('lists served files by content hash, without the worker, dot folders, maps or runtime prefixes', () => {
-    const { manifest, bytes } = buildOfflineManifest({ dir, runtime: ['images/'] });
-    expect(Object.keys(manifest.files)).toEqual([
-      'index.html',
-      'model/catalog.json',
-      'model/model.hearth',
-    ]);
+    const { manifest, bytes } = buildOfflineManifest({
+      dir,
+      runtime: ['images/'],
+      immutable: ['model/catalog.json'],
+    });
+    expect(Object.keys(manifest.files)).toEqual(['index.html', 'model/model.hearth']);
+    expect(manifest.immutable).toEqual(['model/catalog.json']);
     expect(manifest.files['model/model.hearth']).toBe(offlineContentHash('model bytes v1'));
     expect(manifest.runtime).toEqual(['images/']);
-    expect(bytes).toBe('<!doctype html>'.length + 2 + 'model bytes v1'.length);
+    expect(bytes).toBe('<!doctype html>'.length + 'model bytes v1'.length);
   });
 
   it('the service worker reads what the CLI writes, and hashes bytes the same way', async () => {

@@ -45,11 +45,14 @@ const hashOf = (text: string): string =>
 /** A site whose files and manifest the test changes; counts what the network served. */
 function site(files: Record<string, string>) {
   const state = { files: { ...files }, online: true, served: [] as string[] };
+  // Files under shards/ are named by their content: kept by prefix, not listed.
+  const listed = () => Object.entries(state.files).filter(([p]) => !p.startsWith('shards/'));
   const manifest = () =>
     JSON.stringify({
       format: 'hearth-offline/1',
-      version: hashOf(JSON.stringify(state.files)),
-      files: Object.fromEntries(Object.entries(state.files).map(([p, t]) => [p, hashOf(t)])),
+      version: hashOf(JSON.stringify(listed())),
+      files: Object.fromEntries(listed().map(([p, t]) => [p, hashOf(t)])),
+      immutable: ['shards/'],
     });
   const fetchFn = (async (input: RequestInfo | URL) => {
     if (!state.online) throw new TypeError('Failed to fetch');
@@ -123,6 +126,15 @@ describe('offline store', () => {
     expect(await get(store, '?from=mail', 'navigate')).toBe('page');
     expect(await get(store, 'model.hearth')).toBe('model v1');
     await expect(store.status()).resolves.toMatchObject({ cachedFiles: 2 });
+  });
+
+  it('asks for a file named by its content only once', async () => {
+    const { state, fetchFn } = site({ 'index.html': 'page', 'shards/0-ab12.json': '[1]' });
+    const store = storeFor(fetchFn);
+    await get(store, '', 'navigate');
+    expect(await get(store, 'shards/0-ab12.json')).toBe('[1]');
+    expect(await get(store, 'shards/0-ab12.json')).toBe('[1]');
+    expect(state.served.filter((p) => p.startsWith('shards/'))).toEqual(['shards/0-ab12.json']);
   });
 
   it('leaves unlisted requests and other methods to the browser', async () => {

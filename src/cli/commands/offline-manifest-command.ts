@@ -23,6 +23,11 @@ export interface OfflineManifestOptions {
   readonly exclude?: readonly string[];
   /** Prefixes cached when first used (stale-while-revalidate), e.g. product images. */
   readonly runtime?: readonly string[];
+  /**
+   * Prefixes of files named by their content (`hearth-recs train`'s `catalog-shards/`): cached when
+   * first used and never asked for again, instead of being listed one by one.
+   */
+  readonly immutable?: readonly string[];
 }
 
 /** What {@link buildOfflineManifest} returns: the manifest and the bytes it covers. */
@@ -32,6 +37,7 @@ export interface OfflineManifestResult {
     readonly version: string;
     readonly files: Record<string, string>;
     readonly runtime: string[];
+    readonly immutable: string[];
   };
   readonly bytes: number;
 }
@@ -72,7 +78,7 @@ export function buildOfflineManifest(o: OfflineManifestOptions): OfflineManifest
     if (path === out || inDir.endsWith(SERVICE_WORKER_NAME)) continue;
     if (o.include && o.include.length > 0 && !under(inDir, o.include)) continue;
     if (o.exclude && under(inDir, o.exclude)) continue;
-    if (o.runtime && under(inDir, o.runtime)) continue;
+    if (under(inDir, [...(o.runtime ?? []), ...(o.immutable ?? [])])) continue;
     const content = readFileSync(path);
     files[toPosix(relative(dirname(out), path))] = offlineContentHash(content);
     bytes += content.length;
@@ -83,11 +89,16 @@ export function buildOfflineManifest(o: OfflineManifestOptions): OfflineManifest
       `No file in ${o.dir} matched: check --include and --exclude.`,
     );
   }
-  const runtime = (o.runtime ?? []).map(
-    (p) => toPosix(relative(dirname(out), join(dir, p))) + (p.endsWith('/') ? '/' : ''),
-  );
-  const version = offlineContentHash(JSON.stringify({ files, runtime }));
-  return { manifest: { format: OFFLINE_MANIFEST_FORMAT, version, files, runtime }, bytes };
+  // Prefixes are relative to `dir` on the command line and to the manifest in the file.
+  const fromManifest = (prefixes: readonly string[] = []): string[] =>
+    prefixes.map(
+      (p) => toPosix(relative(dirname(out), join(dir, p))) + (p.endsWith('/') ? '/' : ''),
+    );
+  const runtime = fromManifest(o.runtime);
+  const immutable = fromManifest(o.immutable);
+  const version = offlineContentHash(JSON.stringify({ files, runtime, immutable }));
+  const manifest = { format: OFFLINE_MANIFEST_FORMAT, version, files, runtime, immutable } as const;
+  return { manifest, bytes };
 }
 
 /** A comma-separated flag as a list (empty when not given). */
@@ -127,6 +138,12 @@ export const offlineManifestCommand: CliCommand = {
       type: 'string',
       description: 'Comma-separated prefixes cached on first use instead, e.g. images/',
     },
+    {
+      name: 'immutable',
+      type: 'string',
+      description:
+        'Comma-separated prefixes of files named by content hash, cached on first use and never re-checked, e.g. model/catalog-shards/',
+    },
   ],
   async run(flags, ctx) {
     const dir = String(flags['dir']);
@@ -139,12 +156,14 @@ export const offlineManifestCommand: CliCommand = {
       include: listFlag(flags['include']),
       exclude: listFlag(flags['exclude']),
       runtime: listFlag(flags['runtime']),
+      immutable: listFlag(flags['immutable']),
     });
     writeFileSync(out, `${JSON.stringify(manifest, null, 1)}\n`);
     const count = Object.keys(manifest.files).length;
+    const onFirstUse = [...manifest.runtime, ...manifest.immutable];
     ctx.stdout.write(
       `${out}: version ${manifest.version}, ${count} files (${(bytes / 1e6).toFixed(1)} MB)` +
-        `${manifest.runtime.length > 0 ? `, cached on first use: ${manifest.runtime.join(', ')}` : ''}\n`,
+        `${onFirstUse.length > 0 ? `, cached on first use: ${onFirstUse.join(', ')}` : ''}\n`,
     );
   },
 };
