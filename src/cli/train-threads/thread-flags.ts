@@ -2,7 +2,11 @@ import { OptionError } from '../../core/errors';
 import type { MfComputePath } from '../../core/models/mf/mf-trainer';
 import type { FlagSpec, ParsedFlags } from '../cli-args';
 import type { CliContext } from '../cli-context';
-import { createThreadedMfPath, defaultThreadCount } from './threaded-mf-path';
+import {
+  createThreadedMfPath,
+  DEFAULT_MIN_THREADED_PAIRS,
+  defaultThreadCount,
+} from './threaded-mf-path';
 
 /** Most threads `--threads` accepts. */
 const MAX_THREADS = 256;
@@ -41,7 +45,11 @@ export function withTrainThreads(
   const threads = threadCount(flags);
   if (compute.path.name !== 'typed' || threads <= 1) return compute;
   compute.path.dispose();
-  if (!ctx.quiet) ctx.stderr.write(`training threads: ${threads}\n`);
+  if (!ctx.quiet) {
+    ctx.stderr.write(
+      `training threads: ${threads} (from ${DEFAULT_MIN_THREADED_PAIRS.toLocaleString('en-US')} user–item pairs; fewer train in one)\n`,
+    );
+  }
   return {
     path: createThreadedMfPath({ threads }),
     reason: `${compute.reason}; ${threads} worker threads`,
