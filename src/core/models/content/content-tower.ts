@@ -33,10 +33,19 @@ export interface ContentTowerOptions {
   readonly features?: ItemFeatureOptions;
   /** Conjugate-gradient iteration cap (default 300). */
   readonly maxIterations?: number;
-  /** Relative residual at which CG stops (default 1e-6). */
+  /** Relative residual at which CG stops (default {@link CONTENT_TOWER_TOLERANCE}). */
   readonly tolerance?: number;
   readonly signal?: AbortSignal;
 }
+
+/**
+ * Where the tower's CG stops: a relative residual of 10⁻³. Measured on a generated 20,000-product
+ * shop (seed 7, one item in five held out): the held-out items' predicted embeddings have the same
+ * cosine to their trained ones at 10⁻⁶, 10⁻⁴ and 10⁻³ (0.495), with half the iterations of 10⁻⁶
+ * (32 vs 61); 10⁻² was within 0.001 too, and is not taken for margin. The regression only needs
+ * to place new items, not to be exact.
+ */
+export const CONTENT_TOWER_TOLERANCE = 1e-3;
 
 /**
  * Fits the content tower: featurizes the catalog, then solves a multi-output ridge regression
@@ -95,7 +104,7 @@ export function fitContentTower(options: ContentTowerOptions): ContentTower {
     rowWeights,
     regularization,
     ...(options.maxIterations !== undefined && { maxIterations: options.maxIterations }),
-    ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
+    tolerance: options.tolerance ?? CONTENT_TOWER_TOLERANCE,
     ...(options.signal !== undefined && { signal: options.signal }),
   });
   return createContentTower(
