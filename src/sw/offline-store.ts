@@ -233,17 +233,23 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     const m = await current();
     if (m === null) return 0;
     const cache = await open();
-    const missing: [string, string][] = [];
+    // Listed files with the hash they must have; files under a prefix that the page loaded, with
+    // none (a catalog shard is named by its content, an image is refreshed when next shown).
+    const missing: [string, string | null][] = [];
     for (const [url, hash] of m.files) {
       if ((await cache.match(url))?.headers.get(HASH_HEADER) !== hash) missing.push([url, hash]);
     }
+    for (const url of byPage) {
+      if (prefixKind(m, url) !== null && !(await cache.match(url))) missing.push([url, null]);
+    }
     let adopted = 0;
-    const adoptOne = async ([url, hash]: [string, string]): Promise<void> => {
+    const adoptOne = async ([url, hash]: [string, string | null]): Promise<void> => {
       const response = await fromHttpCache(o.fetch, fetchUrlOf(url), byPage.has(url));
       if (!response) return;
       const bytes = await response.arrayBuffer();
-      if ((await contentHash(bytes)) !== hash) return;
-      await cache.put(url, storableResponse(bytes, response, hash));
+      const actual = await contentHash(bytes);
+      if (hash !== null && actual !== hash) return;
+      await cache.put(url, storableResponse(bytes, response, actual));
       adopted++;
     };
     for (let i = 0; i < missing.length; i += ADOPT_CONCURRENCY) {
