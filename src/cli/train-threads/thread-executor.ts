@@ -23,7 +23,9 @@ export interface ThreadExecutor extends IalsParallelExecutor {
  */
 function startThread(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./train-thread.mjs', import.meta.url), { stdout: false });
+    // Threads inherit Node's flags; --input-type (a CLI started from `node -e`) refuses a file.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    return new Worker(new URL('./train-thread.mjs', import.meta.url), { execArgv, stdout: false });
   }
   // Run from the repository (tests, tsx scripts), where tsx is a dev dependency.
   const script = new URL('./train-thread.ts', import.meta.url).href;
