@@ -31,7 +31,7 @@ export interface FirstRowVisit {
   readonly rowItems: readonly string[];
 }
 
-function pageHtml(o: { history: readonly string[]; catalogSrc: string }): string {
+function pageHtml(o: { history: readonly string[]; modelSrc: string; catalogSrc: string }): string {
   const track = o.history
     .map((id) => `Hearth.track({ itemId: ${JSON.stringify(id)}, type: 'view' });`)
     .join('\n');
@@ -52,13 +52,19 @@ new MutationObserver(() => {
 <script type="module" src="/widget/hearth-recs.js"></script>
 </head><body>
 <hearth-recs id="for-you" type="for-you" limit="8" consent="granted"
-  model-src="/model/model.hearth" catalog-src="/model/${o.catalogSrc}"></hearth-recs>
+  model-src="/model/${o.modelSrc}" catalog-src="/model/${o.catalogSrc}"></hearth-recs>
 </body></html>`;
 }
 
-/** One cold visit to a page serving `modelDir` with the built widget (`dist/browser`). */
+/**
+ * One cold visit to a page serving `modelDir` with the built widget (`dist/browser`), with the
+ * files `hearth-recs train` says to give `model-src` and `catalog-src` (the head of a large model,
+ * the catalog index of a sharded catalog).
+ */
 export async function measureFirstRow(o: {
   readonly modelDir: string;
+  readonly modelSrc: string;
+  readonly catalogSrc: string;
   readonly history: readonly string[];
   readonly link?: LinkShape;
   readonly timeoutMs?: number;
@@ -69,10 +75,10 @@ export async function measureFirstRow(o: {
   }
   const pageDir = join(o.modelDir, '..', 'page');
   mkdirSync(pageDir, { recursive: true });
-  const catalogSrc = existsSync(join(o.modelDir, 'catalog-index.json'))
-    ? 'catalog-index.json'
-    : 'catalog.json';
-  writeFileSync(join(pageDir, 'index.html'), pageHtml({ history: o.history, catalogSrc }));
+  writeFileSync(
+    join(pageDir, 'index.html'),
+    pageHtml({ history: o.history, modelSrc: o.modelSrc, catalogSrc: o.catalogSrc }),
+  );
   const server = await startStaticServer(
     { '/widget/': widgetDir, '/model/': o.modelDir, '/': pageDir },
     o.link ?? REFERENCE_LINK,

@@ -35,7 +35,15 @@ async function run(ctx: BenchContext): Promise<BenchResults> {
       const model = readFileSync(join(built.modelDir, 'model.hearth'));
       out[`${key}.modelBytes`] = model.length;
       out[`${key}.modelGzipBytes`] = gzipSync(model, { level: 6 }).length;
-      const visit = await measureFirstRow({ modelDir: built.modelDir, history: built.history });
+      const src = (name: string, fallback: string): string =>
+        typeof built.summary[name] === 'string' ? (built.summary[name] as string) : fallback;
+      const visit = await measureFirstRow({
+        modelDir: built.modelDir,
+        modelSrc: src('modelSrc', 'model.hearth'),
+        catalogSrc: src('catalogSrc', 'catalog.json'),
+        history: built.history,
+      });
+      out[`${key}.modelSrc`] = src('modelSrc', 'model.hearth');
       out[`${key}.firstRowMs`] = Math.round(visit.firstRowMs);
       out[`${key}.transferGzipBytes`] = visit.transferBytes;
       out[`${key}.modelCatalogGzipBytes`] = visit.modelCatalogBytes;
