@@ -59,28 +59,42 @@ export function followModelUpdates(o: FollowModelUpdatesOptions): void {
   const modelUrl = absolute(o.runtime.modelUrl);
   const warn = (error: unknown): void =>
     console.warn(
-      '[hearth] offline: could not load the new model version:',
+      '[hearth] offline: could not load the new version:',
       error instanceof Error ? error.message : error,
     );
 
+  /** Loads one new file into the runtime (its bytes come from the worker's cache). */
+  const load = async (
+    url: string,
+    recommender: ReturnType<OfflineRuntime['recommender']>,
+  ): Promise<void> => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    if (url === modelUrl) {
+      // A model head serves its popular items until the next page load fetches its full model.
+      await recommender.loadModel(new Uint8Array(await response.arrayBuffer()));
+      return;
+    }
+    const text = await response.text();
+    // A sharded catalog's index: rows read the new shards by id, there is nothing to import.
+    if (text.trimStart().startsWith('{') && text.includes('"hearth-catalog-index"')) return;
+    await recommender.importCatalog(text);
+  };
+
   const apply = async (files: Readonly<Record<string, string>>): Promise<void> => {
-    const applied = { ...readApplied() };
     const recommender = o.runtime.recommender();
     await recommender.ready();
     for (const url of [catalogUrl, modelUrl]) {
       const hash = url === null ? undefined : files[url];
+      const applied = readApplied();
       if (url === null || hash === undefined || applied[url] === hash) continue;
-      if (applied[url] !== undefined) {
-        const response = await fetch(url);
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        if (url === modelUrl) {
-          await recommender.loadModel(new Uint8Array(await response.arrayBuffer()));
-        } else {
-          await recommender.importCatalog(await response.text());
-        }
+      try {
+        if (applied[url] !== undefined) await load(url, recommender);
+        writeApplied({ ...applied, [url]: hash });
+      } catch (error) {
+        // Tried again with the next version check; the model still follows a failed catalog.
+        warn(error);
       }
-      applied[url] = hash;
-      writeApplied(applied);
     }
   };
 

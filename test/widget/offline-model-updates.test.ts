@@ -15,7 +15,7 @@ const status = (files: Record<string, string>): OfflineStatus => ({
 });
 
 /** A fake page: a recommender that records what it loads, and the worker's answers. */
-async function page(first: Record<string, string>) {
+async function page(first: Record<string, string>, o: { failCatalog?: boolean } = {}) {
   // A fresh module per test: it remembers loaded versions in memory when there is no localStorage.
   vi.resetModules();
   const { followModelUpdates } = await import('../../src/widget/offline-model-updates');
@@ -28,6 +28,7 @@ async function page(first: Record<string, string>) {
     },
     importCatalog: async (text: Blob | string) => {
       calls.push(`importCatalog ${String(text)}`);
+      if (o.failCatalog) throw new Error('unreadable catalog');
       return {} as never;
     },
   };
@@ -87,6 +88,24 @@ describe('offline model updates', () => {
     ]);
     await p.publish({ [MODEL]: 'a3', [CATALOG]: 'c2' });
     expect(p.calls).toHaveLength(3);
+  });
+
+  it('a model update still loads when the catalog import fails; the catalog is tried again', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const p = await page({ [MODEL]: 'a1', [CATALOG]: 'c1' }, { failCatalog: true });
+    await p.publish({ [MODEL]: 'a2', [CATALOG]: 'c2' });
+    expect(p.calls).toEqual(['importCatalog catalog c2', 'loadModel model a2']);
+    await p.publish({ [MODEL]: 'a2', [CATALOG]: 'c2' });
+    expect(p.calls).toEqual([
+      'importCatalog catalog c2',
+      'loadModel model a2',
+      'importCatalog catalog c2',
+    ]);
+    expect(warn).toHaveBeenCalledWith(
+      '[hearth] offline: could not load the new version:',
+      'unreadable catalog',
+    );
+    warn.mockRestore();
   });
 
   it('ignores updates of files that are not the runtime’s', async () => {
