@@ -11,7 +11,7 @@ const started: Recommender[] = [];
 afterEach(() => started.splice(0).forEach((r) => r.dispose()));
 
 /** Serves the head at /m/model-head.hearth and the full model next to it (or a 503). */
-async function files(o: { fullFails?: boolean } = {}) {
+async function files(o: { fullFails?: boolean; fullWaits?: Promise<void> } = {}) {
   const full = await trainModelBundle({ dataset: plantedDataset(), mf: { factors: 8, epochs: 3 } });
   const head = headOfBundle({ bundle: full, items: 8, fullModel: 'model.hearth' });
   const bodies = new Map([
@@ -21,12 +21,13 @@ async function files(o: { fullFails?: boolean } = {}) {
   const requests: string[] = [];
   const fetch = async (url: string): Promise<Response> => {
     requests.push(url);
+    if (url.endsWith('/model.hearth')) await o.fullWaits;
     const body = bodies.get(url);
     if (!body || (o.fullFails && url.endsWith('/model.hearth')))
       return new Response('', { status: 503 });
     return new Response(body.slice().buffer);
   };
-  return { full, requests, fetch };
+  return { full, head, requests, fetch };
 }
 
 function start(fetch: (url: string) => Promise<Response>, dbName: string) {
@@ -65,6 +66,22 @@ describe('a model head', () => {
     await again.r.ready();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(requests).toHaveLength(2);
+  });
+
+  it('does not replace a model the device got while the full model was on its way', async () => {
+    let release: () => void = () => undefined;
+    const waits = new Promise<void>((resolve) => (release = resolve));
+    const { full, requests, fetch } = await files({ fullWaits: waits });
+    const { r, events } = start(fetch, 'head-3');
+    await r.ready();
+    // A model of the device's own (here: 5 items, not a head) lands before the full model.
+    const { head: _head, ...own } = headOfBundle({ bundle: full, items: 5, fullModel: 'x' });
+    expect(await r.loadModel(encodeBundle(own))).toBe(2);
+    release();
+    await expect.poll(() => requests.length).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events.filter((e) => e.type === 'model-changed').map((e) => e.version)).toEqual([1, 2]);
+    expect((await popular(r)).items).toHaveLength(5);
   });
 
   it('keeps serving the head when the full model cannot be loaded, and says so', async () => {
