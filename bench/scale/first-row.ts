@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../vitest.config';
 import { startStaticServer, type LinkShape } from './static-server';
 
@@ -23,12 +23,52 @@ export interface FirstRowVisit {
   readonly transferBytes: number;
   /** Of those, the model and catalog files (the `/model/` folder). */
   readonly modelCatalogBytes: number;
-  /** `performance.measureUserAgentSpecificMemory()` of the tab (page + its worker), MB. */
+  /**
+   * `performance.measureUserAgentSpecificMemory()` of the tab (page + its worker), MB, once the
+   * page has stopped downloading (the full model swapped in after a head).
+   */
   readonly tabMemoryMB: number | null;
+  /** The same at the first personal row. */
+  readonly tabMemoryAtFirstRowMB: number | null;
   /** Files fetched before the row, with their bytes. */
   readonly files: readonly { readonly path: string; readonly bytes: number }[];
   /** Items shown. */
   readonly rowItems: readonly string[];
+}
+
+/** The tab's memory (page + worker) in MB, or null where the browser cannot measure it. */
+async function tabMemory(page: Page): Promise<number | null> {
+  return page
+    .evaluate(async () => {
+      if (!crossOriginIsolated) return null;
+      const m = await (
+        performance as Performance & {
+          measureUserAgentSpecificMemory(): Promise<{ bytes: number }>;
+        }
+      ).measureUserAgentSpecificMemory();
+      return m.bytes / 2 ** 20;
+    })
+    .catch(() => null);
+}
+
+/** Resolves once no response has sent a byte for `quietMs` (or after `maxMs`). */
+async function networkQuiet(
+  served: readonly { readonly bytes: number }[],
+  quietMs: number,
+  maxMs: number,
+): Promise<void> {
+  const total = (): number => served.reduce((s, f) => s + f.bytes, 0) + served.length;
+  const started = Date.now();
+  let last = total();
+  let since = Date.now();
+  while (Date.now() - since < quietMs && Date.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = total();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+  }
 }
 
 function pageHtml(o: { history: readonly string[]; modelSrc: string; catalogSrc: string }): string {
@@ -109,23 +149,16 @@ export async function measureFirstRow(o: {
     const rowItems = await page
       .locator('hearth-recs#for-you [part="card"]')
       .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.itemId ?? ''));
-    const tabMemoryMB = await page
-      .evaluate(async () => {
-        if (!crossOriginIsolated) return null;
-        const m = await (
-          performance as Performance & {
-            measureUserAgentSpecificMemory(): Promise<{ bytes: number }>;
-          }
-        ).measureUserAgentSpecificMemory();
-        return m.bytes / 2 ** 20;
-      })
-      .catch(() => null);
+    const tabMemoryAtFirstRowMB = await tabMemory(page);
+    await networkQuiet(server.served, 3000, 180_000);
+    const tabMemoryMB = await tabMemory(page);
     const sum = (list: typeof files) => list.reduce((s, f) => s + f.bytes, 0);
     return {
       firstRowMs,
       transferBytes: sum(files),
       modelCatalogBytes: sum(files.filter((f) => f.path.startsWith('/model/'))),
       tabMemoryMB,
+      tabMemoryAtFirstRowMB,
       files,
       rowItems,
     };

@@ -18,7 +18,8 @@ const SHOPS = [
  * cold-cache visit of a plain page with the script-tag widget, a visitor with three earlier views
  * and a for-you row, over a 20 Mbit/s / 40 ms link shaped at the server (bandwidth shared by all
  * responses, the round trip before each response). Bytes are what went over the wire (gzip) before
- * the row showed; tab memory is `performance.measureUserAgentSpecificMemory()` (page + worker).
+ * the row showed; tab memory is `performance.measureUserAgentSpecificMemory()` (page + worker) at
+ * the row and once the page has stopped downloading (the full model in use after its head).
  */
 async function run(ctx: BenchContext): Promise<BenchResults> {
   const out: BenchResults = {};
@@ -48,6 +49,9 @@ async function run(ctx: BenchContext): Promise<BenchResults> {
       out[`${key}.transferGzipBytes`] = visit.transferBytes;
       out[`${key}.modelCatalogGzipBytes`] = visit.modelCatalogBytes;
       out[`${key}.filesBeforeFirstRow`] = visit.files.length;
+      if (visit.tabMemoryAtFirstRowMB !== null) {
+        out[`${key}.tabMemoryAtFirstRowMB`] = Number(visit.tabMemoryAtFirstRowMB.toFixed(1));
+      }
       if (visit.tabMemoryMB !== null)
         out[`${key}.tabMemoryMB`] = Number(visit.tabMemoryMB.toFixed(1));
       ctx.log(
