@@ -127,6 +127,11 @@ test('repeat visit downloads no model or catalog byte; a reload offline shows pe
         ),
       )
       .toEqual(personal);
+    // The privacy page says what the offline copy holds.
+    await page.goto('/#/privacy');
+    await expect(page.getByTestId('offline-status')).toContainText(
+      /^\d+ files, [\d.]+ [KM]B, shop version [0-9a-f]{8}\. Reloads work without network/,
+    );
   } finally {
     await context.setOffline(false);
   }

@@ -6,7 +6,7 @@
  */
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { enableOffline } from '../widget/offline';
+import { enableOffline, type OfflineController } from '../widget/offline';
 import {
   DEMO_CATALOG_URL,
   DEMO_MODEL_URL,
@@ -40,24 +40,32 @@ function bind(config: RecommenderConfig, dbName: string): HearthBinding {
 
 let workbench: HearthBinding | null = null;
 
-const services: AppServices = {
-  storefront: bind(storefrontConfig(), STOREFRONT_DB),
-  meter,
-  workbench: () => (workbench ??= bind(workbenchConfig(), WORKBENCH_DB)),
-};
+const storefront = bind(storefrontConfig(), STOREFRONT_DB);
 
-// Offline use and repeat visits from the device (docs/offline.md): the production build ships
-// hearth-sw.js and its version manifest at the app's root; the dev server has neither.
-if (import.meta.env.PROD) {
-  enableOffline({
+/**
+ * Offline use and repeat visits from the device (docs/offline.md): the production build ships
+ * hearth-sw.js and its version manifest at the app's root; the dev server has neither.
+ */
+function startOffline(): Promise<OfflineController | null> {
+  return enableOffline({
     swUrl: `${import.meta.env.BASE_URL}hearth-sw.js`,
     runtime: {
       modelUrl: DEMO_MODEL_URL,
       catalogUrl: DEMO_CATALOG_URL,
-      recommender: () => services.storefront.runtime.recommender,
+      recommender: () => storefront.runtime.recommender,
     },
-  }).catch((error: unknown) => console.warn('[demo] offline use is off:', error));
+  }).catch((error: unknown) => {
+    console.warn('[demo] offline use is off:', error);
+    return null;
+  });
 }
+
+const services: AppServices = {
+  storefront,
+  meter,
+  workbench: () => (workbench ??= bind(workbenchConfig(), WORKBENCH_DB)),
+  ...(import.meta.env.PROD && { offline: startOffline() }),
+};
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html must contain <div id="root">.');

@@ -8,6 +8,7 @@ import { EraseSection } from './erase-section';
 import { ExportSection } from './export-section';
 import { FederatedSection } from './federated-section';
 import { NetworkSection } from './network-section';
+import { OfflineSection } from './offline-section';
 import { StorageSection } from './storage-section';
 
 /** Whether the "your data" workspace database exists (it is created only when used). */
@@ -46,6 +47,7 @@ export function PrivacyPage() {
       <StorageSection databases={databases} />
       <NetworkSection federated={shop.federated} />
       <FederatedSection binding={services.storefront} />
+      {services.offline ? <OfflineSection offline={services.offline} /> : null}
       <ExportSection databases={databases} />
       <EraseSection databases={databases} onErased={onErased} />
     </>

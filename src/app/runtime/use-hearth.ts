@@ -2,6 +2,7 @@ import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { NetworkMeter, NetworkMeterSnapshot } from './network-meter';
 import type { HearthRuntime, HearthRuntimeState } from './hearth-runtime';
 import type { StoreReader } from './store-reader';
+import type { OfflineController } from '../../widget/offline';
 
 /** A recommender runtime and the page's read-only view of its database. */
 export interface HearthBinding {
@@ -16,6 +17,8 @@ export interface AppServices {
   /** The "bring your own data" runtime, created on first use. */
   readonly workbench: () => HearthBinding;
   readonly meter: NetworkMeter;
+  /** Hearth's service worker (offline copy); absent in the dev server, null without support. */
+  readonly offline?: Promise<OfflineController | null>;
 }
 
 /** Context holding the {@link AppServices}; provided once by `App`. */
