@@ -1,4 +1,3 @@
-import { contentHash } from './content-hash';
 import {
   changedFiles,
   manifestKeyOf,
@@ -6,8 +5,8 @@ import {
   resolveOfflineManifest,
   type ResolvedManifest,
 } from './offline-manifest';
-import { HASH_HEADER, type OfflineStatus, type OfflineUpdate } from './offline-protocol';
-import { fetchUrlOf, fromHttpCache, storableResponse, storedBytes } from './offline-responses';
+import { createOfflineFiles } from './offline-files';
+import type { OfflineStatus, OfflineUpdate } from './offline-protocol';
 
 /** Options of {@link createOfflineStore}. */
 export interface OfflineStoreOptions {
@@ -46,9 +45,6 @@ export interface OfflineStore {
 }
 
 const DEFAULT_MANIFEST_TIMEOUT_MS = 4_000;
-/** Query parameter carrying the expected content hash on downloads. */
-const VERSION_PARAM = 'hearth-v';
-const ADOPT_CONCURRENCY = 8;
 
 /** Creates the {@link OfflineStore} of a service worker. */
 export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
@@ -57,8 +53,8 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
   let refreshing: Promise<ResolvedManifest | null> | null = null;
   // Downloads of changed files after a new version: status() waits for them.
   let updating: Promise<unknown> = Promise.resolve();
-  const downloads = new Map<string, Promise<Response>>();
   const open = (): Promise<Cache> => o.caches.open(o.cacheName);
+  const files = createOfflineFiles({ open, fetch: o.fetch });
 
   /** The manifest in use: in memory, else the one stored by an earlier run of the worker. */
   function current(): Promise<ResolvedManifest | null> {
@@ -75,74 +71,6 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     return loading;
   }
 
-  /** Downloads `url` (once at a time) and stores it under its content hash. */
-  function download(url: string, expected: string): Promise<Response> {
-    let pending = downloads.get(url);
-    if (!pending) {
-      pending = (async () => {
-        // The hash in the URL makes it immutable for every cache between here and the server (a
-        // CDN keeping `model.hearth` for an hour would otherwise hand out the old version).
-        const versioned = new URL(fetchUrlOf(url));
-        versioned.searchParams.set(VERSION_PARAM, expected);
-        const response = await o.fetch(versioned.href, {
-          cache: 'no-cache',
-          credentials: 'same-origin',
-        });
-        if (!response.ok) return response;
-        const bytes = await response.arrayBuffer();
-        const hash = await contentHash(bytes);
-        if (hash !== expected) {
-          console.warn(
-            `[hearth] ${url} does not match the offline manifest (hash ${hash}, listed ${expected}): ` +
-              'regenerate the manifest after deploying files (hearth-recs offline-manifest).',
-          );
-        }
-        const stored = storableResponse(bytes, response, hash);
-        try {
-          await (await open()).put(url, stored.clone());
-        } catch (error) {
-          console.warn(`[hearth] could not keep ${url} for offline use:`, error);
-        }
-        return stored;
-      })().finally(() => downloads.delete(url));
-      downloads.set(url, pending);
-    }
-    return pending.then((r) => r.clone());
-  }
-
-  /** A listed file: the cached copy when its hash is current, else the network (old copy offline). */
-  async function serveListed(url: string, hash: string): Promise<Response> {
-    const cached = await (await open()).match(url);
-    if (cached?.headers.get(HASH_HEADER) === hash) return cached;
-    try {
-      return await download(url, hash);
-    } catch (error) {
-      if (cached) return cached;
-      throw error;
-    }
-  }
-
-  /**
-   * A file under a prefix: the cached copy at once; a `runtime` one is also refreshed in the
-   * background, an `immutable` one (its name changes with its content) never is.
-   */
-  async function servePrefixed(
-    request: Request,
-    kind: 'runtime' | 'immutable',
-    background: (work: Promise<unknown>) => void,
-  ): Promise<Response> {
-    const cache = await open();
-    const cached = await cache.match(request.url);
-    if (cached && kind === 'immutable') return cached;
-    const network = o.fetch(request).then(async (response) => {
-      if (response.ok) await cache.put(request.url, response.clone());
-      return response;
-    });
-    if (!cached) return network;
-    background(network.catch(() => undefined));
-    return cached;
-  }
-
   async function answer(
     request: Request,
     navigation: boolean,
@@ -151,9 +79,9 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     const m = navigation ? await refresh() : await current();
     const key = manifestKeyOf(request.url, navigation);
     const hash = m?.files.get(key);
-    if (hash !== undefined) return serveListed(key, hash);
+    if (hash !== undefined) return files.serveListed(key, hash);
     const kind = m === null ? null : prefixKind(m, request.url);
-    if (kind !== null) return servePrefixed(request, kind, background);
+    if (kind !== null) return files.servePrefixed(request, kind, background);
     return o.fetch(request);
   }
 
@@ -177,12 +105,12 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
     // Only the changed files this device had kept are downloaded again, at once (so the new
     // version works offline too); the others wait until a page asks for them.
     const refetch = changed.filter((url) => kept.has(url));
-    updating = Promise.allSettled(refetch.map((url) => download(url, next.files.get(url)!))).then(
-      () => {
-        if (previous !== null)
-          o.onUpdate({ type: 'hearth-offline:updated', version: next.version, changed });
-      },
-    );
+    updating = Promise.allSettled(
+      refetch.map((url) => files.download(url, next.files.get(url)!)),
+    ).then(() => {
+      if (previous !== null)
+        o.onUpdate({ type: 'hearth-offline:updated', version: next.version, changed });
+    });
   }
 
   function refresh(): Promise<ResolvedManifest | null> {
@@ -229,53 +157,21 @@ export function createOfflineStore(o: OfflineStoreOptions): OfflineStore {
   }
 
   async function adopt(loaded: readonly string[] = []): Promise<number> {
-    const byPage = new Set(loaded.map((url) => manifestKeyOf(url, false)));
     const m = await current();
-    if (m === null) return 0;
-    const cache = await open();
-    // Listed files with the hash they must have; files under a prefix that the page loaded, with
-    // none (a catalog shard is named by its content, an image is refreshed when next shown).
-    const missing: [string, string | null][] = [];
-    for (const [url, hash] of m.files) {
-      if ((await cache.match(url))?.headers.get(HASH_HEADER) !== hash) missing.push([url, hash]);
-    }
-    for (const url of byPage) {
-      if (prefixKind(m, url) !== null && !(await cache.match(url))) missing.push([url, null]);
-    }
-    let adopted = 0;
-    const adoptOne = async ([url, hash]: [string, string | null]): Promise<void> => {
-      const response = await fromHttpCache(o.fetch, fetchUrlOf(url), byPage.has(url));
-      if (!response) return;
-      const bytes = await response.arrayBuffer();
-      const actual = await contentHash(bytes);
-      if (hash !== null && actual !== hash) return;
-      await cache.put(url, storableResponse(bytes, response, actual));
-      adopted++;
-    };
-    for (let i = 0; i < missing.length; i += ADOPT_CONCURRENCY) {
-      await Promise.allSettled(missing.slice(i, i + ADOPT_CONCURRENCY).map(adoptOne));
-    }
-    return adopted;
+    return m === null ? 0 : files.adopt(m, loaded);
   }
 
   async function status(): Promise<OfflineStatus> {
     await refreshing;
     await updating;
     const m = await current();
-    let cachedFiles = 0;
-    let cachedBytes = 0;
-    const cache = await open();
-    for (const key of await cache.keys()) {
-      if (key.url === o.manifestUrl) continue;
-      cachedFiles++;
-      cachedBytes += storedBytes(await cache.match(key));
-    }
+    const held = await files.stats(o.manifestUrl);
     return {
       type: 'hearth-offline:status',
       version: m?.version ?? null,
       files: Object.fromEntries(m?.files ?? []),
-      cachedFiles,
-      cachedBytes,
+      cachedFiles: held.files,
+      cachedBytes: held.bytes,
     };
   }
 
