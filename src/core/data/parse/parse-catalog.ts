@@ -1,3 +1,5 @@
+import { looksLikeCatalogIndex } from '../../catalog/catalog-shard-index';
+import { DataError } from '../../errors';
 import { acceptJsonArray } from './json-array-input';
 import type { Item } from '../types';
 import {
@@ -147,7 +149,15 @@ export function createCatalogParser(options: CatalogParseOptions = {}): CatalogP
       report.reject(line, row);
       return;
     }
-    if (firstJsonKeys === null) firstJsonKeys = Object.keys(row);
+    if (firstJsonKeys === null) {
+      if (looksLikeCatalogIndex(row)) {
+        throw new DataError(
+          'UNKNOWN_FORMAT',
+          "This is the index of a sharded catalog (catalog-index.json), not a catalog: give catalog.json, which hearth-recs train writes next to it (the widget's catalog-src takes either).",
+        );
+      }
+      firstJsonKeys = Object.keys(row);
+    }
     matcher!.match(row, values, jsonKeys);
     let attributes: Record<string, AttributeValue> | null = null;
     for (const key in row) {

@@ -111,6 +111,14 @@ describe('parseCatalog CSV/TSV', () => {
 });
 
 describe('parseCatalog JSON Lines', () => {
+  it('refuses a sharded catalog index with a message that names the file to give instead', async () => {
+    const index =
+      '{"kind":"hearth-catalog-index","version":1,"items":3,"hash":"fnv1a32-utf16","shards":["0-ab.json"]}';
+    const error = await dataError(parseCatalog(index));
+    expect(error.code).toBe('UNKNOWN_FORMAT');
+    expect(error.message).toMatch(/catalog-index\.json.*catalog\.json/);
+  });
+
   it('accepts arrays for category and tags and keeps other keys as attributes', async () => {
     const text = [
       '{"productId": 17, "name": "Lamp", "category": ["Home", "Lighting"], "tags": ["warm", "led"], "price": "19.5", "inStock": true, "specs": {"w": 5}, "rank": 2}',
