@@ -24,7 +24,8 @@ export type HearthErrorCode =
   | 'SECURE_ROUND_REFUSED'
   | 'ROUND_REFUSED'
   | 'STORE_CORRUPT'
-  | 'STORE_WRITE_FAILED';
+  | 'STORE_WRITE_FAILED'
+  | 'LOG_TOO_LARGE';
 
 /** Plain-object form of an error, safe to post across a worker boundary or print as JSON. */
 export interface SerializedHearthError {

@@ -1,11 +1,6 @@
 import { HearthError, OptionError } from '../core/errors';
 import type { InteractionDataset } from '../core/data/interaction-log';
-import type {
-  CatalogParseOptions,
-  ImportReport,
-  InteractionParseOptions,
-  ParseInput,
-} from '../core/data/parse';
+import type { CatalogParseOptions, ImportReport, ParseInput } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import { checkCatalog, readCatalog, writeCatalog } from './catalog-store';
 import { resolveInput } from './fetch-input';
@@ -26,6 +21,7 @@ import {
 import { checkRetention } from './retention';
 import { batchFromDataset, batchFromInteractions, type RowBatch } from './row-batch';
 import { settle } from './settle-request';
+import { isSliceable, type InteractionImportOptions } from './import-options';
 import type {
   AppendResult,
   HearthStore,
@@ -224,9 +220,22 @@ class IndexedDbHearthStore implements HearthStore {
 
   async importInteractions(
     input: ParseInput | URL,
-    options: InteractionParseOptions = {},
+    options: InteractionImportOptions = {},
   ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
     const source = await resolveInput(input);
+    if (isSliceable(source)) {
+      // Files and blobs of any size: read, parsed and stored slice by slice (streaming-import.ts).
+      const { importLogInSlices } = await import('./streaming-import');
+      const imported = await this.run((connection) =>
+        importLogInSlices({ connection, ...this.options }, source, options),
+      );
+      this.sync.publish({
+        kind: 'interactions',
+        appended: imported.append.appended,
+        total: await this.countRows(),
+      });
+      return imported;
+    }
     // Parsers load on first import: a page that only serves never downloads them.
     const { parseInteractions } = await import('../core/data/parse/parse-interactions');
     const { dataset, report } = await parseInteractions(source, {

@@ -18,6 +18,15 @@ export type { HearthExportManifest } from './export-file';
 export { HEARTH_DB_VERSION, DEFAULT_DB_NAME } from './hearth-db-schema';
 export { CHUNK_ROWS } from './interaction-chunks';
 export { LOG_COMPACT_ROWS, LOG_MAX_BATCH } from './append-log';
+export type { ImportProgress, InteractionImportOptions } from './import-options';
+export {
+  detectDeviceLimits,
+  importCapacity,
+  STORED_BYTES_PER_EVENT,
+  TRAIN_BYTES_PER_EVENT,
+  type DeviceLimits,
+  type ImportCapacity,
+} from './import-capacity';
 export type {
   AppendResult,
   HearthStore,

@@ -63,6 +63,25 @@ export async function writeBatch(
   return { total: rows.chunkRows + rows.logRows, evicted };
 }
 
+/**
+ * Moves the append log into chunks inside `tx` (so rows written next come after it in insertion
+ * order) and updates the counter. Returns the rows moved.
+ */
+export async function compactLog(
+  tx: InteractionTx<'readwrite'>,
+  mirror: VocabMirror,
+): Promise<number> {
+  const rows = await storedRows(tx);
+  const logged = rows.logRows > 0 ? await takeLog(tx) : null;
+  if (logged === null) return 0;
+  await mirror.sync(tx);
+  const userMap = mirror.extend(tx, 'user', logged.userIds);
+  const itemMap = mirror.extend(tx, 'item', logged.itemIds);
+  await appendToChunks(tx, mapBatch(logged, userMap, itemMap));
+  settle(tx.objectStore('counters').put(rows.chunkRows + logged.length, 'chunkRows'));
+  return logged.length;
+}
+
 /** Evicts the `count` oldest rows inside `tx` and updates the counter. Returns rows evicted. */
 export async function evictOldestRows(
   tx: InteractionTx<'readwrite'>,

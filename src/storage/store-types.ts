@@ -1,12 +1,8 @@
 import type { InteractionDataset } from '../core/data/interaction-log';
-import type {
-  ImportReport,
-  InteractionParseOptions,
-  CatalogParseOptions,
-  ParseInput,
-} from '../core/data/parse';
+import type { ImportReport, CatalogParseOptions, ParseInput } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MfCheckpoint } from '../core/models/mf/mf-trainer';
+import type { InteractionImportOptions } from './import-options';
 import type { QuotaSimulator } from './quota';
 
 /** Retention policy, enforced on every write. */
@@ -97,10 +93,14 @@ export interface HearthStore {
   appendInteractions(events: readonly Interaction[]): Promise<AppendResult>;
   /** Appends an already columnar dataset (e.g. from `parseInteractions`) durably; NaN timestamps are stamped with the current time. */
   appendDataset(dataset: InteractionDataset): Promise<AppendResult>;
-  /** Parses a File/Blob/URL/string with the engine's parsers and appends the good rows; returns the row-level report. */
+  /**
+   * Parses a File/Blob/URL/string with the engine's parsers and appends the good rows; returns the
+   * row-level report. A File/Blob is read, parsed and stored in slices with progress, checked
+   * against the device first (`DataError` `LOG_TOO_LARGE`), and removed again if the import fails.
+   */
   importInteractions(
     input: ParseInput | URL,
-    options?: InteractionParseOptions,
+    options?: InteractionImportOptions,
   ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }>;
   /** Every stored interaction as one columnar dataset (vocabularies rebuilt), oldest first. */
   readInteractions(): Promise<InteractionDataset>;

@@ -1,11 +1,8 @@
 import type { ComputeCapabilities } from '../core/compute/capabilities';
-import type {
-  CatalogParseOptions,
-  ImportReport,
-  InteractionParseOptions,
-} from '../core/data/parse';
+import type { CatalogParseOptions, ImportReport } from '../core/data/parse';
 import { OptionError, type SerializedHearthError } from '../core/errors';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
+import type { ImportProgress, InteractionImportOptions } from '../storage/import-options';
 import type { StorageReport } from '../storage/store-types';
 import type {
   EraseReport,
@@ -34,7 +31,7 @@ export interface RequestPayloads {
   readonly track: { readonly event: TrackEvent };
   readonly 'import-interactions': {
     readonly input: WireImportInput;
-    readonly options?: WireParseOptions<InteractionParseOptions>;
+    readonly options?: Omit<InteractionImportOptions, 'signal' | 'onProgress'>;
   };
   readonly 'import-catalog': {
     readonly input: WireImportInput;
@@ -92,7 +89,12 @@ export type HostRequest = { [T in RequestType]: RequestOf<T> }[RequestType];
 export type HostMessage =
   | { readonly id: number; readonly type: 'result'; readonly value: unknown }
   | { readonly id: number; readonly type: 'error'; readonly error: SerializedHearthError }
-  | { readonly id: number; readonly type: 'progress'; readonly progress: RecommenderTrainProgress }
+  /** Progress of a train (`RecommenderTrainProgress`) or an import (`ImportProgress`). */
+  | {
+      readonly id: number;
+      readonly type: 'progress';
+      readonly progress: RecommenderTrainProgress | ImportProgress;
+    }
   | { readonly type: 'event'; readonly event: RecommenderEvent };
 
 const REQUEST_TYPE_SET: Readonly<Record<RequestType, true>> = {

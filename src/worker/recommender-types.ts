@@ -3,17 +3,14 @@ import type { ComputeChoiceReport } from '../core/compute/choose-compute-path';
 import type { SerializedHearthError } from '../core/errors';
 import type { DevicePrivacyPolicy } from '../federated/device-privacy-floor';
 import type { EpsilonLedgerSummary } from '../federated/epsilon-ledger';
-import type {
-  ImportReport,
-  InteractionParseOptions,
-  CatalogParseOptions,
-} from '../core/data/parse';
+import type { ImportReport, CatalogParseOptions } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MetricValues } from '../core/eval/evaluate';
 import type { TuningChoice } from '../core/tune/tune-types';
 import type { ComputePathName, MfTrainOptions, TrainProgress } from '../core/models/mf/mf-trainer';
 import type { TfjsWasmPaths } from '../core/models/mf/tfjs/tfjs-backends';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
+import type { InteractionImportOptions } from '../storage/import-options';
 import type { RetentionPolicy, StorageReport } from '../storage/store-types';
 
 /** Load-time configuration of a browser {@link Recommender}. */
@@ -191,9 +188,15 @@ export interface Recommender {
   recommend(request: RowRequest): Promise<RowResult>;
   /** Stores the event durably, folds it into the visitor's vector and emits `history-changed`. */
   track(event: TrackEvent): Promise<void>;
+  /**
+   * Imports an interaction log. A `File`/`Blob` is read, parsed and stored in slices with
+   * `onProgress`; a log too large to store and train on here is refused with `DataError`
+   * `LOG_TOO_LARGE` before anything is written, and a failed or cancelled import keeps nothing of
+   * itself (the data stored before is untouched).
+   */
   importInteractions(
     input: Blob | string,
-    options?: InteractionParseOptions,
+    options?: InteractionImportOptions,
   ): Promise<ImportReport>;
   importCatalog(input: Blob | string, options?: CatalogParseOptions): Promise<ImportReport>;
   train(request?: TrainRequest): Promise<TrainReport>;

@@ -1,3 +1,4 @@
+import type { InteractionImportOptions } from '../storage/import-options';
 import {
   CancelledError,
   HearthError,
@@ -31,6 +32,14 @@ export function withoutSignal<T extends { readonly signal?: AbortSignal }>(
   options: T,
 ): Omit<T, 'signal'> {
   const { signal: _signal, ...rest } = options;
+  return rest;
+}
+
+/** Import options as they cross the worker boundary: the signal and progress callback stay here. */
+export function wireImportOptions(
+  options: InteractionImportOptions,
+): Omit<InteractionImportOptions, 'signal' | 'onProgress'> {
+  const { signal: _signal, onProgress: _onProgress, ...rest } = options;
   return rest;
 }
 

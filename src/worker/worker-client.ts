@@ -9,13 +9,14 @@ import {
   type RequestType,
   type ResultValues,
 } from './protocol';
-import type { Recommender, RecommenderConfig, RecommenderTrainProgress } from './recommender-types';
+import type { Recommender, RecommenderConfig } from './recommender-types';
 import {
   errorFromWire,
   resolveConfigUrls,
   transferableBytes,
   wireRowRequest,
   withoutSignal,
+  wireImportOptions,
 } from './serialize';
 import { createRecommenderEvents } from './recommender-events';
 import { startHearthWorker } from './start-worker';
@@ -45,13 +46,13 @@ const DISPOSE_GRACE_MS = 500;
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  onProgress?: ((progress: RecommenderTrainProgress) => void) | undefined;
+  onProgress?: ((progress: never) => void) | undefined;
   cleanup(): void;
 }
 
 interface CallExtras {
   readonly signal?: AbortSignal | undefined;
-  readonly onProgress?: ((progress: RecommenderTrainProgress) => void) | undefined;
+  readonly onProgress?: ((progress: never) => void) | undefined;
   readonly transfer?: Transferable[];
 }
 
@@ -113,7 +114,7 @@ export function createWorkerRecommender(
         emit(message.event);
         break;
       case 'progress':
-        pending.get(message.id)?.onProgress?.(message.progress);
+        pending.get(message.id)?.onProgress?.(message.progress as never);
         break;
       case 'result':
         settle(message.id, (p) => p.resolve(message.value));
@@ -209,8 +210,8 @@ export function createWorkerRecommender(
     importInteractions(input, parseOptions) {
       return call(
         'import-interactions',
-        { input, ...(parseOptions && { options: withoutSignal(parseOptions) }) },
-        { signal: parseOptions?.signal },
+        { input, ...(parseOptions && { options: wireImportOptions(parseOptions) }) },
+        { signal: parseOptions?.signal, onProgress: parseOptions?.onProgress },
       );
     },
 

@@ -97,7 +97,11 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
         const r = await current();
         return reply(
           request,
-          await r.importInteractions(request.input, { ...request.options, signal }),
+          await r.importInteractions(request.input, {
+            ...request.options,
+            signal,
+            onProgress: (progress) => post({ id: request.id, type: 'progress', progress }),
+          }),
         );
       }
       case 'import-catalog': {

@@ -90,6 +90,11 @@ export interface InteractionParser {
   /** Parses a chunk; it may end anywhere, even inside a line or a UTF-8 character. */
   push(chunk: string | Uint8Array): void;
   /**
+   * Takes the rows accepted since the last call, with the parser's vocabularies (live: they keep
+   * growing), so a caller can store rows while parsing goes on; `finish` returns the rest.
+   */
+  takeRows(): InteractionDataset;
+  /**
    * Ends the input and returns the dataset.
    *
    * @throws DataError `EMPTY_INPUT` without rows, `INVALID_ROW` when no row is valid,
@@ -115,7 +120,7 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
   const report = createReportCollector(options.maxReportedErrors);
   const userVocab = new Vocabulary();
   const itemVocab = new Vocabulary();
-  const builder = new InteractionLogBuilder();
+  let builder = new InteractionLogBuilder();
   const typeCode = createEventTypeLookup();
   const explicitDefaultType =
     options.defaultType === undefined ? -1 : EVENT_TYPES.indexOf(options.defaultType);
@@ -381,6 +386,11 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
   return {
     push(chunk) {
       stream.push(chunk);
+    },
+    takeRows() {
+      const columns = builder.build();
+      builder = new InteractionLogBuilder();
+      return { userVocab, itemVocab, columns };
     },
     finish() {
       const format: DataFormat = stream.finish().format;
