@@ -19,6 +19,7 @@ const ENTRIES = [
   { module: 'worker', importPath: 'hearth-recs/worker', page: 'worker.md' },
   { module: 'widget', importPath: 'hearth-recs/widget', page: 'widget.md' },
   { module: 'widget/react', importPath: 'hearth-recs/widget/react', page: 'widget-react.md' },
+  { module: 'widget/offline', importPath: 'hearth-recs/widget/offline', page: 'widget-offline.md' },
 ];
 
 /** Sections of a page, in order. */
