@@ -6,6 +6,7 @@ import type { ComputePathName, MfComputePath } from '../core/models/mf/mf-traine
 import type { TfjsWasmPaths } from '../core/models/mf/tfjs/tfjs-backends';
 import { createTfjsMfPath } from '../core/models/mf/tfjs/tfjs-mf-path';
 import { createTypedMfPath } from '../core/models/mf/train-typed';
+import { createParallelMfPath, parallelHelperCount, type ParallelMfPath } from './parallel-mf-path';
 
 /** The compute paths of one training run: the chosen one first, then the fallbacks, `typed` last. */
 export interface ComputePlan {
@@ -23,6 +24,8 @@ export interface ComputePathPool {
   plan(preferred: ComputePathName | 'auto'): Promise<ComputePlan>;
   /** The path of that name (created on first use). */
   get(name: ComputePathName): Promise<MfComputePath>;
+  /** Workers that trained the typed path's last run (1, or more with helper workers). */
+  typedWorkers(): Promise<number>;
   /** Frees every path. */
   dispose(): void;
 }
@@ -39,9 +42,13 @@ export function createComputePathPool(options: ComputePathPoolOptions = {}): Com
   const reports = new Map<ComputePathName | 'auto', ComputeChoiceReport>();
   let caps: Promise<ComputeCapabilities> | null = null;
   const capabilities = (): Promise<ComputeCapabilities> => (caps ??= detectCapabilities());
+  // On a cross-origin isolated page the typed path also trains on helper workers.
+  const helpers = parallelHelperCount();
+  const createTyped = (): MfComputePath =>
+    helpers > 0 ? createParallelMfPath({ helpers }) : createTypedMfPath();
   const create = (name: ComputePathName): Promise<MfComputePath> =>
     name === 'typed'
-      ? Promise.resolve(createTypedMfPath())
+      ? Promise.resolve(createTyped())
       : createTfjsMfPath({
           backend: name,
           ...(options.wasmPaths !== undefined && { wasmPaths: options.wasmPaths }),
@@ -71,7 +78,7 @@ export function createComputePathPool(options: ComputePathPoolOptions = {}): Com
       if (!report) {
         const chosen = await chooseComputePath({
           preferred,
-          createTyped: createTypedMfPath,
+          createTyped,
           capabilities: await capabilities(),
           ...(options.wasmPaths !== undefined && { wasmPaths: options.wasmPaths }),
         });
@@ -87,6 +94,10 @@ export function createComputePathPool(options: ComputePathPoolOptions = {}): Com
       }
       if (!names.includes('typed')) names.push('typed');
       return { order: names.map(lazy), report };
+    },
+    async typedWorkers() {
+      const typed = await paths.get('typed')?.catch(() => null);
+      return typed && 'lastWorkers' in typed ? (typed as ParallelMfPath).lastWorkers() : 1;
     },
     dispose() {
       for (const path of paths.values()) path.then((p) => p.dispose()).catch(() => undefined);

@@ -9,6 +9,7 @@
  * @module
  */
 import { createLocalRecommender } from './local-recommender';
+import { PARALLEL_HELPER_NAME, publishHelperScript } from './parallel-messages';
 import type { MessageEndpoint } from './protocol';
 import { publishWorkerAssets, wasmPathsOf, workerAssetUrls } from './worker-assets';
 import { createWorkerHost } from './worker-host';
@@ -17,17 +18,24 @@ import { createWorkerHost } from './worker-host';
 const scope = globalThis as unknown as MessageEndpoint & {
   close(): void;
   location: { href: string };
+  name?: string;
 };
 
 const assets = workerAssetUrls(scope.location.href);
 publishWorkerAssets(assets);
 
-createWorkerHost({
-  endpoint: scope,
-  onDispose: () => scope.close(),
-  createRecommender: (config, deps) =>
-    createLocalRecommender(
-      config.wasmPaths === undefined ? { ...config, wasmPaths: wasmPathsOf(assets) } : config,
-      deps,
-    ),
-});
+if (scope.name === PARALLEL_HELPER_NAME) {
+  // Started by training on a cross-origin isolated page: solve slices, loaded with the trainer.
+  void import('./parallel-helper').then((helper) => helper.serveParallelSlices(scope));
+} else {
+  publishHelperScript(scope.location.href);
+  createWorkerHost({
+    endpoint: scope,
+    onDispose: () => scope.close(),
+    createRecommender: (config, deps) =>
+      createLocalRecommender(
+        config.wasmPaths === undefined ? { ...config, wasmPaths: wasmPathsOf(assets) } : config,
+        deps,
+      ),
+  });
+}

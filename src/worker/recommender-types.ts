@@ -149,6 +149,11 @@ export interface TrainReport {
   /** Epochs in the model, including those done before a resume (`lossHistory.length`). */
   readonly epochs: number;
   readonly trainMs: number;
+  /**
+   * Workers that trained the final model on the typed path: 1, or more where the page is
+   * cross-origin isolated and the log large enough for helper workers (absent on TF.js paths).
+   */
+  readonly workers?: number;
   readonly lossHistory: readonly number[];
   /** Version of the stored model this run produced (what `model-changed` reports). */
   readonly modelVersion: number;

@@ -140,6 +140,8 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
     onStorageWarning: (message) => host.emit({ type: 'storage', message }),
   });
   const training = run.bundle.training;
+  // Read before evaluation, which trains models of its own on the same path.
+  const workers = training.computePath === 'typed' ? await paths.typedWorkers() : undefined;
   let metrics: TrainReport['metrics'];
   let evaluationSkipped = unmeasurable ?? undefined;
   if (request.evaluate && unmeasurable === null) {
@@ -171,6 +173,7 @@ export async function trainAndServe(host: TrainingHost, o: TrainJobOptions): Pro
     resumedFromEpoch: run.resumedFromEpoch,
     epochs: run.lossHistory.length,
     trainMs: training.trainMs,
+    ...(workers !== undefined && { workers }),
     lossHistory: run.lossHistory,
     modelVersion: version ?? host.servedVersion(),
     ...(metrics && { metrics }),

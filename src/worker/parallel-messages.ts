@@ -1,0 +1,33 @@
+import type { IalsPhase } from '../core/models/mf/ials-parallel-slice';
+import type { IalsParallelInit } from '../core/models/mf/ials-parallel-state';
+
+/**
+ * `name` of a helper worker: Hearth's worker script started under this name runs slices of
+ * parallel training (`parallel-helper.ts`) instead of a recommender.
+ */
+export const PARALLEL_HELPER_NAME = 'hearth-training-helper';
+
+/** What the training worker asks a helper worker to do. */
+export type SliceRequest =
+  | {
+      readonly type: 'start';
+      readonly init: IalsParallelInit;
+      readonly slice: number;
+      readonly preferWasm: boolean;
+    }
+  | { readonly type: 'run'; readonly phase: IalsPhase }
+  | { readonly type: 'end' };
+
+/** A helper's answer: `ready` once it listens, then one `done` or `failed` per request. */
+export type SliceReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done' }
+  | { readonly type: 'failed'; readonly message: string };
+
+/** Global slot where Hearth's worker entry publishes its own script URL for helper workers. */
+export const HELPER_SCRIPT_SLOT = Symbol.for('hearth.worker.helperScript');
+
+/** Records that this worker runs Hearth's worker script at `href`, so training may start helpers. */
+export function publishHelperScript(href: string, target: object = globalThis): void {
+  (target as { [HELPER_SCRIPT_SLOT]?: string })[HELPER_SCRIPT_SLOT] = href;
+}
