@@ -1,0 +1,145 @@
+/**
+ * Runs many simulated experiments through the device aggregation and the analysis, peeking at
+ * every simulated day, and tallies what a merchant reading the results would have concluded.
+ */
+import {
+  analyzeExperiment,
+  simulateExperiment,
+  type ExperimentDefinition,
+  type SimulatedArmTruth,
+  type SimulatedRevenue,
+} from '../../src/core/experiments/index';
+
+/** One series of simulated experiments. */
+export interface SeriesOptions {
+  readonly definition: ExperimentDefinition;
+  readonly truth: readonly SimulatedArmTruth[];
+  readonly revenue: SimulatedRevenue;
+  readonly experiments: number;
+  readonly days: number;
+  readonly visitorsPerDay: number;
+  /** Seeds are `seedBase + experiment index`. */
+  readonly seedBase: number;
+}
+
+/** What a series found. */
+export interface SeriesTally {
+  /** Experiments whose primary metric got a better/worse verdict at some daily look. */
+  readonly primaryDeclared: number;
+  /** Experiments with a better/worse verdict on any metric at some look. */
+  readonly anyDeclared: number;
+  /** Experiments a fixed-horizon p < α read at every look would have declared (no correction). */
+  readonly naivePeekingDeclared: number;
+  /** `firstDetectionDay[e]`: day the primary metric was declared better, or -1. */
+  readonly firstDetectionDay: readonly number[];
+  /** SRM alarms over all (experiment, day) checks. */
+  readonly srmAlarms: number;
+  /** Experiments with an SRM alarm at some look. */
+  readonly srmAnyLook: number;
+  /** SRM checks made. */
+  readonly srmChecks: number;
+  /** Mean exposed visitors per arm after each day (averaged over arms and experiments). */
+  readonly exposedPerArmByDay: readonly number[];
+  /** Mean CUPED variance ratio of each guardrail/primary metric at the last day, by metric id. */
+  readonly finalCupedRatio: Readonly<Record<string, number>>;
+  /** Mean control mean per exposed visitor at the last day, by metric id. */
+  readonly finalControlMean: Readonly<Record<string, number>>;
+}
+
+/** Runs the series and counts verdicts, SRM alarms, exposure and CUPED ratios. */
+export function runSeries(options: SeriesOptions): SeriesTally {
+  const { definition, days } = options;
+  const alpha = definition.alpha ?? 0.05;
+  let primaryDeclared = 0;
+  let anyDeclared = 0;
+  let naivePeekingDeclared = 0;
+  let srmAlarms = 0;
+  let srmAnyLook = 0;
+  let srmChecks = 0;
+  const firstDetectionDay: number[] = [];
+  const exposed = new Array<number>(days).fill(0);
+  const cuped: Record<string, number> = {};
+  const controlMean: Record<string, number> = {};
+  for (let e = 0; e < options.experiments; e++) {
+    const sim = simulateExperiment({
+      definition,
+      truth: options.truth,
+      revenue: options.revenue,
+      seed: options.seedBase + e,
+      days,
+      visitorsPerDay: options.visitorsPerDay,
+    });
+    let primary = false;
+    let any = false;
+    let naive = false;
+    let srm = false;
+    let detection = -1;
+    sim.periods.forEach((aggregates, day) => {
+      const analysis = analyzeExperiment({ definition, aggregates, asOf: sim.asOf[day] ?? '' });
+      const arms = analysis.arms;
+      exposed[day] =
+        (exposed[day] ?? 0) + arms.reduce((s, a) => s + a.exposedVisitors, 0) / arms.length;
+      if (analysis.status !== 'not-enough-data') {
+        srmChecks++;
+        if (analysis.sampleRatio.alarm) {
+          srmAlarms++;
+          srm = true;
+        }
+      }
+      for (const c of analysis.comparisons) {
+        const declared = c.verdict === 'better' || c.verdict === 'worse';
+        any ||= declared;
+        if (c.role !== 'primary') continue;
+        primary ||= declared;
+        if (c.verdict === 'better' && detection < 0) detection = day;
+        naive ||= analysis.status !== 'not-enough-data' && c.pValue < alpha;
+      }
+      if (day === days - 1) {
+        for (const c of analysis.comparisons) {
+          cuped[c.metricId] = (cuped[c.metricId] ?? 0) + c.cupedVarianceRatio / options.experiments;
+          controlMean[c.metricId] =
+            (controlMean[c.metricId] ?? 0) +
+            (arms[0]?.means[c.metricId] ?? 0) / options.experiments;
+        }
+      }
+    });
+    primaryDeclared += Number(primary);
+    anyDeclared += Number(any);
+    naivePeekingDeclared += Number(naive);
+    srmAnyLook += Number(srm);
+    firstDetectionDay.push(detection);
+  }
+  return {
+    primaryDeclared,
+    anyDeclared,
+    naivePeekingDeclared,
+    firstDetectionDay,
+    srmAlarms,
+    srmAnyLook,
+    srmChecks,
+    exposedPerArmByDay: exposed.map((x) => x / options.experiments),
+    finalCupedRatio: cuped,
+    finalControlMean: controlMean,
+  };
+}
+
+/**
+ * Exposed visitors per arm at which the share of experiments detected by then first reaches
+ * `target`, interpolated linearly between days; null if it never does.
+ */
+export function sampleAtPower(tally: SeriesTally, target: number): number | null {
+  const total = tally.firstDetectionDay.length;
+  let previousPower = 0;
+  let previousN = 0;
+  for (let day = 0; day < tally.exposedPerArmByDay.length; day++) {
+    const power = tally.firstDetectionDay.filter((d) => d >= 0 && d <= day).length / total;
+    const n = tally.exposedPerArmByDay[day] ?? 0;
+    if (power >= target) {
+      const share = power > previousPower ? (target - previousPower) / (power - previousPower) : 1;
+      return previousN + share * (n - previousN);
+    }
+    previousPower = power;
+    previousN = n;
+  }
+  return null;
+}

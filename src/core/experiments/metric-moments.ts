@@ -1,0 +1,108 @@
+import type { MetricSums } from './experiment-types';
+
+/** Mean and per-visitor variance of a metric in one arm, after CUPED when it applies. */
+export interface ArmMoments {
+  /** Exposed visitors. */
+  readonly n: number;
+  /** Mean per exposed visitor (CUPED-adjusted when `cupedTheta` is not null). */
+  readonly mean: number;
+  /** Per-visitor variance of the (adjusted) value. */
+  readonly variance: number;
+  /** Per-visitor variance before CUPED. */
+  readonly rawVariance: number;
+}
+
+function sampleVariance(n: number, sum: number, sumSquares: number): number {
+  if (n < 2) return 0;
+  // DP noise on the sums can push this a hair below zero; a variance never is.
+  return Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1));
+}
+
+function sampleCovariance(n: number, sumX: number, sumY: number, sumXY: number): number {
+  return n < 2 ? 0 : (sumXY - (sumX * sumY) / n) / (n - 1);
+}
+
+/**
+ * CUPED coefficient θ = cov(x, y) / var(x), pooled over every arm (Deng, Xu, Kohavi, Walker
+ * 2013). Pooling keeps one θ for all arms, so the adjustment cannot favour one of them; null when
+ * a metric has no covariate or the covariate does not vary.
+ */
+export function pooledCupedTheta(
+  arms: readonly { readonly n: number; readonly sums: MetricSums }[],
+): number | null {
+  let n = 0;
+  let sumX = 0;
+  let sumY = 0;
+  let sumXX = 0;
+  let sumXY = 0;
+  for (const arm of arms) {
+    const covariate = arm.sums.covariate;
+    if (covariate === undefined) return null;
+    n += arm.n;
+    sumY += arm.sums.sum;
+    sumX += covariate.sum;
+    sumXX += covariate.sumSquares;
+    sumXY += covariate.sumProducts;
+  }
+  const varianceX = sampleVariance(n, sumX, sumXX);
+  if (!(varianceX > 0)) return null;
+  return sampleCovariance(n, sumX, sumY, sumXY) / varianceX;
+}
+
+/**
+ * Mean and variance of one arm's metric from its sums. With `theta`, the mean is adjusted by the
+ * arm's covariate imbalance against `pooledCovariateMean` and the variance becomes
+ * var(y) + θ²var(x) − 2θ·cov(x, y), which is var(y)·(1 − ρ²) at the optimal θ.
+ */
+export function armMoments(options: {
+  readonly n: number;
+  readonly sums: MetricSums;
+  readonly theta: number | null;
+  readonly pooledCovariateMean: number;
+}): ArmMoments {
+  const { n, sums, theta } = options;
+  const mean = n > 0 ? sums.sum / n : 0;
+  const rawVariance = sampleVariance(n, sums.sum, sums.sumSquares);
+  const covariate = sums.covariate;
+  if (theta === null || covariate === undefined || n === 0) {
+    return { n, mean, variance: rawVariance, rawVariance };
+  }
+  const varianceX = sampleVariance(n, covariate.sum, covariate.sumSquares);
+  const covarianceXY = sampleCovariance(n, covariate.sum, sums.sum, covariate.sumProducts);
+  const adjusted = rawVariance + theta * theta * varianceX - 2 * theta * covarianceXY;
+  return {
+    n,
+    mean: mean - theta * (covariate.sum / n - options.pooledCovariateMean),
+    variance: Math.max(0, adjusted),
+    rawVariance,
+  };
+}
+
+/** An estimated effect and its standard error. */
+export interface Effect {
+  /** Point estimate. */
+  readonly estimate: number;
+  /** Standard error. */
+  readonly standardError: number;
+}
+
+/** Absolute effect μT − μC and its standard error. */
+export function absoluteEffect(control: ArmMoments, treatment: ArmMoments): Effect {
+  return {
+    estimate: treatment.mean - control.mean,
+    standardError: Math.sqrt(treatment.variance / treatment.n + control.variance / control.n),
+  };
+}
+
+/**
+ * Relative effect μT/μC − 1 with its delta-method standard error
+ * √(σT²/(nT·μC²) + μT²·σC²/(nC·μC⁴)); null when the control mean is not positive.
+ */
+export function relativeEffect(control: ArmMoments, treatment: ArmMoments): Effect | null {
+  if (!(control.mean > 0) || control.n === 0 || treatment.n === 0) return null;
+  const mc2 = control.mean * control.mean;
+  const variance =
+    treatment.variance / (treatment.n * mc2) +
+    (treatment.mean * treatment.mean * control.variance) / (control.n * mc2 * mc2);
+  return { estimate: treatment.mean / control.mean - 1, standardError: Math.sqrt(variance) };
+}
