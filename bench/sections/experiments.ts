@@ -8,9 +8,9 @@ import {
 
 const START = '2026-01-05T00:00:00Z';
 const DAYS = 14;
-const AA_EXPERIMENTS = Number(process.env.AA ?? 1000);
+const AA_EXPERIMENTS = 1000;
 const AA_VISITORS_PER_DAY = 500;
-const POWER_EXPERIMENTS = Number(process.env.PW ?? 400);
+const POWER_EXPERIMENTS = 400;
 const POWER_EXTRA_DAYS = 6;
 const BASE_CTR = 0.5;
 const LIFT = 0.05;

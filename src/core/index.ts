@@ -91,3 +91,4 @@ export {
   sniffModelFile,
   type ModelFileContent,
 } from './model-file';
+export * from './experiments';
