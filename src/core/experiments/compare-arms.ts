@@ -47,8 +47,11 @@ export interface ArmComparisonStats {
 
 /** Options of {@link compareArms}. */
 export interface CompareArmsOptions {
+  /** Control arm's moments. */
   readonly control: ArmMoments;
+  /** Treatment arm's moments. */
   readonly treatment: ArmMoments;
+  /** False-positive rate of the intervals. */
   readonly alpha: number;
   /** Planned exposed visitors of both arms together (tunes the sequential intervals). */
   readonly plannedSampleSize: number;

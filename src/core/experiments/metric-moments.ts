@@ -55,9 +55,13 @@ export function pooledCupedTheta(
  * var(y) + θ²var(x) − 2θ·cov(x, y), which is var(y)·(1 − ρ²) at the optimal θ.
  */
 export function armMoments(options: {
+  /** Exposed visitors of the arm. */
   readonly n: number;
+  /** The metric's sums in the arm. */
   readonly sums: MetricSums;
+  /** Pooled CUPED θ, or null for no adjustment. */
   readonly theta: number | null;
+  /** Covariate mean over every arm. */
   readonly pooledCovariateMean: number;
 }): ArmMoments {
   const { n, sums, theta } = options;

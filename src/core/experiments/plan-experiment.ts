@@ -57,7 +57,7 @@ interface PowerInputs {
  * integrating its density over the continuation region look by look (as in group-sequential
  * designs, Armitage, McPherson & Rowe 1969). A single fixed-horizon look is the special case.
  */
-export function powerAtSample(inputs: PowerInputs, samplePerArm: number): number {
+function powerAtSample(inputs: PowerInputs, samplePerArm: number): number {
   const { lift, alpha, looks } = inputs;
   const information = samplePerArm / inputs.unitVariance;
   const step = information / looks;

@@ -76,7 +76,8 @@ export function validateExperimentDefinition(
   if (definition.stop !== undefined && checkDate('stop', definition.stop) <= start) {
     fail('stop', 'must be after start');
   }
-  checkCount('minimumSamplePerArm', definition.minimumSamplePerArm, 0);
+  // A variance needs two visitors per arm; below that no interval exists.
+  checkCount('minimumSamplePerArm', definition.minimumSamplePerArm, 2);
   if (!(Number.isFinite(definition.minimumRuntimeDays) && definition.minimumRuntimeDays >= 0)) {
     fail('minimumRuntimeDays', 'must be a number ≥ 0');
   }
