@@ -5,8 +5,8 @@ import globals from 'globals';
 /**
  * The layers of `src/`, each with the layers it may import (besides itself) and whether it must
  * stay free of Node built-ins and React. Imports point one way: core ← storage ← worker ←
- * widget, app; federated sits on core; server and cli use core and federated (cli also the
- * demo-data generators); nothing imports app.
+ * widget, app; federated sits on core; server and cli use core and federated (the seeded
+ * shop generators live in core/demo-data); nothing imports app.
  *
  * Flat config gives each file the options of the *last* block that sets a rule, so one
  * `no-restricted-imports` block per layer carries every restriction of that layer; blocks for
@@ -14,20 +14,18 @@ import globals from 'globals';
  */
 export const LAYERS = {
   core: { imports: [], browser: true },
-  'demo-data': { imports: ['core'], browser: true },
   storage: { imports: ['core'], browser: true },
   federated: { imports: ['core'], browser: true },
   sw: { imports: ['core'], browser: true },
   worker: { imports: ['core', 'storage', 'federated'], browser: true },
   widget: { imports: ['core', 'storage', 'worker', 'federated', 'sw'], browser: true, react: true },
   app: {
-    imports: ['core', 'storage', 'worker', 'widget', 'federated', 'demo-data', 'sw'],
+    imports: ['core', 'storage', 'worker', 'widget', 'federated', 'sw'],
     browser: true,
     react: true,
   },
   server: { imports: ['core', 'federated'], browser: false },
-  // The CLI's `generate` command writes large shops with the demo-data generators.
-  cli: { imports: ['core', 'federated', 'demo-data'], browser: false },
+  cli: { imports: ['core', 'federated'], browser: false },
 };
 
 /**

@@ -22,7 +22,7 @@ import {
   productSvg,
   type DemoData,
   type DemoDataOptions,
-} from '../src/demo-data';
+} from '../src/core/demo-data';
 
 /** Options of {@link writeDemoFiles}. */
 export interface WriteDemoFilesOptions extends DemoDataOptions {

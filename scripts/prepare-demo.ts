@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/main';
-import { DEMO_DATA_VERSION } from '../src/demo-data';
+import { DEMO_DATA_VERSION } from '../src/core/demo-data';
 import { writeDemoFiles } from './generate-demo-data';
 
 /** Where the demo data and model live (served by Vite from public/). */

@@ -1,11 +1,11 @@
-import { DEFAULT_DEMO_SEED, eventsToDataset, generateDemoData } from '../../src/demo-data';
+import { DEFAULT_DEMO_SEED, eventsToDataset, generateDemoData } from '../../src/core/demo-data';
 import type { DatasetSize, RobustnessDataset } from './robustness-dataset';
 
 /** Name of the demo-shop data set. */
 export const DEMO_SHOP = 'demo-shop';
 
 /**
- * The demo storefront (`src/demo-data`, seeded): 2,400 products in a category tree with titles
+ * The demo storefront (`src/core/demo-data`, seeded): 2,400 products in a category tree with titles
  * and tags, 3,000 simulated shoppers' views, clicks, carts and purchases over 90 days, a trending
  * spike in the last week. The tiny size keeps 300 products and 200 shoppers.
  */

@@ -1,7 +1,7 @@
 import { DEFAULT_EVENT_WEIGHTS } from '../../src/core/data/types';
 import { splitInteractions, type Split } from '../../src/core/eval/split';
 import { rowWeightsOf } from '../../src/core/tune/confidence-fit';
-import { eventsToDataset, generateDemoData } from '../../src/demo-data';
+import { eventsToDataset, generateDemoData } from '../../src/core/demo-data';
 import { sampleEvaluatedUsers } from './sample-split';
 
 /** Seed of the split (protocol `random`), as everywhere in the bench. */

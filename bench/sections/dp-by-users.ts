@@ -2,7 +2,7 @@ import { evaluateScorer } from '../../src/core/eval/evaluate';
 import type { Split } from '../../src/core/eval/split';
 import { fitEase } from '../../src/core/models/ease';
 import { fitPipeline } from '../../src/core/tune/fit-pipeline';
-import { DEFAULT_DEMO_SEED } from '../../src/demo-data';
+import { DEFAULT_DEMO_SEED } from '../../src/core/demo-data';
 import { runCooccurrenceSimulation } from '../../src/federated/cooccurrence-simulation';
 import {
   cooccurrenceSettingsFor,

@@ -21,7 +21,7 @@ import { createTypedMfPath, DEFAULT_MF_OPTIONS } from '../../src/core/models/mf/
 import { createRng } from '../../src/core/random';
 import { rowWeightsOf } from '../../src/core/tune/confidence-fit';
 import { carveValidationSplit } from '../../src/core/tune/validation-split';
-import { generateCatalog } from '../../src/demo-data';
+import { generateCatalog } from '../../src/core/demo-data';
 import { createFoldInScorer } from '../../src/federated/fold-in-scorer';
 import { DEFAULT_HEAD_ITEMS } from '../../src/cli/commands/model-delivery';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
 import { parseInteractions } from '../../src/core/data/parse/index';
 import { openInputFile } from '../../src/cli/read-input';
-import { SCALE_DATA_VERSION } from '../../src/demo-data';
+import { SCALE_DATA_VERSION } from '../../src/core/demo-data';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'hearth-recs.mjs');

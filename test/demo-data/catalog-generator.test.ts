@@ -8,7 +8,7 @@ import {
   DEMO_STYLES,
   findLeaf,
   generateCatalog,
-} from '../../src/demo-data';
+} from '../../src/core/demo-data';
 
 describe('generateCatalog', () => {
   const catalog = generateCatalog();

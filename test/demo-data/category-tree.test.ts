@@ -6,8 +6,8 @@ import {
   DEMO_LEAVES,
   findLeaf,
   PICTOGRAMS,
-} from '../../src/demo-data';
-import { personaLeafInterest, SHOPPER_PERSONAS } from '../../src/demo-data/shopper-personas';
+} from '../../src/core/demo-data';
+import { personaLeafInterest, SHOPPER_PERSONAS } from '../../src/core/demo-data/shopper-personas';
 
 describe('demo category tree', () => {
   it('has 6–8 departments of 3–5 categories with at least 2 subcategories each', () => {

@@ -7,7 +7,7 @@ import {
   eventsToCsv,
   generateDemoData,
   isoTimestamp,
-} from '../../src/demo-data';
+} from '../../src/core/demo-data';
 
 describe('demo files', () => {
   const data = generateDemoData({ seed: 11, products: 300, shoppers: 200 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/core/eval/run-evaluation';
-import { eventsToDataset, generateDemoData } from '../../src/demo-data';
+import { eventsToDataset, generateDemoData } from '../../src/core/demo-data';
 
 describe('demo events have learnable structure', () => {
   it('lets matrix factorisation beat popularity clearly', async () => {

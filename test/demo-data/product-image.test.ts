@@ -6,7 +6,7 @@ import {
   escapeXml,
   generateCatalog,
   productSvg,
-} from '../../src/demo-data';
+} from '../../src/core/demo-data';
 import { xmlProblem } from './xml-check';
 
 describe('productSvg', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inSentence, isPlural } from '../../src/demo-data/product-text';
+import { inSentence, isPlural } from '../../src/core/demo-data/product-text';
 
 describe('product text helpers', () => {
   it('lower-cases title words inside sentences but keeps acronyms and proper names', () => {

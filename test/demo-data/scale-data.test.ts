@@ -6,7 +6,7 @@ import {
   generateScaleData,
   streamCatalog,
   type ScaleDataOptions,
-} from '../../src/demo-data';
+} from '../../src/core/demo-data';
 
 /** The files of one generated shop, as text. */
 function generate(options: ScaleDataOptions): {

@@ -9,7 +9,7 @@ import {
   generateCatalog,
   generateDemoData,
   simulateShoppers,
-} from '../../src/demo-data';
+} from '../../src/core/demo-data';
 
 const VIEW = eventTypeCode('view');
 const CLICK = eventTypeCode('click');

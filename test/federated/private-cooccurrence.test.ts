@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DP_CURVE_EPSILONS, DP_CURVE_USERS } from '../../bench/sections/dp-by-users';
-import { DEFAULT_DEMO_SEED } from '../../src/demo-data';
+import { DEFAULT_DEMO_SEED } from '../../src/core/demo-data';
 import { createRng } from '../../src/core/random';
 import { l2Norm } from '../../src/federated/clip-and-noise';
 import {

@@ -9,7 +9,7 @@ import {
   MAX_DEMO_SEED,
   MAX_PRODUCT_COUNT,
   MAX_SCALE_EVENTS,
-} from '../../demo-data';
+} from '../../core/demo-data';
 import type { ParsedFlags } from '../cli-args';
 import type { CliCommand } from '../cli-context';
 import { formatMs } from '../progress-bar';

@@ -1,4 +1,4 @@
-import type { Rng } from '../core/random';
+import type { Rng } from '../random';
 
 /** One hour and one day in milliseconds. */
 export const HOUR_MS = 3_600_000;

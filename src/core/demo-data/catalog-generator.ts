@@ -1,6 +1,6 @@
-import type { Item } from '../core/data/types';
-import { requireInRange } from '../core/models/option-checks';
-import { shuffleInPlace, type Rng } from '../core/random';
+import type { Item } from '../data/types';
+import { requireInRange } from '../models/option-checks';
+import { shuffleInPlace, type Rng } from '../random';
 import { DEMO_LEAVES, type DemoLeaf } from './category-tree';
 import { SEED_STREAMS, streamRng } from './demo-seeds';
 import { authorName, pick, productTags, productText, type ProductFacts } from './product-text';

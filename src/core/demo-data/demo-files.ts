@@ -1,6 +1,6 @@
-import { CATALOG_COLUMN_ALIASES } from '../core/data/parse/parse-catalog';
-import { normalizeColumnName } from '../core/data/parse/column-mapping';
-import { EVENT_TYPES, type Item } from '../core/data/types';
+import { CATALOG_COLUMN_ALIASES } from '../data/parse/parse-catalog';
+import { normalizeColumnName } from '../data/parse/column-mapping';
+import { EVENT_TYPES, type Item } from '../data/types';
 import type { DemoEvents } from './shopper-simulator';
 
 /** Header of the events file. */

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../core/random';
+import { createRng, type Rng } from '../random';
 
 /** Independent random streams of one demo seed, so that e.g. the catalog does not change with the shopper count. */
 export const SEED_STREAMS = { catalog: 1, shoppers: 2, sessions: 3, trending: 4 } as const;

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { EVENT_TYPES, type EventType } from '../core/data/types';
+import { EVENT_TYPES, type EventType } from '../data/types';
 import { generateCatalog, DEFAULT_DEMO_SEED, type DemoCatalog } from './catalog-generator';
 import { DEMO_LEAVES } from './category-tree';
 import { DEMO_DEPARTMENTS } from './demo-departments';

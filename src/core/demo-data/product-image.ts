@@ -1,4 +1,4 @@
-import type { Item } from '../core/data/types';
+import type { Item } from '../data/types';
 import { findLeaf } from './category-tree';
 import { drawPictogram } from './pictograms';
 import { colourHex } from './product-traits';

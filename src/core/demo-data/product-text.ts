@@ -1,4 +1,4 @@
-import type { Rng } from '../core/random';
+import type { Rng } from '../random';
 import type { DemoLeaf } from './category-tree';
 import type { DemoStyle } from './product-traits';
 

@@ -1,5 +1,5 @@
-import { EVENT_TYPES, type EventType, type Item } from '../core/data/types';
-import { requireInRange } from '../core/models/option-checks';
+import { EVENT_TYPES, type EventType, type Item } from '../data/types';
+import { requireInRange } from '../models/option-checks';
 import {
   DEFAULT_DEMO_SEED,
   MAX_PRODUCT_COUNT,

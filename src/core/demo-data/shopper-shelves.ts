@@ -1,4 +1,4 @@
-import type { Rng } from '../core/random';
+import type { Rng } from '../random';
 import type { CatalogShape } from './catalog-generator';
 
 /** Pages of subcategory listings, for catalogs too large for a shopper to see a whole subcategory. */

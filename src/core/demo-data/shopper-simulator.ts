@@ -2,11 +2,11 @@ import {
   InteractionLogBuilder,
   type InteractionColumns,
   type InteractionDataset,
-} from '../core/data/interaction-log';
-import { EVENT_TYPES, eventTypeCode, type Interaction } from '../core/data/types';
-import { Vocabulary } from '../core/data/vocabulary';
-import { requireInRange } from '../core/models/option-checks';
-import type { Rng } from '../core/random';
+} from '../data/interaction-log';
+import { EVENT_TYPES, eventTypeCode, type Interaction } from '../data/types';
+import { Vocabulary } from '../data/vocabulary';
+import { requireInRange } from '../models/option-checks';
+import type { Rng } from '../random';
 import { createActivityRhythm, DAY_MS } from './activity-rhythm';
 import type { CatalogShape, DemoCatalog } from './catalog-generator';
 import { complementNeighbours, DEMO_LEAVES } from './category-tree';
