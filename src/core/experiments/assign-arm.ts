@@ -25,16 +25,21 @@ function murmur3(text: string, seed: number): number {
  * Index of the arm a unit (a random per-device id that never leaves the device) falls in: a hash
  * of the experiment id and the unit id mapped onto the arm weights. The same unit always gets the
  * same arm for the same experiment (sticky across reloads); a new unit id (after "erase") draws
- * again, and different experiments split independently.
+ * again, and different experiments split independently. Null when the unit falls outside the
+ * experiment's `coverage` (drawn with an independent hash, so changing coverage never moves an
+ * enrolled unit to another arm).
  */
 export function assignArm(options: {
-  readonly definition: Pick<ExperimentDefinition, 'id' | 'arms'>;
+  /** The experiment (its id, arms and coverage). */
+  readonly definition: Pick<ExperimentDefinition, 'id' | 'arms' | 'coverage'>;
+  /** The device's random id; it never leaves the device. */
   readonly unitId: string;
-}): number {
-  const { arms } = options.definition;
+}): number | null {
+  const { arms, coverage = 1 } = options.definition;
+  const key = `${options.definition.id}/${options.unitId}`;
+  if (coverage < 1 && murmur3(key, 0x436f7665) / 4294967296 >= coverage) return null;
   const total = arms.reduce((sum, arm) => sum + arm.weight, 0);
-  const point =
-    (murmur3(`${options.definition.id}/${options.unitId}`, 0x48454152) / 4294967296) * total;
+  const point = (murmur3(key, 0x48454152) / 4294967296) * total;
   let edge = 0;
   for (let i = 0; i < arms.length; i++) {
     edge += arms[i]?.weight ?? 0;

@@ -53,6 +53,11 @@ export interface ExperimentDefinition {
   readonly version: number;
   /** At least two arms; `arms[0]` is the control every other arm is compared against. */
   readonly arms: readonly ArmDefinition[];
+  /**
+   * Share of devices enrolled, in (0, 1] (default 1). The others are not in the experiment at
+   * all: they see the site's default recommendations and report nothing for it.
+   */
+  readonly coverage?: number;
   /** The metric the decision is made on. */
   readonly primaryMetric: MetricDefinition;
   /** Metrics that must not get worse (reported and multiple-testing corrected with the primary). */

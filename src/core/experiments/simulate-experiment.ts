@@ -177,8 +177,8 @@ export function simulateExperiment(options: SimulateExperimentOptions): Simulate
   for (let day = 0; day < days; day++) {
     for (let v = 0; v < options.visitorsPerDay; v++) {
       const arm = assignArm({ definition, unitId: `${options.seed}-${day}-${v}` });
-      const truth = options.truth[arm];
-      if (truth === undefined) continue;
+      const truth = arm === null ? undefined : options.truth[arm];
+      if (arm === null || truth === undefined) continue;
       const plan = planVisitor(rng, day, exposureRate, returnRate);
       outcome[0] = rng.next() < truth.clickRate ? 1 : 0;
       outcome[1] = usesCart && rng.next() < truth.cartRate ? 1 : 0;

@@ -64,6 +64,8 @@ export function validateExperimentDefinition(
       );
     }
   });
+  const coverage = definition.coverage ?? 1;
+  if (!(coverage > 0 && coverage <= 1)) fail('coverage', `must be in (0, 1] (got ${coverage})`);
   const metrics = experimentMetrics(definition);
   const metricIds = new Set<string>();
   metrics.forEach((metric, index) => {

@@ -112,10 +112,23 @@ describe('device contributions', () => {
     for (let i = 0; i < 40_000; i++) {
       const arm = assignArm({ definition, unitId: `device-${i}` });
       expect(assignArm({ definition, unitId: `device-${i}` })).toBe(arm);
+      if (arm === null) throw new Error('full coverage enrolls every device');
       counts[arm] = (counts[arm] ?? 0) + 1;
     }
     expect((counts[0] ?? 0) / 40_000).toBeCloseTo(0.5, 1);
     expect((counts[2] ?? 0) / 40_000).toBeCloseTo(0.25, 1);
+  });
+
+  it('enrolls the coverage share, and raising coverage keeps enrolled devices in their arm', () => {
+    let enrolled = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const unitId = `device-${i}`;
+      const partial = assignArm({ definition: { ...definition, coverage: 0.2 }, unitId });
+      if (partial === null) continue;
+      enrolled++;
+      expect(assignArm({ definition: { ...definition, coverage: 0.6 }, unitId })).toBe(partial);
+    }
+    expect(enrolled / 20_000).toBeCloseTo(0.2, 1);
   });
 });
 
