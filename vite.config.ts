@@ -2,6 +2,15 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
+ * Cross-origin isolation (SharedArrayBuffer): training on a large imported log then also runs on
+ * helper workers (docs/browser-scale.md). Every resource of the demo is same-origin.
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
  * The demo app (`index.html` → `src/app`), built into `dist/web`. TF.js WASM binaries keep their
  * file names: the worker is told one URL prefix for all three (`RecommenderConfig.wasmPaths`).
  */
@@ -20,7 +29,9 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  server: { headers: ISOLATION_HEADERS },
   preview: {
+    headers: ISOLATION_HEADERS,
     // Federated learning (`/v1/*`) goes to the aggregation server on the page's own origin:
     // scripts/serve-demo.mjs (`npm run demo`) starts one and passes its URL; otherwise the default
     // port of `npm run server`. Without a server the proxy answers 502 and the visitor's

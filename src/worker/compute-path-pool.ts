@@ -34,6 +34,8 @@ export interface ComputePathPool {
 export interface ComputePathPoolOptions {
   /** Where the TF.js `wasm` backend finds its binaries. */
   readonly wasmPaths?: TfjsWasmPaths;
+  /** Most workers the typed path trains on, this one included (default: one per core, ≤ 8). */
+  readonly maxWorkers?: number;
 }
 
 /** Creates a {@link ComputePathPool}. */
@@ -43,7 +45,7 @@ export function createComputePathPool(options: ComputePathPoolOptions = {}): Com
   let caps: Promise<ComputeCapabilities> | null = null;
   const capabilities = (): Promise<ComputeCapabilities> => (caps ??= detectCapabilities());
   // On a cross-origin isolated page the typed path also trains on helper workers.
-  const helpers = parallelHelperCount();
+  const helpers = Math.min(parallelHelperCount(), (options.maxWorkers ?? Infinity) - 1);
   const createTyped = (): MfComputePath =>
     helpers > 0 ? createParallelMfPath({ helpers }) : createTypedMfPath();
   const create = (name: ComputePathName): Promise<MfComputePath> =>

@@ -33,6 +33,12 @@ export interface RecommenderConfig {
   readonly retention?: RetentionPolicy;
   /** Fine-tune in the background when idle after this many new events (default 20; 0 = off). */
   readonly fineTuneAfterEvents?: number;
+  /**
+   * Most workers a training run may use: Hearth's worker plus helper workers, which start only
+   * where the page is cross-origin isolated (default: one per core, at most 8; 1 = Hearth's
+   * worker alone).
+   */
+  readonly trainingWorkers?: number;
   /** Most recent visitor events kept in the live profile that for-you rows fold in (default 500). */
   readonly historyLimit?: number;
   /**

@@ -37,7 +37,10 @@ export interface TrainingControl {
 
 /** Options of {@link createTrainingControl}. */
 export interface TrainingControlOptions {
-  readonly config: Pick<RecommenderConfig, 'backend' | 'wasmPaths' | 'fineTuneAfterEvents'>;
+  readonly config: Pick<
+    RecommenderConfig,
+    'backend' | 'wasmPaths' | 'fineTuneAfterEvents' | 'trainingWorkers'
+  >;
   readonly scheduleIdle: IdleScheduler | undefined;
   readonly eventWeights: EventWeights;
   readonly serving: ServingModel;
@@ -57,9 +60,10 @@ export function createTrainingControl(o: TrainingControlOptions): TrainingContro
   let poolPromise: Promise<ComputePathPool> | null = null;
   const pool = (): Promise<ComputePathPool> =>
     (poolPromise ??= import('./compute-path-pool').then((m) =>
-      m.createComputePathPool(
-        config.wasmPaths !== undefined ? { wasmPaths: config.wasmPaths } : {},
-      ),
+      m.createComputePathPool({
+        ...(config.wasmPaths !== undefined && { wasmPaths: config.wasmPaths }),
+        ...(config.trainingWorkers !== undefined && { maxWorkers: config.trainingWorkers }),
+      }),
     ));
 
   const host: TrainingHost = {

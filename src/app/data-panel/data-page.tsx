@@ -7,7 +7,9 @@ import { messageOf } from '../runtime/hearth-runtime';
 import { useAsync } from '../runtime/use-async';
 import { useAppServices, useRuntimeState, type HearthBinding } from '../runtime/use-hearth';
 import { TrainingPanel } from '../training-panel/training-panel';
+import type { ImportProgress } from '../../storage/import-options';
 import { FileDrop } from './file-drop';
+import { ImportProgressView } from './import-progress-view';
 import { ImportReportView } from './import-report-view';
 import { useWorkbenchCatalog } from './use-workbench-catalog';
 import { WorkbenchResults } from './workbench-results';
@@ -34,27 +36,51 @@ const CATALOG_FORMATS: readonly { value: CatalogFormat; label: string }[] = [
 
 type Outcome =
   | { readonly phase: 'idle' }
-  | { readonly phase: 'busy'; readonly name: string }
+  | {
+      readonly phase: 'busy';
+      readonly name: string;
+      readonly progress?: ImportProgress | null;
+      readonly cancel?: () => void;
+    }
   | { readonly phase: 'done'; readonly report: ImportReport }
-  | { readonly phase: 'error'; readonly message: string };
+  | { readonly phase: 'error'; readonly message: string; readonly code?: string };
 
 function OutcomeView({ outcome, what }: { readonly outcome: Outcome; readonly what: string }) {
   switch (outcome.phase) {
     case 'idle':
       return null;
     case 'busy':
-      return <p role="status">Importing {outcome.name}…</p>;
+      return outcome.cancel ? (
+        <ImportProgressView
+          name={outcome.name}
+          progress={outcome.progress ?? null}
+          onCancel={outcome.cancel}
+        />
+      ) : (
+        <p role="status">Importing {outcome.name}…</p>
+      );
     case 'done':
       return <ImportReportView report={outcome.report} title={`${what} import report`} />;
     case 'error':
       return (
-        <div className="error" role="alert" data-testid="import-error">
+        <div className="error" role="alert" data-testid="import-error" data-code={outcome.code}>
           <p>
-            <strong>Nothing was imported:</strong> {outcome.message}
+            <strong>
+              {outcome.code === 'LOG_TOO_LARGE'
+                ? 'This log is too large for this device; nothing was imported:'
+                : 'Nothing was imported:'}
+            </strong>{' '}
+            {outcome.message}
           </p>
         </div>
       );
   }
+}
+
+/** The stable `code` of a Hearth error, if it has one. */
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { readonly code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** "Bring your own data": import → report → train → evaluate → browse, in a separate database. */
@@ -78,15 +104,21 @@ export function DataPage() {
   );
 
   const importEvents = async (file: File): Promise<void> => {
-    setEvents({ phase: 'busy', name: file.name });
+    const controller = new AbortController();
+    const cancel = (): void => controller.abort();
+    setEvents({ phase: 'busy', name: file.name, progress: null, cancel });
     try {
+      // Read, parsed and stored in slices in the worker; checked against the device first.
       const report = await runtime.recommender.importInteractions(file, {
         format,
         defaultUserId: IMPORTED_USER,
+        signal: controller.signal,
+        onProgress: (progress) => setEvents({ phase: 'busy', name: file.name, progress, cancel }),
       });
       setEvents({ phase: 'done', report });
     } catch (error) {
-      setEvents({ phase: 'error', message: messageOf(error) });
+      const code = codeOf(error);
+      setEvents({ phase: 'error', message: messageOf(error), ...(code && { code }) });
     }
   };
 
@@ -135,7 +167,9 @@ export function DataPage() {
         <p className="help">
           One row per event: user, item, and optionally event type (view, click, cart, purchase,
           rating), value and timestamp. Columns are found by their header names (user_id, item_id,
-          event, rating, timestamp…) or by position. Bad rows are reported by line and skipped.
+          event, rating, timestamp…) or by position. Bad rows are reported by line and skipped. Logs
+          of millions of events are read in slices; one too large to store and train on in this
+          browser is refused before anything is written.
         </p>
         <div className="field">
           <label htmlFor={formatId}>File format</label>

@@ -37,6 +37,18 @@ export function FallbackList({
   );
 }
 
+/** How many workers trained the model, and why only one when the page is not isolated. */
+function WorkersNote({ workers }: { readonly workers: number }) {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return (
+    <span data-testid="train-workers">
+      {' '}
+      in {workers === 1 ? '1 worker' : `${workers} workers`}
+      {workers === 1 && !isolated ? ' (the page is not cross-origin isolated)' : ''}
+    </span>
+  );
+}
+
 /** The finished run: path choice, fallbacks, timings and the evaluation against popularity. */
 export function TrainingReport({
   report,
@@ -49,7 +61,8 @@ export function TrainingReport({
   return (
     <div className="report" data-testid="train-report">
       <p className="notice" role="status">
-        Trained model v{report.modelVersion} on <strong>{report.computePath}</strong>:{' '}
+        Trained model v{report.modelVersion} on <strong>{report.computePath}</strong>
+        {report.workers !== undefined ? <WorkersNote workers={report.workers} /> : null}:{' '}
         {report.epochs} epochs in {formatDuration(report.trainMs)}
         {finalLoss !== undefined ? `, final loss ${finalLoss.toPrecision(3)}` : ''}.
         {report.resumedFromEpoch > 0
