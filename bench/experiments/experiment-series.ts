@@ -5,6 +5,7 @@
 import {
   analyzeExperiment,
   simulateExperiment,
+  SRM_ALARM_P_VALUE,
   type ExperimentDefinition,
   type SimulatedArmTruth,
   type SimulatedRevenue,
@@ -36,6 +37,8 @@ export interface SeriesTally {
   readonly srmAlarms: number;
   /** Experiments with an SRM alarm at some look. */
   readonly srmAnyLook: number;
+  /** Experiments whose anytime-valid SRM p-value fell below 0.001 at some look. */
+  readonly srmSequentialAnyLook: number;
   /** SRM checks made. */
   readonly srmChecks: number;
   /** Mean exposed visitors per arm after each day (averaged over arms and experiments). */
@@ -56,6 +59,7 @@ export function runSeries(options: SeriesOptions): SeriesTally {
   let srmAlarms = 0;
   let srmAnyLook = 0;
   let srmChecks = 0;
+  let srmSequentialAnyLook = 0;
   const firstDetectionDay: number[] = [];
   const exposed = new Array<number>(days).fill(0);
   const cuped: Record<string, number> = {};
@@ -73,6 +77,7 @@ export function runSeries(options: SeriesOptions): SeriesTally {
     let any = false;
     let naive = false;
     let srm = false;
+    let srmSequential = false;
     let detection = -1;
     sim.periods.forEach((aggregates, day) => {
       const analysis = analyzeExperiment({ definition, aggregates, asOf: sim.asOf[day] ?? '' });
@@ -81,6 +86,7 @@ export function runSeries(options: SeriesOptions): SeriesTally {
         (exposed[day] ?? 0) + arms.reduce((s, a) => s + a.exposedVisitors, 0) / arms.length;
       if (analysis.status !== 'not-enough-data') {
         srmChecks++;
+        srmSequential ||= analysis.sampleRatio.sequentialPValue < SRM_ALARM_P_VALUE;
         if (analysis.sampleRatio.alarm) {
           srmAlarms++;
           srm = true;
@@ -107,6 +113,7 @@ export function runSeries(options: SeriesOptions): SeriesTally {
     anyDeclared += Number(any);
     naivePeekingDeclared += Number(naive);
     srmAnyLook += Number(srm);
+    srmSequentialAnyLook += Number(srmSequential);
     firstDetectionDay.push(detection);
   }
   return {
@@ -116,6 +123,7 @@ export function runSeries(options: SeriesOptions): SeriesTally {
     firstDetectionDay,
     srmAlarms,
     srmAnyLook,
+    srmSequentialAnyLook,
     srmChecks,
     exposedPerArmByDay: exposed.map((x) => x / options.experiments),
     finalCupedRatio: cuped,

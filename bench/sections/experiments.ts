@@ -89,7 +89,7 @@ export const section: BenchSection = {
     ctx.log(
       `experiments: A/A ${AA_EXPERIMENTS}×${DAYS} daily looks: primary false positives ${aaRate}, any metric ${aa.anyDeclared / AA_EXPERIMENTS}, ` +
         `uncorrected peeking would give ${aa.naivePeekingDeclared / AA_EXPERIMENTS}; SRM alarms ${aa.srmAlarms}/${aa.srmChecks} checks ` +
-        `(${aa.srmAnyLook} experiments at some look); CUPED revenue variance ratio ${cuped?.toFixed(3)} vs 1 − ρ² = ${(1 - CORRELATION ** 2).toFixed(3)}`,
+        `(${aa.srmAnyLook} experiments at some look; anytime-valid test: ${aa.srmSequentialAnyLook}); CUPED revenue variance ratio ${cuped?.toFixed(3)} vs 1 − ρ² = ${(1 - CORRELATION ** 2).toFixed(3)}`,
     );
 
     // The baseline is what the analysis will see (outcomes that come later than the look are not
@@ -130,6 +130,8 @@ export const section: BenchSection = {
       'experiments.srmFalseAlarmRate': srmRate,
       'experiments.srmChecks': aa.srmChecks,
       'experiments.srmExperimentsAlarmedAtSomeLook': aa.srmAnyLook / AA_EXPERIMENTS,
+      'experiments.srmSequentialExperimentsAlarmedAtSomeLook':
+        aa.srmSequentialAnyLook / AA_EXPERIMENTS,
       'experiments.powerExperiments': POWER_EXPERIMENTS,
       'experiments.power5pctTrueCtr': BASE_CTR,
       'experiments.power5pctPlannedBaselineCtr': baseline,

@@ -1,4 +1,4 @@
-import { chiSquareTail } from './distributions';
+import { chiSquareTail, logGamma } from './distributions';
 
 /** P-value below which a sample-ratio mismatch is flagged (as GrowthBook and Statsig do). */
 export const SRM_ALARM_P_VALUE = 0.001;
@@ -13,6 +13,34 @@ export interface SampleRatioCheck {
   readonly pValue: number;
   /** True when pValue < {@link SRM_ALARM_P_VALUE}: assignment or exposure logging is broken. */
   readonly alarm: boolean;
+  /**
+   * Anytime-valid p-value of the same hypothesis (Dirichlet–multinomial Bayes factor, Lindon &
+   * Malek 2022): below 0.001 at any look, ever, with probability at most 0.001 when the split is
+   * right — unlike `pValue`, whose 0.001 holds per look.
+   */
+  readonly sequentialPValue: number;
+}
+
+/**
+ * Prior concentration of the Dirichlet mixture: deviations from the planned shares of about
+ * 1/√concentration (1% here) are what the sequential test is most sensitive to.
+ */
+const SEQUENTIAL_CONCENTRATION = 10_000;
+
+/** 1 / Bayes factor of Dirichlet-multinomial counts against the planned shares, capped at 1. */
+function sequentialSampleRatioPValue(counts: readonly number[], shares: readonly number[]): number {
+  let logBayesFactor = 0;
+  let total = 0;
+  counts.forEach((count, i) => {
+    const share = shares[i] ?? 0;
+    if (!(share > 0)) return;
+    const n = Math.max(0, count);
+    const prior = SEQUENTIAL_CONCENTRATION * share;
+    logBayesFactor += logGamma(prior + n) - logGamma(prior) - n * Math.log(share);
+    total += n;
+  });
+  logBayesFactor += logGamma(SEQUENTIAL_CONCENTRATION) - logGamma(SEQUENTIAL_CONCENTRATION + total);
+  return Math.min(1, Math.exp(-logBayesFactor));
 }
 
 /** Options of {@link checkSampleRatio}. */
@@ -38,5 +66,12 @@ export function checkSampleRatio(options: SampleRatioOptions): SampleRatioCheck 
   });
   const degreesOfFreedom = options.counts.length - 1;
   const pValue = total > 0 ? chiSquareTail(statistic, degreesOfFreedom) : 1;
-  return { statistic, degreesOfFreedom, pValue, alarm: pValue < SRM_ALARM_P_VALUE };
+  const shares = options.weights.map((w) => w / weightSum);
+  return {
+    statistic,
+    degreesOfFreedom,
+    pValue,
+    alarm: pValue < SRM_ALARM_P_VALUE,
+    sequentialPValue: sequentialSampleRatioPValue(options.counts, shares),
+  };
 }

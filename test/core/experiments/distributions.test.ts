@@ -85,3 +85,17 @@ describe('sample-ratio mismatch', () => {
     expect(check.pValue).toBe(1);
   });
 });
+
+describe('sequential sample-ratio p-value', () => {
+  it('stays at 1 on an exact split and falls below 0.001 on a clear mismatch', () => {
+    expect(checkSampleRatio({ counts: [50_000, 50_000], weights: [1, 1] }).sequentialPValue).toBe(
+      1,
+    );
+    const skewed = checkSampleRatio({ counts: [102_000, 98_000], weights: [1, 1] });
+    expect(skewed.sequentialPValue).toBeLessThan(0.001);
+    // A 50.35/49.65 split of 200,000 is unlikely at one look; the anytime-valid test asks for more.
+    const mild = checkSampleRatio({ counts: [100_700, 99_300], weights: [1, 1] });
+    expect(mild.pValue).toBeLessThan(0.01);
+    expect(mild.sequentialPValue).toBeGreaterThan(mild.pValue);
+  });
+});
