@@ -38,6 +38,20 @@ const BARS: Record<string, Bar> = {
   'server.load.errors': { label: '0', test: (v) => v === 0 },
   'server.load.lostUpdates': { label: '0', test: (v) => v === 0 },
   'server.crash.lostUpdates': { label: '0', test: (v) => v === 0 },
+  'scale.items100k.firstRowMs': { label: '≤ 2500 ms', test: (v) => v <= 2500 },
+  'scale.items100k.transferGzipBytes': { label: '≤ 3 MB', test: (v) => v <= 3e6 },
+  'scale.items100k.tabMemoryMB': { label: '≤ 200 MB', test: (v) => v <= 200 },
+  'scale.items100k.quantNdcgLossPct': { label: '≤ 1 %', test: (v) => v <= 1 },
+  'scale.train10m.ms': { label: '≤ 60000 ms', test: (v) => v <= 60_000 },
+  'scale.train10m.peakRssMB': { label: '≤ 2048 MB', test: (v) => v <= 2048 },
+  'scale.train10m.threadSpeedup': { label: '≥ 1.6×', test: (v) => v >= 1.6 },
+  'experiments.aaFalsePositiveRate': { label: '≤ 0.05', test: (v) => v <= 0.05 },
+  'experiments.srmFalseAlarmRate': { label: '≤ 0.002', test: (v) => v <= 0.002 },
+  'experiments.power5pct': { label: '≥ 0.8', test: (v) => v >= 0.8 },
+  'experiments.power5pctPlannedOverEmpirical80': {
+    label: '0.8–1.2',
+    test: (v) => v >= 0.8 && v <= 1.2,
+  },
 };
 
 /** What a result measures, where the key alone does not say it (shown under its section). */
