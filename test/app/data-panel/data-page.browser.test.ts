@@ -10,7 +10,13 @@ import {
   type AppServices,
   type HearthBinding,
 } from '../../../src/app/runtime/use-hearth';
-import { createLocalRecommender } from '../../../src/worker';
+import type { DeviceLimits } from '../../../src/storage';
+import { TRAIN_BYTES_PER_EVENT } from '../../../src/storage';
+import {
+  createLocalRecommender,
+  type Recommender,
+  type RecommenderConfig,
+} from '../../../src/worker';
 import { cleanup, perform, render, textOf } from '../render';
 
 const MALFORMED = [
@@ -34,13 +40,20 @@ afterEach(async () => {
   await deleteDB(dbName);
 });
 
-async function renderDataPage(): Promise<HTMLElement> {
+async function renderDataPage(limits?: DeviceLimits): Promise<HTMLElement> {
   dbName = `hearth-app-data-${Date.now()}-${counter++}`;
+  const create = (config: RecommenderConfig): Recommender => {
+    const recommender = createLocalRecommender(config);
+    if (limits === undefined) return recommender;
+    // A device this small: what the page shows when a log does not fit.
+    return {
+      ...recommender,
+      importInteractions: (input, options) =>
+        recommender.importInteractions(input, { ...options, limits }),
+    };
+  };
   const workbench: HearthBinding = {
-    runtime: createHearthRuntime({
-      config: { dbName, fineTuneAfterEvents: 0 },
-      create: (config) => createLocalRecommender(config),
-    }),
+    runtime: createHearthRuntime({ config: { dbName, fineTuneAfterEvents: 0 }, create }),
     reader: createStoreReader({ dbName }),
   };
   binding = workbench;
@@ -111,5 +124,30 @@ describe('DataPage (bring your own data)', () => {
       ),
     );
     expect(root.querySelector('[data-testid="import-error"]')?.getAttribute('role')).toBe('alert');
+  });
+
+  it('says when a log is too large for the device, and keeps nothing of it', async () => {
+    const root = await renderDataPage({
+      memoryBytes: 1_000 * TRAIN_BYTES_PER_EVENT,
+      storageBytes: null,
+      memorySource: 'a test device',
+    });
+    const lines = ['user_id,item_id,event,timestamp'];
+    for (let i = 0; i < 5_000; i++) lines.push(`u${i % 50},i${i % 300},view,${1_700_000_000 + i}`);
+    const input = root.querySelector<HTMLInputElement>('input[type="file"]')!;
+    await perform(() => {
+      input.files = transferOf(fileOf(lines.join('\n'), 'huge.csv')).files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await vi.waitFor(() =>
+      expect(root.querySelector('[data-testid="import-error"]')).not.toBeNull(),
+    );
+    const error = root.querySelector('[data-testid="import-error"]')!;
+    expect(error.getAttribute('data-code')).toBe('LOG_TOO_LARGE');
+    expect(error.textContent).toContain('This log is too large for this device');
+    expect(error.textContent).toContain('npx hearth-recs train');
+    await vi.waitFor(() =>
+      expect(textOf(root, '[data-testid="workbench-stored"]')).toContain('0 events'),
+    );
   });
 });
