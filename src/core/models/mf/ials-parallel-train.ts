@@ -14,7 +14,7 @@ import {
 import { createIalsSliceSolver, type IalsPhase } from './ials-parallel-slice';
 import { rowRegularization } from './mf-model';
 import type { MfCheckpoint, MfTrainOptions, MfTrainResult } from './mf-trainer';
-import { confidenceMatrix, startingState } from './mf-trainer';
+import { confidenceMatrix, recordEpoch, startingState } from './mf-trainer';
 import { validateMfOptions } from './validate-mf-options';
 import { wasmKernelsAvailable } from './wasm/ials-workspace';
 
@@ -122,16 +122,15 @@ export async function trainParallelIals(
         reg += s.lossParts[t * LOSS_TERMS + 1]! + s.lossParts[t * LOSS_TERMS + 2]!;
       }
       const loss = (observed + a0 * symmetricTrace(gz, gy, dim) + reg) / Math.max(1, dims.nnz);
-      lossHistory.push(loss);
-      const now = performance.now();
-      epochMs.push(now - t0);
-      const elapsedMs = now - started;
-      options.onProgress?.({
+      recordEpoch({
+        options,
         epoch,
-        epochs: options.epochs,
+        firstEpoch: init.epoch,
         loss,
-        elapsedMs,
-        etaMs: (elapsedMs / (epoch - init.epoch)) * (options.epochs - epoch),
+        epochStart: t0,
+        runStart: started,
+        lossHistory,
+        epochMs,
       });
       if (options.onCheckpoint) {
         await options.onCheckpoint(checkpointOf(epoch, s, m, n, k, lossHistory));

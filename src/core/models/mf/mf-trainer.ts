@@ -58,6 +58,35 @@ export interface MfTrainResult {
   readonly computePath: ComputePathName;
 }
 
+/**
+ * Records one finished epoch (its loss and wall time) and reports progress with an ETA from the
+ * epochs run so far; shared by the training loops of every path.
+ */
+export function recordEpoch(o: {
+  readonly options: Pick<MfTrainOptions, 'epochs' | 'onProgress'>;
+  readonly epoch: number;
+  /** Epochs already done when this run started (a resumed run's checkpoint). */
+  readonly firstEpoch: number;
+  readonly loss: number;
+  /** `performance.now()` when the epoch and the run started. */
+  readonly epochStart: number;
+  readonly runStart: number;
+  readonly lossHistory: number[];
+  readonly epochMs: number[];
+}): void {
+  o.lossHistory.push(o.loss);
+  const now = performance.now();
+  o.epochMs.push(now - o.epochStart);
+  const elapsedMs = now - o.runStart;
+  o.options.onProgress?.({
+    epoch: o.epoch,
+    epochs: o.options.epochs,
+    loss: o.loss,
+    elapsedMs,
+    etaMs: (elapsedMs / (o.epoch - o.firstEpoch)) * (o.options.epochs - o.epoch),
+  });
+}
+
 /** One way of running iALS training; all paths run the same algorithm and agree within tolerance. */
 export interface MfComputePath {
   readonly name: ComputePathName;

@@ -3,7 +3,7 @@ import type { CsrMatrix } from '../../data/csr-matrix';
 import { transposeCsr } from '../../data/csr-matrix';
 import { validateMfOptions } from './validate-mf-options';
 import type { MfCheckpoint, MfComputePath, MfTrainOptions, MfTrainResult } from './mf-trainer';
-import { confidenceMatrix, startingState } from './mf-trainer';
+import { confidenceMatrix, recordEpoch, startingState } from './mf-trainer';
 import { rowRegularization } from './mf-model';
 import { createIalsWorkspace, type IalsWorkspace } from './wasm/ials-workspace';
 import {
@@ -187,16 +187,15 @@ export async function trainTypedMf(
       regsUser,
       regsItem,
     );
-    lossHistory.push(loss);
-    const now = performance.now();
-    epochMs.push(now - t0);
-    const elapsedMs = now - started;
-    options.onProgress?.({
+    recordEpoch({
+      options,
       epoch,
-      epochs: options.epochs,
+      firstEpoch: init.epoch,
       loss,
-      elapsedMs,
-      etaMs: (elapsedMs / (epoch - init.epoch)) * (options.epochs - epoch),
+      epochStart: t0,
+      runStart: started,
+      lossHistory,
+      epochMs,
     });
     if (options.onCheckpoint) {
       await options.onCheckpoint(snapshot(epoch, x, v, bias, m, n, k, sx, lossHistory));
