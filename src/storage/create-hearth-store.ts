@@ -21,7 +21,7 @@ import {
 import { checkRetention } from './retention';
 import { batchFromDataset, batchFromInteractions, type RowBatch } from './row-batch';
 import { settle } from './settle-request';
-import { isSliceable, type InteractionImportOptions } from './import-options';
+import type { InteractionImportOptions } from './import-options';
 import type {
   AppendResult,
   HearthStore,
@@ -222,27 +222,19 @@ class IndexedDbHearthStore implements HearthStore {
     input: ParseInput | URL,
     options: InteractionImportOptions = {},
   ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
-    const source = await resolveInput(input);
-    if (isSliceable(source)) {
-      // Files and blobs of any size: read, parsed and stored slice by slice (streaming-import.ts).
-      const { importLogInSlices } = await import('./streaming-import');
-      const imported = await this.run((connection) =>
-        importLogInSlices({ connection, ...this.options }, source, options),
-      );
-      this.sync.publish({
-        kind: 'interactions',
-        appended: imported.append.appended,
-        total: await this.countRows(),
-      });
-      return imported;
-    }
-    // Parsers load on first import: a page that only serves never downloads them.
-    const { parseInteractions } = await import('../core/data/parse/parse-interactions');
-    const { dataset, report } = await parseInteractions(source, {
-      defaultUserId: this.options.visitorId,
-      ...options,
-    });
-    return { report, append: await this.appendDataset(dataset) };
+    // Parsers and the sliced import load on first import: a page that only serves never downloads them.
+    const { importInteractionsInto } = await import('./streaming-import');
+    return importInteractionsInto(
+      {
+        ...this.options,
+        run: (write) => this.run(write),
+        appendDataset: (dataset) => this.appendDataset(dataset),
+        published: async (appended) =>
+          this.sync.publish({ kind: 'interactions', appended, total: await this.countRows() }),
+      },
+      await resolveInput(input),
+      options,
+    );
   }
 
   readInteractions(): Promise<InteractionDataset> {

@@ -1,6 +1,6 @@
 import { CancelledError } from '../core/errors';
 import type { InteractionColumns, InteractionDataset } from '../core/data/interaction-log';
-import type { ImportReport } from '../core/data/parse';
+import type { ImportReport, ParseInput } from '../core/data/parse';
 import type { Vocabulary } from '../core/data/vocabulary';
 import type { HearthConnection } from './hearth-connection';
 import { INTERACTION_STORES } from './hearth-db-schema';
@@ -14,7 +14,7 @@ import { appendToChunks, chunkColumns, chunkFromColumns } from './interaction-ch
 import { compactLog, storedRows } from './interaction-writes';
 import { commitOrAbort, isQuotaError, type QuotaSimulator } from './quota';
 import { enforceRetention } from './retention';
-import type { InteractionImportOptions, SliceableInput } from './import-options';
+import { isSliceable, type InteractionImportOptions, type SliceableInput } from './import-options';
 import { settle } from './settle-request';
 import type { AppendResult, RetentionPolicy } from './store-types';
 
@@ -28,6 +28,39 @@ export interface SlicedImportTarget {
   readonly now: () => number;
   readonly visitorId: string;
   readonly quotaSimulator: QuotaSimulator | undefined;
+}
+
+/** What {@link importInteractionsInto} uses of the store. */
+export interface ImportHost extends Omit<SlicedImportTarget, 'connection'> {
+  run<T>(write: (connection: HearthConnection) => Promise<T>): Promise<T>;
+  /** Appends a parsed dataset in one write (with quota recovery). */
+  appendDataset(dataset: InteractionDataset): Promise<AppendResult>;
+  /** Tells this and other tabs that `appended` rows were stored. */
+  published(appended: number): Promise<void>;
+}
+
+/**
+ * `HearthStore.importInteractions`: a `File` or `Blob` is imported slice by slice
+ * ({@link importLogInSlices}); a string or stream is parsed whole and appended in one write.
+ */
+export async function importInteractionsInto(
+  host: ImportHost,
+  source: ParseInput,
+  options: InteractionImportOptions,
+): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
+  if (isSliceable(source)) {
+    const imported = await host.run((connection) =>
+      importLogInSlices({ ...host, connection }, source, options),
+    );
+    await host.published(imported.append.appended);
+    return imported;
+  }
+  const { parseInteractions } = await import('../core/data/parse/parse-interactions');
+  const { dataset, report } = await parseInteractions(source, {
+    defaultUserId: host.visitorId,
+    ...options,
+  });
+  return { report, append: await host.appendDataset(dataset) };
 }
 
 /** Where the stored rows ended before the import: what a rollback restores. */

@@ -1,4 +1,5 @@
 import type { ComputeCapabilities } from '../core/compute/capabilities';
+import { OptionError } from '../core/errors';
 import { detectCapabilities } from '../core/compute/capabilities';
 import type { ComputeChoiceReport } from '../core/compute/choose-compute-path';
 import { chooseComputePath } from '../core/compute/choose-compute-path';
@@ -45,7 +46,12 @@ export function createComputePathPool(options: ComputePathPoolOptions = {}): Com
   let caps: Promise<ComputeCapabilities> | null = null;
   const capabilities = (): Promise<ComputeCapabilities> => (caps ??= detectCapabilities());
   // On a cross-origin isolated page the typed path also trains on helper workers.
-  const helpers = Math.min(parallelHelperCount(), (options.maxWorkers ?? Infinity) - 1);
+  const { maxWorkers = Infinity } = options;
+  // Checked here, on the first training, to keep the check off the serving bundle.
+  if (!(maxWorkers >= 1 && (Number.isInteger(maxWorkers) || maxWorkers === Infinity))) {
+    throw new OptionError(`trainingWorkers must be an integer ≥ 1 (got ${maxWorkers}).`);
+  }
+  const helpers = Math.min(parallelHelperCount(), maxWorkers - 1);
   const createTyped = (): MfComputePath =>
     helpers > 0 ? createParallelMfPath({ helpers }) : createTypedMfPath();
   const create = (name: ComputePathName): Promise<MfComputePath> =>

@@ -9,7 +9,7 @@
  * @module
  */
 import { createLocalRecommender } from './local-recommender';
-import { PARALLEL_HELPER_NAME, publishHelperScript } from './parallel-messages';
+import { PARALLEL_HELPER_NAME } from './parallel-messages';
 import type { MessageEndpoint } from './protocol';
 import { publishWorkerAssets, wasmPathsOf, workerAssetUrls } from './worker-assets';
 import { createWorkerHost } from './worker-host';
@@ -28,7 +28,6 @@ if (scope.name === PARALLEL_HELPER_NAME) {
   // Started by training on a cross-origin isolated page: solve slices, loaded with the trainer.
   void import('./parallel-helper').then((helper) => helper.serveParallelSlices(scope));
 } else {
-  publishHelperScript(scope.location.href);
   createWorkerHost({
     endpoint: scope,
     onDispose: () => scope.close(),

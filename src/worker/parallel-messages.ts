@@ -24,10 +24,5 @@ export type SliceReply =
   | { readonly type: 'done' }
   | { readonly type: 'failed'; readonly message: string };
 
-/** Global slot where Hearth's worker entry publishes its own script URL for helper workers. */
-export const HELPER_SCRIPT_SLOT = Symbol.for('hearth.worker.helperScript');
-
-/** Records that this worker runs Hearth's worker script at `href`, so training may start helpers. */
-export function publishHelperScript(href: string, target: object = globalThis): void {
-  (target as { [HELPER_SCRIPT_SLOT]?: string })[HELPER_SCRIPT_SLOT] = href;
-}
+/** `name` Hearth's own worker is started under (`startHearthWorker`, `createWorkerRecommender`). */
+export const HEARTH_WORKER_NAME = 'hearth';

@@ -7,7 +7,7 @@ import {
   type HelperEndpoint,
   type HelperExecutor,
 } from './parallel-executor';
-import { HELPER_SCRIPT_SLOT, PARALLEL_HELPER_NAME } from './parallel-messages';
+import { HEARTH_WORKER_NAME, PARALLEL_HELPER_NAME } from './parallel-messages';
 import { startModuleWorker } from './start-module-worker';
 
 /** Most helper workers one training run starts (8 slices with the training worker's own). */
@@ -22,8 +22,9 @@ export const MIN_PARALLEL_PAIRS = 200_000;
 
 /**
  * Helper workers training may start here: `navigator.hardwareConcurrency − 1` (at most
- * {@link MAX_HELPER_WORKERS}) inside Hearth's worker on a cross-origin isolated page, where
- * `SharedArrayBuffer` exists; 0 elsewhere (training then runs in one worker).
+ * {@link MAX_HELPER_WORKERS}) inside Hearth's worker (a dedicated worker named
+ * {@link HEARTH_WORKER_NAME}) on a cross-origin isolated page, where `SharedArrayBuffer` exists;
+ * 0 elsewhere (training then runs in one worker).
  */
 export function parallelHelperCount(scope: object = globalThis): number {
   const g = scope as {
@@ -31,19 +32,20 @@ export function parallelHelperCount(scope: object = globalThis): number {
     navigator?: { hardwareConcurrency?: number };
     SharedArrayBuffer?: unknown;
     Worker?: unknown;
-    [HELPER_SCRIPT_SLOT]?: string;
+    WorkerGlobalScope?: unknown;
+    name?: unknown;
   };
   if (g.crossOriginIsolated !== true || typeof g.SharedArrayBuffer !== 'function') return 0;
-  if (typeof g[HELPER_SCRIPT_SLOT] !== 'string' || typeof g.Worker !== 'function') return 0;
+  // Helpers run Hearth's worker script again: only where this is that worker (not a page).
+  if (typeof g.WorkerGlobalScope !== 'function' || g.name !== HEARTH_WORKER_NAME) return 0;
+  if (typeof g.Worker !== 'function') return 0;
   const cores = g.navigator?.hardwareConcurrency ?? 1;
   return Math.max(0, Math.min(MAX_HELPER_WORKERS, cores - 1));
 }
 
-/** Starts one helper: Hearth's own worker script under {@link PARALLEL_HELPER_NAME}. */
+/** Starts one helper: Hearth's own worker script (this one's) under {@link PARALLEL_HELPER_NAME}. */
 export function startHelperWorker(): HelperEndpoint {
-  const href = (globalThis as { [HELPER_SCRIPT_SLOT]?: string })[HELPER_SCRIPT_SLOT];
-  if (href === undefined)
-    throw new BackendError('BACKEND_UNAVAILABLE', 'No Hearth worker script to start helpers from.');
+  const { href } = (globalThis as unknown as { location: { href: string } }).location;
   return startModuleWorker(new URL(href), { type: 'module', name: PARALLEL_HELPER_NAME });
 }
 

@@ -14,12 +14,6 @@ export function checkConfig(config: RecommenderConfig): void {
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new OptionError(`historyLimit must be an integer ≥ 1 (got ${limit}).`);
   }
-  const workers = config.trainingWorkers;
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-    throw new OptionError(
-      `trainingWorkers must be an integer ≥ 1 (got ${workers}); 1 = no helpers.`,
-    );
-  }
 }
 
 /** Throws a `DataError` (`INVALID_ROW`) naming the field of `event` that cannot be stored. */

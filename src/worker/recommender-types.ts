@@ -36,7 +36,7 @@ export interface RecommenderConfig {
   /**
    * Most workers a training run may use: Hearth's worker plus helper workers, which start only
    * where the page is cross-origin isolated (default: one per core, at most 8; 1 = Hearth's
-   * worker alone).
+   * worker alone). Checked on the first training (`OptionError`).
    */
   readonly trainingWorkers?: number;
   /** Most recent visitor events kept in the live profile that for-you rows fold in (default 500). */

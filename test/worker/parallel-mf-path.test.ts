@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MfTrainOptions } from '../../src/core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, trainTypedMf } from '../../src/core/models/mf/train-typed';
+import { createComputePathPool } from '../../src/worker/compute-path-pool';
 import type { HelperEndpoint } from '../../src/worker/parallel-executor';
 import { serveParallelSlices } from '../../src/worker/parallel-helper';
-import { HELPER_SCRIPT_SLOT, type SliceRequest } from '../../src/worker/parallel-messages';
+import type { SliceRequest } from '../../src/worker/parallel-messages';
 import { createParallelMfPath, parallelHelperCount } from '../../src/worker/parallel-mf-path';
 import type { MessageEndpoint } from '../../src/worker/protocol';
 import { plantedMatrix } from '../fixtures/synthetic';
@@ -86,15 +87,27 @@ describe('training on helper workers', () => {
       crossOriginIsolated: true,
       SharedArrayBuffer,
       Worker: class {},
+      WorkerGlobalScope: class {},
+      name: 'hearth',
       navigator: { hardwareConcurrency: 4 },
-      [HELPER_SCRIPT_SLOT]: 'https://shop.example/hearth.worker.js',
     };
     expect(parallelHelperCount(scope)).toBe(3);
     expect(parallelHelperCount({ ...scope, navigator: { hardwareConcurrency: 64 } })).toBe(7);
     expect(parallelHelperCount({ ...scope, navigator: { hardwareConcurrency: 1 } })).toBe(0);
     expect(parallelHelperCount({ ...scope, crossOriginIsolated: false })).toBe(0);
     expect(parallelHelperCount({ ...scope, SharedArrayBuffer: undefined })).toBe(0);
-    // Outside Hearth's worker (an in-page recommender) there is no script to start helpers from.
-    expect(parallelHelperCount({ ...scope, [HELPER_SCRIPT_SLOT]: undefined })).toBe(0);
+    // Outside Hearth's worker (an in-page recommender, another worker) helpers would run the
+    // wrong script.
+    expect(parallelHelperCount({ ...scope, WorkerGlobalScope: undefined })).toBe(0);
+    expect(parallelHelperCount({ ...scope, name: 'other' })).toBe(0);
+  });
+});
+
+describe('the compute paths of a recommender', () => {
+  it('refuse a trainingWorkers cap that is not a positive integer, naming it', () => {
+    for (const maxWorkers of [0, 1.5, Number.NaN]) {
+      expect(() => createComputePathPool({ maxWorkers })).toThrow(/trainingWorkers must be/);
+    }
+    expect(() => createComputePathPool({ maxWorkers: 1 }).dispose()).not.toThrow();
   });
 });
