@@ -14,6 +14,8 @@
  */
 
 export type * from './recommender-types';
+export type { ImportProgress, InteractionImportOptions } from '../storage/import-options';
+export type { DeviceLimits } from '../storage/import-capacity';
 export type { DevicePrivacyPolicy, RoundRefusal } from '../federated/device-privacy-floor';
 export type { EpsilonLedgerSummary, RefusedRound } from '../federated/epsilon-ledger';
 export { createLocalRecommender, MODEL_NAME, DEFAULT_HISTORY_LIMIT } from './local-recommender';
