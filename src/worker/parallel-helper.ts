@@ -1,4 +1,4 @@
-import { createIalsSliceSolver, type IalsSliceSolver } from '../core/models/mf/ials-parallel-slice';
+import { createSliceRequestHandler } from '../core/models/mf/ials-slice-requests';
 import type { SliceReply, SliceRequest } from './parallel-messages';
 import type { MessageEndpoint } from './protocol';
 
@@ -8,23 +8,8 @@ import type { MessageEndpoint } from './protocol';
  * listens, so no request is sent before.
  */
 export function serveParallelSlices(scope: MessageEndpoint): void {
-  let solver: IalsSliceSolver | null = null;
+  const handle = createSliceRequestHandler();
   const reply = (message: SliceReply): void => scope.postMessage(message, []);
-  scope.addEventListener('message', (event) => {
-    const request = event.data as SliceRequest;
-    try {
-      if (request.type === 'start') {
-        solver = createIalsSliceSolver(request.init, request.slice, request.preferWasm);
-      } else if (request.type === 'end') {
-        solver = null;
-      } else {
-        if (solver === null) throw new Error('phase requested before start');
-        solver.run(request.phase);
-      }
-      reply({ type: 'done' });
-    } catch (error) {
-      reply({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
-    }
-  });
+  scope.addEventListener('message', (event) => reply(handle(event.data as SliceRequest)));
   reply({ type: 'ready' });
 }

@@ -1,5 +1,4 @@
-import type { IalsPhase } from '../core/models/mf/ials-parallel-slice';
-import type { IalsParallelInit } from '../core/models/mf/ials-parallel-state';
+import type { IalsSliceReply, IalsSliceRequest } from '../core/models/mf/ials-slice-requests';
 
 /**
  * `name` of a helper worker: Hearth's worker script started under this name runs slices of
@@ -8,21 +7,10 @@ import type { IalsParallelInit } from '../core/models/mf/ials-parallel-state';
 export const PARALLEL_HELPER_NAME = 'hearth-training-helper';
 
 /** What the training worker asks a helper worker to do. */
-export type SliceRequest =
-  | {
-      readonly type: 'start';
-      readonly init: IalsParallelInit;
-      readonly slice: number;
-      readonly preferWasm: boolean;
-    }
-  | { readonly type: 'run'; readonly phase: IalsPhase }
-  | { readonly type: 'end' };
+export type SliceRequest = IalsSliceRequest;
 
 /** A helper's answer: `ready` once it listens, then one `done` or `failed` per request. */
-export type SliceReply =
-  | { readonly type: 'ready' }
-  | { readonly type: 'done' }
-  | { readonly type: 'failed'; readonly message: string };
+export type SliceReply = { readonly type: 'ready' } | IalsSliceReply;
 
 /** `name` Hearth's own worker is started under (`startHearthWorker`, `createWorkerRecommender`). */
 export const HEARTH_WORKER_NAME = 'hearth';
