@@ -375,7 +375,9 @@ test('two tabs share one model: training in one swaps the model in the other; er
   // Auto: software WebGPU/WebGL are skipped with their reason, WASM and typed are measured.
   await train(first, { backend: 'auto', epochs: 3, factors: 32 });
   const report = first.getByTestId('train-report');
-  await expect(report).toContainText(/on (typed|wasm): 3 epochs/, { timeout: 90_000 });
+  await expect(report).toContainText(/on (typed|wasm)( in \d+ workers?)?: 3 epochs/, {
+    timeout: 90_000,
+  });
   await expect(report).toContainText('Why: fastest warm-up');
   await expect(report.getByRole('row', { name: /WebGPU/ })).toContainText('skipped');
   await shoot(first, info, 'training-auto', 'demo-training');
