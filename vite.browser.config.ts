@@ -15,6 +15,8 @@ export const TRAINING_FILE = 'hearth-training.js';
 const LAZY_FILES = [PARSERS_FILE, TRAINING_FILE];
 
 /** Modules whose static graph makes up the parsers chunk. */
+/** Store modules the served store imports lazily: they belong to the training chunk. */
+const LAZY_STORE_MODULE = /[\\/]storage[\\/](streaming-import|import-capacity)\.ts$/;
 const PARSER_ENTRY = /[\\/]core[\\/]data[\\/]parse[\\/]parse-(catalog|interactions)\.ts$/;
 
 const WASM_FILES = [
@@ -246,7 +248,9 @@ export default defineConfig({
             {
               name: TRAINING_FILE.replace(/\.js$/, ''),
               priority: 1,
-              test: (id) => !servedModules.has(id) && !parserModules.has(id),
+              // The sliced import and its capacity check are loaded on demand by the store.
+              test: (id) =>
+                LAZY_STORE_MODULE.test(id) || (!servedModules.has(id) && !parserModules.has(id)),
             },
           ],
         },
