@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { relativeDiff as maxRelativeDiff } from '../../fixtures/relative-diff';
 import type { MfTrainOptions } from '../../../src/core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, trainTypedMf } from '../../../src/core/models/mf/train-typed';
 import { BackendError } from '../../../src/core/errors';
@@ -7,16 +8,6 @@ import { createThreadedMfPath } from '../../../src/cli/train-threads/threaded-mf
 import { plantedMatrix } from '../../fixtures/synthetic';
 
 const OPTIONS: MfTrainOptions = { ...DEFAULT_MF_OPTIONS, factors: 16, epochs: 3, seed: 4 };
-
-function maxRelativeDiff(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
 
 describe('createThreadedMfPath', () => {
   const matrix = plantedMatrix({ users: 300, items: 150, seed: 8 });

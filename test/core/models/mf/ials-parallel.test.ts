@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { relativeDiff } from '../../../fixtures/relative-diff';
 import { CancelledError } from '../../../../src/core/errors';
 import { gramOf } from '../../../../src/core/models/mf/cg-gram';
 import {
@@ -12,17 +13,6 @@ import { createRng } from '../../../../src/core/random';
 import { plantedMatrix } from '../../../fixtures/synthetic';
 
 const OPTIONS: MfTrainOptions = { ...DEFAULT_MF_OPTIONS, factors: 12, epochs: 4, seed: 5 };
-
-/** Largest |a − b| relative to the largest |b|. */
-function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
 
 describe('trainParallelIals', () => {
   const matrix = plantedMatrix({ users: 90, items: 70, seed: 2 });

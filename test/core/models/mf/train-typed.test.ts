@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { relativeDiff } from '../../../fixtures/relative-diff';
 import type { CsrMatrix } from '../../../../src/core/data/csr-matrix';
 import { csrFromCoo } from '../../../../src/core/data/csr-matrix';
 import { CancelledError, DataError, OptionError } from '../../../../src/core/errors';
@@ -26,17 +27,6 @@ const SMALL: MfTrainOptions = {
   epochs: 5,
   seed: 3,
 };
-
-/** Largest |a − b| relative to the largest |b|. */
-function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
 
 /** A random weighted matrix (weights in [1, 4)), every row and column non-empty. */
 function randomMatrix(rows: number, cols: number, density: number, seed: number): CsrMatrix {
