@@ -79,6 +79,23 @@ export interface ExperimentDefinition {
   readonly alpha?: number;
   /** Whether verdicts use anytime-valid sequential intervals (default true: peeking is safe). */
   readonly sequential?: boolean;
+  /**
+   * Local differential privacy of each device report (default: none). With it, every `mean`
+   * metric needs a `cap` (it bounds what one device can add).
+   */
+  readonly privacy?: ExperimentPrivacy;
+}
+
+/**
+ * (ε, δ) of the Gaussian noise each device adds to each report, on every slot of every arm block
+ * (so the report hides the arm too). The noise widens the analysis' intervals by exactly its
+ * known variance; see `experimentSlotBounds` and `reportNoiseMultiplier`.
+ */
+export interface ExperimentPrivacy {
+  /** ε of one report (one device, one period), > 0. */
+  readonly epsilon: number;
+  /** δ of one report, in (0, 1e-3]; default 1e-6. */
+  readonly delta?: number;
 }
 
 /** CUPED covariate sums of one metric over one arm's exposed visitors. */
@@ -111,6 +128,11 @@ export interface ArmAggregate {
   readonly exposedVisitors: number;
   /** Sums per metric id, over exposed visitors. */
   readonly metrics: Readonly<Record<string, MetricSums>>;
+  /**
+   * Σ over the reports summed here of each report's noise multiplier² (0 or absent: no noise).
+   * The noise on a slot with bound b then has variance `noiseUnits · b²`.
+   */
+  readonly noiseUnits?: number;
 }
 
 /** Aggregates of every arm of one experiment, summed over the reporting periods so far. */

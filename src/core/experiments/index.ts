@@ -5,6 +5,7 @@ export type {
   CovariateSums,
   ExperimentAggregates,
   ExperimentDefinition,
+  ExperimentPrivacy,
   MetricDefinition,
   MetricKind,
   MetricSums,
@@ -58,3 +59,8 @@ export {
   type SimulatedExperiment,
   type SimulatedRevenue,
 } from './simulate-experiment';
+export {
+  experimentSlotBounds,
+  reportNoiseMultiplier,
+  DEFAULT_REPORT_DELTA,
+} from './report-noise';

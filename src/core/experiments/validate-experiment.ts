@@ -40,6 +40,24 @@ function checkMetric(field: string, metric: MetricDefinition): void {
   }
 }
 
+function checkPrivacy(
+  definition: ExperimentDefinition,
+  metrics: readonly MetricDefinition[],
+): void {
+  const { epsilon, delta = 1e-6 } = definition.privacy ?? { epsilon: NaN };
+  if (!(Number.isFinite(epsilon) && epsilon > 0)) {
+    fail('privacy.epsilon', `must be a positive number (got ${JSON.stringify(epsilon)})`);
+  }
+  if (!(delta > 0 && delta <= 1e-3)) {
+    fail('privacy.delta', `must be in (0, 0.001] (got ${JSON.stringify(delta)})`);
+  }
+  metrics.forEach((metric, index) => {
+    if (metric.kind !== 'mean' || metric.cap !== undefined) return;
+    const field = index === 0 ? 'primaryMetric' : `guardrailMetrics[${index - 1}]`;
+    fail(`${field}.cap`, 'is needed with privacy: it bounds what one device adds to the sums');
+  });
+}
+
 /**
  * Checks an experiment definition and returns it unchanged; throws `OptionError`
  * (`INVALID_OPTION`) naming the first bad field, e.g. `arms[1].weight`.
@@ -86,6 +104,7 @@ export function validateExperimentDefinition(
   checkCount('plannedSamplePerArm', definition.plannedSamplePerArm, 1);
   const alpha = definition.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) fail('alpha', `must be in (0, 0.5) (got ${alpha})`);
+  if (definition.privacy !== undefined) checkPrivacy(definition, metrics);
   return definition;
 }
 
