@@ -57,6 +57,7 @@ export {
   type SimulateExperimentOptions,
   type SimulatedArmTruth,
   type SimulatedExperiment,
+  type SimulatedReport,
   type SimulatedRevenue,
 } from './simulate-experiment';
 export {

@@ -55,6 +55,24 @@ export interface SimulateExperimentOptions {
   readonly returnRate?: number;
   /** Standard deviation of Gaussian noise added to each arm's counts per period (default none). */
   readonly countNoiseSd?: number;
+  /**
+   * Called with every device report as it is made, in order (for running the reports through the
+   * real device report builder and server ledger). The vectors are reused between calls: copy
+   * what you keep.
+   */
+  readonly onReport?: (report: SimulatedReport) => void;
+}
+
+/** One device report of a simulation (see {@link SimulateExperimentOptions.onReport}). */
+export interface SimulatedReport {
+  /** Day (reporting period) the report closes, from 0. */
+  readonly day: number;
+  /** Index of the visitor's arm in the definition. */
+  readonly armIndex: number;
+  /** The visitor's state at its previous report, or null for its first. */
+  readonly previous: VisitorVector | null;
+  /** The visitor's state now (metric values in `experimentMetrics` order). */
+  readonly current: VisitorVector;
 }
 
 /** Per-arm aggregates after each simulated day. */
@@ -169,6 +187,7 @@ export function simulateExperiment(options: SimulateExperimentOptions): Simulate
     previous: VisitorVector | null,
     current: VisitorVector,
   ): void => {
+    options.onReport?.({ day, armIndex: arm, previous, current });
     writeContribution(metrics, previous, current, out);
     const bucket = perDay[day]?.[arm];
     if (bucket === undefined) return;
