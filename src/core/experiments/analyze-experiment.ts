@@ -8,8 +8,8 @@ import type {
 } from './experiment-types';
 import { armMoments, pooledCupedTheta } from './metric-moments';
 import { benjaminiHochberg } from './multiple-testing';
+import { checkNoisySampleRatio, clampNoisySums, metricNoiseBounds } from './noisy-sums';
 import type { SampleRatioCheck } from './sample-ratio';
-import { checkSampleRatio } from './sample-ratio';
 import {
   experimentMetrics,
   validateAggregates,
@@ -105,9 +105,17 @@ function metricComparisons(
   const theta = metric.cuped === true ? pooledCupedTheta(arms) : null;
   const totalN = arms.reduce((sum, arm) => sum + arm.n, 0);
   const totalX = arms.reduce((sum, arm) => sum + (arm.sums.covariate?.sum ?? 0), 0);
-  const moments = arms.map((arm) =>
-    armMoments({ ...arm, theta, pooledCovariateMean: totalN > 0 ? totalX / totalN : 0 }),
-  );
+  const noisy = aggregates.arms.some((arm) => (arm.noiseUnits ?? 0) > 0);
+  const bounds = noisy ? metricNoiseBounds(definition, metric) : null;
+  const moments = arms.map((arm, i) => {
+    const units = aggregates.arms[i]?.noiseUnits ?? 0;
+    return armMoments({
+      ...arm,
+      theta,
+      pooledCovariateMean: totalN > 0 ? totalX / totalN : 0,
+      ...(bounds !== null && units > 0 ? { noise: { units, ...bounds } } : {}),
+    });
+  });
   const [control, ...treatments] = moments;
   if (control === undefined) return [];
   return treatments.map((treatment, i) => ({
@@ -163,16 +171,17 @@ function statusOf(
  */
 export function analyzeExperiment(options: AnalyzeExperimentOptions): ExperimentAnalysis {
   const definition = validateExperimentDefinition(options.definition);
-  const aggregates = validateAggregates(definition, options.aggregates);
+  const aggregates = validateAggregates(definition, clampNoisySums(options.aggregates));
   const asOf = Date.parse(options.asOf);
   if (Number.isNaN(asOf))
     throw new OptionError(`asOf must be an ISO 8601 date (got "${options.asOf}").`);
   const runtimeDays = Math.max(0, (asOf - Date.parse(definition.start)) / DAY_MS);
   const alpha = definition.alpha ?? 0.05;
   const sequential = definition.sequential ?? true;
-  const sampleRatio = checkSampleRatio({
+  const sampleRatio = checkNoisySampleRatio({
     counts: aggregates.arms.map((arm) => arm.exposedVisitors),
     weights: definition.arms.map((arm) => arm.weight),
+    noiseUnits: aggregates.arms.map((arm) => arm.noiseUnits ?? 0),
   });
   const { status, reasons } = statusOf(definition, aggregates, runtimeDays, sampleRatio);
   const metrics = experimentMetrics(definition);

@@ -6,9 +6,9 @@ export interface ArmMoments {
   readonly n: number;
   /** Mean per exposed visitor (CUPED-adjusted when `cupedTheta` is not null). */
   readonly mean: number;
-  /** Per-visitor variance of the (adjusted) value. */
+  /** Per-visitor variance of the (adjusted) value, known DP noise included. */
   readonly variance: number;
-  /** Per-visitor variance before CUPED. */
+  /** Per-visitor variance before CUPED, known DP noise included. */
   readonly rawVariance: number;
 }
 
@@ -20,6 +20,30 @@ function sampleVariance(n: number, sum: number, sumSquares: number): number {
 
 function sampleCovariance(n: number, sumX: number, sumY: number, sumXY: number): number {
   return n < 2 ? 0 : (sumXY - (sumX * sumY) / n) / (n - 1);
+}
+
+/**
+ * Known Gaussian noise in an arm's sums: each report added N(0, (multiplier · bound)²) to every
+ * slot, so a slot with bound b carries noise of variance `units · b²` (`units` = Σ multiplier²).
+ */
+export interface SumNoise {
+  /** Σ multiplier² over the reports summed in the arm (its `noiseUnits`). */
+  readonly units: number;
+  /** Bound of the metric's Σy slot (see `experimentSlotBounds`). */
+  readonly sumBound: number;
+  /** Bound of the metric's Σx slot (0 without CUPED). */
+  readonly covariateBound: number;
+}
+
+/**
+ * Extra per-visitor variance from noise for a mean `ratio` = numerator / n whose numerator has
+ * noise of variance units·bound² and whose count n has noise of variance units (bound 1). By the
+ * delta method Var(ratio) ≈ (n·σ² + units·bound² + ratio²·units) / n², so the per-visitor
+ * variance (what is divided by n later) grows by units·(bound² + ratio²)/n.
+ */
+function noiseVariance(n: number, units: number, bound: number, ratio: number): number {
+  if (!(units > 0) || !(n > 0)) return 0;
+  return (units * (bound * bound + ratio * ratio)) / n;
 }
 
 /**
@@ -52,7 +76,9 @@ export function pooledCupedTheta(
 /**
  * Mean and variance of one arm's metric from its sums. With `theta`, the mean is adjusted by the
  * arm's covariate imbalance against `pooledCovariateMean` and the variance becomes
- * var(y) + θ²var(x) − 2θ·cov(x, y), which is var(y)·(1 − ρ²) at the optimal θ.
+ * var(y) + θ²var(x) − 2θ·cov(x, y), which is var(y)·(1 − ρ²) at the optimal θ. With `noise`,
+ * both variances also carry the known noise of the sums and of the count (see `noiseVariance`),
+ * so every interval, p-value and chance to win built on them accounts for it.
  */
 export function armMoments(options: {
   /** Exposed visitors of the arm. */
@@ -63,22 +89,35 @@ export function armMoments(options: {
   readonly theta: number | null;
   /** Covariate mean over every arm. */
   readonly pooledCovariateMean: number;
+  /** DP noise known to be in the arm's sums (absent or `units` 0: none). */
+  readonly noise?: SumNoise;
 }): ArmMoments {
-  const { n, sums, theta } = options;
+  const { sums, theta } = options;
+  // Noise can push a small arm's count to or below zero: such an arm has no usable mean yet.
+  const n = options.n > 0 ? options.n : 0;
   const mean = n > 0 ? sums.sum / n : 0;
+  const units = options.noise?.units ?? 0;
   const rawVariance = sampleVariance(n, sums.sum, sums.sumSquares);
   const covariate = sums.covariate;
   if (theta === null || covariate === undefined || n === 0) {
-    return { n, mean, variance: rawVariance, rawVariance };
+    const variance = rawVariance + noiseVariance(n, units, options.noise?.sumBound ?? 0, mean);
+    return { n, mean, variance, rawVariance: variance };
   }
   const varianceX = sampleVariance(n, covariate.sum, covariate.sumSquares);
   const covarianceXY = sampleCovariance(n, covariate.sum, sums.sum, covariate.sumProducts);
   const adjusted = rawVariance + theta * theta * varianceX - 2 * theta * covarianceXY;
+  const sumBound = options.noise?.sumBound ?? 0;
+  const covariateBound = options.noise?.covariateBound ?? 0;
+  // The adjusted mean is (Σy − θΣx)/n + θx̄: its noisy numerator has bound² b_y² + θ²b_x².
+  const adjustedBound = Math.sqrt(
+    sumBound * sumBound + theta * theta * covariateBound * covariateBound,
+  );
+  const ratio = (sums.sum - theta * covariate.sum) / n;
   return {
     n,
     mean: mean - theta * (covariate.sum / n - options.pooledCovariateMean),
-    variance: Math.max(0, adjusted),
-    rawVariance,
+    variance: Math.max(0, adjusted) + noiseVariance(n, units, adjustedBound, ratio),
+    rawVariance: rawVariance + noiseVariance(n, units, sumBound, mean),
   };
 }
 
