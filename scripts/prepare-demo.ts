@@ -1,17 +1,25 @@
 /**
- * Build step: makes sure public/demo holds the seeded storefront data and a global model trained
- * on it with `hearth train` (regenerated only when missing, from another generator version, or
- * trained with other flags than {@link DEMO_TRAIN_FLAGS}).
+ * Build step: makes sure public/demo holds the seeded storefront data, a global model trained on
+ * it with `hearth train` (regenerated only when missing, from another generator version, or
+ * trained with other flags than {@link DEMO_TRAIN_FLAGS}), the demo experiment's variant model
+ * ({@link DEMO_VARIANT_TRAIN_FLAGS}) and the experiment definition the demo server runs
+ * (`experiments.json`, see `demoExperiment`).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/main';
 import { DEMO_DATA_VERSION } from '../src/core/demo-data';
+import { DEMO_VARIANT_MODEL_DIR, demoExperiment } from '../src/core/demo-data/demo-experiment';
+import { EXPERIMENT_PROTOCOL_VERSION } from '../src/federated/experiment-protocol';
 import { writeDemoFiles } from './generate-demo-data';
 
 /** Where the demo data and model live (served by Vite from public/). */
 export const DEMO_DIR = 'public/demo';
 export const DEMO_MODEL_DIR = join(DEMO_DIR, 'model');
+/** The demo experiment's variant model. */
+export const DEMO_VARIANT_DIR = join(DEMO_DIR, DEMO_VARIANT_MODEL_DIR);
+/** The experiments document (`GET /v1/experiments`) the demo server is started with. */
+export const DEMO_EXPERIMENTS_FILE = join(DEMO_DIR, 'experiments.json');
 
 /**
  * MF settings of the demo model. Tuned on the demo events
@@ -49,49 +57,102 @@ export const DEMO_TRAIN_FLAGS: readonly string[] = [
   String(DEMO_MF.biasScale),
 ];
 
-/** Records the flags the model in DEMO_MODEL_DIR was trained with, so a change retrains it. */
+/**
+ * The demo experiment's variant arm: MF with the library's fixed defaults (`--no-tune`: λ, α₀, δ,
+ * β and confidence as shipped for MovieLens) instead of the demo-tuned {@link DEMO_MF}; same
+ * factors and epochs, so only the tuned settings differ between the arms.
+ */
+export const DEMO_VARIANT_TRAIN_FLAGS: readonly string[] = [
+  '--backend',
+  'typed',
+  '--no-tune',
+  '--factors',
+  String(DEMO_MF.factors),
+  '--epochs',
+  String(DEMO_MF.epochs),
+];
+
+/** Records the flags a model folder's model was trained with, so a change retrains it. */
 const TRAIN_FLAGS_FILE = 'train-flags.json';
 
-/** Generates data and trains the model if needed; returns whether anything was rebuilt. */
+/**
+ * Trains a model on the demo events into `dir` with `flags` unless one trained with the same
+ * flags and newer than the events is there (or `force`); resolves true when it trained.
+ */
+async function trainModel(
+  dir: string,
+  flags: readonly string[],
+  force: boolean,
+  log: (m: string) => void,
+  what: string,
+): Promise<boolean> {
+  const model = join(dir, 'model.hearth');
+  const events = join(DEMO_DIR, 'events.csv');
+  const flagsPath = join(dir, TRAIN_FLAGS_FILE);
+  const flagsStamp = `${JSON.stringify(flags)}\n`;
+  const sameFlags = existsSync(flagsPath) && readFileSync(flagsPath, 'utf8') === flagsStamp;
+  if (
+    !force &&
+    existsSync(model) &&
+    statSync(model).mtimeMs >= statSync(events).mtimeMs &&
+    sameFlags
+  ) {
+    return false;
+  }
+  log(`training ${what} (hearth train)…`);
+  const code = await runCli([
+    'train',
+    '--interactions',
+    events,
+    '--items',
+    join(DEMO_DIR, 'catalog.jsonl'),
+    '--out',
+    dir,
+    ...flags,
+    '--quiet',
+  ]);
+  if (code !== 0) throw new Error(`hearth train failed with exit code ${code}`);
+  writeFileSync(flagsPath, flagsStamp);
+  return true;
+}
+
+/** Generates data and trains the models if needed; returns whether anything was rebuilt. */
 export async function prepareDemo(log: (m: string) => void = () => {}): Promise<boolean> {
   const manifestPath = join(DEMO_DIR, 'manifest.json');
   const manifest = existsSync(manifestPath)
     ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { version?: string })
     : null;
-  let rebuilt = false;
-  if (manifest?.version !== DEMO_DATA_VERSION) {
+  const regenerated = manifest?.version !== DEMO_DATA_VERSION;
+  if (regenerated) {
     log('generating the seeded demo storefront (2,400 products, 3,000 shoppers)…');
     await writeDemoFiles({ out: DEMO_DIR });
-    rebuilt = true;
   }
-  const model = join(DEMO_MODEL_DIR, 'model.hearth');
-  const events = join(DEMO_DIR, 'events.csv');
-  const flagsPath = join(DEMO_MODEL_DIR, TRAIN_FLAGS_FILE);
-  const flagsStamp = `${JSON.stringify(DEMO_TRAIN_FLAGS)}\n`;
-  const sameFlags = existsSync(flagsPath) && readFileSync(flagsPath, 'utf8') === flagsStamp;
-  if (
-    rebuilt ||
-    !existsSync(model) ||
-    statSync(model).mtimeMs < statSync(events).mtimeMs ||
-    !sameFlags
-  ) {
-    log('training the global demo model (hearth train)…');
-    const code = await runCli([
-      'train',
-      '--interactions',
-      events,
-      '--items',
-      join(DEMO_DIR, 'catalog.jsonl'),
-      '--out',
-      DEMO_MODEL_DIR,
-      ...DEMO_TRAIN_FLAGS,
-      '--quiet',
-    ]);
-    if (code !== 0) throw new Error(`hearth train failed with exit code ${code}`);
-    writeFileSync(flagsPath, flagsStamp);
-    rebuilt = true;
+  const trained = await trainModel(
+    DEMO_MODEL_DIR,
+    DEMO_TRAIN_FLAGS,
+    regenerated,
+    log,
+    'the global demo model',
+  );
+  const variant = await trainModel(
+    DEMO_VARIANT_DIR,
+    DEMO_VARIANT_TRAIN_FLAGS,
+    regenerated,
+    log,
+    'the experiment variant model',
+  );
+  // The arms share the storefront's catalog (config catalogUrl): the variant's copy is not served.
+  rmSync(join(DEMO_VARIANT_DIR, 'catalog.json'), { force: true });
+  // Root-relative: the worker resolves an arm's model URL against its own script, not the page.
+  const document = {
+    protocol: EXPERIMENT_PROTOCOL_VERSION,
+    experiments: [demoExperiment('/demo/')],
+  };
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  if (!existsSync(DEMO_EXPERIMENTS_FILE) || readFileSync(DEMO_EXPERIMENTS_FILE, 'utf8') !== text) {
+    writeFileSync(DEMO_EXPERIMENTS_FILE, text);
   }
-  return rebuilt;
+  return regenerated || trained || variant;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
