@@ -91,7 +91,7 @@ export async function followModelHead(
 }
 
 /** The bytes at `url` (relative to `baseUrl`), or a `DataError` that names the URL. */
-async function downloadModel(
+export async function downloadModel(
   url: string,
   o: Pick<InitialLoadOptions, 'baseUrl' | 'fetch'>,
 ): Promise<Uint8Array> {

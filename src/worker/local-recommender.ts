@@ -10,6 +10,7 @@ import { createProfileSync } from './profile-sync';
 import { checkConfig, checkTrackEvent, disposedError } from './recommender-checks';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import { createRecommenderEvents } from './recommender-events';
+import type { ExperimentRuntime } from './experiment-runtime';
 import type { Recommender, RecommenderConfig } from './recommender-types';
 import { createServingModel } from './serving-model';
 import { createStoreChangeHandler } from './store-change-handler';
@@ -89,14 +90,33 @@ export function createLocalRecommender(
     scheduleProfileRefresh: profileSync.scheduleRefresh,
     forgetAll: () => {
       federated.ifLoaded((f) => f.reset());
+      lab?.then((x) => x.reset());
       forgetAll();
     },
     emit,
     isDisposed,
   });
 
+  let lab: Promise<ExperimentRuntime> | undefined;
+  // Loaded only where experiments are configured, or their status is asked for.
+  const experiments = (): Promise<ExperimentRuntime> =>
+    (lab ??= import('./experiment-runtime').then((m) =>
+      m.createExperimentRuntime({
+        config: config.experiments,
+        federated: config.federated,
+        deps,
+        visitorId,
+        store: openStore,
+        catalog: () => serving.catalog(),
+        emit,
+      }),
+    ));
+  const arms = config.experiments && experiments();
+
   const init = async (): Promise<void> => {
     const s = await openStore();
+    // Definitions come before the model: an arm may serve its own model file.
+    await (await arms)?.prepareModel(config.modelUrl);
     const initial = await loadInitialModel({
       store: s,
       modelUrl: config.modelUrl,
@@ -143,12 +163,15 @@ export function createLocalRecommender(
     async recommend(request) {
       await alive();
       const rows = serving.state().rows;
-      if (request.type !== 'for-you') return rows.recommend(request);
-      const live = profile.history();
-      // Tolerate a missing history from untyped callers: the stored one is what matters here.
-      const extra = (request.history as ForYouRowRequest['history'] | undefined) ?? [];
-      const history = extra.length === 0 ? live : [...live, ...extra];
-      return rows.recommend({ ...request, history });
+      let full = request;
+      if (request.type === 'for-you') {
+        const live = profile.history();
+        // Tolerate a missing history from untyped callers: the stored one is what matters here.
+        const extra = (request.history as ForYouRowRequest['history'] | undefined) ?? [];
+        full = { ...request, history: extra.length === 0 ? live : [...live, ...extra] };
+      }
+      const lab = await arms;
+      return lab ? lab.row(full, rows.recommend) : rows.recommend(full);
     },
 
     async track(event) {
@@ -171,6 +194,7 @@ export function createLocalRecommender(
       }
       emit({ type: 'history-changed', events: profile.size });
       training.noteEvents(1);
+      await (await arms)?.track(event, interaction.timestamp);
     },
 
     async importInteractions(input, options) {
@@ -216,6 +240,7 @@ export function createLocalRecommender(
     async eraseAll() {
       const s = await alive();
       federated.ifLoaded((f) => f.reset());
+      lab?.then((x) => x.reset());
       const proof = await s.eraseAll();
       forgetAll();
       emit({ type: 'history-changed', events: 0 });
@@ -229,12 +254,24 @@ export function createLocalRecommender(
 
     async setFederatedConsent(granted) {
       await alive();
-      return (await federated.runtime()).setConsent(granted);
+      const status = await (await federated.runtime()).setConsent(granted);
+      await (await arms)?.consentChanged(granted);
+      return status;
     },
 
     async participate() {
       await alive();
       return (await federated.runtime()).participate();
+    },
+
+    async recordExposure(exposure) {
+      await alive();
+      return (await experiments()).recordExposure(exposure);
+    },
+
+    async experiments() {
+      await alive();
+      return (await experiments()).status();
     },
 
     on: events.on,
@@ -243,6 +280,7 @@ export function createLocalRecommender(
       if (disposed) return;
       disposed = true;
       federated.ifLoaded((f) => f.dispose());
+      lab?.then((x) => x.dispose());
       training.dispose();
       profileSync.dispose();
       stores.close();

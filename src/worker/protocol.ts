@@ -1,12 +1,15 @@
 import type { ComputeCapabilities } from '../core/compute/capabilities';
 import type { CatalogParseOptions, ImportReport } from '../core/data/parse';
 import { OptionError, type SerializedHearthError } from '../core/errors';
-import type { RowRequest, RowResult } from '../core/serve/row-types';
+import type { RowRequest } from '../core/serve/row-types';
 import type { ImportProgress, InteractionImportOptions } from '../storage/import-options';
 import type { StorageReport } from '../storage/store-types';
 import type {
   EraseReport,
   FederatedStatus,
+  ExperimentExposure,
+  ExperimentsStatus,
+  RecommendedRow,
   RecommenderConfig,
   RecommenderEvent,
   RecommenderTrainProgress,
@@ -49,13 +52,15 @@ export interface RequestPayloads {
   readonly 'federated-status': Record<never, never>;
   readonly 'federated-consent': { readonly granted: boolean };
   readonly participate: Record<never, never>;
+  readonly 'record-exposure': { readonly exposure: ExperimentExposure };
+  readonly experiments: Record<never, never>;
   readonly dispose: Record<never, never>;
 }
 
 /** The value a `result` response carries for each request type. */
 export interface ResultValues {
   readonly init: null;
-  readonly recommend: RowResult;
+  readonly recommend: RecommendedRow;
   readonly track: null;
   readonly 'import-interactions': ImportReport;
   readonly 'import-catalog': ImportReport;
@@ -69,6 +74,8 @@ export interface ResultValues {
   readonly 'federated-status': FederatedStatus;
   readonly 'federated-consent': FederatedStatus;
   readonly participate: FederatedStatus;
+  readonly 'record-exposure': null;
+  readonly experiments: ExperimentsStatus;
   readonly dispose: null;
 }
 
@@ -113,6 +120,8 @@ const REQUEST_TYPE_SET: Readonly<Record<RequestType, true>> = {
   'federated-status': true,
   'federated-consent': true,
   participate: true,
+  'record-exposure': true,
+  experiments: true,
   dispose: true,
 };
 
@@ -181,6 +190,9 @@ export function parseHostRequest(data: unknown): HostRequest {
     case 'track':
       need('event');
       break;
+    case 'record-exposure':
+      need('exposure');
+      break;
     case 'import-interactions':
     case 'import-catalog':
       need('input');
@@ -205,6 +217,7 @@ export function parseHostRequest(data: unknown): HostRequest {
     case 'erase':
     case 'federated-status':
     case 'participate':
+    case 'experiments':
     case 'dispose':
       break;
     default:

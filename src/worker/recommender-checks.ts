@@ -28,7 +28,7 @@ export function checkTrackEvent(event: TrackEvent): void {
       `${where}: type must be one of ${EVENT_TYPES.join(', ')} (got "${String(event.type)}").`,
     );
   }
-  for (const field of ['timestamp', 'value'] as const) {
+  for (const field of ['timestamp', 'value', 'revenue'] as const) {
     const v = event[field];
     if (v !== undefined && !Number.isFinite(v)) {
       throw new DataError('INVALID_ROW', `${where}: ${field} must be a finite number or omitted.`);
@@ -40,6 +40,9 @@ export function checkTrackEvent(event: TrackEvent): void {
   }
   const problem = event.value === undefined ? null : interactionValueProblem(event.value);
   if (problem !== null) throw new DataError('INVALID_ROW', `${where}: value ${problem}.`);
+  if (event.via !== undefined && event.via !== 'row') {
+    throw new DataError('INVALID_ROW', `${where}: via must be "row" or omitted.`);
+  }
   if (event.type === 'rating' && event.value === undefined) {
     throw new DataError('INVALID_ROW', `${where}: a rating event needs a value.`);
   }

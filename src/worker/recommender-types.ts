@@ -7,6 +7,7 @@ import type { ImportReport, CatalogParseOptions } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MetricValues } from '../core/eval/evaluate';
 import type { TuningChoice } from '../core/tune/tune-types';
+import type { ExperimentDefinition } from '../core/experiments/experiment-types';
 import type { ComputePathName, MfTrainOptions, TrainProgress } from '../core/models/mf/mf-trainer';
 import type { TfjsWasmPaths } from '../core/models/mf/tfjs/tfjs-backends';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
@@ -47,6 +48,111 @@ export interface RecommenderConfig {
    * ({@link Recommender.setFederatedConsent}).
    */
   readonly federated?: FederatedConfig;
+  /**
+   * A/B experiments this device takes part in (see `docs/experiments.md`). Without it the
+   * experiment code is never loaded. Reports need the same consent as federated learning.
+   */
+  readonly experiments?: ExperimentsConfig;
+}
+
+/** Load-time configuration of experiments on the device. */
+export interface ExperimentsConfig {
+  /**
+   * Where the experiments document (`GET /v1/experiments`) is fetched from; default
+   * `<federated.serverUrl>/v1/experiments` when `federated` is set. Ignored when `definitions`
+   * is given.
+   */
+  readonly url?: string;
+  /** The definitions to run, given inline instead of fetched from `url`. */
+  readonly definitions?: readonly ExperimentDefinition[];
+  /** Origin reports are posted to (`POST <reportUrl>/v1/experiments/reports`); default `federated.serverUrl`. */
+  readonly reportUrl?: string;
+  /** Outcomes count up to this long after the latest exposure (ms; default 7 days). */
+  readonly attributionWindowMs?: number;
+}
+
+/** The experiment arm a row was served under ({@link RecommendedRow.experiment}). */
+export interface RowExperiment {
+  readonly experimentId: string;
+  readonly armId: string;
+  /** True for a holdout arm: the row has no items, but its place still counts as an exposure. */
+  readonly holdout: boolean;
+}
+
+/** A row as {@link Recommender.recommend} returns it: with the arm it was served under, if any. */
+export type RecommendedRow = RowResult & { readonly experiment?: RowExperiment };
+
+/** What {@link Recommender.recordExposure} records: a row of this arm was actually seen. */
+export interface ExperimentExposure {
+  readonly experimentId: string;
+  readonly armId: string;
+}
+
+/**
+ * Where this device stands in one experiment: `assigned` (in an arm), `not-enrolled` (outside
+ * the experiment's coverage), `not-started` (before its start), `ended` (after its stop; the
+ * final report may still be pending), `refused` (the device cannot run the definition: see
+ * `message`).
+ */
+export type DeviceExperimentState =
+  'assigned' | 'not-enrolled' | 'not-started' | 'ended' | 'refused';
+
+/** A report this device sent, exactly as it went over the wire. */
+export interface SentExperimentReport {
+  /** The reporting period it closed (UTC day `YYYY-MM-DD`). */
+  readonly period: string;
+  /** When the server acknowledged it (ms since epoch). */
+  readonly sentAt: number;
+  /** The request body, byte for byte. */
+  readonly json: string;
+  /** Its length in bytes (UTF-8). */
+  readonly bytes: number;
+}
+
+/** One experiment as this device runs it, for a privacy page. */
+export interface DeviceExperimentStatus {
+  readonly experimentId: string;
+  readonly version: number;
+  readonly state: DeviceExperimentState;
+  /** The arm (state `assigned`, or `ended` after having been assigned); else null. */
+  readonly armId: string | null;
+  readonly holdout: boolean;
+  /** Why the definition was refused, or what `not-started` / `ended` mean here. */
+  readonly message?: string;
+  /** Whether a row of the arm was seen (outcomes count only after that). */
+  readonly exposed: boolean;
+  /** First and latest exposure (ms since epoch), null before any. */
+  readonly firstExposureAt: number | null;
+  readonly lastExposureAt: number | null;
+  /** The reporting period now (UTC day). */
+  readonly period: string;
+  /** Metric values cumulated since the first exposure (uncapped), by metric id. */
+  readonly values: Readonly<Record<string, number>>;
+  /** What changed since the last report: what the next report will add, before capping. */
+  readonly periodValues: Readonly<Record<string, number>>;
+  /** CUPED pre-period values (the 14 days of history before assignment), by metric id. */
+  readonly preValues: Readonly<Record<string, number>>;
+  /** The last report the server acknowledged for this experiment, or null. */
+  readonly lastReport: SentExperimentReport | null;
+  /** Reports of this experiment waiting in the offline queue (no consent yet, offline, retrying). */
+  readonly pendingReports: number;
+  /** When the current period closes and its report is due (ms since epoch), or null when none will be. */
+  readonly nextReportAt: number | null;
+}
+
+/** The experiments of a {@link Recommender}, for a privacy page. */
+export interface ExperimentsStatus {
+  /** Whether `RecommenderConfig.experiments` is set. */
+  readonly configured: boolean;
+  /** Whether reports may be sent (the federated-learning consent). */
+  readonly consent: boolean;
+  readonly experiments: readonly DeviceExperimentStatus[];
+  /** Reports waiting in the offline queue, every experiment together. */
+  readonly pendingReports: number;
+  /** The last report sent by this device, any experiment, or null. */
+  readonly lastReport: (SentExperimentReport & { readonly experimentId: string }) | null;
+  /** Why the definitions could not be fetched (the cached ones run meanwhile), if they could not. */
+  readonly problem?: string;
 }
 
 /** Load-time configuration of federated learning (see `docs/privacy.md`). */
@@ -110,6 +216,10 @@ export interface FederatedStatus {
 /** One visitor event passed to {@link Recommender.track}; the visitor id and time are filled in. */
 export type TrackEvent = Omit<Interaction, 'timestamp' | 'userId'> & {
   readonly timestamp?: number;
+  /** `'row'`: a click on a recommendation card (the experiments' `row-click` metric). */
+  readonly via?: 'row';
+  /** Amount of a purchase (the `revenue` metric); default the catalog price × quantity. */
+  readonly revenue?: number;
 };
 
 /** Training progress with the compute path running the epoch (it changes after a fallback). */
@@ -186,7 +296,16 @@ export type RecommenderEvent =
   | { readonly type: 'training-progress'; readonly progress: RecommenderTrainProgress }
   | { readonly type: 'storage'; readonly message: string }
   /** The federated status changed (consent, traffic, queue, global model). */
-  | { readonly type: 'federated'; readonly status: FederatedStatus };
+  | { readonly type: 'federated'; readonly status: FederatedStatus }
+  /** An experiment assignment was made, or a definition was refused (`message` says why). */
+  | {
+      readonly type: 'experiment';
+      readonly experimentId: string;
+      readonly version: number;
+      readonly state: DeviceExperimentState;
+      readonly armId: string | null;
+      readonly message?: string;
+    };
 
 /**
  * The browser runtime: data on the device (IndexedDB), training on the best compute path, rows
@@ -196,7 +315,8 @@ export type RecommenderEvent =
 export interface Recommender {
   /** Resolves when storage is open and a model (stored, or from `modelUrl`) is loaded if any. */
   ready(): Promise<void>;
-  recommend(request: RowRequest): Promise<RowResult>;
+  /** One row; under an experiment arm it carries `experiment` (and a holdout's has no items). */
+  recommend(request: RowRequest): Promise<RecommendedRow>;
   /** Stores the event durably, folds it into the visitor's vector and emits `history-changed`. */
   track(event: TrackEvent): Promise<void>;
   /**
@@ -232,6 +352,13 @@ export interface Recommender {
    * configured.
    */
   participate(): Promise<FederatedStatus>;
+  /**
+   * Records that a row of this arm was seen (the first card impression; for a holdout, the place
+   * the row would occupy became visible). Outcomes count only after the first exposure.
+   */
+  recordExposure(exposure: ExperimentExposure): Promise<void>;
+  /** The experiments on this device: arm, exposure, values, reports sent and queued. */
+  experiments(): Promise<ExperimentsStatus>;
   on(listener: (event: RecommenderEvent) => void): () => void;
   dispose(): void;
 }

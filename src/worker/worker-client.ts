@@ -240,6 +240,8 @@ export function createWorkerRecommender(
     federatedStatus: () => call('federated-status', {}),
     setFederatedConsent: (granted) => call('federated-consent', { granted }),
     participate: () => call('participate', {}),
+    recordExposure: (exposure) => call('record-exposure', { exposure }).then(() => undefined),
+    experiments: () => call('experiments', {}),
 
     on: events.on,
 

@@ -140,6 +140,11 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
         return reply(request, await (await current()).setFederatedConsent(request.granted));
       case 'participate':
         return reply(request, await (await current()).participate());
+      case 'record-exposure':
+        await (await current()).recordExposure(request.exposure);
+        return reply(request, null);
+      case 'experiments':
+        return reply(request, await (await current()).experiments());
       case 'dispose':
         dispose();
         return reply(request, null);

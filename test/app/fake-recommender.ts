@@ -40,6 +40,8 @@ export function createFakeRecommender(overrides: Partial<Recommender> = {}): Fak
     federatedStatus: unsupported('federatedStatus'),
     setFederatedConsent: unsupported('setFederatedConsent'),
     participate: unsupported('participate'),
+    recordExposure: () => Promise.resolve(),
+    experiments: unsupported('experiments'),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -26,6 +26,8 @@ const REQUESTS: readonly HostRequest[] = [
   { id: 14, type: 'federated-status' },
   { id: 15, type: 'federated-consent', granted: true },
   { id: 16, type: 'participate' },
+  { id: 17, type: 'record-exposure', exposure: { experimentId: 'e', armId: 'a' } },
+  { id: 18, type: 'experiments' },
 ];
 
 describe('protocol requests', () => {

@@ -163,6 +163,18 @@ function createFake(config: RecommenderConfig): Fake {
       emit({ type: 'federated', status: federated });
       return federated;
     },
+    async recordExposure(exposure) {
+      if (exposure.armId === '') throw new OptionError('no arm');
+    },
+    async experiments() {
+      return {
+        configured: false,
+        consent: false,
+        experiments: [],
+        pendingReports: 0,
+        lastReport: null,
+      };
+    },
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,0 +1,82 @@
+/**
+ * Where this device stands in each experiment definition at a given time: refused (it cannot run
+ * the definition), not started, ended, not enrolled (outside the coverage, or another experiment
+ * already runs on its rows), or assigned to an arm by `assignArm` of its random unit id.
+ */
+import { assignArm, type ExperimentDefinition } from '../core/experiments';
+import { deviceArmSettings, type ArmSettings } from '../federated/experiment-device-rules';
+import { messageOf } from './recommender-checks';
+import type { DeviceExperimentState } from './recommender-types';
+
+/** One definition as this device runs it. */
+export interface ExperimentEntry {
+  readonly definition: ExperimentDefinition;
+  readonly state: DeviceExperimentState;
+  /** The arm (assigned or ended within the coverage), else null. */
+  readonly armIndex: number | null;
+  /** The arm's settings when `armIndex` is set. */
+  readonly settings: ArmSettings | null;
+  /** Why it was refused or is not enrolled, or what `not-started` / `ended` mean. */
+  readonly message?: string;
+}
+
+/**
+ * Resolves every definition for the device with `unitId` at `now`. At most one experiment runs on
+ * the rows: the first assigned one in document order; a later one the device would also be in
+ * reads `not-enrolled` (its own split stays random: its hash is independent of the first one's).
+ */
+export function resolveExperiments(
+  definitions: readonly ExperimentDefinition[],
+  unitId: string,
+  now: number,
+): readonly ExperimentEntry[] {
+  const seen = new Set<string>();
+  let running: string | null = null;
+  return definitions.map((definition, index): ExperimentEntry => {
+    const none = { definition, armIndex: null, settings: null } as const;
+    let settings: readonly ArmSettings[];
+    try {
+      if (seen.has(definition.id)) {
+        throw new Error(`experiments[${index}].id repeats "${definition.id}"`);
+      }
+      seen.add(definition.id);
+      settings = deviceArmSettings(definition);
+    } catch (error) {
+      return { ...none, state: 'refused', message: messageOf(error) };
+    }
+    if (now < Date.parse(definition.start)) {
+      return { ...none, state: 'not-started', message: `Starts ${definition.start}.` };
+    }
+    const armIndex = assignArm({ definition, unitId });
+    const arm = armIndex === null ? null : { armIndex, settings: settings[armIndex] ?? null };
+    if (definition.stop !== undefined && now >= Date.parse(definition.stop)) {
+      return { ...none, ...arm, state: 'ended', message: `Stopped ${definition.stop}.` };
+    }
+    if (arm === null) {
+      return { ...none, state: 'not-enrolled', message: 'This device is outside the coverage.' };
+    }
+    if (running !== null) {
+      const message = `Experiment "${running}" already runs on this device's rows.`;
+      return { ...none, state: 'not-enrolled', message };
+    }
+    running = definition.id;
+    return { definition, ...arm, state: 'assigned' };
+  });
+}
+
+/** The experiment running on the rows now, if any. */
+export function runningExperiment(
+  entries: readonly ExperimentEntry[],
+): (ExperimentEntry & { readonly armIndex: number; readonly settings: ArmSettings }) | null {
+  for (const entry of entries) {
+    if (entry.state === 'assigned' && entry.armIndex !== null && entry.settings !== null) {
+      return { ...entry, armIndex: entry.armIndex, settings: entry.settings };
+    }
+  }
+  return null;
+}
+
+/** Id of the arm at `index` of `definition`. */
+export function armIdOf(definition: ExperimentDefinition, index: number | null): string | null {
+  return index === null ? null : (definition.arms[index]?.id ?? null);
+}

@@ -1,0 +1,87 @@
+/**
+ * Where a device's experiment definitions come from: given inline in the config, or fetched from
+ * the experiments document with a conditional GET (ETag) and cached in the store's metadata, so
+ * an offline visit keeps running the experiments (and the arm) it knew.
+ */
+import type { ExperimentDefinition } from '../core/experiments';
+import { OptionError } from '../core/errors';
+import type { MetaStore } from '../federated/consent-store';
+import { EXPERIMENTS_PATH, type ExperimentsDocument } from '../federated/experiment-protocol';
+import { messageOf } from './recommender-checks';
+import type { LocalRecommenderDeps } from './recommender-deps';
+import type { ExperimentsConfig, FederatedConfig } from './recommender-types';
+
+/** Metadata key of the cached experiments document. */
+export const EXPERIMENTS_DOCUMENT_META_KEY = 'experiments.document';
+
+/** The cached document with its validator. */
+interface CachedDocument {
+  readonly etag: string;
+  readonly experiments: readonly ExperimentDefinition[];
+}
+
+/** The definitions to run now, and why the fresh ones could not be fetched (if so). */
+export interface LoadedDefinitions {
+  readonly definitions: readonly ExperimentDefinition[];
+  readonly problem?: string;
+}
+
+/** Options of {@link createDefinitionSource}. */
+export interface DefinitionSourceOptions {
+  readonly config: ExperimentsConfig;
+  readonly federated: FederatedConfig | undefined;
+  readonly deps: Pick<LocalRecommenderDeps, 'baseUrl' | 'fetch'>;
+  readonly meta: MetaStore;
+}
+
+/** The absolute URL of the experiments document, or null when the definitions are inline. */
+export function experimentsUrlOf(o: Omit<DefinitionSourceOptions, 'meta'>): string | null {
+  if (o.config.definitions !== undefined) return null;
+  const url =
+    o.config.url ??
+    (o.federated && `${o.federated.serverUrl.replace(/\/+$/, '')}${EXPERIMENTS_PATH}`);
+  if (url === undefined) {
+    throw new OptionError(
+      'experiments needs definitions, a url, or federated.serverUrl to fetch them from (GET /v1/experiments).',
+    );
+  }
+  return new URL(url, o.deps.baseUrl).href;
+}
+
+function parseDocument(body: unknown, url: string): readonly ExperimentDefinition[] {
+  const experiments = (body as Partial<ExperimentsDocument> | null)?.experiments;
+  if (!Array.isArray(experiments)) {
+    throw new OptionError(`The experiments document at ${url} has no "experiments" list.`);
+  }
+  return experiments as readonly ExperimentDefinition[];
+}
+
+/** Loads the definitions: inline, else fetched (conditional GET) with the cached copy as fallback. */
+export function createDefinitionSource(
+  o: DefinitionSourceOptions,
+): () => Promise<LoadedDefinitions> {
+  const url = experimentsUrlOf(o);
+  const inline = o.config.definitions;
+  return async () => {
+    if (url === null) return { definitions: inline ?? [] };
+    const cached = await o.meta.getMeta<CachedDocument>(EXPERIMENTS_DOCUMENT_META_KEY);
+    const doFetch = o.deps.fetch ?? ((u: string, init?: RequestInit) => fetch(u, init));
+    const headers: Record<string, string> = {};
+    if (o.federated?.token) headers['Authorization'] = `Bearer ${o.federated.token}`;
+    if (cached?.etag) headers['If-None-Match'] = cached.etag;
+    try {
+      const response = await doFetch(url, { headers });
+      if (response.status === 304 && cached) return { definitions: cached.experiments };
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const experiments = parseDocument(await response.json(), url);
+      await o.meta.setMeta(EXPERIMENTS_DOCUMENT_META_KEY, {
+        etag: response.headers.get('ETag') ?? '',
+        experiments,
+      } satisfies CachedDocument);
+      return { definitions: experiments };
+    } catch (error) {
+      const problem = `Could not fetch the experiments from ${url} (${messageOf(error)}); ${cached ? 'running the ones stored on this device' : 'no experiment runs until it can be fetched'}.`;
+      return { definitions: cached?.experiments ?? [], problem };
+    }
+  };
+}

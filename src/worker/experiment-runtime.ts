@@ -1,0 +1,436 @@
+/**
+ * Experiments inside the browser runtime (issue 13; design in `docs/experiments.md`): the
+ * device's random unit id, sticky arms, the arm's settings on every row, exposures, outcomes from
+ * `track()`, and one report per experiment and reporting period through a consented offline
+ * queue. A recommender loads this module with a dynamic `import()` only when its config has
+ * `experiments`, so pages without experiments never download it.
+ */
+import { decodeServingBundle } from '../core/bundle/decode-bundle';
+import type { Item } from '../core/data/types';
+import { OptionError } from '../core/errors';
+import { experimentMetrics } from '../core/experiments';
+import type { RowRequest, RowResult } from '../core/serve/row-types';
+import { createConsentStore, type MetaStore } from '../federated/consent-store';
+import {
+  addOutcome,
+  enrollDevice,
+  exposeDevice,
+  markReported,
+  reportDue,
+  visitorStateOf,
+} from '../federated/experiment-device-state';
+import {
+  DEFAULT_ATTRIBUTION_WINDOW_MS,
+  metricIncrements,
+  prePeriodValues,
+} from '../federated/experiment-outcomes';
+import {
+  buildExperimentReport,
+  periodEnd,
+  randomReportId,
+  reportPeriodOf,
+} from '../federated/experiment-report';
+import type { HearthStore } from '../storage/store-types';
+import { armIdOf, resolveExperiments, runningExperiment } from './experiment-assignments';
+import { createDefinitionSource, type LoadedDefinitions } from './experiment-definitions';
+import { serveUnderArm } from './experiment-rows';
+import { experimentsStatusOf, type StoredExperiment } from './experiment-status';
+import { createReportUploader } from './experiment-uploads';
+import { downloadModel } from './initial-load';
+import { messageOf } from './recommender-checks';
+import type { LocalRecommenderDeps } from './recommender-deps';
+import type {
+  ExperimentExposure,
+  ExperimentsConfig,
+  ExperimentsStatus,
+  FederatedConfig,
+  RecommendedRow,
+  RecommenderEvent,
+  TrackEvent,
+} from './recommender-types';
+import { MODEL_NAME } from './serving-model';
+
+/** Metadata key of the device's random unit id (never sent; erased with everything else). */
+export const UNIT_ID_META_KEY = 'experiments.unit-id';
+/** Metadata key of the per-experiment records. */
+export const RECORDS_META_KEY = 'experiments.records';
+/** Metadata key of the arm model URL stored as the model (absent: the config's model). */
+export const ARM_MODEL_META_KEY = 'experiments.arm-model-url';
+/** Stored events read for the CUPED pre-period (the most recent ones). */
+const PRE_PERIOD_EVENTS = 5000;
+/** Longest timer wait (setTimeout overflows past 2³¹ ms). */
+const MAX_WAIT_MS = 2 ** 31 - 1;
+
+/** What {@link createExperimentRuntime} needs from its recommender. */
+export interface ExperimentHost {
+  /** Absent: nothing runs; the status says `configured: false`. */
+  readonly config: ExperimentsConfig | undefined;
+  readonly federated: FederatedConfig | undefined;
+  readonly deps: Pick<LocalRecommenderDeps, 'baseUrl' | 'fetch'>;
+  readonly visitorId: string;
+  /** The recommender's store (reopened after an erase). */
+  store(): Promise<HearthStore>;
+  /** The catalog served now (prices for revenue). */
+  catalog(): readonly Item[];
+  emit(event: RecommenderEvent): void;
+  /** Clock (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** Experiments of one recommender; methods named as on `Recommender` behave as documented there. */
+export interface ExperimentRuntime {
+  /**
+   * Before the model loads: stores the running arm's `modelUrl` model (or, once the arm no longer
+   * applies, the config's) in place of the stored one, so that it is what the recommender serves.
+   */
+  prepareModel(configModelUrl: string | undefined): Promise<void>;
+  row(request: RowRequest, serve: (request: RowRequest) => RowResult): Promise<RecommendedRow>;
+  track(event: TrackEvent, timestamp: number): Promise<void>;
+  recordExposure(exposure: ExperimentExposure): Promise<void>;
+  status(): Promise<ExperimentsStatus>;
+  /** Consent changed: flush the queue (granted) or drop it (revoked). */
+  consentChanged(granted: boolean): Promise<void>;
+  /** The data was erased: forget everything held in memory; the next call starts afresh. */
+  reset(): void;
+  dispose(): void;
+}
+
+interface Session {
+  readonly meta: MetaStore;
+  readonly loaded: Promise<LoadedDefinitions & { readonly unitId: string }>;
+  readonly uploader: ReturnType<typeof createReportUploader> | null;
+  readonly consent: ReturnType<typeof createConsentStore>;
+}
+
+/** Creates the runtime; definitions load on first use. */
+export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime {
+  const config = host.config;
+  const now = host.now ?? (() => Date.now());
+  const windowMs = config?.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS;
+  if (!(Number.isFinite(windowMs) && windowMs > 0)) {
+    throw new OptionError(
+      `experiments.attributionWindowMs must be a positive number of ms (got ${windowMs}).`,
+    );
+  }
+  const reportBase = config?.reportUrl ?? host.federated?.serverUrl;
+  const source =
+    config &&
+    createDefinitionSource({
+      config,
+      federated: host.federated,
+      deps: host.deps,
+      meta: { getMeta: (k) => metaOf().getMeta(k), setMeta: (k, v) => metaOf().setMeta(k, v) },
+    });
+  const emitted = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lock: Promise<unknown> = Promise.resolve();
+  let disposed = false;
+
+  function metaOf(): MetaStore {
+    return {
+      getMeta: async (key) => (await host.store()).getMeta(key),
+      setMeta: async (key, value) => (await host.store()).setMeta(key, value),
+    };
+  }
+
+  const openSession = (): Session => {
+    const meta = metaOf();
+    const consent = createConsentStore({ store: meta });
+    const uploader =
+      reportBase === undefined
+        ? null
+        : createReportUploader({
+            meta,
+            reportUrl: new URL(reportBase || '/', host.deps.baseUrl).href,
+            token: host.federated?.token,
+            fetch: host.deps.fetch,
+            isAllowed: () => consent.isGranted(),
+            now,
+            onSent: () => undefined,
+          });
+    const loaded = (async () => {
+      let unitId = await meta.getMeta<string>(UNIT_ID_META_KEY);
+      if (typeof unitId !== 'string') {
+        // 128 random bits: the arm hash input; it never leaves the device.
+        unitId = randomReportId();
+        await meta.setMeta(UNIT_ID_META_KEY, unitId);
+      }
+      const definitions = source ? await source() : { definitions: [] };
+      return { ...definitions, unitId };
+    })();
+    loaded.catch(() => undefined);
+    return { meta, loaded, uploader, consent };
+  };
+  let session = openSession();
+
+  /** Runs `job` after every earlier one (records are read, changed and written back whole). */
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = lock.then(job, job);
+    lock = run.catch(() => undefined);
+    return run;
+  };
+
+  const entriesNow = async (s: Session) => {
+    const { definitions, unitId } = await s.loaded;
+    return resolveExperiments(definitions, unitId, now());
+  };
+
+  const records = async (s: Session): Promise<Record<string, StoredExperiment>> =>
+    (await s.meta.getMeta<Record<string, StoredExperiment>>(RECORDS_META_KEY)) ?? {};
+
+  const price = (itemId: string): number | undefined =>
+    host.catalog().find((item) => item.id === itemId)?.price;
+
+  /**
+   * Brings the records up to date at `now`: enrolls newly assigned experiments, queues the report
+   * of every period that closed (and the final one of experiments that ended, changed version or
+   * left the document), and arms the timer for the next period end.
+   */
+  async function sync(s: Session): Promise<Record<string, StoredExperiment>> {
+    const t = now();
+    const entries = await entriesNow(s);
+    const stored = await records(s);
+    const next: Record<string, StoredExperiment> = { ...stored };
+    const fresh: StoredExperiment[] = [];
+    for (const entry of entries) {
+      const { definition } = entry;
+      if (entry.state === 'refused') announce(entry.definition, entry.state, null, entry.message);
+      if (entry.state !== 'assigned' || entry.armIndex === null) continue;
+      const armId = armIdOf(definition, entry.armIndex) ?? '';
+      announce(definition, 'assigned', armId);
+      const have = stored[definition.id];
+      if (have?.record.version === definition.version) continue;
+      const metricIds = experimentMetrics(definition).map((m) => m.id);
+      const history = await (
+        await host.store()
+      ).recentInteractions(PRE_PERIOD_EVENTS, host.visitorId);
+      const preValues = prePeriodValues(metricIds, history, t, price);
+      fresh.push({
+        definition,
+        record: enrollDevice({
+          ...definition,
+          experimentId: definition.id,
+          armId,
+          metricIds,
+          preValues,
+          now: t,
+        }),
+      });
+    }
+    // Without a server to report to, the device still runs its arm; the records keep accumulating.
+    const uploader = s.uploader;
+    for (const [id, { definition, record }] of uploader ? Object.entries(stored) : []) {
+      const entry = entries.find((e) => e.definition.id === id);
+      const final = !(entry?.state === 'assigned' && entry.definition.version === record.version);
+      let updated = record;
+      if (reportDue(record, t, final)) {
+        const report = buildExperimentReport({
+          definition,
+          armId: record.armId,
+          previous: record.reported,
+          current: visitorStateOf(record),
+          period: record.openPeriod ?? reportPeriodOf(t),
+        });
+        await uploader?.enqueue(report);
+        updated = markReported(record, final);
+      } else if (final && !record.closed && record.openPeriod === null) {
+        updated = { ...record, closed: true };
+      }
+      next[id] = { definition, record: updated };
+    }
+    // A new version replaces the old record only once the old one's final report is queued.
+    for (const f of fresh) next[f.definition.id] = f;
+    await s.meta.setMeta(RECORDS_META_KEY, next);
+    arm(
+      next,
+      entries.map((e) => e.definition),
+    );
+    return next;
+  }
+
+  function announce(
+    definition: { readonly id: string; readonly version: number },
+    state: 'assigned' | 'refused',
+    armId: string | null,
+    message?: string,
+  ): void {
+    const key = `${definition.id}/${definition.version}/${state}`;
+    if (emitted.has(key)) return;
+    emitted.add(key);
+    host.emit({
+      type: 'experiment',
+      experimentId: definition.id,
+      version: definition.version,
+      state,
+      armId,
+      ...(message !== undefined && { message }),
+    });
+  }
+
+  /** Wakes up at the next period end (or stop) to queue and send the closed period's report. */
+  function arm(
+    stored: Record<string, StoredExperiment>,
+    definitions: readonly { readonly stop?: string }[],
+  ): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (disposed) return;
+    const t = now();
+    const times = [
+      ...Object.values(stored)
+        .filter(({ record }) => !record.closed && record.openPeriod !== null)
+        .map(({ record }) => periodEnd(record.openPeriod ?? '')),
+      ...definitions
+        .map((d) => (d.stop === undefined ? NaN : Date.parse(d.stop)))
+        .filter((x) => x > t),
+    ];
+    if (times.length === 0) return;
+    const wait = Math.min(MAX_WAIT_MS, Math.max(0, Math.min(...times) - t));
+    const s = session;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void serial(() => sync(s))
+        .then(() => s.uploader?.flush())
+        .catch(() => undefined);
+    }, wait);
+  }
+
+  /** `job` on the up-to-date records, whose result is written back. */
+  const update = (
+    change: (stored: Record<string, StoredExperiment>) => Record<string, StoredExperiment> | null,
+  ): Promise<void> => {
+    const s = session;
+    return serial(async () => {
+      const stored = await sync(s);
+      const next = change(stored);
+      if (next !== null) await s.meta.setMeta(RECORDS_META_KEY, next);
+      arm(next ?? stored, (await s.loaded).definitions);
+    });
+  };
+
+  const started = (async () => {
+    if (!config) return;
+    await serial(() => sync(session));
+    void session.uploader?.flush().catch(() => undefined);
+  })();
+  started.catch(() => undefined);
+
+  return {
+    async prepareModel(configModelUrl) {
+      const s = session;
+      const running = runningExperiment(await entriesNow(s));
+      const armUrl = running?.settings.modelUrl;
+      const want = armUrl ?? configModelUrl;
+      const storedArmUrl = await s.meta.getMeta<string>(ARM_MODEL_META_KEY);
+      if (want === undefined || (armUrl === undefined && storedArmUrl === undefined)) return;
+      const absolute = new URL(want, host.deps.baseUrl).href;
+      if (armUrl !== undefined && storedArmUrl === absolute) return;
+      try {
+        const bytes = await downloadModel(absolute, host.deps);
+        decodeServingBundle(bytes);
+        await (await host.store()).saveModel(MODEL_NAME, bytes, { source: 'url', url: absolute });
+        await s.meta.setMeta(ARM_MODEL_META_KEY, armUrl === undefined ? undefined : absolute);
+      } catch (error) {
+        host.emit({
+          type: 'storage',
+          message: `The model of experiment arm could not be loaded (${messageOf(error)}); the stored model is served.`,
+        });
+      }
+    },
+
+    async row(request, serve) {
+      const running = config ? runningExperiment(await entriesNow(session)) : null;
+      if (running === null) return serve(request);
+      const { definition, armIndex, settings } = running;
+      const experiment = {
+        experimentId: definition.id,
+        armId: armIdOf(definition, armIndex) ?? '',
+        holdout: settings.holdout,
+      };
+      return serveUnderArm(request, settings, experiment, serve);
+    },
+
+    async track(event, timestamp) {
+      if (!config) return;
+      const increments = metricIncrements({ ...event, timestamp }, price);
+      const t = now();
+      await update((stored) => {
+        let changed = false;
+        const next = { ...stored };
+        for (const [id, { definition, record }] of Object.entries(stored)) {
+          const stopAt = definition.stop === undefined ? undefined : Date.parse(definition.stop);
+          const window = { windowMs, ...(stopAt !== undefined && { stopAt }) };
+          const after = addOutcome(record, increments, timestamp, t, window);
+          if (after !== record) {
+            next[id] = { definition, record: after };
+            changed = true;
+          }
+        }
+        return changed ? next : null;
+      });
+    },
+
+    async recordExposure(exposure) {
+      if (!config) {
+        throw new OptionError(
+          'recordExposure: no experiments are configured (set experiments in the recommender config).',
+        );
+      }
+      const running = runningExperiment(await entriesNow(session));
+      const armId = running && armIdOf(running.definition, running.armIndex);
+      if (running?.definition.id !== exposure.experimentId || armId !== exposure.armId) {
+        throw new OptionError(
+          `recordExposure: experiment "${exposure.experimentId}" arm "${exposure.armId}" is not running on this device${running ? ` (it runs "${running.definition.id}" arm "${armId}")` : ''}; pass the experiment of the row that was seen.`,
+        );
+      }
+      const t = now();
+      await update((stored) => {
+        const have = stored[exposure.experimentId];
+        if (!have || have.record.closed) return null;
+        const record = exposeDevice(have.record, t);
+        return record === have.record
+          ? null
+          : { ...stored, [exposure.experimentId]: { ...have, record } };
+      });
+    },
+
+    async status() {
+      const s = session;
+      const consent = await s.consent.isGranted();
+      if (!config) {
+        return { configured: false, consent, experiments: [], pendingReports: 0, lastReport: null };
+      }
+      const { problem } = await s.loaded;
+      const stored = await serial(() => sync(s));
+      return experimentsStatusOf({
+        entries: await entriesNow(s),
+        stored,
+        pending: (await s.uploader?.pending()) ?? [],
+        last: (await s.uploader?.lastReports()) ?? {},
+        consent,
+        now: now(),
+        problem,
+      });
+    },
+
+    async consentChanged(granted) {
+      const uploader = session.uploader;
+      if (granted) await uploader?.flush();
+      else await uploader?.clear();
+    },
+
+    reset() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      session.uploader?.dispose();
+      emitted.clear();
+      session = openSession();
+    },
+
+    dispose() {
+      disposed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      session.uploader?.dispose();
+    },
+  };
+}
