@@ -15,6 +15,8 @@
  * - `GET /v1/rounds/:id/shares/:slot` — {@link ShareInbox} (secure rounds: shares sent to a slot)
  * - `POST /v1/rounds/:id/unmask` — JSON {@link UnmaskRequest}
  * - `GET /v1/status` — {@link ServerStatus}, plus `edge`: what the edge refused or cut off
+ * - `/v1/experiments`, `/v1/experiments/reports`, `/v1/experiments/:id/analysis` — experiments
+ *   (`./experiments/experiment-routes.ts`)
  *
  * Client address: the socket peer, or behind a trusted proxy its `X-Forwarded-For` client; rate
  * limits and join budgets count against it. Timeouts and connection caps: `./admission/connection-limits.ts`.
@@ -38,6 +40,11 @@ import { clientKey, createClientAddressResolver } from './admission/client-addre
 import { applyConnectionLimits, serverOptions } from './admission/connection-limits';
 import { createEdgeLog } from './admission/edge-log';
 import { createJoinGate } from './admission/join-gate';
+import {
+  handleExperimentRequest,
+  isExperimentPath,
+  type ExperimentService,
+} from './experiments/experiment-routes';
 import { createRateLimiter } from './rate-limiter';
 import type { RoundManager } from './round-manager';
 import type { ServerConfig } from './server-config';
@@ -76,6 +83,8 @@ function sendJson(
 export function createFederatedHttpServer(o: {
   readonly manager: RoundManager;
   readonly config: ServerConfig;
+  /** The experiment ledger (`--experiments`); without it the experiment routes serve none. */
+  readonly experiments?: ExperimentService;
   /** Deadline check interval. Default 1000 ms. */
   readonly tickMs?: number;
   /** Time any body may take before `minBodyBytesPerSecond` applies. Default 5 s. */
@@ -151,6 +160,16 @@ export function createFederatedHttpServer(o: {
       });
       return false;
     };
+    if (isExperimentPath(path)) {
+      return handleExperimentRequest(o.experiments ?? null, {
+        path,
+        ifNoneMatch: req.headers['if-none-match'],
+        allow,
+        readJson: async (limit) => parseJson(await readLimited(req, limit)),
+        send: (status, body, headers) => sendJson(res, status, body, headers),
+        notModified: (headers) => res.writeHead(304, headers).end(),
+      });
+    }
     if (path === '/v1/model') {
       if (!allow('GET')) return;
       const model = manager.model();

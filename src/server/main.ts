@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { HearthError, OptionError } from '../core/errors';
 import { createDiskStore } from './disk-store';
+import { experimentLedgerFromFlags } from './experiments/experiments-flag';
 import { formatRecoveryReport, recoverDataDir } from './durability/recover-data-dir';
 import { createFederatedHttpServer } from './http-server';
 import { createRoundManager } from './round-manager';
@@ -33,7 +34,16 @@ async function main(): Promise<void> {
     config,
     ...(model ? { initialModel: model } : {}),
   });
-  const http = createFederatedHttpServer({ manager, config });
+  const experiments = await experimentLedgerFromFlags({
+    file: values.experiments,
+    retention: values['experiment-retention'],
+    dataDir: values['data-dir'],
+  });
+  const http = createFederatedHttpServer({
+    manager,
+    config,
+    ...(experiments ? { experiments } : {}),
+  });
   const host = values.host ?? '127.0.0.1';
   const requested = Number(values.port ?? 8787);
   if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
     http
       .close()
       .then(() => manager.close())
+      .then(() => experiments?.close())
       .then(
         () => process.exit(0),
         () => process.exit(1),

@@ -30,7 +30,9 @@ export const USAGE = `Usage: hearth-recs server --data-dir DIR [--token T | env 
   edge:    [--trusted-proxy CIDR,...] (peers whose X-Forwarded-For names the client)
            [--connections-per-address 32] [--max-connections 10000]
            [--headers-timeout 10] [--request-timeout 60] [--keep-alive-timeout 5] (seconds)
-           [--min-body-rate 2048] (bytes per second a body must arrive at after 5 s)`;
+           [--min-body-rate 2048] (bytes per second a body must arrive at after 5 s)
+  experiments: [--experiments FILE] (definitions served at /v1/experiments; reports summed in DIR/experiments)
+           [--experiment-retention 30] (days a period's report ids are remembered; older periods are refused)`;
 
 /** `node:util` parseArgs options of `hearth-server`. */
 export const SERVER_FLAGS = {
@@ -74,6 +76,8 @@ export const SERVER_FLAGS = {
   'request-timeout': { type: 'string' },
   'keep-alive-timeout': { type: 'string' },
   'min-body-rate': { type: 'string' },
+  experiments: { type: 'string' },
+  'experiment-retention': { type: 'string' },
   recover: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
