@@ -1,9 +1,9 @@
 import { OptionError } from '../../core/errors';
-import { parseInteractions } from '../../core/data/parse';
 import type { InteractionFormat, ParsedInteractions } from '../../core/data/parse';
 import type { FlagSpec, ParsedFlags } from '../cli-args';
 import { columnRef } from '../cli-args';
-import { openInputFile } from '../read-input';
+import { parseInteractionFile } from '../train-threads/parallel-parse';
+import { threadCount } from '../train-threads/thread-flags';
 
 /** Flags shared by commands that read an interaction file. */
 export const INTERACTION_FLAGS: readonly FlagSpec[] = [
@@ -47,7 +47,10 @@ const FORMATS: readonly InteractionFormat[] = [
   'movielens',
 ];
 
-/** Reads the interaction file named by the flags through the streaming parser. */
+/**
+ * Reads the interaction file named by the flags through the streaming parser, on `--threads`
+ * threads (default: all cores) when the file is large (see `parseInteractionFile`).
+ */
 export async function readInteractions(flags: ParsedFlags): Promise<ParsedInteractions> {
   const format = String(flags['format']) as InteractionFormat;
   if (!FORMATS.includes(format)) {
@@ -66,7 +69,7 @@ export async function readInteractions(flags: ParsedFlags): Promise<ParsedIntera
     if (ref !== undefined) columns[key] = ref;
   }
   const path = String(flags['interactions']);
-  return parseInteractions(openInputFile(path), { format, columns });
+  return parseInteractionFile({ path, options: { format, columns }, threads: threadCount(flags) });
 }
 
 /** Parses a comma-separated list of positive integers, e.g. `--k 10,20`. */

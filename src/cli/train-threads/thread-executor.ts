@@ -21,7 +21,7 @@ export interface ThreadExecutor extends IalsParallelExecutor {
  * Starts one training thread: the bundled `train-thread.mjs` beside the CLI bundle, or, when the
  * CLI runs from its TypeScript source (e.g. under Vitest), the source through tsx's loader.
  */
-function startThread(): Worker {
+export function startThread(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
     // Threads inherit Node's flags; --input-type (a CLI started from `node -e`) refuses a file.
     const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));

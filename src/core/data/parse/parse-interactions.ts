@@ -3,13 +3,7 @@ import { InteractionLogBuilder, type InteractionDataset } from '../interaction-l
 import { EVENT_TYPES, type EventType } from '../types';
 import { Vocabulary } from '../vocabulary';
 import type { TextEncoding } from './chunk-decoder';
-import {
-  columnLabel,
-  decideHeader,
-  missingColumnError,
-  resolveColumns,
-  type ColumnRef,
-} from './column-mapping';
+import { missingColumnError, type ColumnRef } from './column-mapping';
 import type { DataFormat, InteractionFormat } from './detect-format';
 import type { FieldSpans } from './field-spans';
 import {
@@ -23,7 +17,6 @@ import { IdInterner } from './id-interner';
 import {
   badTimestampReason,
   EVENT_TYPE_LIST,
-  headerlessDefaults,
   INTERACTION_COLUMN_ALIASES,
   jsonRaw,
   keyLabel,
@@ -35,6 +28,7 @@ import {
   type Role,
 } from './interaction-columns';
 import { createReportCollector, noRowsError, quoteValue, type ImportReport } from './import-report';
+import { resolveInteractionLayout, type InteractionLayout } from './interaction-layout';
 import { pushInput, type ParseInput } from './input-chunks';
 import {
   createKeyMatcher,
@@ -109,6 +103,41 @@ export interface InteractionParser {
  * rejected with their line number and reason, and never affect their neighbours.
  */
 export function createInteractionParser(options: InteractionParseOptions = {}): InteractionParser {
+  return createInteractionRowParser({ options });
+}
+
+/** Options of {@link createInteractionRowParser}. */
+export interface InteractionRowParserOptions {
+  readonly options: InteractionParseOptions;
+  /**
+   * Parse a slice of a file that starts at a line boundary after the file's first records, with
+   * the layout found there (see {@link InteractionRowParser.layout}); lines count from 1.
+   */
+  readonly resume?: InteractionLayout;
+}
+
+/** Rows of an input (or of a slice of one) and what happened to them, without the no-rows check. */
+export interface InteractionSliceOutcome {
+  readonly dataset: InteractionDataset;
+  readonly report: ImportReport;
+  /** Physical lines read. */
+  readonly lines: number;
+}
+
+/** An {@link InteractionParser} that also tells its layout, for parsing slices of a file in parallel. */
+export interface InteractionRowParser extends InteractionParser {
+  /** The layout found from the first records; null before them and for JSON Lines. */
+  layout(): InteractionLayout | null;
+  /** Ends the input and returns what was read, even when no row was accepted. */
+  finishSlice(): InteractionSliceOutcome;
+}
+
+/**
+ * The parser behind {@link createInteractionParser}, which can also continue a file from a line
+ * boundary with a known layout (the slices of a parallel parse).
+ */
+export function createInteractionRowParser(o: InteractionRowParserOptions): InteractionRowParser {
+  const options = o.options;
   const defaultUserId = options.defaultUserId ?? 'local';
   if (defaultUserId === '') throw new OptionError('defaultUserId must be a non-empty string.');
   if (options.defaultType !== undefined && !EVENT_TYPES.includes(options.defaultType)) {
@@ -127,13 +156,30 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
   const ratingCode = EVENT_TYPES.indexOf('rating');
   const clickCode = EVENT_TYPES.indexOf('click');
 
-  // Delimited layout, fixed at `begin`.
+  // Delimited layout, fixed at `begin` (or given to resume a file).
+  let layout: InteractionLayout | null = null;
   let header: readonly string[] | null = null;
   let width = 0;
-  let cols: Record<Role, number> = { item: -1, user: -1, value: -1, type: -1, timestamp: -1 };
+  let cols: Readonly<Record<Role, number>> = {
+    item: -1,
+    user: -1,
+    value: -1,
+    type: -1,
+    timestamp: -1,
+  };
   let minFields = 0;
-  let labels: Record<Role, string> = { item: '', user: '', value: '', type: '', timestamp: '' };
+  let labels: Readonly<Record<Role, string>> = {
+    item: '',
+    user: '',
+    value: '',
+    type: '',
+    timestamp: '',
+  };
   let defaultTypeCode = clickCode;
+  const useLayout = (found: InteractionLayout): void => {
+    layout = found;
+    ({ header, width, cols, minFields, labels, defaultTypeCode } = found);
+  };
 
   // JSON Lines state.
   let matcher: KeyMatcher | null = null;
@@ -330,37 +376,17 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
         rowHandler = jsonRow;
         return false;
       }
-      const row = first ?? [];
-      const hasHeader = decideHeader(
-        options.header,
-        explicit,
-        row,
-        second,
-        INTERACTION_COLUMN_ALIASES,
+      useLayout(
+        resolveInteractionLayout({
+          detected,
+          header: options.header,
+          explicit,
+          explicitDefaultType,
+          first: first ?? [],
+          second,
+        }),
       );
-      header = hasHeader ? row : null;
-      width = row.length;
-      cols = resolveColumns({
-        roles: ROLES,
-        aliases: INTERACTION_COLUMN_ALIASES,
-        explicit,
-        header,
-        width,
-        // A single headerless column is a list of item ids for the default user.
-        headerlessDefaults: headerlessDefaults(row, explicit),
-      });
-      if (cols.item < 0) throw missingColumnError('item', header, width);
-      minFields = Math.max(...ROLES.map((role) => cols[role])) + 1;
-      labels = {
-        item: `item id ${columnOf('item')}`,
-        user: `user id ${columnOf('user')}`,
-        value: columnLabel('value', cols.value, header),
-        type: columnLabel('type', cols.type, header),
-        timestamp: columnLabel('timestamp', cols.timestamp, header),
-      };
-      defaultTypeCode =
-        explicitDefaultType >= 0 ? explicitDefaultType : cols.value >= 0 ? ratingCode : clickCode;
-      return hasHeader;
+      return header !== null;
     },
     row(fields, line) {
       rowHandler(fields, line);
@@ -370,16 +396,13 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
     },
   };
 
-  const columnOf = (role: Role): string => {
-    const name = header?.[cols[role]];
-    return name !== undefined && name !== '' ? `(column "${name}")` : `(column ${cols[role]})`;
-  };
-
+  if (o.resume !== undefined) useLayout(o.resume);
   const stream = createRecordStream({
     kind: 'interactions',
     format: options.format ?? 'auto',
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    ...(o.resume !== undefined ? { resume: o.resume.detected } : {}),
     sink,
   });
 
@@ -399,6 +422,15 @@ export function createInteractionParser(options: InteractionParseOptions = {}): 
       const problem = noRowsError(built, 'interaction', MAPPING_HINT);
       if (problem !== null) throw problem;
       return { dataset: { userVocab, itemVocab, columns: builder.build() }, report: built };
+    },
+    layout: () => layout,
+    finishSlice() {
+      const format: DataFormat = stream.finish().format;
+      return {
+        dataset: { userVocab, itemVocab, columns: builder.build() },
+        report: report.build(format),
+        lines: stream.lines,
+      };
     },
   };
 

@@ -48,6 +48,12 @@ export interface RecordStreamOptions {
   /** Byte encoding; default UTF-8, except latin-1 for a MovieLens catalog (`u.item`). */
   readonly encoding?: TextEncoding;
   readonly sink: RecordSink;
+  /**
+   * Continue a file from a line boundary in the middle (a slice of a file parsed in parallel):
+   * the format found at the file's start. Nothing is sniffed, no header is looked for, no byte
+   * order mark is dropped, and {@link RecordSink.begin} is not called; lines count from 1.
+   */
+  readonly resume?: DetectedFormat;
 }
 
 /** Incremental text-to-records driver: sniffs the format, decodes, splits and finds the header. */
@@ -56,6 +62,8 @@ export interface RecordStream {
   push(chunk: string | Uint8Array): void;
   /** Ends the input, flushes the last record and returns the detected format. */
   finish(): DetectedFormat;
+  /** Physical lines read so far (after `finish`, the line breaks in the input). */
+  readonly lines: number;
 }
 
 /** Sniffing stops after this many characters even without {@link SNIFF_LINES} complete lines. */
@@ -118,11 +126,13 @@ export function createRecordStream(options: RecordStreamOptions): RecordStream {
     if (preview.includes('\u0000'))
       throw unreadableInputError('it contains NUL characters, so it looks binary');
     const sample = final || previewScanned === 0 ? preview : preview.slice(0, previewScanned);
-    const found = detectFormat(stripBom(sample), {
-      kind: options.kind,
-      format: options.format,
-      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
-    });
+    const found =
+      options.resume ??
+      detectFormat(stripBom(sample), {
+        kind: options.kind,
+        format: options.format,
+        ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+      });
     detected = found;
     const encoding =
       options.encoding ??
@@ -208,6 +218,12 @@ export function createRecordStream(options: RecordStreamOptions): RecordStream {
     return true;
   };
 
+  if (options.resume !== undefined) {
+    start(false);
+    sawText = true;
+    begun = true;
+  }
+
   const guard = (action: () => void): void => {
     if (failure !== null) throw failure;
     try {
@@ -238,6 +254,9 @@ export function createRecordStream(options: RecordStreamOptions): RecordStream {
         feed(decoder!.end(), true);
       });
       return detected!;
+    },
+    get lines() {
+      return line - 1;
     },
   };
 }
