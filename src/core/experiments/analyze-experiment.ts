@@ -6,7 +6,7 @@ import type {
   ExperimentDefinition,
   MetricDefinition,
 } from './experiment-types';
-import { armMoments, pooledCupedTheta } from './metric-moments';
+import { armMoments, pooledCupedTheta, type ArmMoments, type SumNoise } from './metric-moments';
 import { benjaminiHochberg } from './multiple-testing';
 import { checkNoisySampleRatio, clampNoisySums, metricNoiseBounds } from './noisy-sums';
 import type { SampleRatioCheck } from './sample-ratio';
@@ -59,6 +59,8 @@ export interface ArmSummary {
   readonly exposedVisitors: number;
   /** Unadjusted mean per exposed visitor, per metric id. */
   readonly means: Readonly<Record<string, number>>;
+  /** Standard error of each of those means (known DP noise included), per metric id. */
+  readonly standardErrors: Readonly<Record<string, number>>;
 }
 
 /** Result of {@link analyzeExperiment}. */
@@ -91,6 +93,20 @@ export interface AnalyzeExperimentOptions {
   readonly asOf: string;
 }
 
+/** The `noise` option of `armMoments` for arm `index` on `metric` (empty for an exact arm). */
+function noiseOf(
+  definition: ExperimentDefinition,
+  aggregates: ExperimentAggregates,
+  metric: MetricDefinition,
+): (index: number) => { noise?: SumNoise } {
+  const noisy = aggregates.arms.some((arm) => (arm.noiseUnits ?? 0) > 0);
+  const bounds = noisy ? metricNoiseBounds(definition, metric) : null;
+  return (index) => {
+    const units = aggregates.arms[index]?.noiseUnits ?? 0;
+    return bounds !== null && units > 0 ? { noise: { units, ...bounds } } : {};
+  };
+}
+
 function metricComparisons(
   definition: ExperimentDefinition,
   aggregates: ExperimentAggregates,
@@ -105,17 +121,15 @@ function metricComparisons(
   const theta = metric.cuped === true ? pooledCupedTheta(arms) : null;
   const totalN = arms.reduce((sum, arm) => sum + arm.n, 0);
   const totalX = arms.reduce((sum, arm) => sum + (arm.sums.covariate?.sum ?? 0), 0);
-  const noisy = aggregates.arms.some((arm) => (arm.noiseUnits ?? 0) > 0);
-  const bounds = noisy ? metricNoiseBounds(definition, metric) : null;
-  const moments = arms.map((arm, i) => {
-    const units = aggregates.arms[i]?.noiseUnits ?? 0;
-    return armMoments({
+  const noise = noiseOf(definition, aggregates, metric);
+  const moments = arms.map((arm, i) =>
+    armMoments({
       ...arm,
       theta,
       pooledCovariateMean: totalN > 0 ? totalX / totalN : 0,
-      ...(bounds !== null && units > 0 ? { noise: { units, ...bounds } } : {}),
-    });
-  });
+      ...noise(i),
+    }),
+  );
   const [control, ...treatments] = moments;
   if (control === undefined) return [];
   return treatments.map((treatment, i) => ({
@@ -218,17 +232,23 @@ export function analyzeExperiment(options: AnalyzeExperimentOptions): Experiment
       verdict,
     };
   });
-  const arms = aggregates.arms.map((arm) => ({
-    armId: arm.armId,
-    visitors: arm.visitors,
-    exposedVisitors: arm.exposedVisitors,
-    means: Object.fromEntries(
-      metrics.map((m) => [
-        m.id,
-        arm.exposedVisitors > 0 ? (arm.metrics[m.id]?.sum ?? 0) / arm.exposedVisitors : 0,
-      ]),
-    ),
-  }));
+  const arms = aggregates.arms.map((arm, index): ArmSummary => {
+    const moments = metrics.map((metric) => {
+      const sums = arm.metrics[metric.id] ?? { sum: 0, sumSquares: 0 };
+      const noise = noiseOf(definition, aggregates, metric)(index);
+      const n = arm.exposedVisitors;
+      return armMoments({ n, sums, theta: null, pooledCovariateMean: 0, ...noise });
+    });
+    const perMetric = (value: (m: ArmMoments) => number): Record<string, number> =>
+      Object.fromEntries(metrics.map((m, i) => [m.id, moments[i] ? value(moments[i]) : 0]));
+    return {
+      armId: arm.armId,
+      visitors: arm.visitors,
+      exposedVisitors: arm.exposedVisitors,
+      means: perMetric((m) => m.mean),
+      standardErrors: perMetric((m) => (m.n > 0 ? Math.sqrt(m.rawVariance / m.n) : 0)),
+    };
+  });
   return {
     experimentId: definition.id,
     version: definition.version,
