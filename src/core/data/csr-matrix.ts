@@ -30,33 +30,34 @@ export function csrFromCoo(
   weights: Float32Array | null,
 ): CsrMatrix {
   const n = rowIdx.length;
+  // Two stable counting sorts, by column then by row, leave each row's entries sorted by column
+  // with duplicates in input order (so their float sums equal a sequential sum) in O(n).
+  const byColumn = new Int32Array(n);
+  const colStart = new Int32Array(cols + 1);
+  for (let e = 0; e < n; e++) colStart[colIdx[e]! + 1]!++;
+  for (let c = 0; c < cols; c++) colStart[c + 1]! += colStart[c]!;
+  for (let e = 0; e < n; e++) byColumn[colStart[colIdx[e]!]!++] = e;
   const counts = new Int32Array(rows + 1);
   for (let e = 0; e < n; e++) counts[rowIdx[e]! + 1]!++;
   for (let r = 0; r < rows; r++) counts[r + 1]! += counts[r]!;
   const cursor = counts.slice(0, rows);
   const tmpCols = new Int32Array(n);
   const tmpVals = new Float32Array(n);
-  for (let e = 0; e < n; e++) {
-    const r = rowIdx[e]!;
-    const p = cursor[r]!++;
+  for (let q = 0; q < n; q++) {
+    const e = byColumn[q]!;
+    const p = cursor[rowIdx[e]!]!++;
     tmpCols[p] = colIdx[e]!;
     tmpVals[p] = weights ? weights[e]! : 1;
   }
-  // Sort each row by column and merge duplicates.
+  // Merge duplicates and drop non-positive merged entries, row by row.
   const indptr = new Int32Array(rows + 1);
   const outCols = new Int32Array(n);
   const outVals = new Float32Array(n);
   let out = 0;
-  const order: number[] = [];
   for (let r = 0; r < rows; r++) {
-    const start = counts[r]!;
-    const end = counts[r + 1]!;
-    order.length = 0;
-    for (let p = start; p < end; p++) order.push(p);
-    order.sort((a, b) => tmpCols[a]! - tmpCols[b]!);
+    const rowStart = out;
     let lastCol = -1;
-    let rowStart = out;
-    for (const p of order) {
+    for (let p = counts[r]!; p < counts[r + 1]!; p++) {
       const c = tmpCols[p]!;
       if (c === lastCol) {
         outVals[out - 1]! += tmpVals[p]!;
@@ -67,7 +68,6 @@ export function csrFromCoo(
         lastCol = c;
       }
     }
-    // Drop non-positive merged entries.
     let w = rowStart;
     for (let p = rowStart; p < out; p++) {
       if (outVals[p]! > 0) {
@@ -77,7 +77,6 @@ export function csrFromCoo(
       }
     }
     out = w;
-    rowStart = out;
     indptr[r + 1] = out;
   }
   return {
