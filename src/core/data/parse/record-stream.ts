@@ -151,9 +151,25 @@ export function createRecordStream(options: RecordStreamOptions): RecordStream {
       sawText = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    pending = pos > 0 ? pending.slice(pos) + text : pending + text;
-    pos = 0;
-    if (pending.length > 0 || final) drain(final);
+    const nl = begun && pos < pending.length ? text.indexOf('\n') : -1;
+    if (nl >= 0 && nl + 1 < text.length) {
+      // Finish the record cut by the chunk boundary on its own, then read the new chunk in place:
+      // a string joined from the rest and the chunk is slower to scan than the decoded chunk.
+      pending = pending.slice(pos) + text.slice(0, nl + 1);
+      pos = 0;
+      drain(false);
+      if (pos === pending.length) {
+        pending = text;
+        pos = nl + 1;
+      } else {
+        pending = pending.slice(pos) + text.slice(nl + 1);
+        pos = 0;
+      }
+    } else {
+      pending = pos > 0 ? pending.slice(pos) + text : pending + text;
+      pos = 0;
+    }
+    if (pending.length > pos || final) drain(final);
   };
 
   const drain = (final: boolean): void => {
