@@ -19,8 +19,9 @@ export function fitConfidence(kind: ConfidenceKind, weights: Float32Array): Conf
     );
   }
   if (kind === 'binary' || weights.length === 0) return { ...BINARY_CONFIDENCE, kind };
-  const sorted = Float32Array.from(weights).sort();
-  const epsilon = kind === 'log' ? Math.max(sorted[sorted.length >> 1]!, 1e-6) : 1;
+  // Only `log` needs the median: sorting 10M weights for nothing took a second.
+  const epsilon =
+    kind === 'log' ? Math.max(Float32Array.from(weights).sort()[weights.length >> 1]!, 1e-6) : 1;
   let sum = 0;
   for (let p = 0; p < weights.length; p++) {
     sum += kind === 'log' ? Math.log1p(weights[p]! / epsilon) : weights[p]!;
