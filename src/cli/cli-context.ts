@@ -18,4 +18,9 @@ export interface CliCommand {
   readonly summary: string;
   readonly flags: readonly FlagSpec[];
   run(flags: ParsedFlags, ctx: CliContext): Promise<void>;
+  /**
+   * For commands with sub-commands (`experiment report …`): gets the raw arguments after the
+   * command's name, `--help` included, instead of `run` getting flags parsed by `flags`.
+   */
+  runArgs?(argv: readonly string[], ctx: CliContext): Promise<void>;
 }

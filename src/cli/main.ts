@@ -6,6 +6,7 @@ import { CLI_NAME, formatColumns, formatFlagHelp, parseFlags, type FlagSpec } fr
 import type { CliCommand, CliContext } from './cli-context';
 import { copyAssetsCommand } from './commands/copy-assets-command';
 import { evalCommand } from './commands/eval-command';
+import { experimentCommand } from './commands/experiment-command';
 import { federatedSimCommand } from './commands/federated-sim-command';
 import { generateCommand } from './commands/generate-command';
 import { offlineManifestCommand } from './commands/offline-manifest-command';
@@ -24,6 +25,7 @@ const COMMANDS: readonly CliCommand[] = [
   copyAssetsCommand,
   generateCommand,
   offlineManifestCommand,
+  experimentCommand,
 ];
 
 /** Flags every command accepts. */
@@ -90,17 +92,19 @@ export async function runCli(
     return 2;
   }
   const specs = [...command.flags, ...GLOBAL_FLAGS];
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (command.runArgs === undefined && (rest.includes('--help') || rest.includes('-h'))) {
     const title = `${CLI_NAME} ${command.name}: ${command.summary}`;
     io.stdout.write(`${title}\n\n${formatFlagHelp(specs)}\n`);
     return 0;
   }
   try {
-    const flags = parseFlags(rest, specs, command.name, (warning) =>
-      io.stderr.write(
-        `${CLI_NAME} ${command.name}: warning: ${escapeControlCharacters(warning)}\n`,
-      ),
-    );
+    const flags = command.runArgs
+      ? {}
+      : parseFlags(rest, specs, command.name, (warning) =>
+          io.stderr.write(
+            `${CLI_NAME} ${command.name}: warning: ${escapeControlCharacters(warning)}\n`,
+          ),
+        );
     const quiet = flags['quiet'] === true;
     const ctx: CliContext = {
       stdout: io.stdout,
@@ -108,7 +112,7 @@ export async function runCli(
       quiet,
       reportImport: (report) => reportImport(io.stderr, quiet, report),
     };
-    await command.run(flags, ctx);
+    await (command.runArgs ? command.runArgs(rest, ctx) : command.run(flags, ctx));
     return 0;
   } catch (error) {
     const message =

@@ -1,0 +1,347 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  analyzeExperiment,
+  planExperiment,
+  simulateExperiment,
+  type ExperimentDefinition,
+} from '../../src/core/experiments';
+import { createRng } from '../../src/core/random';
+import { createExperimentLedger } from '../../src/server/experiments/experiment-ledger';
+import { createFederatedHttpServer } from '../../src/server/http-server';
+import { createMemoryStore } from '../../src/server/memory-store';
+import { createRoundManager } from '../../src/server/round-manager';
+import { TOKEN, smallModel, testConfig } from '../server/server-test-helpers';
+import { NOW, plainDefinition, plainReport } from '../server/experiments/experiment-fixtures';
+import { cli, jsonOut, oneLineError } from './run-cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'hearth-experiment-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const definition: ExperimentDefinition = {
+  id: 'rows-v2',
+  version: 1,
+  arms: [
+    { id: 'control', weight: 1 },
+    { id: 'model-v2', weight: 1 },
+  ],
+  primaryMetric: { id: 'row-click', kind: 'binomial' },
+  guardrailMetrics: [
+    { id: 'add-to-cart', kind: 'binomial' },
+    { id: 'revenue', kind: 'mean', cap: 300, cuped: true },
+  ],
+  start: '2026-03-01T00:00:00Z',
+  minimumSamplePerArm: 1000,
+  minimumRuntimeDays: 7,
+  plannedSamplePerArm: 3000,
+};
+
+function write(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+}
+
+/** Ten simulated days with a true +30% click lift in the treatment. */
+function simulated() {
+  const truth = (clickRate: number) => ({ clickRate, cartRate: 0.05, revenueFactor: 1 });
+  return simulateExperiment({
+    definition,
+    truth: [truth(0.1), truth(0.13)],
+    revenue: { purchaseRate: 0.05, logMean: 3, logSd: 1, correlation: 0.5 },
+    seed: 3,
+    days: 10,
+    visitorsPerDay: 800,
+  });
+}
+
+describe('hearth-recs experiment report (offline)', () => {
+  const { periods, asOf } = simulated();
+  const definitionFile = write('definitions.json', { protocol: 1, experiments: [definition] });
+  const aggregatesFile = write('aggregates.json', periods[9]);
+
+  it('prints arms, rates with intervals, lifts, chance to win, SRM and the verdict', async () => {
+    const run = await cli([
+      'experiment',
+      'report',
+      '--definition',
+      definitionFile,
+      '--aggregates',
+      aggregatesFile,
+      '--now',
+      asOf[9]!,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const analysis = analyzeExperiment({ definition, aggregates: periods[9]!, asOf: asOf[9]! });
+    const out = run.stdout;
+    expect(out).toMatch(/^rows-v2 v1: ready, 10\.0 days\n/);
+    expect(out).toMatch(/sample ratio: ok \(p = \d\.\d{3}; anytime-valid p = /);
+    const control = analysis.arms[0]!;
+    const counts = [control.visitors, control.exposedVisitors].map((n) =>
+      n.toLocaleString('en-US'),
+    );
+    expect(out).toMatch(new RegExp(`\ncontrol +${counts[0]} +${counts[1]}\n`));
+    expect(out).toMatch(/row-click \(primary, binomial\)\n {2}control +\d+\.\d\d% +± \d\.\d\d%/);
+    expect(out).toMatch(/revenue \(guardrail, mean capped at 300\)/);
+    const click = analysis.comparisons.find((c) => c.metricId === 'row-click')!;
+    expect(click.verdict).toBe('better');
+    const lift = `+${(100 * click.relative!.estimate).toFixed(1)}%`;
+    expect(out).toMatch(
+      new RegExp(
+        `  model-v2 +\\${lift} +\\[\\+[\\d.]+%, \\+[\\d.]+%\\] +\\[.*\\] +\\d+\\.\\d% .* better\\n`,
+      ),
+    );
+    const cuped = analysis.comparisons.find((c) => c.metricId === 'revenue')!;
+    expect(out).toContain(cuped.cupedVarianceRatio.toFixed(2));
+    expect(out).toMatch(/Verdicts can be read\.\n$/);
+  });
+
+  it('says why there is no verdict yet, and prints JSON with --json', async () => {
+    const early = write('early.json', periods[1]);
+    const run = await cli([
+      'experiment',
+      'report',
+      '--definition',
+      definitionFile,
+      '--aggregates',
+      early,
+      '--now',
+      asOf[1]!,
+    ]);
+    expect(run.stdout).toMatch(
+      /No verdict yet: arm "control" has \d+ exposed visitors of the 1000 required; .*ran 2\.0 days of the 7 required\.\n$/,
+    );
+    expect(run.stdout).toMatch(/withheld/);
+    const json = jsonOut(
+      await cli([
+        'experiment',
+        'report',
+        '--definition',
+        definitionFile,
+        '--aggregates',
+        early,
+        '--now',
+        asOf[1]!,
+        '--json',
+      ]),
+    );
+    expect(json).toEqual(
+      JSON.parse(
+        JSON.stringify(analyzeExperiment({ definition, aggregates: periods[1]!, asOf: asOf[1]! })),
+      ),
+    );
+  });
+
+  it('refuses missing or contradictory flags, naming them', async () => {
+    expect(
+      oneLineError(await cli(['experiment', 'report', '--definition', definitionFile])),
+    ).toMatch(/--aggregates is needed for an offline report/);
+    expect(oneLineError(await cli(['experiment', 'report']))).toMatch(
+      /Give either --server URL --id ID/,
+    );
+    expect(
+      oneLineError(
+        await cli([
+          'experiment',
+          'report',
+          '--definition',
+          definitionFile,
+          '--aggregates',
+          aggregatesFile,
+          '--now',
+          'soon',
+        ]),
+      ),
+    ).toMatch(/--now must be an ISO 8601 date/);
+    expect(
+      oneLineError(
+        await cli([
+          'experiment',
+          'report',
+          '--definition',
+          definitionFile,
+          '--aggregates',
+          join(dir, 'none.json'),
+        ]),
+      ),
+    ).toMatch(/--aggregates: cannot read .*none\.json \(ENOENT\)/);
+    expect(oneLineError(await cli(['experiment', 'nope']))).toMatch(
+      /Unknown sub-command "nope": report, plan, validate/,
+    );
+  });
+});
+
+describe('hearth-recs experiment report --server', () => {
+  it('fetches the analysis with the deployment token', async () => {
+    const ledger = createExperimentLedger({ definitions: [plainDefinition], now: () => NOW });
+    const rng = createRng(4);
+    for (let i = 0; i < 30; i++) ledger.ingest(plainReport(rng, plainDefinition.arms[i % 3]!.id));
+    const config = testConfig();
+    const manager = await createRoundManager({
+      store: createMemoryStore(),
+      config,
+      initialModel: smallModel(),
+    });
+    const http = createFederatedHttpServer({ manager, config, experiments: ledger });
+    const base = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
+    try {
+      const run = await cli([
+        'experiment',
+        'report',
+        '--server',
+        base,
+        '--token',
+        TOKEN,
+        '--id',
+        'rows-v2',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^rows-v2 v3: /);
+      expect(run.stdout).toMatch(/control +10 +\d+\n/);
+      const wrong = oneLineError(
+        await cli([
+          'experiment',
+          'report',
+          '--server',
+          base,
+          '--token',
+          'x'.repeat(20),
+          '--id',
+          'rows-v2',
+        ]),
+      );
+      expect(wrong).toMatch(/answered 401: Send the deployment token/);
+      const unknown = oneLineError(
+        await cli(['experiment', 'report', '--server', base, '--token', TOKEN, '--id', 'nope']),
+      );
+      expect(unknown).toMatch(/answered 404: No experiment "nope"/);
+    } finally {
+      await http.close();
+      await manager.close();
+    }
+  });
+});
+
+describe('hearth-recs experiment plan', () => {
+  it('prints the sample per arm and the days planExperiment gives', async () => {
+    const expected = planExperiment({
+      baselineMean: 0.05,
+      minimumDetectableLift: 0.05,
+      binomial: true,
+      alpha: 0.05,
+      power: 0.8,
+      looks: 14,
+      sequential: true,
+      dailyExposedPerArm: 4000,
+    });
+    const args = [
+      'experiment',
+      'plan',
+      '--baseline',
+      '0.05',
+      '--lift',
+      '0.05',
+      '--daily-visitors',
+      '8000',
+    ];
+    const run = await cli(args);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      `exposed visitors per arm  ${expected.samplePerArm.toLocaleString('en-US')}`,
+    );
+    expect(run.stdout).toMatch(new RegExp(`days +${expected.days}\\n`));
+    expect(run.stdout).toContain(`plannedSamplePerArm: ${expected.samplePerArm}`);
+    expect(jsonOut(await cli([...args, '--json']))).toMatchObject({
+      samplePerArm: expected.samplePerArm,
+      days: expected.days,
+      arms: 2,
+    });
+    const mean = jsonOut(
+      await cli([
+        'experiment',
+        'plan',
+        '--baseline',
+        '12',
+        '--sd',
+        '40',
+        '--lift',
+        '0.1',
+        '--arms',
+        '3',
+        '--json',
+      ]),
+    );
+    expect(mean['samplePerArm']).toBe(
+      planExperiment({
+        baselineMean: 12,
+        baselineVariance: 1600,
+        binomial: false,
+        minimumDetectableLift: 0.1,
+        looks: 14,
+      }).samplePerArm,
+    );
+  });
+
+  it('names the flag that is out of range', async () => {
+    expect(
+      oneLineError(await cli(['experiment', 'plan', '--baseline', '1.5', '--lift', '0.05'])),
+    ).toMatch(/--baseline must be a rate in \(0, 1\) \(or pass --sd for a mean metric\)/);
+    expect(
+      oneLineError(await cli(['experiment', 'plan', '--baseline', '0.1', '--lift', '0'])),
+    ).toMatch(/--lift must be a positive/);
+    expect(
+      oneLineError(
+        await cli(['experiment', 'plan', '--baseline', '0.1', '--lift', '0.1', '--arms', '1']),
+      ),
+    ).toMatch(/--arms must be an integer ≥ 2/);
+    expect(oneLineError(await cli(['experiment', 'plan', '--lift', '0.1']))).toMatch(
+      /--baseline is required/,
+    );
+  });
+});
+
+describe('hearth-recs experiment validate', () => {
+  it('checks a definitions file as the server loads it', async () => {
+    const good = write('good.json', [
+      definition,
+      { ...definition, id: 'dp', privacy: { epsilon: 4 } },
+    ]);
+    const run = await cli(['experiment', 'validate', good]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      /^ok rows-v2 v1: control 50%, model-v2 50%; primary row-click, guardrails add-to-cart, revenue; from 2026-03-01T00:00:00Z\n/,
+    );
+    expect(run.stdout).toMatch(/ok dp v1: .*reports noised at ε = 4 \(multiplier \d+\.\d{3}\)\n$/);
+    const json = jsonOut(await cli(['experiment', 'validate', '--file', good, '--json']));
+    expect((json['experiments'] as unknown[]).length).toBe(2);
+  });
+
+  it('names the file and the field of an error', async () => {
+    const bad = write('bad.json', {
+      experiments: [
+        definition,
+        {
+          ...definition,
+          id: 'b',
+          arms: [
+            { id: 'a', weight: -1 },
+            { id: 'c', weight: 1 },
+          ],
+        },
+      ],
+    });
+    expect(oneLineError(await cli(['experiment', 'validate', bad]))).toMatch(
+      /bad\.json: experiments\[1\]: Experiment definition: arms\[0\]\.weight must be a positive number/,
+    );
+    const twice = write('twice.json', [definition, definition]);
+    expect(oneLineError(await cli(['experiment', 'validate', twice]))).toMatch(
+      /twice\.json: \[1\]\.id: "rows-v2" repeats/,
+    );
+    const broken = write('broken.json', '{"experiments": [');
+    expect(oneLineError(await cli(['experiment', 'validate', broken]))).toMatch(
+      /broken\.json: not valid JSON/,
+    );
+  });
+});
