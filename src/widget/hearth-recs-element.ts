@@ -4,7 +4,7 @@ import {
   type ElementSettings,
 } from './element-attributes';
 import { createErrorReporter } from './error-reporter';
-import { createImpressionObserver, type ImpressionObserver } from './impressions';
+import { createImpressionObserver, observeVisible, type ImpressionObserver } from './impressions';
 import {
   createRowElements,
   renderRow,
@@ -24,8 +24,12 @@ import {
 
 export { HEARTH_RECS_TAG };
 
-/** Where a `<hearth-recs>` is: mirrored in its `data-state` attribute. */
-export type HearthRecsState = 'loading' | 'ready' | 'empty' | 'error';
+/**
+ * Where a `<hearth-recs>` is: mirrored in its `data-state` attribute. `holdout`: the device is in
+ * an experiment's holdout arm, so the element shows nothing (zero height unless the page styles
+ * the element itself).
+ */
+export type HearthRecsState = 'loading' | 'ready' | 'empty' | 'error' | 'holdout';
 
 /** `detail` of the `hearth-render` event, sent after every render. */
 export interface HearthRenderDetail {
@@ -75,9 +79,15 @@ const SKELETON_CARDS = 6;
  * from navigating) and `hearth-impression` (once per item, when half its card is visible), both
  * with {@link HearthItemEventDetail}; `hearth-render` with {@link HearthRenderDetail}.
  *
- * State for scripts and CSS: `data-state` (`loading` | `ready` | `empty` | `error`), `data-source`
- * (what produced the row, e.g. `personal`, `fallback-trending`) and `data-problem="no-model"` when
- * the page names no `model-src` and the device has no model of its own (also logged once).
+ * State for scripts and CSS: `data-state` (`loading` | `ready` | `empty` | `error` | `holdout`),
+ * `data-source` (what produced the row, e.g. `personal`, `fallback-trending`) and
+ * `data-problem="no-model"` when the page names no `model-src` and the device has no model of its
+ * own (also logged once).
+ *
+ * Experiments (when the runtime's recommender runs them): a row served under an arm records one
+ * exposure at its first card impression, and card clicks are tracked with `via: 'row'`. In a
+ * holdout arm the element renders nothing once the row's answer arrives (the loading skeleton
+ * collapses to zero height), and records the exposure when the element's place scrolls into view.
  */
 export class HearthRecsElement extends HTMLElement {
   static readonly observedAttributes = ELEMENT_ATTRIBUTES;
@@ -86,6 +96,9 @@ export class HearthRecsElement extends HTMLElement {
   readonly #parts: RowElements;
   readonly #reporter = createErrorReporter('[hearth-recs]');
   #impressions: ImpressionObserver | null = null;
+  /** The view whose exposure was recorded, and the holdout place watcher. */
+  #exposed: RowView | null = null;
+  #unwatch: (() => void) | null = null;
   #runtime: WidgetRuntime | null = null;
   #unsubscribe: (() => void) | null = null;
   #settings: ElementSettings | null = null;
@@ -132,6 +145,7 @@ export class HearthRecsElement extends HTMLElement {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.#impressions?.disconnect();
+    this.#unwatch?.();
   }
 
   attributeChangedCallback(_name: string, before: string | null, after: string | null): void {
@@ -172,7 +186,7 @@ export class HearthRecsElement extends HTMLElement {
     ] as const) {
       if (mine !== undefined && pageRelativeUrl(mine) !== used) {
         this.#reporter.warn(
-          `${attr}="${mine}" is ignored: this page already uses ${used ?? 'no file'} (one model per page; give every element the same ${attr}).`,
+          `${attr}="${mine}" is ignored: this page already uses ${used ?? 'no file'} (one per page).`,
         );
       }
     }
@@ -202,10 +216,14 @@ export class HearthRecsElement extends HTMLElement {
       if (generation !== this.#generation) return;
       this.#view = view;
       this.#problem = problem;
+      const holdout = view.experiment?.holdout;
+      const ready = view.items.length > 0;
       this.#render(
-        view.items.length > 0 ? { kind: 'ready', view } : { kind: 'empty' },
-        view.items.length > 0 ? 'ready' : 'empty',
+        ready ? { kind: 'ready', view } : { kind: 'empty' },
+        holdout ? 'holdout' : ready ? 'ready' : 'empty',
       );
+      this.#unwatch?.();
+      this.#unwatch = holdout ? observeVisible(this, () => this.#expose(view)) : null;
       this.#reporter.reset();
     } catch (error) {
       if (generation === this.#generation) this.#fail(error);
@@ -252,6 +270,7 @@ export class HearthRecsElement extends HTMLElement {
     ]);
     this.#state = name;
     this.dataset.state = name;
+    this.#parts.row.hidden = name === 'holdout';
     if (this.#problem && name !== 'loading') this.dataset.problem = this.#problem.code;
     else delete this.dataset.problem;
     if (this.#view) this.dataset.source = this.#view.source;
@@ -293,12 +312,20 @@ export class HearthRecsElement extends HTMLElement {
     this.#impressions ??= createImpressionObserver((card) => {
       const detail = this.#detail(card);
       if (detail) {
+        this.#expose(this.#view!);
         this.dispatchEvent(
           new CustomEvent('hearth-impression', { detail, bubbles: true, composed: true }),
         );
       }
     });
     this.#impressions.observe(cards);
+  }
+
+  /** Records the exposure of the view's experiment arm, once per view. */
+  #expose(view: RowView): void {
+    if (!view.experiment || this.#exposed === view) return;
+    this.#exposed = view;
+    this.#runtime?.recordExposure(view.experiment).catch(this.#reporter.report);
   }
 
   #onClick(event: Event): void {
@@ -316,8 +343,8 @@ export class HearthRecsElement extends HTMLElement {
     );
     if (!proceed) event.preventDefault();
     this.#runtime
-      ?.track({ itemId: detail.itemId, type: 'click' })
-      .catch((error: unknown) => this.#reporter.report(error));
+      ?.track({ itemId: detail.itemId, type: 'click', via: 'row' })
+      .catch(this.#reporter.report);
   }
 }
 

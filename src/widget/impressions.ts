@@ -45,3 +45,21 @@ export function createImpressionObserver(
     disconnect: () => io.disconnect(),
   };
 }
+
+/**
+ * Runs `onVisible` once, the first time any part of `target` is in the viewport (a zero-height
+ * element counts when its place is); returns the function that stops watching. Used for holdout
+ * rows, which render nothing but still count as seen where the row would have been. Without
+ * IntersectionObserver nothing is reported.
+ */
+export function observeVisible(target: Element, onVisible: () => void): () => void {
+  if (typeof IntersectionObserver === 'undefined') return () => undefined;
+  const io = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) {
+      io.disconnect();
+      onVisible();
+    }
+  });
+  io.observe(target);
+  return () => io.disconnect();
+}

@@ -23,6 +23,7 @@ export {
 } from './shared-runtime';
 export type { WidgetRuntime, WidgetRuntimeEvent, WidgetRuntimeOptions } from './shared-runtime';
 export type * from './widget-types';
+export type { ExperimentExposure, RowExperiment } from '../worker/recommender-types';
 
 try {
   defineHearthRecs();

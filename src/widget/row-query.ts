@@ -1,5 +1,6 @@
 import { OptionError } from '../core/errors';
 import type { RowRequest, RowResult, RowSource } from '../core/serve/row-types';
+import type { RecommendedRow, RowExperiment } from '../worker/recommender-types';
 import { resolveItemUrl, type DisplayCatalog } from './display-catalog';
 import type { RecommendedItem, WidgetRowType } from './widget-types';
 
@@ -31,6 +32,11 @@ export interface RowView {
   readonly type: WidgetRowType;
   readonly source: RowSource;
   readonly items: readonly RecommendedItem[];
+  /**
+   * The experiment arm the row was served under, when the device is in one: a `holdout` row has
+   * no items and renders nothing, but its place still counts as an exposure when seen.
+   */
+  readonly experiment?: RowExperiment | undefined;
 }
 
 /** Most items one row may ask for. */
@@ -38,7 +44,7 @@ export const MAX_ROW_LIMIT = 50;
 
 /** The minimal runtime surface a row needs (see `WidgetRuntime`). */
 export interface RowRuntime {
-  recommend(request: RowRequest): Promise<RowResult>;
+  recommend(request: RowRequest): Promise<RecommendedRow>;
   catalog(): Promise<DisplayCatalog>;
 }
 
@@ -118,7 +124,9 @@ export function toRecommendedItems(
 
 /**
  * Fetches one row: the engine row, then the `fallback` rule, then `threshold`, with display data
- * from the catalog. Rejects with the engine's error (bad anchors, no model, worker failure).
+ * from the catalog, and the experiment arm it was served under (a holdout row stays empty: the
+ * device serves every row of a holdout arm empty, fallbacks included). Rejects with the engine's error (bad anchors, no model, worker
+ * failure).
  */
 export async function fetchRow(runtime: RowRuntime, query: RowQuery): Promise<RowView> {
   const request = rowRequest(query);
@@ -135,5 +143,6 @@ export async function fetchRow(runtime: RowRuntime, query: RowQuery): Promise<Ro
         : result;
   }
   await catalog.load?.(row.items.flatMap((r) => [r.id, ...r.reasons.map((x) => x.itemId)]));
-  return { type: query.type, source: row.source, items: toRecommendedItems(row, catalog, query) };
+  const items = toRecommendedItems(row, catalog, query);
+  return { type: query.type, source: row.source, items, experiment: result.experiment };
 }

@@ -1,9 +1,11 @@
 import { EVENT_TYPES } from '../core/data/types';
 import { DataError } from '../core/errors';
-import type { HistoryEvent, RowRequest, RowResult } from '../core/serve/row-types';
+import type { HistoryEvent, RowRequest } from '../core/serve/row-types';
 import { DEFAULT_DB_NAME } from '../storage/hearth-db-schema';
 import type {
   EraseReport,
+  ExperimentExposure,
+  RecommendedRow,
   Recommender,
   RecommenderConfig,
   RecommenderEvent,
@@ -68,8 +70,16 @@ export interface WidgetRuntime {
    * cannot be. A device without a catalog gets `catalogSrc`'s in the background after that.
    */
   ready(): Promise<void>;
-  /** A row; for-you rows also fold in the events kept in page memory. */
-  recommend(request: RowRequest): Promise<RowResult>;
+  /**
+   * A row; for-you rows also fold in the events kept in page memory. Under an experiment arm the
+   * row carries `experiment` (a holdout's has no items).
+   */
+  recommend(request: RowRequest): Promise<RecommendedRow>;
+  /**
+   * Records that a row of an experiment arm was seen (`Recommender.recordExposure`): rows call it
+   * at their first card impression, holdout rows when their place becomes visible.
+   */
+  recordExposure(exposure: ExperimentExposure): Promise<void>;
   /** The display catalog (downloaded once, on first call). */
   catalog(): Promise<DisplayCatalog>;
   /**
@@ -125,11 +135,9 @@ function checkEvent(event: TrackEvent): void {
 
 /** What a page without a model is told (once) in the console and through `data-problem`. */
 export const NO_MODEL_MESSAGE =
-  'No model: this page names no model file and this device has no model of its own, so rows can ' +
-  'only show catalog fallbacks, or nothing. Train one (npx hearth-recs train --interactions ' +
-  'events.csv --items catalog.jsonl --out public/model/), serve both files and set ' +
-  'model-src="/model/model.hearth" catalog-src="/model/catalog.json" on the first <hearth-recs> ' +
-  '(modelSrc / catalogSrc on <HearthRecs>, modelSrc in sharedRuntime options).';
+  'No model: the page names no model file and this device has none, so rows show catalog ' +
+  'fallbacks or nothing. Train one with npx hearth-recs train and set model-src="/model/model.hearth" ' +
+  'catalog-src="/model/catalog.json" (modelSrc, catalogSrc in React).';
 
 /** Deletes the database directly, for when the recommender itself could not start. */
 async function deleteDatabaseDirectly(name: string): Promise<EraseReport> {
@@ -144,6 +152,20 @@ async function deleteDatabaseDirectly(name: string): Promise<EraseReport> {
   return {
     remainingDatabases: remaining.flatMap((db) => (db.name === name ? [name] : [])),
     remainingCaches: [],
+  };
+}
+
+/** Memoizes `load`'s promise; a rejected one is forgotten, so the next call tries again. */
+function retriedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    if (pending) return pending;
+    const loading = load();
+    pending = loading;
+    loading.catch(() => {
+      if (pending === loading) pending = null;
+    });
+    return loading;
   };
 }
 
@@ -162,27 +184,18 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
   const listeners = new Set<(event: WidgetRuntimeEvent) => void>();
   let consent: Consent = options.consent ?? 'denied';
   let memory: HistoryEvent[] = [];
-  let records: Promise<CatalogSource> | null = null;
-  let display: Promise<DisplayCatalog> | null = null;
   let disposed = false;
   let problem: Promise<WidgetSetupProblem | null> | null = null;
   let warnedProblem = false;
 
   /** The catalog file's records or shard index, downloaded once (a failed download is retried on next use). */
-  const catalogRecords = (): Promise<CatalogSource> => {
-    if (records) return records;
-    const loading =
-      catalogSrc === undefined
-        ? Promise.resolve({ records: [] })
-        : downloadCatalog(catalogSrc, options.fetch).then((text) =>
-            readCatalogSource(text, catalogSrc),
-          );
-    records = loading;
-    loading.catch(() => {
-      if (records === loading) records = null;
-    });
-    return loading;
-  };
+  const catalogRecords = retriedOnce((): Promise<CatalogSource> =>
+    catalogSrc === undefined
+      ? Promise.resolve({ records: [] })
+      : downloadCatalog(catalogSrc, options.fetch).then((text) =>
+          readCatalogSource(text, catalogSrc),
+        ),
+  );
 
   const emit = (event: WidgetRuntimeEvent): void => {
     if (event.type === 'model-changed') problem = null;
@@ -276,17 +289,11 @@ export function createWidgetRuntime(options: WidgetRuntimeOptions = {}): WidgetR
       return recommender.recommend({ ...request, history: [...request.history, ...memory] });
     },
 
-    catalog() {
-      if (display) return display;
-      const loading = catalogRecords().then((r) =>
-        displayCatalogOf(r, catalogSrc ?? pageUrl(), options.fetch),
-      );
-      display = loading;
-      loading.catch(() => {
-        if (display === loading) display = null;
-      });
-      return loading;
-    },
+    recordExposure: (exposure) => readyPromise.then(() => recommender.recordExposure(exposure)),
+
+    catalog: retriedOnce(() =>
+      catalogRecords().then((r) => displayCatalogOf(r, catalogSrc ?? pageUrl(), options.fetch)),
+    ),
 
     async track(event) {
       checkEvent(event);

@@ -6,7 +6,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { RowSource } from '../../core/serve/row-types';
-import { createImpressionObserver } from '../impressions';
+import { createImpressionObserver, observeVisible } from '../impressions';
 import { moveCardFocus } from '../row-keyboard';
 import {
   DEFAULT_EMPTY_TEXT,
@@ -16,6 +16,7 @@ import {
   formatReason,
 } from '../row-text';
 import type { RecommendedItem } from '../widget-types';
+import type { RowExperiment } from '../../worker/recommender-types';
 import {
   runtimeFor,
   useRecommendations,
@@ -109,13 +110,19 @@ function DefaultItem({ item, reason, price }: DefaultItemProps): ReactNode {
 /**
  * A recommendation row for React apps, on the page's shared Hearth runtime (one worker for every
  * row and `<hearth-recs>` element). Unstyled: style it through `classNames`. A labelled region
- * with a list; arrow keys move between items; clicking an item tracks a `click`. The region
- * carries `data-status`, `data-source` and, for a set-up mistake such as a missing model,
- * `data-problem` (e.g. `no-model`, also logged once).
+ * with a list; arrow keys move between items; clicking an item tracks a `click` (with
+ * `via: 'row'`, the experiments' row-click metric). The region carries `data-status`,
+ * `data-source` and, for a set-up mistake such as a missing model, `data-problem` (e.g.
+ * `no-model`, also logged once).
+ *
+ * Under an experiment arm (when the runtime's recommender runs experiments) the row records one
+ * exposure at its first item impression. In a holdout arm it renders only an empty, zero-height
+ * `<div data-status="holdout">` (no heading, no class names, no empty text) and records the
+ * exposure when that place scrolls into view.
  */
 export function HearthRecs(props: HearthRecsProps): ReactNode {
   const { type, classNames = {}, explain = false } = props;
-  const { items, source, status, problem } = useRecommendations(props);
+  const { items, source, status, problem, experiment } = useRecommendations(props);
   const translations: HearthRecsTranslations = {
     title: DEFAULT_HEADINGS[type],
     empty: DEFAULT_EMPTY_TEXT,
@@ -128,20 +135,39 @@ export function HearthRecs(props: HearthRecsProps): ReactNode {
   const byId = useRef(new Map<string, RecommendedItem>());
   byId.current = new Map(items.map((item) => [item.id, item]));
 
+  const holdoutPlace = useRef<HTMLDivElement>(null);
+  const exposed = useRef<RowExperiment | null>(null);
+  // Once per row served: each fetch of the row brings a new `experiment` object.
+  const expose = useRef((): void => undefined);
+  expose.current = () => {
+    if (!experiment || exposed.current === experiment) return;
+    exposed.current = experiment;
+    runtimeFor(props)
+      .recordExposure(experiment)
+      .catch((error: unknown) => console.error('[hearth-recs] exposure not recorded:', error));
+  };
+
   useEffect(() => {
     const root = list.current;
-    if (!root || !onImpression.current) return;
+    if (!root || (!onImpression.current && !experiment)) return;
     const observer = createImpressionObserver((_card, id) => {
+      expose.current();
       const item = byId.current.get(id);
       if (item) onImpression.current?.(item);
     });
     observer.observe(root.querySelectorAll('[data-item-id]'));
     return () => observer.disconnect();
-  }, [items]);
+  }, [items, experiment]);
+
+  useEffect(() => {
+    const place = holdoutPlace.current;
+    if (!place || !experiment?.holdout) return;
+    return observeVisible(place, () => expose.current());
+  }, [experiment]);
 
   const track = (item: RecommendedItem, event: ReactMouseEvent): void => {
     runtimeFor(props)
-      .track({ itemId: item.id, type: 'click' })
+      .track({ itemId: item.id, type: 'click', via: 'row' })
       .catch((error: unknown) => console.error('[hearth-recs] click not tracked:', error));
     props.onItemClick?.(item, event);
   };
@@ -154,6 +180,7 @@ export function HearthRecs(props: HearthRecsProps): ReactNode {
     moveCardFocus(event.nativeEvent, cards);
   };
 
+  if (experiment?.holdout) return <div ref={holdoutPlace} data-status="holdout" />;
   const isEmpty = status === 'empty' || status === 'error';
   return (
     <section

@@ -37,3 +37,4 @@ export {
 } from '../shared-runtime';
 export type { WidgetRuntime, WidgetRuntimeEvent, WidgetRuntimeOptions } from '../shared-runtime';
 export type * from '../widget-types';
+export type { ExperimentExposure, RowExperiment } from '../../worker/recommender-types';

@@ -11,6 +11,7 @@ import {
 import { DEFAULT_LIMIT } from '../element-attributes';
 import { sharedRuntime, type WidgetRuntime } from '../shared-runtime';
 import type { Consent, RecommendedItem, WidgetRowType, WidgetSetupProblem } from '../widget-types';
+import type { RowExperiment } from '../../worker/recommender-types';
 
 /** Options of {@link useRecommendations} (Algolia Recommend names where they exist). */
 export interface UseRecommendationsOptions {
@@ -57,6 +58,12 @@ export interface UseRecommendationsResult {
    * `no-model` when no `modelSrc` was given and the device has no model. Null otherwise.
    */
   readonly problem: WidgetSetupProblem | null;
+  /**
+   * The experiment arm the row was served under, or null. A holdout row has no items: render
+   * nothing, and call `runtime.recordExposure(experiment)` when the place the row would occupy is
+   * seen; for other arms call it at the row's first item impression (`<HearthRecs>` does both).
+   */
+  readonly experiment: RowExperiment | null;
 }
 
 /** The runtime a hook or component uses: its own, or the page's (created on first use). */
@@ -189,6 +196,7 @@ export function useRecommendations(options: UseRecommendationsOptions): UseRecom
     status: status === 'ready' && items.length === 0 ? 'empty' : status,
     error: current?.error ?? null,
     problem: current?.problem ?? null,
+    experiment: view?.experiment ?? null,
   };
 }
 
