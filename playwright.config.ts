@@ -36,6 +36,9 @@ export default defineConfig({
       'node scripts/serve-demo.mjs',
       `--host 127.0.0.1 --port ${port}`,
       `--data-dir .hearth-demo-server/e2e-${port} --fresh --max-cohort 2`,
+      // No experiment here: a holdout arm would empty rows at random (experiments.spec.ts starts
+      // its own demo server with the experiment).
+      '--no-experiments',
     ].join(' '),
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,

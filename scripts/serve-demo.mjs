@@ -1,10 +1,13 @@
 // Serves the built demo (`npm run demo`): the federated aggregation server
-// (dist/server/hearth-server.mjs) on a private loopback port, then `vite preview` (dist/web) with
-// `/v1` proxied to it (vite.config.ts), so the storefront's federated learning reaches the server on
-// the page's own origin. Builds nothing: run `npm run build` first. Ctrl-C stops both.
+// (dist/server/hearth-server.mjs) on a private loopback port, running the demo experiment
+// (dist/web/demo/experiments.json, written by scripts/prepare-demo.ts), then `vite preview`
+// (dist/web) with `/v1` proxied to it (vite.config.ts), so the storefront's federated learning and
+// experiment reports reach the server on the page's own origin. Builds nothing: run
+// `npm run build` first. Ctrl-C stops both.
 //
 //   node scripts/serve-demo.mjs [--host 127.0.0.1] [--port 4173] [--data-dir .hearth-demo-server]
 //                               [--fresh] [--min-cohort 2] [--max-cohort 10] [--round-seconds 10]
+//                               [--experiments FILE | --no-experiments]
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,8 @@ const DEMO_TOKEN = 'hearth-demo-federated-token';
 const SERVER_ENTRY = join(ROOT, 'dist/server/hearth-server.mjs');
 // The shipped global model, exactly as the app downloads it: the server starts from the same one.
 const DEMO_MODEL = join(ROOT, 'dist/web/demo/model/model.hearth');
+// The demo experiment's definitions (GET /v1/experiments), as built with the app.
+const DEMO_EXPERIMENTS = 'dist/web/demo/experiments.json';
 const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
 
 const { values } = parseArgs({
@@ -34,6 +39,9 @@ const { values } = parseArgs({
     'min-cohort': { type: 'string', default: '2' },
     'max-cohort': { type: 'string', default: '10' },
     'round-seconds': { type: 'string', default: '10' },
+    experiments: { type: 'string', default: DEMO_EXPERIMENTS },
+    // Other e2e specs: no arm (a holdout would empty their rows at random).
+    'no-experiments': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -48,6 +56,9 @@ function fail(message) {
 for (const [path, what] of [
   [SERVER_ENTRY, 'the aggregation server'],
   [DEMO_MODEL, 'the demo app'],
+  ...(values['no-experiments']
+    ? []
+    : [[resolve(ROOT, values.experiments), 'the experiments file']]),
 ]) {
   if (!existsSync(path)) fail(`${what} is not built (${path} is missing): run \`npm run build\`.`);
 }
@@ -125,6 +136,7 @@ function startServer(dataDir) {
       ...['--noise-multiplier', '1'],
       // Behind the preview proxy every visitor shares the proxy's address.
       ...['--rate', '50', '--burst', '200'],
+      ...(values['no-experiments'] ? [] : ['--experiments', resolve(ROOT, values.experiments)]),
     ],
     {},
     'the aggregation server',
@@ -156,4 +168,9 @@ const preview = start(
 preview.stdout.pipe(process.stdout);
 log(
   `federated learning: cohorts of ${values['min-cohort']}–${values['max-cohort']} devices, rounds of ${values['round-seconds']} s, /v1 → ${serverUrl}`,
+);
+log(
+  values['no-experiments']
+    ? 'experiments: none (--no-experiments)'
+    : `experiments: ${values.experiments} (analysis on the Experiments page)`,
 );

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useReducer, useRef, type MouseEvent, type ReactNode } from 'react';
 import { DataPage } from './data-panel/data-page';
+import { ExperimentsPage } from './experiments-panel/experiments-page';
 import { PAGE_TITLE_ID, PageTitle } from './page-title';
 import { PrivacyPage } from './privacy-panel/privacy-page';
 import { routeHref, type Route } from './router/route';
@@ -36,6 +37,8 @@ function Page({ route }: { readonly route: Route }): ReactNode {
       return <DataPage />;
     case 'privacy':
       return <PrivacyPage />;
+    case 'experiments':
+      return <ExperimentsPage />;
     case 'not-found':
       return (
         <>
@@ -86,7 +89,7 @@ function Shell({ catalog, route }: { readonly catalog: Catalog; readonly route: 
   );
 }
 
-/** The demo app: storefront, training, bring-your-own-data and privacy pages. */
+/** The demo app: storefront, training, bring-your-own-data, privacy and experiments pages. */
 export function App({ services }: { readonly services: AppServices }) {
   const [lines, dispatch] = useReducer(cartReducer, []);
   const cart = useMemo(() => ({ lines, dispatch }), [lines]);

@@ -25,6 +25,7 @@ import './styles/layout.css';
 import './styles/storefront.css';
 import './styles/rows.css';
 import './styles/panels.css';
+import './styles/experiments.css';
 
 const meter = installNetworkMeter();
 

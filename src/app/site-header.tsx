@@ -16,6 +16,7 @@ const SECTIONS = [
   { href: '#/train', label: 'Train', pages: ['train'] },
   { href: '#/data', label: 'Your data', pages: ['data'] },
   { href: '#/privacy', label: 'Privacy', pages: ['privacy'] },
+  { href: '#/experiments', label: 'Experiments', pages: ['experiments'] },
 ] as const;
 
 /** The runtime's state and its latest notices (announced politely). */

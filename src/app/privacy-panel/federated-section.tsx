@@ -3,6 +3,7 @@ import type { FederatedStatus } from '../../worker';
 import { formatBytes, formatCount } from '../format';
 import { messageOf } from '../runtime/hearth-runtime';
 import { useRuntimeState, type HearthBinding } from '../runtime/use-hearth';
+import { Facts as FactList, type Fact } from '../facts-list';
 import { ConsentSwitch } from './consent-switch';
 import {
   attemptText,
@@ -57,26 +58,10 @@ function WhatIsSent() {
   );
 }
 
-/** One labelled value of a facts list; `id` is its test id. */
-interface Fact {
-  readonly label: string;
-  readonly value: ReactNode;
-  readonly id: string;
-}
-
-/** A definition list of facts, as the privacy page shows them. */
-function Facts({ facts }: { readonly facts: readonly Fact[] }) {
-  return (
-    <dl className="facts fl-facts">
-      {facts.map((fact) => (
-        <div key={fact.id}>
-          <dt>{fact.label}</dt>
-          <dd data-testid={fact.id}>{fact.value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
+/** A definition list of facts, styled as the federated section's. */
+const Facts = ({ facts }: { readonly facts: readonly Fact[] }) => (
+  <FactList facts={facts} className="facts fl-facts" />
+);
 
 /** Live numbers of the participant in the Web Worker; traffic counters cover this page session. */
 function FederatedNumbers({

@@ -5,6 +5,7 @@ import { useAsync } from '../runtime/use-async';
 import { useAppServices, useRuntimeState } from '../runtime/use-hearth';
 import { useCart } from '../storefront/use-cart';
 import { EraseSection } from './erase-section';
+import { ExperimentsSection } from './experiments-section';
 import { ExportSection } from './export-section';
 import { FederatedSection } from './federated-section';
 import { NetworkSection } from './network-section';
@@ -47,6 +48,7 @@ export function PrivacyPage() {
       <StorageSection databases={databases} />
       <NetworkSection federated={shop.federated} />
       <FederatedSection binding={services.storefront} />
+      <ExperimentsSection binding={services.storefront} />
       {services.offline ? <OfflineSection offline={services.offline} /> : null}
       <ExportSection databases={databases} />
       <EraseSection databases={databases} onErased={onErased} />

@@ -7,9 +7,10 @@ export type Route =
   | { readonly page: 'train' }
   | { readonly page: 'data' }
   | { readonly page: 'privacy' }
+  | { readonly page: 'experiments' }
   | { readonly page: 'not-found'; readonly hash: string };
 
-const SIMPLE_PAGES = ['cart', 'train', 'data', 'privacy'] as const;
+const SIMPLE_PAGES = ['cart', 'train', 'data', 'privacy', 'experiments'] as const;
 
 function decode(segment: string): string | null {
   try {

@@ -7,6 +7,7 @@ import { describeSource, explainItem, isFallback } from './explain';
 import { RecommendationCard } from './recommendation-card';
 import { useRovingFocus } from './use-roving-focus';
 import { useRow } from './use-row';
+import { useRowExposure } from './use-row-exposure';
 
 /** Props of {@link RecommendationRow}. */
 export interface RecommendationRowProps {
@@ -32,17 +33,30 @@ export interface RecommendationRowProps {
 /**
  * A row of recommendations: heading, where its items come from (personal or which fallback), and
  * cards with their explanations. Refreshes after every click; items that just entered are marked
- * "New". One tab stop; ←/→/Home/End move between cards.
+ * "New". One tab stop; ←/→/Home/End move between cards. Under an experiment arm it records the
+ * exposure at its first card impression; a holdout arm's row renders an empty, zero-height place
+ * that records the exposure when it scrolls into view.
  */
 export function RecommendationRow(props: RecommendationRowProps) {
   const { binding, request, title, productOf, actionOf } = props;
   const rowId = `row${useId().replace(/:/g, '')}`;
   const { result, error, loading, newIds, changes } = useRow(binding, request);
+  const exposure = useRowExposure(binding, result?.experiment);
   const hidden = new Set(props.hide ?? []);
   const items = (result?.items ?? []).filter((item) => !hidden.has(item.id));
   const focus = useRovingFocus(items.length);
   const Heading = props.level === 3 ? 'h3' : 'h2';
   const titleOf = (id: string): string => productOf(id).title;
+  if (result?.experiment?.holdout) {
+    return (
+      <div
+        ref={exposure.place}
+        className="rec-row--holdout"
+        data-row={request.type}
+        data-holdout={result.experiment.experimentId}
+      />
+    );
+  }
   return (
     <section
       className="rec-row"
@@ -85,6 +99,7 @@ export function RecommendationRow(props: RecommendationRowProps) {
             Use the left and right arrow keys to move between items.
           </p>
           <ul
+            ref={exposure.list}
             className="rec-row__list"
             aria-labelledby={`${rowId}-title`}
             aria-describedby={`${rowId}-hint`}

@@ -1,11 +1,13 @@
 import { useMemo, useRef } from 'react';
 import type { RowRequest, RowResult } from '../../core/serve/row-types';
+import type { RecommendedRow } from '../../worker/recommender-types';
 import { useAsync } from '../runtime/use-async';
 import { useRuntimeState, type HearthBinding } from '../runtime/use-hearth';
 
 /** A row as rendered: the latest result and which of its items were not in the previous one. */
 export interface RowState {
-  readonly result: RowResult | undefined;
+  /** With `experiment` when the row was served under an experiment arm. */
+  readonly result: RecommendedRow | undefined;
   readonly error: string | null;
   readonly loading: boolean;
   /** Items that entered the row with its latest refresh (empty on the first load). */
@@ -26,9 +28,9 @@ export function enteredIds(
 
 /** Rows remembered per runtime, so a row shown again marks what changed since it was last seen. */
 const MEMORY_ROWS = 64;
-const memories = new WeakMap<HearthBinding, Map<string, RowResult>>();
+const memories = new WeakMap<HearthBinding, Map<string, RecommendedRow>>();
 
-function remember(binding: HearthBinding, key: string, row: RowResult): void {
+function remember(binding: HearthBinding, key: string, row: RecommendedRow): void {
   let memory = memories.get(binding);
   if (!memory) memories.set(binding, (memory = new Map()));
   memory.delete(key);
@@ -61,8 +63,8 @@ export function useRow(binding: HearthBinding, request: RowRequest): RowState {
   // A result of the previous request (still shown while the new one loads) is not this row's.
   const value = loaded?.key === key ? loaded.row : undefined;
   const seen = useRef<{
-    last: RowResult | undefined;
-    previous: RowResult | undefined;
+    last: RecommendedRow | undefined;
+    previous: RecommendedRow | undefined;
     key: string | null;
     changes: number;
   }>({ last: undefined, previous: undefined, key: null, changes: 0 });

@@ -39,9 +39,9 @@ export function demoImageUrl(imageUrl: string | undefined): string | undefined {
 }
 
 /**
- * Runtime configuration of the storefront's recommender. Federated learning goes to the page's
- * own origin (`/v1/`, proxied to the demo's aggregation server by `vite preview`) and stays off
- * until the visitor opts in on the privacy page.
+ * Runtime configuration of the storefront's recommender. Federated learning and the experiment's
+ * reports go to the page's own origin (`/v1/`, proxied to the demo's aggregation server by `vite
+ * preview`) and stay off until the visitor opts in on the privacy page.
  */
 export function storefrontConfig(): RecommenderConfig {
   return {
@@ -54,6 +54,9 @@ export function storefrontConfig(): RecommenderConfig {
       token: DEMO_FEDERATED_TOKEN,
       refreshIntervalMs: DEMO_FEDERATED_REFRESH_MS,
     },
+    // The demo experiment (`demoExperiment`): definitions from `/v1/experiments`, reports to
+    // `/v1/experiments/reports`, both on the federated server and under the same consent.
+    experiments: {},
   };
 }
 

@@ -17,7 +17,10 @@ export interface StorefrontRowProps {
   readonly hide?: readonly string[];
 }
 
-/** A recommendation row of the storefront: cards link to product pages and a click is tracked. */
+/**
+ * A recommendation row of the storefront: cards link to product pages and a click is tracked as a
+ * row click (`via: 'row'`, the experiments' `row-click` metric).
+ */
 export function StorefrontRow(props: StorefrontRowProps) {
   const binding = useStorefront();
   const catalog = useCatalog();
@@ -27,7 +30,8 @@ export function StorefrontRow(props: StorefrontRowProps) {
     [catalog],
   );
   const onActivate = useCallback(
-    (product: Product) => void binding.runtime.track({ itemId: product.id, type: 'click' }),
+    (product: Product) =>
+      void binding.runtime.track({ itemId: product.id, type: 'click', via: 'row' }),
     [binding],
   );
   return (
