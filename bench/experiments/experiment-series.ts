@@ -6,10 +6,12 @@ import {
   analyzeExperiment,
   simulateExperiment,
   SRM_ALARM_P_VALUE,
+  type ExperimentAnalysis,
   type ExperimentDefinition,
   type SimulatedArmTruth,
   type SimulatedRevenue,
 } from '../../src/core/experiments/index';
+import { runThroughDeviceAndServer } from './device-server-path';
 
 /** One series of simulated experiments. */
 export interface SeriesOptions {
@@ -21,6 +23,12 @@ export interface SeriesOptions {
   readonly visitorsPerDay: number;
   /** Seeds are `seedBase + experiment index`. */
   readonly seedBase: number;
+  /**
+   * `device-and-server`: every report goes through the device's report builder, JSON and the
+   * server's ledger, and each day's analysis is the ledger's (see `device-server-path.ts`);
+   * `vectors` (default): the simulator's own sums, analysed directly.
+   */
+  readonly pipeline?: 'vectors' | 'device-and-server';
 }
 
 /** What a series found. */
@@ -47,6 +55,41 @@ export interface SeriesTally {
   readonly finalCupedRatio: Readonly<Record<string, number>>;
   /** Mean control mean per exposed visitor at the last day, by metric id. */
   readonly finalControlMean: Readonly<Record<string, number>>;
+  /** `device-and-server` only: reports posted, their JSON bytes, and the largest sum mismatch. */
+  readonly pipeline: {
+    readonly reports: number;
+    readonly bytes: number;
+    readonly maxAbsDiff: number;
+  };
+}
+
+function dailyAnalyses(
+  options: SeriesOptions,
+  seed: number,
+): {
+  readonly analyses: readonly ExperimentAnalysis[];
+  readonly reports: number;
+  readonly bytes: number;
+  readonly maxAbsDiff: number;
+} {
+  const { definition, days } = options;
+  const simulation = {
+    definition,
+    truth: options.truth,
+    revenue: options.revenue,
+    seed,
+    days,
+    visitorsPerDay: options.visitorsPerDay,
+  };
+  if (options.pipeline === 'device-and-server') {
+    const run = runThroughDeviceAndServer(simulation);
+    return { ...run, bytes: run.reportBytes };
+  }
+  const sim = simulateExperiment(simulation);
+  const analyses = sim.periods.map((aggregates, day) =>
+    analyzeExperiment({ definition, aggregates, asOf: sim.asOf[day] ?? '' }),
+  );
+  return { analyses, reports: 0, bytes: 0, maxAbsDiff: 0 };
 }
 
 /** Runs the series and counts verdicts, SRM alarms, exposure and CUPED ratios. */
@@ -60,27 +103,25 @@ export function runSeries(options: SeriesOptions): SeriesTally {
   let srmAnyLook = 0;
   let srmChecks = 0;
   let srmSequentialAnyLook = 0;
+  let reports = 0;
+  let bytes = 0;
+  let maxAbsDiff = 0;
   const firstDetectionDay: number[] = [];
   const exposed = new Array<number>(days).fill(0);
   const cuped: Record<string, number> = {};
   const controlMean: Record<string, number> = {};
   for (let e = 0; e < options.experiments; e++) {
-    const sim = simulateExperiment({
-      definition,
-      truth: options.truth,
-      revenue: options.revenue,
-      seed: options.seedBase + e,
-      days,
-      visitorsPerDay: options.visitorsPerDay,
-    });
+    const run = dailyAnalyses(options, options.seedBase + e);
+    reports += run.reports;
+    bytes += run.bytes;
+    maxAbsDiff = Math.max(maxAbsDiff, run.maxAbsDiff);
     let primary = false;
     let any = false;
     let naive = false;
     let srm = false;
     let srmSequential = false;
     let detection = -1;
-    sim.periods.forEach((aggregates, day) => {
-      const analysis = analyzeExperiment({ definition, aggregates, asOf: sim.asOf[day] ?? '' });
+    run.analyses.forEach((analysis, day) => {
       const arms = analysis.arms;
       exposed[day] =
         (exposed[day] ?? 0) + arms.reduce((s, a) => s + a.exposedVisitors, 0) / arms.length;
@@ -128,6 +169,7 @@ export function runSeries(options: SeriesOptions): SeriesTally {
     exposedPerArmByDay: exposed.map((x) => x / options.experiments),
     finalCupedRatio: cuped,
     finalControlMean: controlMean,
+    pipeline: { reports, bytes, maxAbsDiff },
   };
 }
 

@@ -12,6 +12,11 @@ const AA_EXPERIMENTS = 1000;
 const AA_VISITORS_PER_DAY = 500;
 const POWER_EXPERIMENTS = 400;
 const POWER_EXTRA_DAYS = 6;
+/** A/A experiments also run through the device report builder, JSON and the server ledger. */
+const PIPELINE_EXPERIMENTS = 100;
+/** Of which with the definition's DP noise on every report (ε per report). */
+const NOISED_EXPERIMENTS = 60;
+const NOISE_EPSILON = 4;
 const BASE_CTR = 0.5;
 const LIFT = 0.05;
 const CORRELATION = 0.6;
@@ -121,6 +126,37 @@ export const section: BenchSection = {
       `experiments: +5% CTR (base ${BASE_CTR}): observed base ${baseline.toFixed(3)}: plan ${plan.samplePerArm} exposed/arm over ${DAYS} daily looks; ` +
         `empirical power there ${power.toFixed(3)} ± ${stderr.toFixed(3)} (${POWER_EXPERIMENTS} runs); 80% reached at ${n80?.toFixed(0) ?? 'never'}`,
     );
+    // The same A/A experiments (same seeds) through the real device and server code: the sums
+    // must match the simulator's, and the verdicts are the ledger's own analyses.
+    const aaDefinition = definition('aa', aaPlanned, true);
+    const piped = runSeries({
+      definition: aaDefinition,
+      truth: [arm(BASE_CTR), arm(BASE_CTR)],
+      revenue: REVENUE,
+      experiments: PIPELINE_EXPERIMENTS,
+      days: DAYS,
+      visitorsPerDay: AA_VISITORS_PER_DAY,
+      seedBase: 1_000_000,
+      pipeline: 'device-and-server',
+    });
+    const noised = runSeries({
+      definition: { ...aaDefinition, privacy: { epsilon: NOISE_EPSILON } },
+      truth: [arm(BASE_CTR), arm(BASE_CTR)],
+      revenue: REVENUE,
+      experiments: NOISED_EXPERIMENTS,
+      days: DAYS,
+      visitorsPerDay: AA_VISITORS_PER_DAY,
+      seedBase: 3_000_000,
+      pipeline: 'device-and-server',
+    });
+    const bytesPerReport = piped.pipeline.bytes / piped.pipeline.reports;
+    const noisedBytesPerReport = noised.pipeline.bytes / noised.pipeline.reports;
+    ctx.log(
+      `experiments: ${PIPELINE_EXPERIMENTS} A/A through device reports → JSON → server ledger: ${piped.pipeline.reports} reports, ` +
+        `${bytesPerReport.toFixed(0)} bytes each, largest sum difference from the simulator ${piped.pipeline.maxAbsDiff.toExponential(1)}, ` +
+        `false positives ${piped.primaryDeclared}/${PIPELINE_EXPERIMENTS}; with DP noise (ε ${NOISE_EPSILON} per report): ` +
+        `${noised.primaryDeclared}/${NOISED_EXPERIMENTS} false positives, SRM alarms ${noised.srmAlarms}/${noised.srmChecks}, ${noisedBytesPerReport.toFixed(0)} bytes a report`,
+    );
     return {
       'experiments.aaExperiments': AA_EXPERIMENTS,
       'experiments.dailyLooks': DAYS,
@@ -142,8 +178,19 @@ export const section: BenchSection = {
       'experiments.power5pctPlannedOverEmpirical80': n80 === null ? null : plan.samplePerArm / n80,
       'experiments.cupedVarianceRatio': cuped,
       'experiments.cupedImpliedRatio': 1 - CORRELATION ** 2,
-      // Upload plumbing is the next session's work: there is no payload to measure yet.
-      'experiments.uploadBytesPerDevicePeriod': null,
+      'experiments.pipeline.experiments': PIPELINE_EXPERIMENTS,
+      'experiments.pipeline.reports': piped.pipeline.reports,
+      'experiments.pipeline.maxSumDifference': piped.pipeline.maxAbsDiff,
+      'experiments.pipeline.aaFalsePositiveRate': piped.primaryDeclared / PIPELINE_EXPERIMENTS,
+      'experiments.pipeline.srmFalseAlarmRate': piped.srmAlarms / piped.srmChecks,
+      // One report per device, experiment and period in which its visitor's sums changed: the
+      // JSON body (3 metrics, one with CUPED); HTTP headers come on top.
+      'experiments.uploadBytesPerDevicePeriod': Math.round(bytesPerReport),
+      'experiments.noised.epsilonPerReport': NOISE_EPSILON,
+      'experiments.noised.experiments': NOISED_EXPERIMENTS,
+      'experiments.noised.aaFalsePositiveRate': noised.primaryDeclared / NOISED_EXPERIMENTS,
+      'experiments.noised.srmFalseAlarmRate': noised.srmAlarms / noised.srmChecks,
+      'experiments.noised.uploadBytesPerDevicePeriod': Math.round(noisedBytesPerReport),
     };
   },
 };
