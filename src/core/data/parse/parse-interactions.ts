@@ -39,6 +39,7 @@ import {
   type KeyMatcher,
 } from './jsonl-parser';
 import { createRecordStream, type RecordSink } from './record-stream';
+import { SpanCodes } from './span-codes';
 
 export { INTERACTION_COLUMN_ALIASES } from './interaction-columns';
 
@@ -151,6 +152,7 @@ export function createInteractionRowParser(o: InteractionRowParserOptions): Inte
   const itemVocab = new Vocabulary();
   let builder = new InteractionLogBuilder();
   const typeCode = createEventTypeLookup();
+  const typeSpans = new SpanCodes(typeCode);
   const explicitDefaultType =
     options.defaultType === undefined ? -1 : EVENT_TYPES.indexOf(options.defaultType);
   const ratingCode = EVENT_TYPES.indexOf('rating');
@@ -229,10 +231,9 @@ export function createInteractionRowParser(o: InteractionRowParserOptions): Inte
     }
     let type = defaultTypeCode;
     if (cols.type >= 0 && !fields.isEmpty(cols.type)) {
-      const raw = fields.get(cols.type);
-      type = typeCode(raw);
+      type = typeSpans.code(fields, cols.type);
       if (type < 0) {
-        report.reject(line, unknownTypeReason(labels.type, raw));
+        report.reject(line, unknownTypeReason(labels.type, fields.get(cols.type)));
         return;
       }
     }
@@ -427,7 +428,7 @@ export function createInteractionRowParser(o: InteractionRowParserOptions): Inte
     finishSlice() {
       const format: DataFormat = stream.finish().format;
       return {
-        dataset: { userVocab, itemVocab, columns: builder.build() },
+        dataset: { userVocab, itemVocab, columns: builder.take() },
         report: report.build(format),
         lines: stream.lines,
       };
