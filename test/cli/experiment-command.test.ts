@@ -20,22 +20,13 @@ import { cli, jsonOut, oneLineError } from './run-cli';
 const dir = mkdtempSync(join(tmpdir(), 'hearth-experiment-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The server tests' experiment (three arms, a CUPED revenue guardrail), with minimums to reach. */
 const definition: ExperimentDefinition = {
-  id: 'rows-v2',
-  version: 1,
-  arms: [
-    { id: 'control', weight: 1 },
-    { id: 'model-v2', weight: 1 },
-  ],
-  primaryMetric: { id: 'row-click', kind: 'binomial' },
-  guardrailMetrics: [
-    { id: 'add-to-cart', kind: 'binomial' },
-    { id: 'revenue', kind: 'mean', cap: 300, cuped: true },
-  ],
-  start: '2026-03-01T00:00:00Z',
+  ...plainDefinition,
+  guardrailMetrics: [{ id: 'add-to-cart', kind: 'binomial' }, ...plainDefinition.guardrailMetrics!],
+  stop: '2026-03-31T00:00:00Z',
   minimumSamplePerArm: 1000,
   minimumRuntimeDays: 7,
-  plannedSamplePerArm: 3000,
 };
 
 function write(name: string, value: unknown): string {
@@ -44,12 +35,12 @@ function write(name: string, value: unknown): string {
   return path;
 }
 
-/** Ten simulated days with a true +30% click lift in the treatment. */
+/** Ten simulated days with a true +60% click lift in the treatment. */
 function simulated() {
   const truth = (clickRate: number) => ({ clickRate, cartRate: 0.05, revenueFactor: 1 });
   return simulateExperiment({
     definition,
-    truth: [truth(0.1), truth(0.13)],
+    truth: [truth(0.1), truth(0.16), truth(0.1)],
     revenue: { purchaseRate: 0.05, logMean: 3, logSd: 1, correlation: 0.5 },
     seed: 3,
     days: 10,
@@ -61,22 +52,19 @@ describe('hearth-recs experiment report (offline)', () => {
   const { periods, asOf } = simulated();
   const definitionFile = write('definitions.json', { protocol: 1, experiments: [definition] });
   const aggregatesFile = write('aggregates.json', periods[9]);
+  /** `experiment report` of day `day`'s aggregates, offline. */
+  const report = (day: number, ...extra: string[]) => {
+    const aggregates = write(`aggregates-${day}.json`, periods[day]);
+    const args = ['--definition', definitionFile, '--aggregates', aggregates, '--now', asOf[day]!];
+    return cli(['experiment', 'report', ...args, ...extra]);
+  };
 
   it('prints arms, rates with intervals, lifts, chance to win, SRM and the verdict', async () => {
-    const run = await cli([
-      'experiment',
-      'report',
-      '--definition',
-      definitionFile,
-      '--aggregates',
-      aggregatesFile,
-      '--now',
-      asOf[9]!,
-    ]);
+    const run = await report(9);
     expect(run.code, run.stderr).toBe(0);
     const analysis = analyzeExperiment({ definition, aggregates: periods[9]!, asOf: asOf[9]! });
     const out = run.stdout;
-    expect(out).toMatch(/^rows-v2 v1: ready, 10\.0 days\n/);
+    expect(out).toMatch(/^rows-v2 v3: ready, 10\.0 days\n/);
     expect(out).toMatch(/sample ratio: ok \(p = \d\.\d{3}; anytime-valid p = /);
     const control = analysis.arms[0]!;
     const counts = [control.visitors, control.exposedVisitors].map((n) =>
@@ -84,7 +72,7 @@ describe('hearth-recs experiment report (offline)', () => {
     );
     expect(out).toMatch(new RegExp(`\ncontrol +${counts[0]} +${counts[1]}\n`));
     expect(out).toMatch(/row-click \(primary, binomial\)\n {2}control +\d+\.\d\d% +± \d\.\d\d%/);
-    expect(out).toMatch(/revenue \(guardrail, mean capped at 300\)/);
+    expect(out).toMatch(/revenue \(guardrail, mean capped at 100\)/);
     const click = analysis.comparisons.find((c) => c.metricId === 'row-click')!;
     expect(click.verdict).toBe('better');
     const lift = `+${(100 * click.relative!.estimate).toFixed(1)}%`;
@@ -99,34 +87,12 @@ describe('hearth-recs experiment report (offline)', () => {
   });
 
   it('says why there is no verdict yet, and prints JSON with --json', async () => {
-    const early = write('early.json', periods[1]);
-    const run = await cli([
-      'experiment',
-      'report',
-      '--definition',
-      definitionFile,
-      '--aggregates',
-      early,
-      '--now',
-      asOf[1]!,
-    ]);
+    const run = await report(1);
     expect(run.stdout).toMatch(
       /No verdict yet: arm "control" has \d+ exposed visitors of the 1000 required; .*ran 2\.0 days of the 7 required\.\n$/,
     );
     expect(run.stdout).toMatch(/withheld/);
-    const json = jsonOut(
-      await cli([
-        'experiment',
-        'report',
-        '--definition',
-        definitionFile,
-        '--aggregates',
-        early,
-        '--now',
-        asOf[1]!,
-        '--json',
-      ]),
-    );
+    const json = jsonOut(await report(1, '--json'));
     expect(json).toEqual(
       JSON.parse(
         JSON.stringify(analyzeExperiment({ definition, aggregates: periods[1]!, asOf: asOf[1]! })),
@@ -141,7 +107,7 @@ describe('hearth-recs experiment report (offline)', () => {
     expect(oneLineError(await cli(['experiment', 'report']))).toMatch(
       /Give either --server URL --id ID/,
     );
-    expect(
+    const offlineError = async (aggregates: string, ...extra: string[]) =>
       oneLineError(
         await cli([
           'experiment',
@@ -149,24 +115,16 @@ describe('hearth-recs experiment report (offline)', () => {
           '--definition',
           definitionFile,
           '--aggregates',
-          aggregatesFile,
-          '--now',
-          'soon',
+          aggregates,
+          ...extra,
         ]),
-      ),
-    ).toMatch(/--now must be an ISO 8601 date/);
-    expect(
-      oneLineError(
-        await cli([
-          'experiment',
-          'report',
-          '--definition',
-          definitionFile,
-          '--aggregates',
-          join(dir, 'none.json'),
-        ]),
-      ),
-    ).toMatch(/--aggregates: cannot read .*none\.json \(ENOENT\)/);
+      );
+    expect(await offlineError(aggregatesFile, '--now', 'soon')).toMatch(
+      /--now must be an ISO 8601 date/,
+    );
+    expect(await offlineError(join(dir, 'none.json'))).toMatch(
+      /--aggregates: cannot read .*none\.json \(ENOENT\)/,
+    );
     expect(oneLineError(await cli(['experiment', 'nope']))).toMatch(
       /Unknown sub-command "nope": report, plan, validate/,
     );
@@ -186,37 +144,19 @@ describe('hearth-recs experiment report --server', () => {
     });
     const http = createFederatedHttpServer({ manager, config, experiments: ledger });
     const base = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
+    const fromServer = (token: string, id: string) =>
+      cli(['experiment', 'report', '--server', base, '--token', token, '--id', id]);
     try {
-      const run = await cli([
-        'experiment',
-        'report',
-        '--server',
-        base,
-        '--token',
-        TOKEN,
-        '--id',
-        'rows-v2',
-      ]);
+      const run = await fromServer(TOKEN, 'rows-v2');
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/^rows-v2 v3: /);
       expect(run.stdout).toMatch(/control +10 +\d+\n/);
-      const wrong = oneLineError(
-        await cli([
-          'experiment',
-          'report',
-          '--server',
-          base,
-          '--token',
-          'x'.repeat(20),
-          '--id',
-          'rows-v2',
-        ]),
+      expect(oneLineError(await fromServer('x'.repeat(20), 'rows-v2'))).toMatch(
+        /answered 401: Send the deployment token/,
       );
-      expect(wrong).toMatch(/answered 401: Send the deployment token/);
-      const unknown = oneLineError(
-        await cli(['experiment', 'report', '--server', base, '--token', TOKEN, '--id', 'nope']),
+      expect(oneLineError(await fromServer(TOKEN, 'nope'))).toMatch(
+        /answered 404: No experiment "nope"/,
       );
-      expect(unknown).toMatch(/answered 404: No experiment "nope"/);
     } finally {
       await http.close();
       await manager.close();
@@ -311,9 +251,9 @@ describe('hearth-recs experiment validate', () => {
     const run = await cli(['experiment', 'validate', good]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(
-      /^ok rows-v2 v1: control 50%, model-v2 50%; primary row-click, guardrails add-to-cart, revenue; from 2026-03-01T00:00:00Z\n/,
+      /^ok rows-v2 v3: control 40%, model-v2 40%, holdout 20% \(holdout\); primary row-click, guardrails add-to-cart, revenue; from 2026-03-01T00:00:00Z to 2026-03-31T00:00:00Z\n/,
     );
-    expect(run.stdout).toMatch(/ok dp v1: .*reports noised at ε = 4 \(multiplier \d+\.\d{3}\)\n$/);
+    expect(run.stdout).toMatch(/ok dp v3: .*reports noised at ε = 4 \(multiplier \d+\.\d{3}\)\n$/);
     const json = jsonOut(await cli(['experiment', 'validate', '--file', good, '--json']));
     expect((json['experiments'] as unknown[]).length).toBe(2);
   });

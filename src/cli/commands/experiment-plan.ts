@@ -10,20 +10,16 @@ import type { CliCommand } from '../cli-context';
 import { formatTable } from './experiment-format';
 import { readFlagFile } from './experiment-report';
 
-/** A number flag inside (min, max) (or [min, …] with `inclusive`), else an `OptionError` naming it. */
-function numberIn(
-  flags: ParsedFlags,
-  name: string,
-  min: number,
-  max: number,
-  what: string,
-): number | undefined {
+/** An open interval (lower, upper) and how to say it in an error. */
+type OpenRange = readonly [lower: number, upper: number, says: string];
+
+/** The number flag `name` (undefined when absent) inside `range`, else an `OptionError` naming it. */
+function numberIn(flags: ParsedFlags, name: string, range: OpenRange): number | undefined {
   const value = flags[name];
+  const [lower, upper, says] = range;
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > min && value < max)) {
-    throw new OptionError(`--${name} must be ${what} (got ${String(value)}).`);
-  }
-  return value;
+  if (typeof value === 'number' && value > lower && value < upper) return value;
+  throw new OptionError(`--${name} must be ${says} (got ${String(value)}).`);
 }
 
 /** `hearth-recs experiment plan`. */
@@ -80,25 +76,23 @@ export const experimentPlanCommand: CliCommand = {
     { name: 'json', type: 'boolean', description: 'Print the plan as JSON on stdout' },
   ],
   run(flags, ctx) {
-    const sd = numberIn(flags, 'sd', 0, Infinity, 'a positive number');
+    const sd = numberIn(flags, 'sd', [0, Infinity, 'a positive number']);
     const binomial = sd === undefined;
-    const baseline = numberIn(
-      flags,
-      'baseline',
+    const baseline = numberIn(flags, 'baseline', [
       0,
       binomial ? 1 : Infinity,
       binomial ? 'a rate in (0, 1) (or pass --sd for a mean metric)' : 'a positive number',
-    );
-    const lift = numberIn(flags, 'lift', 0, Infinity, 'a positive relative lift (0.05 = +5%)');
+    ]);
+    const lift = numberIn(flags, 'lift', [0, Infinity, 'a positive relative lift (0.05 = +5%)']);
     const arms = Number(flags['arms']);
     if (!Number.isInteger(arms) || arms < 2)
       throw new OptionError(`--arms must be an integer ≥ 2 (got ${String(flags['arms'])}).`);
     const looks = Number(flags['looks']);
     if (!Number.isInteger(looks) || looks < 1)
       throw new OptionError(`--looks must be an integer ≥ 1 (got ${String(flags['looks'])}).`);
-    const alpha = numberIn(flags, 'alpha', 0, 0.5, 'in (0, 0.5)') ?? 0.05;
-    const power = numberIn(flags, 'power', 0.5, 1, 'in (0.5, 1)') ?? 0.8;
-    const daily = numberIn(flags, 'daily-visitors', 0, Infinity, 'a positive number');
+    const alpha = numberIn(flags, 'alpha', [0, 0.5, 'in (0, 0.5)']) ?? 0.05;
+    const power = numberIn(flags, 'power', [0.5, 1, 'in (0.5, 1)']) ?? 0.8;
+    const daily = numberIn(flags, 'daily-visitors', [0, Infinity, 'a positive number']);
     if (binomial && (baseline ?? 0) * (1 + (lift ?? 0)) >= 1) {
       throw new OptionError('--baseline × (1 + --lift) must stay below 1 for a rate.');
     }
