@@ -3,8 +3,11 @@
  * settings it can apply. A definition asking for anything else is refused with a message naming
  * the field, and the device shows the site's default rows. Browser-safe.
  */
-import { validateExperimentDefinition, experimentMetrics } from '../core/experiments';
-import type { ArmDefinition, ExperimentDefinition } from '../core/experiments';
+import type { ArmDefinition, ExperimentDefinition } from '../core/experiments/experiment-types';
+import {
+  experimentMetrics,
+  validateExperimentDefinition,
+} from '../core/experiments/validate-experiment';
 import { OptionError } from '../core/errors';
 
 /** Metric ids a device measures from `track()` calls (see `docs/experiments.md`). */

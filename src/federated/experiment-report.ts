@@ -3,17 +3,16 @@
  * visitor's contribution since its previous report, with the definition's DP noise when it has
  * `privacy`, and a fresh random report id. Pure apart from the CSPRNG defaults. Browser-safe.
  */
+import type { ExperimentDefinition } from '../core/experiments/experiment-types';
+import { experimentSlotBounds, reportNoiseMultiplier } from '../core/experiments/report-noise';
+import { experimentMetrics } from '../core/experiments/validate-experiment';
 import {
   contributionLength,
   createAggregateAccumulator,
-  experimentMetrics,
-  experimentSlotBounds,
-  reportNoiseMultiplier,
   visitorContribution,
   writeContribution,
-  type ExperimentDefinition,
   type VisitorState,
-} from '../core/experiments';
+} from '../core/experiments/visitor-contribution';
 import { OptionError } from '../core/errors';
 import type { Rng } from '../core/random';
 import { createCryptoRng } from './clip-and-noise';

@@ -3,9 +3,10 @@
  * the definition), not started, ended, not enrolled (outside the coverage, or another experiment
  * already runs on its rows), or assigned to an arm by `assignArm` of its random unit id.
  */
-import { assignArm, type ExperimentDefinition } from '../core/experiments';
+import { serializeError } from '../core/errors';
+import { assignArm } from '../core/experiments/assign-arm';
+import type { ExperimentDefinition } from '../core/experiments/experiment-types';
 import { deviceArmSettings, type ArmSettings } from '../federated/experiment-device-rules';
-import { messageOf } from './recommender-checks';
 import type { DeviceExperimentState } from './recommender-types';
 
 /** One definition as this device runs it. */
@@ -42,7 +43,7 @@ export function resolveExperiments(
       seen.add(definition.id);
       settings = deviceArmSettings(definition);
     } catch (error) {
-      return { ...none, state: 'refused', message: messageOf(error) };
+      return { ...none, state: 'refused', message: serializeError(error).message };
     }
     if (now < Date.parse(definition.start)) {
       return { ...none, state: 'not-started', message: `Starts ${definition.start}.` };

@@ -4,10 +4,9 @@
  * an offline visit keeps running the experiments (and the arm) it knew.
  */
 import type { ExperimentDefinition } from '../core/experiments';
-import { OptionError } from '../core/errors';
+import { OptionError, serializeError } from '../core/errors';
 import type { MetaStore } from '../federated/consent-store';
 import { EXPERIMENTS_PATH, type ExperimentsDocument } from '../federated/experiment-protocol';
-import { messageOf } from './recommender-checks';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import type { ExperimentsConfig, FederatedConfig } from './recommender-types';
 
@@ -80,7 +79,7 @@ export function createDefinitionSource(
       } satisfies CachedDocument);
       return { definitions: experiments };
     } catch (error) {
-      const problem = `Could not fetch the experiments from ${url} (${messageOf(error)}); ${cached ? 'running the ones stored on this device' : 'no experiment runs until it can be fetched'}.`;
+      const problem = `Could not fetch the experiments from ${url} (${serializeError(error).message}); ${cached ? 'running the ones stored on this device' : 'no experiment runs until it can be fetched'}.`;
       return { definitions: cached?.experiments ?? [], problem };
     }
   };

@@ -5,10 +5,9 @@
  * queue. A recommender loads this module with a dynamic `import()` only when its config has
  * `experiments`, so pages without experiments never download it.
  */
-import { decodeServingBundle } from '../core/bundle/decode-bundle';
-import type { Item } from '../core/data/types';
-import { OptionError } from '../core/errors';
-import { experimentMetrics } from '../core/experiments';
+import type { ModelBundle } from '../core/bundle/model-bundle';
+import { DataError, OptionError, serializeError } from '../core/errors';
+import { experimentMetrics } from '../core/experiments/validate-experiment';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
 import { createConsentStore, type MetaStore } from '../federated/consent-store';
 import {
@@ -36,19 +35,16 @@ import { createDefinitionSource, type LoadedDefinitions } from './experiment-def
 import { serveUnderArm } from './experiment-rows';
 import { experimentsStatusOf, type StoredExperiment } from './experiment-status';
 import { createReportUploader } from './experiment-uploads';
-import { downloadModel } from './initial-load';
-import { messageOf } from './recommender-checks';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import type {
   ExperimentExposure,
-  ExperimentsConfig,
   ExperimentsStatus,
-  FederatedConfig,
   RecommendedRow,
+  RecommenderConfig,
   RecommenderEvent,
   TrackEvent,
 } from './recommender-types';
-import { MODEL_NAME } from './serving-model';
+import type { ServingModel } from './serving-model';
 
 /** Metadata key of the device's random unit id (never sent; erased with everything else). */
 export const UNIT_ID_META_KEY = 'experiments.unit-id';
@@ -63,16 +59,21 @@ const MAX_WAIT_MS = 2 ** 31 - 1;
 
 /** What {@link createExperimentRuntime} needs from its recommender. */
 export interface ExperimentHost {
-  /** Absent: nothing runs; the status says `configured: false`. */
-  readonly config: ExperimentsConfig | undefined;
-  readonly federated: FederatedConfig | undefined;
+  /** The recommender's config: without `experiments` nothing runs (`configured: false`). */
+  readonly config: Pick<RecommenderConfig, 'experiments' | 'federated'>;
   readonly deps: Pick<LocalRecommenderDeps, 'baseUrl' | 'fetch'>;
   readonly visitorId: string;
   /** The recommender's store (reopened after an erase). */
   store(): Promise<HearthStore>;
-  /** The catalog served now (prices for revenue). */
-  catalog(): readonly Item[];
+  /** The serving model: its catalog (prices for revenue), and where an arm's model is stored. */
+  readonly serving: Pick<ServingModel, 'catalog' | 'saveAndServe'>;
+  /** Downloads a model file (`initial-load`'s, so errors name the URL). */
+  download(url: string, deps: Pick<LocalRecommenderDeps, 'baseUrl' | 'fetch'>): Promise<Uint8Array>;
+  /** Decodes (and so validates) a model file. */
+  decode(bytes: Uint8Array): ModelBundle;
   emit(event: RecommenderEvent): void;
+  /** The recommender's events: a `federated` event says when consent changed. */
+  on(listener: (event: RecommenderEvent) => void): () => void;
   /** Clock (default `Date.now`). */
   readonly now?: () => number;
 }
@@ -84,15 +85,19 @@ export interface ExperimentRuntime {
    * applies, the config's) in place of the stored one, so that it is what the recommender serves.
    */
   prepareModel(configModelUrl: string | undefined): Promise<void>;
-  row(request: RowRequest, serve: (request: RowRequest) => RowResult): Promise<RecommendedRow>;
+  /** `rows` under the running arm: its settings applied, each row tagged with the arm. */
+  rows(rows: RowSource): { recommend(request: RowRequest): RecommendedRow };
   track(event: TrackEvent, timestamp: number): Promise<void>;
   recordExposure(exposure: ExperimentExposure): Promise<void>;
   status(): Promise<ExperimentsStatus>;
-  /** Consent changed: flush the queue (granted) or drop it (revoked). */
-  consentChanged(granted: boolean): Promise<void>;
   /** The data was erased: forget everything held in memory; the next call starts afresh. */
   reset(): void;
   dispose(): void;
+}
+
+/** What rows are served from. */
+interface RowSource {
+  recommend(request: RowRequest): RowResult;
 }
 
 interface Session {
@@ -104,7 +109,8 @@ interface Session {
 
 /** Creates the runtime; definitions load on first use. */
 export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime {
-  const config = host.config;
+  const config = host.config.experiments;
+  const federated = host.config.federated;
   const now = host.now ?? (() => Date.now());
   const windowMs = config?.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS;
   if (!(Number.isFinite(windowMs) && windowMs > 0)) {
@@ -112,12 +118,12 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       `experiments.attributionWindowMs must be a positive number of ms (got ${windowMs}).`,
     );
   }
-  const reportBase = config?.reportUrl ?? host.federated?.serverUrl;
+  const reportBase = config?.reportUrl ?? federated?.serverUrl;
   const source =
     config &&
     createDefinitionSource({
       config,
-      federated: host.federated,
+      federated,
       deps: host.deps,
       meta: { getMeta: (k) => metaOf().getMeta(k), setMeta: (k, v) => metaOf().setMeta(k, v) },
     });
@@ -133,6 +139,9 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     };
   }
 
+  /** The current session's definitions once loaded (rows are served synchronously). */
+  let known: (LoadedDefinitions & { readonly unitId: string }) | null = null;
+
   const openSession = (): Session => {
     const meta = metaOf();
     const consent = createConsentStore({ store: meta });
@@ -142,7 +151,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
         : createReportUploader({
             meta,
             reportUrl: new URL(reportBase || '/', host.deps.baseUrl).href,
-            token: host.federated?.token,
+            token: federated?.token,
             fetch: host.deps.fetch,
             isAllowed: () => consent.isGranted(),
             now,
@@ -156,7 +165,9 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
         await meta.setMeta(UNIT_ID_META_KEY, unitId);
       }
       const definitions = source ? await source() : { definitions: [] };
-      return { ...definitions, unitId };
+      const value = { ...definitions, unitId };
+      known = value;
+      return value;
     })();
     loaded.catch(() => undefined);
     return { meta, loaded, uploader, consent };
@@ -179,7 +190,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     (await s.meta.getMeta<Record<string, StoredExperiment>>(RECORDS_META_KEY)) ?? {};
 
   const price = (itemId: string): number | undefined =>
-    host.catalog().find((item) => item.id === itemId)?.price;
+    host.serving.catalog().find((item) => item.id === itemId)?.price;
 
   /**
    * Brings the records up to date at `now`: enrolls newly assigned experiments, queues the report
@@ -219,6 +230,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     }
     // Without a server to report to, the device still runs its arm; the records keep accumulating.
     const uploader = s.uploader;
+    let queued = false;
     for (const [id, { definition, record }] of uploader ? Object.entries(stored) : []) {
       const entry = entries.find((e) => e.definition.id === id);
       const final = !(entry?.state === 'assigned' && entry.definition.version === record.version);
@@ -232,6 +244,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
           period: record.openPeriod ?? reportPeriodOf(t),
         });
         await uploader?.enqueue(report);
+        queued = true;
         updated = markReported(record, final);
       } else if (final && !record.closed && record.openPeriod === null) {
         updated = { ...record, closed: true };
@@ -241,6 +254,8 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     // A new version replaces the old record only once the old one's final report is queued.
     for (const f of fresh) next[f.definition.id] = f;
     await s.meta.setMeta(RECORDS_META_KEY, next);
+    // A period closed while the page is open: send its report now (the queue asks consent first).
+    if (queued) void uploader?.flush().catch(() => undefined);
     arm(
       next,
       entries.map((e) => e.definition),
@@ -308,6 +323,16 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     });
   };
 
+  let consented: boolean | undefined;
+  // Consent is the federated-learning opt-in: send what waits once granted, drop it when revoked.
+  const unsubscribe = host.on((event) => {
+    if (event.type !== 'federated') return;
+    const granted = event.status.consent.granted;
+    if (granted) void session.uploader?.flush().catch(() => undefined);
+    else if (consented === true) void session.uploader?.clear().catch(() => undefined);
+    consented = granted;
+  });
+
   const started = (async () => {
     if (!config) return;
     await serial(() => sync(session));
@@ -326,32 +351,41 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       const absolute = new URL(want, host.deps.baseUrl).href;
       if (armUrl !== undefined && storedArmUrl === absolute) return;
       try {
-        const bytes = await downloadModel(absolute, host.deps);
-        decodeServingBundle(bytes);
-        await (await host.store()).saveModel(MODEL_NAME, bytes, { source: 'url', url: absolute });
+        const bytes = await host.download(absolute, host.deps);
+        const bundle = host.decode(bytes);
+        await host.serving.saveAndServe(bundle, bytes, 'loaded', { url: absolute });
         await s.meta.setMeta(ARM_MODEL_META_KEY, armUrl === undefined ? undefined : absolute);
       } catch (error) {
         host.emit({
           type: 'storage',
-          message: `The model of experiment arm could not be loaded (${messageOf(error)}); the stored model is served.`,
+          message: `The model of experiment arm could not be loaded (${serializeError(error).message}); the stored model is served.`,
         });
       }
     },
 
-    async row(request, serve) {
-      const running = config ? runningExperiment(await entriesNow(session)) : null;
-      if (running === null) return serve(request);
-      const { definition, armIndex, settings } = running;
-      const experiment = {
-        experimentId: definition.id,
-        armId: armIdOf(definition, armIndex) ?? '',
-        holdout: settings.holdout,
+    rows(rows) {
+      const serve = (request: RowRequest): RowResult => rows.recommend(request);
+      return {
+        recommend(request) {
+          const loaded = known;
+          if (!config || loaded === null) return serve(request);
+          const entries = resolveExperiments(loaded.definitions, loaded.unitId, now());
+          const running = runningExperiment(entries);
+          if (running === null) return serve(request);
+          const { definition, armIndex, settings } = running;
+          const experiment = {
+            experimentId: definition.id,
+            armId: armIdOf(definition, armIndex) ?? '',
+            holdout: settings.holdout,
+          };
+          return serveUnderArm(request, settings, experiment, serve);
+        },
       };
-      return serveUnderArm(request, settings, experiment, serve);
     },
 
     async track(event, timestamp) {
       if (!config) return;
+      checkOutcomeFields(event);
       const increments = metricIncrements({ ...event, timestamp }, price);
       const t = now();
       await update((stored) => {
@@ -413,24 +447,34 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       });
     },
 
-    async consentChanged(granted) {
-      const uploader = session.uploader;
-      if (granted) await uploader?.flush();
-      else await uploader?.clear();
-    },
-
     reset() {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       session.uploader?.dispose();
       emitted.clear();
+      known = null;
       session = openSession();
     },
 
     dispose() {
       disposed = true;
+      unsubscribe();
       if (timer !== undefined) clearTimeout(timer);
       session.uploader?.dispose();
     },
   };
+}
+
+/**
+ * Throws `DataError` (`INVALID_ROW`) naming `via` or `revenue` when an event's experiment fields
+ * are unusable (the event itself is already stored: these fields only feed experiments).
+ */
+function checkOutcomeFields(event: TrackEvent): void {
+  const where = `track(${JSON.stringify(event)})`;
+  if (event.via !== undefined && event.via !== 'row') {
+    throw new DataError('INVALID_ROW', `${where}: via must be "row" or omitted.`);
+  }
+  if (event.revenue !== undefined && !(event.revenue >= 0)) {
+    throw new DataError('INVALID_ROW', `${where}: revenue must be a number ≥ 0 or omitted.`);
+  }
 }

@@ -4,7 +4,7 @@ import type { ForYouRowRequest } from '../core/serve/row-types';
 import { createHearthStore } from '../storage';
 import type { HearthStore } from '../storage/store-types';
 import { createFederatedLoader } from './federated-loader';
-import { followModelHead, loadInitialModel } from './initial-load';
+import { downloadModel, followModelHead, loadInitialModel } from './initial-load';
 import { createLiveProfile } from './live-profile';
 import { createProfileSync } from './profile-sync';
 import { checkConfig, checkTrackEvent, disposedError } from './recommender-checks';
@@ -46,7 +46,7 @@ export function createLocalRecommender(
   let disposed = false;
   const isDisposed = (): boolean => disposed;
   const events = createRecommenderEvents();
-  const { emit } = events;
+  const { emit, on } = events;
   const profile = createLiveProfile({ limit: historyLimit });
 
   const stores = createStoreLifecycle({
@@ -84,13 +84,13 @@ export function createLocalRecommender(
     stores.close();
     serving.reset();
     profile.clear();
+    lab?.then((x) => x.reset());
   };
   const onStoreChange = createStoreChangeHandler({
     serving,
     scheduleProfileRefresh: profileSync.scheduleRefresh,
     forgetAll: () => {
       federated.ifLoaded((f) => f.reset());
-      lab?.then((x) => x.reset());
       forgetAll();
     },
     emit,
@@ -102,13 +102,15 @@ export function createLocalRecommender(
   const experiments = (): Promise<ExperimentRuntime> =>
     (lab ??= import('./experiment-runtime').then((m) =>
       m.createExperimentRuntime({
-        config: config.experiments,
-        federated: config.federated,
+        config,
         deps,
         visitorId,
         store: openStore,
-        catalog: () => serving.catalog(),
+        serving,
         emit,
+        on,
+        download: downloadModel,
+        decode: decodeServingBundle,
       }),
     ));
   const arms = config.experiments && experiments();
@@ -162,16 +164,14 @@ export function createLocalRecommender(
 
     async recommend(request) {
       await alive();
-      const rows = serving.state().rows;
-      let full = request;
-      if (request.type === 'for-you') {
-        const live = profile.history();
-        // Tolerate a missing history from untyped callers: the stored one is what matters here.
-        const extra = (request.history as ForYouRowRequest['history'] | undefined) ?? [];
-        full = { ...request, history: extra.length === 0 ? live : [...live, ...extra] };
-      }
-      const lab = await arms;
-      return lab ? lab.row(full, rows.recommend) : rows.recommend(full);
+      const served = serving.state().rows;
+      const rows = (await arms)?.rows(served) ?? served;
+      if (request.type !== 'for-you') return rows.recommend(request);
+      const live = profile.history();
+      // Tolerate a missing history from untyped callers: the stored one is what matters here.
+      const extra = (request.history as ForYouRowRequest['history'] | undefined) ?? [];
+      const history = extra.length === 0 ? live : [...live, ...extra];
+      return rows.recommend({ ...request, history });
     },
 
     async track(event) {
@@ -240,7 +240,6 @@ export function createLocalRecommender(
     async eraseAll() {
       const s = await alive();
       federated.ifLoaded((f) => f.reset());
-      lab?.then((x) => x.reset());
       const proof = await s.eraseAll();
       forgetAll();
       emit({ type: 'history-changed', events: 0 });
@@ -254,9 +253,7 @@ export function createLocalRecommender(
 
     async setFederatedConsent(granted) {
       await alive();
-      const status = await (await federated.runtime()).setConsent(granted);
-      await (await arms)?.consentChanged(granted);
-      return status;
+      return (await federated.runtime()).setConsent(granted);
     },
 
     async participate() {
@@ -274,7 +271,7 @@ export function createLocalRecommender(
       return (await experiments()).status();
     },
 
-    on: events.on,
+    on,
 
     dispose() {
       if (disposed) return;

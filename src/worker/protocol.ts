@@ -74,7 +74,7 @@ export interface ResultValues {
   readonly 'federated-status': FederatedStatus;
   readonly 'federated-consent': FederatedStatus;
   readonly participate: FederatedStatus;
-  readonly 'record-exposure': null;
+  readonly 'record-exposure': void;
   readonly experiments: ExperimentsStatus;
   readonly dispose: null;
 }
@@ -190,9 +190,6 @@ export function parseHostRequest(data: unknown): HostRequest {
     case 'track':
       need('event');
       break;
-    case 'record-exposure':
-      need('exposure');
-      break;
     case 'import-interactions':
     case 'import-catalog':
       need('input');
@@ -217,6 +214,7 @@ export function parseHostRequest(data: unknown): HostRequest {
     case 'erase':
     case 'federated-status':
     case 'participate':
+    case 'record-exposure':
     case 'experiments':
     case 'dispose':
       break;

@@ -40,9 +40,6 @@ export function checkTrackEvent(event: TrackEvent): void {
   }
   const problem = event.value === undefined ? null : interactionValueProblem(event.value);
   if (problem !== null) throw new DataError('INVALID_ROW', `${where}: value ${problem}.`);
-  if (event.via !== undefined && event.via !== 'row') {
-    throw new DataError('INVALID_ROW', `${where}: via must be "row" or omitted.`);
-  }
   if (event.type === 'rating' && event.value === undefined) {
     throw new DataError('INVALID_ROW', `${where}: a rating event needs a value.`);
   }

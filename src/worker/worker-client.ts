@@ -240,7 +240,7 @@ export function createWorkerRecommender(
     federatedStatus: () => call('federated-status', {}),
     setFederatedConsent: (granted) => call('federated-consent', { granted }),
     participate: () => call('participate', {}),
-    recordExposure: (exposure) => call('record-exposure', { exposure }).then(() => undefined),
+    recordExposure: (exposure) => call('record-exposure', { exposure }),
     experiments: () => call('experiments', {}),
 
     on: events.on,

@@ -141,8 +141,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       case 'participate':
         return reply(request, await (await current()).participate());
       case 'record-exposure':
-        await (await current()).recordExposure(request.exposure);
-        return reply(request, null);
+        return reply(request, await (await current()).recordExposure(request.exposure));
       case 'experiments':
         return reply(request, await (await current()).experiments());
       case 'dispose':
