@@ -51,7 +51,10 @@ const FORMATS: readonly InteractionFormat[] = [
  * Reads the interaction file named by the flags through the streaming parser, on `--threads`
  * threads (default: all cores) when the file is large (see `parseInteractionFile`).
  */
-export async function readInteractions(flags: ParsedFlags): Promise<ParsedInteractions> {
+export async function readInteractions(
+  flags: ParsedFlags,
+  hooks: { readonly onSlices?: (slices: number) => void } = {},
+): Promise<ParsedInteractions> {
   const format = String(flags['format']) as InteractionFormat;
   if (!FORMATS.includes(format)) {
     throw new OptionError(`--format must be one of ${FORMATS.join(', ')} (got "${format}").`);
@@ -69,7 +72,12 @@ export async function readInteractions(flags: ParsedFlags): Promise<ParsedIntera
     if (ref !== undefined) columns[key] = ref;
   }
   const path = String(flags['interactions']);
-  return parseInteractionFile({ path, options: { format, columns }, threads: threadCount(flags) });
+  return parseInteractionFile({
+    path,
+    options: { format, columns },
+    threads: threadCount(flags),
+    ...(hooks.onSlices ? { onSlices: hooks.onSlices } : {}),
+  });
 }
 
 /** Parses a comma-separated list of positive integers, e.g. `--k 10,20`. */

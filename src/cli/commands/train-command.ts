@@ -47,7 +47,12 @@ export const trainCommand: CliCommand = {
     tuneFlags(flags);
     threadCount(flags);
     const delivery = deliveryFlags(flags);
-    const { dataset, report } = await readInteractions(flags);
+    const stages = createStageClock('read');
+    let parseThreads = 1;
+    const { dataset, report } = await readInteractions(flags, {
+      onSlices: (slices) => (parseThreads = slices),
+    });
+    stages.begin('catalog');
     ctx.reportImport(report);
     const catalog: Item[] = (await readCatalogFlag(flags, ctx)) ?? [];
     const compute = withTrainThreads(flags, await resolveComputePath(flags, ctx), ctx);
@@ -57,9 +62,13 @@ export const trainCommand: CliCommand = {
         dataset,
         catalog,
         ...shippedTrainingOptions(flags, ctx, compute, bar),
+        onStage: (stage) => {
+          if (stage !== 'done') stages.begin(stage);
+        },
       });
       const dir = String(flags['out']);
       mkdirSync(dir, { recursive: true });
+      stages.begin('write');
       const bytes = encodeBundle(bundle, { itemFactors: delivery.itemFactors });
       writeFileSync(join(dir, MODEL_FILE_NAME), bytes);
       const head = writeModelHead(dir, bundle, delivery, MODEL_FILE_NAME);
@@ -81,6 +90,8 @@ export const trainCommand: CliCommand = {
         computePath: bundle.training.computePath,
         epochs: bundle.training.epochs,
         trainMs: bundle.training.trainMs,
+        parseThreads,
+        stageMs: stages.durations(),
         contentTower: bundle.contentTower !== null,
         tuning: bundle.tuning,
       };
@@ -107,3 +118,32 @@ export const trainCommand: CliCommand = {
 };
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
+
+/**
+ * Wall time of each stage of the command, for the JSON summary: `read` (the interactions),
+ * `catalog`, the stages `trainModelBundle` reports (`matrix`, `tune`, `mf`, `content`,
+ * `co-occurrence`, `trending`) and `write` (encoding and writing the files).
+ */
+function createStageClock(first: string): {
+  begin(next: string): void;
+  durations(): Record<string, number>;
+} {
+  const out: Record<string, number> = {};
+  let running = first;
+  let from = performance.now();
+  const stop = (): void => {
+    const now = performance.now();
+    out[running] = Math.round((out[running] ?? 0) + now - from);
+    from = now;
+  };
+  return {
+    begin(next) {
+      stop();
+      running = next;
+    },
+    durations() {
+      stop();
+      return { ...out };
+    },
+  };
+}
