@@ -103,7 +103,8 @@ export function createLocalRecommender(
     (lab ??= import('./experiment-runtime').then((m) =>
       m.createExperimentRuntime({
         config,
-        deps,
+        // With the worker's own address as the base: relative definition and arm model URLs.
+        deps: { ...deps, ...(baseUrl !== undefined && { baseUrl }) },
         visitorId,
         store: openStore,
         serving,
