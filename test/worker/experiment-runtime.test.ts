@@ -16,7 +16,9 @@ import {
   seedUnitId,
   unitIdFor,
 } from './experiment-harness';
-import { peekDb } from './memory-store';
+import { connectLocalWorker } from './local-worker-pair';
+import { createMemoryStore, peekDb } from './memory-store';
+import { createLocalRecommender } from '../../src/worker/local-recommender';
 
 const definition = deviceExperiment();
 let dbCounter = 0;
@@ -303,5 +305,66 @@ describe('reports', () => {
     const report = server.accepted[0];
     expect(report?.arms.map((a) => a.armId)).toEqual(['control', 'diverse', 'holdout']);
     expect(report?.noiseMultiplier).toBeGreaterThan(0);
+  });
+});
+
+describe('definition versions and the worker boundary', () => {
+  it('a new version sends the old version its final report and starts afresh in the same arm', async () => {
+    setNow(at('2026-03-05', 10));
+    const server = createFakeServer([definition]);
+    const dbName = nextDb();
+    await seedUnitId(dbName, unitIdFor(definition, 1));
+    const first = openRecommender(dbName, server);
+    await first.r.setFederatedConsent(true);
+    await first.r.recordExposure({ experimentId: 'rows-v2', armId: 'diverse' });
+    first.r.dispose();
+    server.document = { etag: '"v2"', experiments: [{ ...definition, version: 2 }] };
+    const second = openRecommender(dbName, server);
+    const status = await second.r.experiments();
+    expect(status.experiments[0]).toMatchObject({ version: 2, armId: 'diverse', exposed: false });
+    await vi.waitFor(() => expect(server.accepted).toHaveLength(1));
+    expect(server.accepted[0]).toMatchObject({ version: 1, period: '2026-03-05' });
+    expect(server.accepted[0]?.arms[0]).toMatchObject({ visitors: 1, exposedVisitors: 1 });
+    setNow(at('2026-03-06', 10));
+    await second.r.experiments();
+    await vi.waitFor(() => expect(server.accepted).toHaveLength(2));
+    expect(server.accepted[1]).toMatchObject({ version: 2, period: '2026-03-05' });
+    expect(server.accepted[1]?.arms[0]).toMatchObject({ visitors: 1, exposedVisitors: 0 });
+  });
+
+  it('keeps rows, status and errors across the worker boundary', async () => {
+    setNow(at('2026-03-05', 10));
+    const server = createFakeServer([definition]);
+    const dbName = nextDb();
+    await seedUnitId(dbName, unitIdFor(definition, 2));
+    const cleanups: (() => void)[] = [];
+    try {
+      const r = connectLocalWorker(
+        {
+          dbName,
+          federated: { serverUrl: ORIGIN, token: TOKEN, refreshIntervalMs: 0 },
+          experiments: {},
+        },
+        cleanups,
+        (config, deps) =>
+          createLocalRecommender(config, {
+            ...deps,
+            createStore: createMemoryStore,
+            fetch: (url, init) => server.fetch(url, init),
+          }),
+      );
+      expect((await r.recommend({ type: 'popular', k: 3 })).experiment).toEqual({
+        experimentId: 'rows-v2',
+        armId: 'holdout',
+        holdout: true,
+      });
+      await r.recordExposure({ experimentId: 'rows-v2', armId: 'holdout' });
+      expect((await r.experiments()).experiments[0]).toMatchObject({ exposed: true });
+      await expect(
+        r.recordExposure({ experimentId: 'other', armId: 'holdout' }),
+      ).rejects.toMatchObject({ name: 'OptionError', code: 'INVALID_OPTION' });
+    } finally {
+      for (const c of cleanups) c();
+    }
   });
 });
