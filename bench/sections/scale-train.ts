@@ -79,7 +79,7 @@ function runCli(args: readonly string[]): Promise<CliRun> {
  * `hearth-recs train` on a generated log with fixed settings; returns the run and its summary.
  * Without the catalog: the content tower's fit over 100k products is measured apart (docs/scale.md).
  */
-async function train(dir: string, threads: number): Promise<CliRun & { readonly trainMs: number }> {
+async function train(dir: string, threads: number): Promise<CliRun & TrainSummary> {
   const run = await runCli([
     'train',
     '--interactions',
@@ -96,8 +96,30 @@ async function train(dir: string, threads: number): Promise<CliRun & { readonly 
     '--json',
     '-q',
   ]);
-  const summary = JSON.parse(run.stdout) as { trainMs: number };
-  return { ...run, trainMs: summary.trainMs };
+  const summary = JSON.parse(run.stdout) as TrainSummary;
+  return {
+    ...run,
+    trainMs: summary.trainMs,
+    parseThreads: summary.parseThreads,
+    stageMs: summary.stageMs,
+  };
+}
+
+/** What the bench reads from `hearth-recs train --json`. */
+interface TrainSummary {
+  /** MF training time. */
+  readonly trainMs: number;
+  /** Slices the log was parsed in (one per thread). */
+  readonly parseThreads: number;
+  /** Wall time per stage of the command (read, catalog, matrix, mf, co-occurrence, trending, write). */
+  readonly stageMs: Readonly<Record<string, number>>;
+}
+
+/** `scale.<key>.stage.<name>Ms` for each stage of a train run. */
+function stageKeys(key: string, stageMs: Readonly<Record<string, number>>): BenchResults {
+  const out: BenchResults = {};
+  for (const [name, ms] of Object.entries(stageMs)) out[`scale.${key}.stage.${name}Ms`] = ms;
+  return out;
 }
 
 const round = (x: number): number => Math.round(x);
@@ -105,8 +127,10 @@ const round = (x: number): number => Math.round(x);
 /**
  * The cost curve of `hearth train` on generated shops of 100k items with 100k, 1M and 10M events:
  * generation, parse, MF time per epoch, wall time and peak RSS of the whole command with all
- * cores; at 10M events also with one thread (the thread speed-up). Data goes to a temporary
- * folder that is deleted afterwards.
+ * cores, and the wall time of each of its stages (`scale.<size>.stage.<name>Ms`; `parseMs` is the
+ * command's parse on all cores, `parseOneThreadMs` a one-pass parse in this process); at 10M
+ * events also with one thread (the thread speed-up). Data goes to a temporary folder that is
+ * deleted afterwards.
  */
 export const section: BenchSection = {
   title: 'Training at scale (generated shops, hearth train --no-tune)',
@@ -131,20 +155,27 @@ export const section: BenchSection = {
           dir,
           '-q',
         ]);
+        // The one-pass parse in this process, beside the command's own (on all cores).
         const parseStart = performance.now();
         const { report } = await parseInteractions(openInputFile(join(dir, 'events.csv')));
-        const parseMs = performance.now() - parseStart;
+        const parseOneThreadMs = performance.now() - parseStart;
         const run = await train(dir, cores);
         const epochMs = run.trainMs / EPOCHS;
+        const parseMs = run.stageMs['read'] ?? NaN;
         ctx.log(
           `scale-train: ${report.acceptedRows} events: ` +
-            `generate ${round(generated.ms)} ms (${round(generated.peakRssMB)} MB), parse ${round(parseMs)} ms, ` +
-            `MF ${round(epochMs)} ms/epoch on ${cores} threads, train ${round(run.ms)} ms, ${round(run.peakRssMB)} MB`,
+            `generate ${round(generated.ms)} ms (${round(generated.peakRssMB)} MB), ` +
+            `parse ${round(parseMs)} ms in ${run.parseThreads} slices (${round(parseOneThreadMs)} ms in one), ` +
+            `MF ${round(epochMs)} ms/epoch on ${cores} threads, train ${round(run.ms)} ms, ${round(run.peakRssMB)} MB; ` +
+            `stages ${JSON.stringify(run.stageMs)}`,
         );
         Object.assign(out, {
           [`scale.${key}.generateMs`]: round(generated.ms),
           [`scale.${key}.generatePeakRssMB`]: round(generated.peakRssMB),
           [`scale.${key}.parseMs`]: round(parseMs),
+          [`scale.${key}.parseThreads`]: run.parseThreads,
+          [`scale.${key}.parseOneThreadMs`]: round(parseOneThreadMs),
+          ...stageKeys(key, run.stageMs),
           [`scale.${key}.epochMs`]: round(epochMs),
           [`scale.${key}.trainWallMs`]: round(run.ms),
           [`scale.${key}.trainCpuMs`]: round(run.cpuMs),
@@ -154,7 +185,7 @@ export const section: BenchSection = {
           const single = await train(dir, 1);
           ctx.log(
             `scale-train: 10M events on 1 thread: MF ${round(single.trainMs / EPOCHS)} ms/epoch, ` +
-              `train ${round(single.ms)} ms, ${round(single.peakRssMB)} MB`,
+              `train ${round(single.ms)} ms, ${round(single.peakRssMB)} MB; stages ${JSON.stringify(single.stageMs)}`,
           );
           Object.assign(out, {
             'scale.train10m.ms': round(run.ms),
@@ -166,6 +197,7 @@ export const section: BenchSection = {
             'scale.train10m.oneThreadMs': round(single.ms),
             'scale.train10m.oneThreadCpuMs': round(single.cpuMs),
             'scale.train10m.oneThreadPeakRssMB': round(single.peakRssMB),
+            'scale.train10m.oneThreadParseMs': round(single.stageMs['read'] ?? NaN),
           });
         }
         rmSync(dir, { recursive: true, force: true });
