@@ -27,17 +27,18 @@ async function main(): Promise<void> {
     return;
   }
   const config = configFromFlags(values, process.env);
+  // Checked before the store starts, so a bad definitions file changes nothing on disk.
+  const experiments = await experimentLedgerFromFlags({
+    file: values.experiments,
+    retention: values['experiment-retention'],
+    dataDir: values['data-dir'],
+  });
   const store = await createDiskStore(values['data-dir']);
   const model = await initialModelFromFlags(values);
   const manager = await createRoundManager({
     store,
     config,
     ...(model ? { initialModel: model } : {}),
-  });
-  const experiments = await experimentLedgerFromFlags({
-    file: values.experiments,
-    retention: values['experiment-retention'],
-    dataDir: values['data-dir'],
   });
   const http = createFederatedHttpServer({
     manager,

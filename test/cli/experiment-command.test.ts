@@ -165,39 +165,37 @@ describe('hearth-recs experiment report --server', () => {
 });
 
 describe('hearth-recs experiment plan', () => {
-  it('prints the sample per arm and the days planExperiment gives', async () => {
+  it('prints the sample per arm and the days planExperiment gives, one look per day', async () => {
+    const args = ['experiment', 'plan', '--baseline', '0.1', '--lift', '0.2'];
+    const daily = [...args, '--daily-visitors', '8000'];
+    const json = jsonOut(await cli([...daily, '--json']));
+    // Without --looks the plan looks once per day of the duration it finds.
+    expect(json['looks']).toBe(json['days']);
     const expected = planExperiment({
-      baselineMean: 0.05,
-      minimumDetectableLift: 0.05,
+      baselineMean: 0.1,
+      minimumDetectableLift: 0.2,
       binomial: true,
-      alpha: 0.05,
-      power: 0.8,
-      looks: 14,
-      sequential: true,
+      looks: json['looks'] as number,
       dailyExposedPerArm: 4000,
     });
-    const args = [
-      'experiment',
-      'plan',
-      '--baseline',
-      '0.05',
-      '--lift',
-      '0.05',
-      '--daily-visitors',
-      '8000',
-    ];
-    const run = await cli(args);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(
-      `exposed visitors per arm  ${expected.samplePerArm.toLocaleString('en-US')}`,
-    );
-    expect(run.stdout).toMatch(new RegExp(`days +${expected.days}\\n`));
-    expect(run.stdout).toContain(`plannedSamplePerArm: ${expected.samplePerArm}`);
-    expect(jsonOut(await cli([...args, '--json']))).toMatchObject({
+    expect(json).toMatchObject({
       samplePerArm: expected.samplePerArm,
       days: expected.days,
       arms: 2,
     });
+    const run = await cli(daily);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(`exposed visitors per arm +${expected.samplePerArm.toLocaleString('en-US')}\\n`),
+    );
+    expect(run.stdout).toMatch(new RegExp(`days +${expected.days}\\n`));
+    expect(run.stdout).toContain(`${expected.days} looks`);
+    expect(run.stdout).toContain(`plannedSamplePerArm: ${expected.samplePerArm}`);
+    const fixed = jsonOut(await cli([...args, '--looks', '5', '--json']));
+    expect(fixed['samplePerArm']).toBe(
+      planExperiment({ baselineMean: 0.1, minimumDetectableLift: 0.2, binomial: true, looks: 5 })
+        .samplePerArm,
+    );
     const mean = jsonOut(
       await cli([
         'experiment',

@@ -58,8 +58,8 @@ export const experimentPlanCommand: CliCommand = {
     {
       name: 'looks',
       type: 'number',
-      defaultValue: 14,
-      description: 'Analyses over the experiment (one per daily report)',
+      description:
+        'Analyses over the experiment (default: one per day of the planned duration with --daily-visitors, else 14)',
     },
     { name: 'alpha', type: 'number', defaultValue: 0.05, description: 'False-positive rate' },
     {
@@ -87,8 +87,8 @@ export const experimentPlanCommand: CliCommand = {
     const arms = Number(flags['arms']);
     if (!Number.isInteger(arms) || arms < 2)
       throw new OptionError(`--arms must be an integer ≥ 2 (got ${String(flags['arms'])}).`);
-    const looks = Number(flags['looks']);
-    if (!Number.isInteger(looks) || looks < 1)
+    const fixedLooks = flags['looks'] === undefined ? null : Number(flags['looks']);
+    if (fixedLooks !== null && !(Number.isInteger(fixedLooks) && fixedLooks >= 1))
       throw new OptionError(`--looks must be an integer ≥ 1 (got ${String(flags['looks'])}).`);
     const alpha = numberIn(flags, 'alpha', [0, 0.5, 'in (0, 0.5)']) ?? 0.05;
     const power = numberIn(flags, 'power', [0.5, 1, 'in (0.5, 1)']) ?? 0.8;
@@ -97,20 +97,32 @@ export const experimentPlanCommand: CliCommand = {
       throw new OptionError('--baseline × (1 + --lift) must stay below 1 for a rate.');
     }
     const sequential = flags['fixed-horizon'] !== true;
-    const plan = planExperiment({
-      baselineMean: baseline ?? 0,
-      minimumDetectableLift: lift ?? 0,
-      binomial,
-      ...(sd !== undefined ? { baselineVariance: sd * sd } : {}),
-      alpha,
-      power,
-      looks: sequential ? looks : 1,
-      sequential,
-      ...(daily !== undefined ? { dailyExposedPerArm: daily / arms } : {}),
-    });
+    const planWith = (looks: number) =>
+      planExperiment({
+        baselineMean: baseline ?? 0,
+        minimumDetectableLift: lift ?? 0,
+        binomial,
+        ...(sd !== undefined ? { baselineVariance: sd * sd } : {}),
+        alpha,
+        power,
+        looks: sequential ? looks : 1,
+        sequential,
+        ...(daily !== undefined ? { dailyExposedPerArm: daily / arms } : {}),
+      });
+    let looks = fixedLooks ?? 14;
+    let plan = planWith(looks);
+    // Without --looks: one look per daily report over the days the plan itself needs.
+    for (
+      let i = 0;
+      i < 5 && fixedLooks === null && plan.days !== null && plan.days !== looks;
+      i++
+    ) {
+      looks = Math.max(1, plan.days);
+      plan = planWith(looks);
+    }
     if (flags['json'] === true) {
       ctx.stdout.write(
-        `${JSON.stringify({ ...plan, arms, totalSample: plan.samplePerArm * arms, sequential })}\n`,
+        `${JSON.stringify({ ...plan, arms, totalSample: plan.samplePerArm * arms, sequential, looks: sequential ? looks : 1 })}\n`,
       );
       return Promise.resolve();
     }
