@@ -33,6 +33,8 @@ export interface ExperimentPlan {
   readonly upper: Float64Array;
   /** Noise multiplier every report must carry (0: no privacy, reports are exact). */
   readonly multiplier: number;
+  /** Bound of each slot, the scale of its noise (null without privacy). */
+  readonly noiseBounds: Float64Array | null;
   /** UTC day number (days since 1970-01-01) of the start. */
   readonly startDay: number;
 }
@@ -64,12 +66,14 @@ export function planReports(definition: ExperimentDefinition): ExperimentPlan {
     const b = binomial ? Math.min(1, metric.cap ?? 1) : (metric.cap ?? Infinity);
     upper.set(metric.cuped === true ? [b, b * b, b, b * b, b * b] : [b, b * b], base);
   });
+  const multiplier = reportNoiseMultiplier(definition);
   return {
     definition,
     length,
     lower,
     upper,
-    multiplier: reportNoiseMultiplier(definition),
+    multiplier,
+    noiseBounds: multiplier > 0 ? experimentSlotBounds(definition) : null,
     startDay: Math.floor(Date.parse(definition.start) / DAY_MS),
   };
 }
@@ -182,7 +186,7 @@ function checkRanges(
   field: string,
   noisy: boolean,
 ): void {
-  const bounds = noisy ? experimentSlotBounds(plan.definition) : null;
+  const bounds = noisy ? plan.noiseBounds : null;
   for (let slot = 0; slot < plan.length; slot++) {
     const value = vector[slot] ?? 0;
     const slack = bounds === null ? 0 : NOISE_TOLERANCE_SDS * plan.multiplier * (bounds[slot] ?? 0);
