@@ -6,6 +6,7 @@ import { parseInteractions, type ParsedInteractions } from '../../../src/core/da
 import { DataError } from '../../../src/core/errors';
 import { openInputFile } from '../../../src/cli/read-input';
 import { parseInteractionFile } from '../../../src/cli/train-threads/parallel-parse';
+import { expectSameParse } from '../../fixtures/same-parse';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-parallel-parse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,44 +33,39 @@ function write(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-function expectSame(actual: ParsedInteractions, expected: ParsedInteractions): void {
-  expect(actual.report).toEqual(expected.report);
-  expect(actual.dataset.userVocab.toArray()).toEqual(expected.dataset.userVocab.toArray());
-  expect(actual.dataset.itemVocab.toArray()).toEqual(expected.dataset.itemVocab.toArray());
-  expect(actual.dataset.columns).toEqual(expected.dataset.columns);
-}
-
 const SMALL = { minBytes: 0, headBytes: 4096 } as const;
+
+/** Parses on 3 threads with a small head; returns the result and the slices it was parsed in. */
+async function parseCounting(
+  path: string,
+): Promise<{ parsed: ParsedInteractions; slices: number }> {
+  let slices = 0;
+  const parsed = await parseInteractionFile({
+    path,
+    threads: 3,
+    ...SMALL,
+    onSlices: (n) => (slices = n),
+  });
+  return { parsed, slices };
+}
 
 describe('parseInteractionFile', () => {
   it('parses slices on threads to exactly the one-thread result, errors on the same lines', async () => {
     const path = write('log.csv', logText(20_000));
     const serial = await parseInteractions(openInputFile(path));
-    let slices = 0;
-    const parallel = await parseInteractionFile({
-      path,
-      threads: 3,
-      ...SMALL,
-      onSlices: (n) => (slices = n),
-    });
+    const { parsed: parallel, slices } = await parseCounting(path);
     expect(slices).toBe(3);
     expect(serial.report.rejectedRows).toBeGreaterThan(10);
-    expectSame(parallel, serial);
+    expectSameParse(parallel, serial);
   });
 
   it('falls back to one pass when a quoted field comes before the last slice', async () => {
     const path = write('quoted.csv', logText(20_000, 3_000));
     const serial = await parseInteractions(openInputFile(path));
     expect(serial.dataset.itemVocab.has('a "quoted" id')).toBe(true);
-    let slices = 0;
-    const parallel = await parseInteractionFile({
-      path,
-      threads: 3,
-      ...SMALL,
-      onSlices: (n) => (slices = n),
-    });
+    const { parsed: parallel, slices } = await parseCounting(path);
     expect(slices).toBe(1);
-    expectSame(parallel, serial);
+    expectSameParse(parallel, serial);
   });
 
   it('fails on a slice with bad bytes as one parse does', async () => {

@@ -12,6 +12,7 @@ import {
   type InteractionSlice,
 } from '../../../../src/core/data/parse/interaction-slices';
 import { DataError } from '../../../../src/core/errors';
+import { expectSameParse } from '../../../fixtures/same-parse';
 
 const encoder = new TextEncoder();
 
@@ -51,13 +52,6 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-function expectSame(actual: ParsedInteractions, expected: ParsedInteractions): void {
-  expect(actual.report).toEqual(expected.report);
-  expect(actual.dataset.userVocab.toArray()).toEqual(expected.dataset.userVocab.toArray());
-  expect(actual.dataset.itemVocab.toArray()).toEqual(expected.dataset.itemVocab.toArray());
-  expect(actual.dataset.columns).toEqual(expected.dataset.columns);
-}
-
 // Ids in several forms (prefixed, numeric, text), a bad row of each kind, blank and CRLF lines.
 const LOG = [
   '\ufeffuser_id,item_id,event,timestamp,qty',
@@ -86,10 +80,10 @@ describe('mergeInteractionSlices', () => {
     expect(expected.report.rejectedRows).toBeGreaterThanOrEqual(6);
     // The first slice needs the lines the format is sniffed from (5 non-blank ones).
     const starts = lineStarts(LOG).slice(5);
-    for (const cut of starts) expectSame(parseInSlices(LOG, [cut]), expected);
+    for (const cut of starts) expectSameParse(parseInSlices(LOG, [cut]), expected);
     for (let a = 0; a < starts.length; a++) {
       for (let b = a + 1; b < starts.length; b += 3) {
-        expectSame(parseInSlices(LOG, [starts[a]!, starts[b]!]), expected);
+        expectSameParse(parseInSlices(LOG, [starts[a]!, starts[b]!]), expected);
       }
     }
   });
@@ -105,7 +99,7 @@ describe('mergeInteractionSlices', () => {
     const expected = await parseInteractions(text, { maxReportedErrors: 5 });
     const starts = lineStarts(text);
     const merged = parseInSlices(text, [starts[5]!, starts[20]!], { maxReportedErrors: 5 });
-    expectSame(merged, expected);
+    expectSameParse(merged, expected);
     expect(merged.report.errors[0]).toEqual({ line: 3, reason: 'empty item id (column "item")' });
     expect(merged.report.truncatedErrors).toBe(25);
   });
@@ -126,7 +120,7 @@ describe('mergeInteractionSlices', () => {
     ).join('\n');
     const expected = await parseInteractions(text);
     const starts = lineStarts(text);
-    expectSame(parseInSlices(text, [starts[10]!, starts[25]!]), expected);
+    expectSameParse(parseInSlices(text, [starts[10]!, starts[25]!]), expected);
   });
 });
 
