@@ -4,6 +4,7 @@
  * CUPED pre-period values from the stored history. Browser-safe.
  */
 import type { EventType } from '../core/data/types';
+import { DataError } from '../core/errors';
 import type { DeviceMetricId } from './experiment-device-rules';
 
 /** Default attribution window: outcomes count up to 7 days after the latest exposure. */
@@ -103,5 +104,19 @@ export function addIncrements(
   for (const id of Object.keys(totals)) {
     const add = increments[id];
     if (add !== undefined) totals[id] = (totals[id] ?? 0) + add;
+  }
+}
+
+/**
+ * Throws `DataError` (`INVALID_ROW`) naming `via` or `revenue` when a tracked event's experiment
+ * fields are unusable (`via` other than `'row'`, a negative or non-finite `revenue`).
+ */
+export function checkOutcomeFields(event: Pick<OutcomeEvent, 'via' | 'revenue'>): void {
+  const where = `track(${JSON.stringify(event)})`;
+  if (event.via !== undefined && event.via !== 'row') {
+    throw new DataError('INVALID_ROW', `${where}: via must be "row" or omitted.`);
+  }
+  if (event.revenue !== undefined && !(Number.isFinite(event.revenue) && event.revenue >= 0)) {
+    throw new DataError('INVALID_ROW', `${where}: revenue must be a number ≥ 0 or omitted.`);
   }
 }

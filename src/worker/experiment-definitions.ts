@@ -22,6 +22,8 @@ interface CachedDocument {
 /** The definitions to run now, and why the fresh ones could not be fetched (if so). */
 export interface LoadedDefinitions {
   readonly definitions: readonly ExperimentDefinition[];
+  /** Where they were fetched from (relative URLs in them resolve against it); absent inline. */
+  readonly documentUrl?: string;
   readonly problem?: string;
 }
 
@@ -70,17 +72,18 @@ export function createDefinitionSource(
     if (cached?.etag) headers['If-None-Match'] = cached.etag;
     try {
       const response = await doFetch(url, { headers });
-      if (response.status === 304 && cached) return { definitions: cached.experiments };
+      if (response.status === 304 && cached)
+        return { definitions: cached.experiments, documentUrl: url };
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const experiments = parseDocument(await response.json(), url);
       await o.meta.setMeta(EXPERIMENTS_DOCUMENT_META_KEY, {
         etag: response.headers.get('ETag') ?? '',
         experiments,
       } satisfies CachedDocument);
-      return { definitions: experiments };
+      return { definitions: experiments, documentUrl: url };
     } catch (error) {
       const problem = `Could not fetch the experiments from ${url} (${serializeError(error).message}); ${cached ? 'running the ones stored on this device' : 'no experiment runs until it can be fetched'}.`;
-      return { definitions: cached?.experiments ?? [], problem };
+      return { definitions: cached?.experiments ?? [], documentUrl: url, problem };
     }
   };
 }

@@ -6,34 +6,30 @@
  * `experiments`, so pages without experiments never download it.
  */
 import type { ModelBundle } from '../core/bundle/model-bundle';
-import { DataError, OptionError, serializeError } from '../core/errors';
-import { experimentMetrics } from '../core/experiments/validate-experiment';
+import { OptionError } from '../core/errors';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
 import { createConsentStore, type MetaStore } from '../federated/consent-store';
+import { exposeDevice } from '../federated/experiment-device-state';
 import {
-  addOutcome,
-  enrollDevice,
-  exposeDevice,
-  markReported,
-  reportDue,
-  visitorStateOf,
-} from '../federated/experiment-device-state';
-import {
+  checkOutcomeFields,
   DEFAULT_ATTRIBUTION_WINDOW_MS,
   metricIncrements,
-  prePeriodValues,
 } from '../federated/experiment-outcomes';
-import {
-  buildExperimentReport,
-  periodEnd,
-  randomReportId,
-  reportPeriodOf,
-} from '../federated/experiment-report';
+import { randomReportId } from '../federated/experiment-report';
 import type { HearthStore } from '../storage/store-types';
 import { armIdOf, resolveExperiments, runningExperiment } from './experiment-assignments';
 import { createDefinitionSource, type LoadedDefinitions } from './experiment-definitions';
 import { serveUnderArm } from './experiment-rows';
-import { experimentsStatusOf, type StoredExperiment } from './experiment-status';
+import { prepareArmModel } from './experiment-model';
+import {
+  applyOutcome,
+  closeDuePeriods,
+  enrollStored,
+  nextWakeUp,
+  type StoredExperiment,
+  type StoredExperiments,
+} from './experiment-records';
+import { experimentsStatusOf } from './experiment-status';
 import { createReportUploader } from './experiment-uploads';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import type {
@@ -50,8 +46,6 @@ import type { ServingModel } from './serving-model';
 export const UNIT_ID_META_KEY = 'experiments.unit-id';
 /** Metadata key of the per-experiment records. */
 export const RECORDS_META_KEY = 'experiments.records';
-/** Metadata key of the arm model URL stored as the model (absent: the config's model). */
-export const ARM_MODEL_META_KEY = 'experiments.arm-model-url';
 /** Stored events read for the CUPED pre-period (the most recent ones). */
 const PRE_PERIOD_EVENTS = 5000;
 /** Longest timer wait (setTimeout overflows past 2³¹ ms). */
@@ -60,7 +54,7 @@ const MAX_WAIT_MS = 2 ** 31 - 1;
 /** What {@link createExperimentRuntime} needs from its recommender. */
 export interface ExperimentHost {
   /** The recommender's config: without `experiments` nothing runs (`configured: false`). */
-  readonly config: Pick<RecommenderConfig, 'experiments' | 'federated'>;
+  readonly config: Pick<RecommenderConfig, 'experiments' | 'federated' | 'dbName'>;
   readonly deps: Pick<LocalRecommenderDeps, 'baseUrl' | 'fetch'>;
   readonly visitorId: string;
   /** The recommender's store (reopened after an erase). */
@@ -174,9 +168,17 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
   };
   let session = openSession();
 
-  /** Runs `job` after every earlier one (records are read, changed and written back whole). */
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  const lockName = `hearth-experiments:${host.config.dbName ?? 'hearth'}`;
+  /**
+   * Runs `job` after every earlier one, holding a lock shared by this site's tabs (Web Locks,
+   * where available): records are read, changed and written back whole, and two tabs closing the
+   * same period would otherwise queue two reports for it.
+   */
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
-    const run = lock.then(job, job);
+    const exclusive = (): Promise<T> =>
+      typeof locks?.request === 'function' ? (locks.request(lockName, job) as Promise<T>) : job();
+    const run = lock.then(exclusive, exclusive);
     lock = run.catch(() => undefined);
     return run;
   };
@@ -201,7 +203,6 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     const t = now();
     const entries = await entriesNow(s);
     const stored = await records(s);
-    const next: Record<string, StoredExperiment> = { ...stored };
     const fresh: StoredExperiment[] = [];
     for (const entry of entries) {
       const { definition } = entry;
@@ -211,51 +212,24 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       announce(definition, 'assigned', armId);
       const have = stored[definition.id];
       if (have?.record.version === definition.version) continue;
-      const metricIds = experimentMetrics(definition).map((m) => m.id);
-      const history = await (
-        await host.store()
-      ).recentInteractions(PRE_PERIOD_EVENTS, host.visitorId);
-      const preValues = prePeriodValues(metricIds, history, t, price);
-      fresh.push({
-        definition,
-        record: enrollDevice({
-          ...definition,
-          experimentId: definition.id,
-          armId,
-          metricIds,
-          preValues,
-          now: t,
-        }),
-      });
+      const store = await host.store();
+      const history = await store.recentInteractions(PRE_PERIOD_EVENTS, host.visitorId);
+      fresh.push(enrollStored(definition, armId, history, t, price));
     }
     // Without a server to report to, the device still runs its arm; the records keep accumulating.
     const uploader = s.uploader;
-    let queued = false;
-    for (const [id, { definition, record }] of uploader ? Object.entries(stored) : []) {
-      const entry = entries.find((e) => e.definition.id === id);
-      const final = !(entry?.state === 'assigned' && entry.definition.version === record.version);
-      let updated = record;
-      if (reportDue(record, t, final)) {
-        const report = buildExperimentReport({
-          definition,
-          armId: record.armId,
-          previous: record.reported,
-          current: visitorStateOf(record),
-          period: record.openPeriod ?? reportPeriodOf(t),
-        });
-        await uploader?.enqueue(report);
-        queued = true;
-        updated = markReported(record, final);
-      } else if (final && !record.closed && record.openPeriod === null) {
-        updated = { ...record, closed: true };
-      }
-      next[id] = { definition, record: updated };
-    }
+    const runs = (id: string, version: number): boolean =>
+      entries.some(
+        (e) => e.definition.id === id && e.definition.version === version && e.state === 'assigned',
+      );
+    const closed = uploader ? closeDuePeriods(stored, runs, t) : { next: stored, reports: [] };
+    for (const report of closed.reports) await uploader?.enqueue(report);
     // A new version replaces the old record only once the old one's final report is queued.
+    const next: Record<string, StoredExperiment> = { ...closed.next };
     for (const f of fresh) next[f.definition.id] = f;
     await s.meta.setMeta(RECORDS_META_KEY, next);
     // A period closed while the page is open: send its report now (the queue asks consent first).
-    if (queued) void uploader?.flush().catch(() => undefined);
+    if (closed.reports.length > 0) void uploader?.flush().catch(() => undefined);
     arm(
       next,
       entries.map((e) => e.definition),
@@ -291,16 +265,9 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     timer = undefined;
     if (disposed) return;
     const t = now();
-    const times = [
-      ...Object.values(stored)
-        .filter(({ record }) => !record.closed && record.openPeriod !== null)
-        .map(({ record }) => periodEnd(record.openPeriod ?? '')),
-      ...definitions
-        .map((d) => (d.stop === undefined ? NaN : Date.parse(d.stop)))
-        .filter((x) => x > t),
-    ];
-    if (times.length === 0) return;
-    const wait = Math.min(MAX_WAIT_MS, Math.max(0, Math.min(...times) - t));
+    const due = nextWakeUp(stored, definitions, t);
+    if (due === null) return;
+    const wait = Math.min(MAX_WAIT_MS, Math.max(0, due - t));
     const s = session;
     timer = setTimeout(() => {
       timer = undefined;
@@ -312,7 +279,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
 
   /** `job` on the up-to-date records, whose result is written back. */
   const update = (
-    change: (stored: Record<string, StoredExperiment>) => Record<string, StoredExperiment> | null,
+    change: (stored: StoredExperiments) => StoredExperiments | null,
   ): Promise<void> => {
     const s = session;
     return serial(async () => {
@@ -341,26 +308,14 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
   started.catch(() => undefined);
 
   return {
-    async prepareModel(configModelUrl) {
+    async prepareModel(configUrl) {
       const s = session;
-      const running = runningExperiment(await entriesNow(s));
-      const armUrl = running?.settings.modelUrl;
-      const want = armUrl ?? configModelUrl;
-      const storedArmUrl = await s.meta.getMeta<string>(ARM_MODEL_META_KEY);
-      if (want === undefined || (armUrl === undefined && storedArmUrl === undefined)) return;
-      const absolute = new URL(want, host.deps.baseUrl).href;
-      if (armUrl !== undefined && storedArmUrl === absolute) return;
-      try {
-        const bytes = await host.download(absolute, host.deps);
-        const bundle = host.decode(bytes);
-        await host.serving.saveAndServe(bundle, bytes, 'loaded', { url: absolute });
-        await s.meta.setMeta(ARM_MODEL_META_KEY, armUrl === undefined ? undefined : absolute);
-      } catch (error) {
-        host.emit({
-          type: 'storage',
-          message: `The model of experiment arm could not be loaded (${serializeError(error).message}); the stored model is served.`,
-        });
-      }
+      const loaded = await s.loaded;
+      const armModel = runningExperiment(await entriesNow(s))?.settings.modelUrl;
+      // An arm's model URL is relative to the experiments document it came from.
+      const base = loaded.documentUrl ?? host.deps.baseUrl;
+      const armUrl = armModel === undefined ? undefined : new URL(armModel, base).href;
+      await prepareArmModel({ ...host, meta: s.meta, armUrl, configUrl });
     },
 
     rows(rows) {
@@ -388,20 +343,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       checkOutcomeFields(event);
       const increments = metricIncrements({ ...event, timestamp }, price);
       const t = now();
-      await update((stored) => {
-        let changed = false;
-        const next = { ...stored };
-        for (const [id, { definition, record }] of Object.entries(stored)) {
-          const stopAt = definition.stop === undefined ? undefined : Date.parse(definition.stop);
-          const window = { windowMs, ...(stopAt !== undefined && { stopAt }) };
-          const after = addOutcome(record, increments, timestamp, t, window);
-          if (after !== record) {
-            next[id] = { definition, record: after };
-            changed = true;
-          }
-        }
-        return changed ? next : null;
-      });
+      await update((stored) => applyOutcome(stored, increments, timestamp, t, windowMs));
     },
 
     async recordExposure(exposure) {
@@ -463,18 +405,4 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       session.uploader?.dispose();
     },
   };
-}
-
-/**
- * Throws `DataError` (`INVALID_ROW`) naming `via` or `revenue` when an event's experiment fields
- * are unusable (the event itself is already stored: these fields only feed experiments).
- */
-function checkOutcomeFields(event: TrackEvent): void {
-  const where = `track(${JSON.stringify(event)})`;
-  if (event.via !== undefined && event.via !== 'row') {
-    throw new DataError('INVALID_ROW', `${where}: via must be "row" or omitted.`);
-  }
-  if (event.revenue !== undefined && !(event.revenue >= 0)) {
-    throw new DataError('INVALID_ROW', `${where}: revenue must be a number ≥ 0 or omitted.`);
-  }
 }

@@ -2,24 +2,18 @@
  * The experiments status of a device for its privacy page: per experiment, where the device
  * stands, what it measured, what it sent last (byte for byte) and what waits in the queue.
  */
-import { type ExperimentDefinition } from '../core/experiments';
 import type { DeviceExperimentRecord } from '../federated/experiment-device-state';
+import type { StoredExperiments } from './experiment-records';
 import type { ExperimentReport } from '../federated/experiment-protocol';
 import { periodEnd, reportPeriodOf } from '../federated/experiment-report';
 import { armIdOf, type ExperimentEntry } from './experiment-assignments';
 import type { LastReports } from './experiment-uploads';
 import type { DeviceExperimentStatus, ExperimentsStatus } from './recommender-types';
 
-/** A record with the definition it was made under (kept for its final report). */
-export interface StoredExperiment {
-  readonly definition: ExperimentDefinition;
-  readonly record: DeviceExperimentRecord;
-}
-
 /** What {@link experimentsStatusOf} reads. */
 export interface StatusInputs {
   readonly entries: readonly ExperimentEntry[];
-  readonly stored: Readonly<Record<string, StoredExperiment>>;
+  readonly stored: StoredExperiments;
   readonly pending: readonly ExperimentReport[];
   readonly last: LastReports;
   readonly consent: boolean;
