@@ -14,7 +14,8 @@
  * - `POST /v1/rounds/:id/shares` — JSON {@link SharesRequest} (secure rounds: encrypted shares)
  * - `GET /v1/rounds/:id/shares/:slot` — {@link ShareInbox} (secure rounds: shares sent to a slot)
  * - `POST /v1/rounds/:id/unmask` — JSON {@link UnmaskRequest}
- * - `GET /v1/status` — {@link ServerStatus}, plus `edge`: what the edge refused or cut off
+ * - `GET /v1/status` — {@link ServerStatus}, plus `edge`: what the edge refused or cut off, and
+ *   `experiments`: reports accepted and ids remembered per experiment
  * - `/v1/experiments`, `/v1/experiments/reports`, `/v1/experiments/:id/analysis` — experiments
  *   (`./experiments/experiment-routes.ts`)
  *
@@ -194,7 +195,12 @@ export function createFederatedHttpServer(o: {
     if (path === '/v1/status') {
       if (!allow('GET')) return;
       const edge = { ...edgeLog.stats(), admission: gate.stats() };
-      return sendJson(res, 200, { ...manager.status(), edge });
+      const experiments = o.experiments?.status();
+      return sendJson(res, 200, {
+        ...manager.status(),
+        edge,
+        ...(experiments ? { experiments } : {}),
+      });
     }
     if (path === CHALLENGE_PATH) {
       if (!allow('GET')) return;

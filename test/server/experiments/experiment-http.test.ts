@@ -107,6 +107,15 @@ describe('experiment routes', () => {
     expect(analysis.experimentId).toBe('rows-v2');
     expect(analysis.arms.map((a) => a.visitors)).toEqual([0, 1, 0]);
     expect(analysis.status).toBe('not-enough-data');
+    const status = (await (await fetch(`${base}/v1/status`, { headers: auth })).json()) as {
+      experiments: unknown[];
+    };
+    expect(status.experiments[0]).toEqual({
+      experimentId: 'rows-v2',
+      version: 3,
+      acceptedReports: 1,
+      rememberedReportIds: 1,
+    });
   });
 
   it('refuse a bad report with a 400 naming the field, a large body with 413, an unknown id with 404', async () => {
