@@ -18,6 +18,9 @@ import {
 
 const DAY_MS = 86_400_000;
 
+/** z of the one-sided 97.5% bound a noised exposed count must clear the minimum sample by. */
+const NOISY_COUNT_Z = 1.96;
+
 /**
  * `not-enough-data`: the minimum sample or runtime is not reached yet; `sample-ratio-mismatch`:
  * the arm sizes contradict the weights; `ready`: verdicts can be read.
@@ -154,9 +157,16 @@ function statusOf(
 ): { status: ExperimentStatus; reasons: string[] } {
   const reasons: string[] = [];
   for (const arm of aggregates.arms) {
-    if (arm.exposedVisitors < definition.minimumSamplePerArm) {
+    // A noised count must clear the minimum by its noise too (one-sided 97.5%), so noise alone
+    // cannot release a verdict early.
+    const noise = NOISY_COUNT_Z * Math.sqrt(arm.noiseUnits ?? 0);
+    if (arm.exposedVisitors - noise < definition.minimumSamplePerArm) {
+      const about =
+        noise > 0
+          ? ` about ${Math.round(arm.exposedVisitors)} (± ${Math.round(noise)} from DP noise)`
+          : ` ${Math.round(arm.exposedVisitors)}`;
       reasons.push(
-        `arm "${arm.armId}" has ${Math.round(arm.exposedVisitors)} exposed visitors of the ${definition.minimumSamplePerArm} required`,
+        `arm "${arm.armId}" has${about} exposed visitors of the ${definition.minimumSamplePerArm} required`,
       );
     }
   }

@@ -171,6 +171,27 @@ describe('analysis under DP noise', () => {
     const analysis = analyzeExperiment({ definition, aggregates: early, asOf: '2026-01-02' });
     expect(analysis.arms[0]!.exposedVisitors).toBe(0);
     expect(analysis.status).toBe('not-enough-data');
+    // A noised count clears the minimum only by its noise too.
+    const noisyButLarge = {
+      ...early,
+      arms: early.arms.map((arm) => ({
+        ...arm,
+        visitors: 130,
+        exposedVisitors: 105,
+        metrics: { 'row-click': { sum: 10, sumSquares: 10 } },
+      })),
+    };
+    const held = analyzeExperiment({ definition, aggregates: noisyButLarge, asOf: '2026-01-02' });
+    expect(held.reasons[0]).toBe(
+      'arm "control" has about 105 (± 9 from DP noise) exposed visitors of the 100 required',
+    );
+    const exactLarge = {
+      ...noisyButLarge,
+      arms: noisyButLarge.arms.map(({ noiseUnits: _, ...arm }) => arm),
+    };
+    expect(
+      analyzeExperiment({ definition, aggregates: exactLarge, asOf: '2026-01-02' }).status,
+    ).toBe('ready');
     const exactArms = { ...early, arms: early.arms.map(({ noiseUnits: _, ...arm }) => arm) };
     expect(() =>
       analyzeExperiment({ definition, aggregates: exactArms, asOf: '2026-01-02' }),
