@@ -13,6 +13,9 @@ import type { ExperimentsConfig, FederatedConfig } from './recommender-types';
 /** Metadata key of the cached experiments document. */
 export const EXPERIMENTS_DOCUMENT_META_KEY = 'experiments.document';
 
+/** How long the experiments document may take before the cached one is used (ms). */
+export const DEFINITIONS_TIMEOUT_MS = 5000;
+
 /** The cached document with its validator. */
 interface CachedDocument {
   readonly etag: string;
@@ -71,7 +74,9 @@ export function createDefinitionSource(
     if (o.federated?.token) headers['Authorization'] = `Bearer ${o.federated.token}`;
     if (cached?.etag) headers['If-None-Match'] = cached.etag;
     try {
-      const response = await doFetch(url, { headers });
+      // A slow server must not hold the first rows: past this, the stored definitions run.
+      const signal = AbortSignal.timeout(DEFINITIONS_TIMEOUT_MS);
+      const response = await doFetch(url, { headers, signal });
       if (response.status === 304 && cached)
         return { definitions: cached.experiments, documentUrl: url };
       if (!response.ok) throw new Error(`HTTP ${response.status}`);

@@ -96,7 +96,8 @@ interface RowSource {
 
 interface Session {
   readonly meta: MetaStore;
-  readonly loaded: Promise<LoadedDefinitions & { readonly unitId: string }>;
+  /** The unit id and definitions, loaded on first use (not before: after an erase, nothing is recreated until the next call). */
+  loaded(): Promise<LoadedDefinitions & { readonly unitId: string }>;
   readonly uploader: ReturnType<typeof createReportUploader> | null;
   readonly consent: ReturnType<typeof createConsentStore>;
 }
@@ -149,9 +150,10 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
             fetch: host.deps.fetch,
             isAllowed: () => consent.isGranted(),
             now,
-            onSent: () => undefined,
           });
-    const loaded = (async () => {
+    let loading: Promise<LoadedDefinitions & { readonly unitId: string }> | undefined;
+    const opened: Session = { meta, uploader, consent, loaded: () => (loading ??= load()) };
+    const load = async () => {
       let unitId = await meta.getMeta<string>(UNIT_ID_META_KEY);
       if (typeof unitId !== 'string') {
         // 128 random bits: the arm hash input; it never leaves the device.
@@ -160,11 +162,10 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       }
       const definitions = source ? await source() : { definitions: [] };
       const value = { ...definitions, unitId };
-      known = value;
+      if (session === opened) known = value;
       return value;
-    })();
-    loaded.catch(() => undefined);
-    return { meta, loaded, uploader, consent };
+    };
+    return opened;
   };
   let session = openSession();
 
@@ -184,7 +185,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
   };
 
   const entriesNow = async (s: Session) => {
-    const { definitions, unitId } = await s.loaded;
+    const { definitions, unitId } = await s.loaded();
     return resolveExperiments(definitions, unitId, now());
   };
 
@@ -286,7 +287,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       const stored = await sync(s);
       const next = change(stored);
       if (next !== null) await s.meta.setMeta(RECORDS_META_KEY, next);
-      arm(next ?? stored, (await s.loaded).definitions);
+      arm(next ?? stored, (await s.loaded()).definitions);
     });
   };
 
@@ -310,7 +311,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
   return {
     async prepareModel(configUrl) {
       const s = session;
-      const loaded = await s.loaded;
+      const loaded = await s.loaded();
       const armModel = runningExperiment(await entriesNow(s))?.settings.modelUrl;
       // An arm's model URL is relative to the experiments document it came from.
       const base = loaded.documentUrl ?? host.deps.baseUrl;
@@ -323,7 +324,12 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       return {
         recommend(request) {
           const loaded = known;
-          if (!config || loaded === null) return serve(request);
+          if (!config) return serve(request);
+          if (loaded === null) {
+            // Only after an erase: this row is the default one, the next ones run the new draw.
+            session.loaded().catch(() => undefined);
+            return serve(request);
+          }
           const entries = resolveExperiments(loaded.definitions, loaded.unitId, now());
           const running = runningExperiment(entries);
           if (running === null) return serve(request);
@@ -376,7 +382,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       if (!config) {
         return { configured: false, consent, experiments: [], pendingReports: 0, lastReport: null };
       }
-      const { problem } = await s.loaded;
+      const { problem } = await s.loaded();
       const stored = await serial(() => sync(s));
       return experimentsStatusOf({
         entries: await entriesNow(s),

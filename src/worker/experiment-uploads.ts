@@ -33,8 +33,6 @@ export interface ReportUploaderOptions {
   /** The consent check, asked right before every send. */
   readonly isAllowed: () => Promise<boolean>;
   readonly now: () => number;
-  /** Called after each report the server acknowledged. */
-  readonly onSent: () => void;
 }
 
 /** The report queue of one recommender. */
@@ -72,7 +70,6 @@ export function createReportUploader(o: ReportUploaderOptions): ReportUploader {
       bytes: new TextEncoder().encode(json).length,
     };
     await o.meta.setMeta(LAST_REPORTS_META_KEY, { ...last, [report.experimentId]: sent });
-    o.onSent();
   };
   const queue = createUploadQueue<ExperimentReport>({
     store: o.meta,

@@ -58,6 +58,8 @@ describe('assignment', () => {
     expect((await again.r.experiments()).experiments[0]?.armId).toBe(armId);
     expect(peekDb(dbName)?.meta.get(UNIT_ID_META_KEY)).toBe(unitId);
     await again.r.eraseAll();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(peekDb(dbName)?.meta.get(UNIT_ID_META_KEY)).toBeUndefined();
     await again.r.experiments();
     const redrawn = peekDb(dbName)?.meta.get(UNIT_ID_META_KEY);
     expect(redrawn).toMatch(REPORT_ID_PATTERN);
