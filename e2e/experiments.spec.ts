@@ -1,9 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { ExperimentDefinition } from '../src/core/experiments';
-import type { ExperimentReport, ExperimentsDocument } from '../src/federated/experiment-protocol';
+import type { ExperimentReport } from '../src/federated/experiment-protocol';
+import {
+  EXPERIMENTS_ORIGIN,
+  startExperimentsDemo,
+  writeExperimentsResult,
+  type ExperimentsDemo,
+} from './experiments-demo-server';
 
 /**
  * The demo experiment end to end, on a demo server of its own (`scripts/serve-demo.mjs` with
@@ -16,15 +19,9 @@ import type { ExperimentReport, ExperimentsDocument } from '../src/federated/exp
  * the bench), and the Experiments page shows the server's analysis with this device's arm.
  */
 
-const PORT = Number(process.env.HEARTH_E2E_EXPERIMENTS_PORT ?? 4183);
-const ORIGIN = `http://127.0.0.1:${PORT}`;
-/** The demo's deployment token (DEMO_FEDERATED_TOKEN in src/app/runtime/demo-config.ts). */
-const TOKEN = 'hearth-demo-federated-token';
 const SWITCH_NAME = "Contribute to the shop's shared model (federated learning)";
 /** How long after the server starts the experiment stops (the visit must be done by then). */
 const STOP_AFTER_MS = 45_000;
-const OUT_DIR = resolve('test-results/experiments-e2e');
-const RESULT_FILE = resolve('test-results/experiments-e2e.json');
 const REPORT_KEYS = ['protocol', 'experimentId', 'version', 'period', 'reportId', 'arms'];
 const ARM_KEYS = ['armId', 'visitors', 'exposedVisitors', 'metrics', 'noiseUnits'];
 
@@ -34,82 +31,21 @@ interface Captured {
   readonly body: Buffer | null;
 }
 
-test.use({ baseURL: ORIGIN });
+test.use({ baseURL: EXPERIMENTS_ORIGIN });
 
-let server: ChildProcess | null = null;
+let demo: ExperimentsDemo | null = null;
 let definition: ExperimentDefinition;
 let stopAt = 0;
 
-/**
- * The built demo experiment, stopping soon, with a holdout too rare to draw (the visit must see a
- * row to click; holdout rows are covered by the widget and React tests).
- */
-function writeExperimentsFile(): string {
-  const built = JSON.parse(
-    readFileSync('dist/web/demo/experiments.json', 'utf8'),
-  ) as ExperimentsDocument;
-  const demo = built.experiments[0]!;
-  stopAt = Date.now() + STOP_AFTER_MS;
-  definition = {
-    ...demo,
-    arms: demo.arms.map((arm) => (arm.holdout ? { ...arm, weight: 1e-9 } : arm)),
-    stop: new Date(stopAt).toISOString(),
-  };
-  mkdirSync(OUT_DIR, { recursive: true });
-  const file = join(OUT_DIR, 'experiments.json');
-  writeFileSync(file, JSON.stringify({ protocol: built.protocol, experiments: [definition] }));
-  return file;
-}
-
-/** Starts the demo server with the experiment; resolves once `/v1/experiments` answers through the proxy. */
-async function startDemo(): Promise<void> {
-  const file = writeExperimentsFile();
-  server = spawn(
-    process.execPath,
-    [
-      'scripts/serve-demo.mjs',
-      ...['--host', '127.0.0.1', '--port', String(PORT)],
-      ...['--data-dir', `.hearth-demo-server/e2e-experiments-${PORT}`, '--fresh'],
-      ...['--experiments', file],
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`serve-demo exited:\n${output}`);
-    try {
-      const res = await fetch(`${ORIGIN}/v1/experiments`, {
-        headers: { Authorization: `Bearer ${TOKEN}` },
-      });
-      if (res.ok) {
-        const doc = (await res.json()) as ExperimentsDocument;
-        expect(doc.experiments.map((e) => e.id)).toEqual([definition.id]);
-        return;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`The experiments demo server did not start on port ${PORT}:\n${output}`);
-}
-
 test.beforeAll(async () => {
   test.setTimeout(60_000);
-  await startDemo();
+  demo = await startExperimentsDemo(STOP_AFTER_MS);
+  ({ definition, stopAt } = demo);
 });
 
 test.afterAll(async () => {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
+  await demo?.stop();
+  demo = null;
 });
 
 /** The device's random unit id, read from its own database (it must never leave). */
@@ -238,25 +174,18 @@ test('only per-arm aggregates leave: one experiment report per device-period, sh
     periods.set(period, (periods.get(period) ?? 0) + r.body!.byteLength);
   }
   const uploadBytesPerDevicePeriod = Math.max(...periods.values());
-  writeFileSync(
-    RESULT_FILE,
-    `${JSON.stringify(
-      {
-        uploadBytesPerDevicePeriod,
-        reports: reports().map((r) => ({
-          bytes: r.body!.byteLength,
-          body: JSON.parse(r.body!.toString('utf8')) as unknown,
-        })),
-        experimentId: definition.id,
-        arms: definition.arms.length,
-        metrics: metricIds.length,
-        visitEndedMsBeforeStop: marginMs,
-        note: 'JSON request body bytes of POST /v1/experiments/reports (HTTP headers not counted)',
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeExperimentsResult({
+    uploadBytesPerDevicePeriod,
+    reports: reports().map((r) => ({
+      bytes: r.body!.byteLength,
+      body: JSON.parse(r.body!.toString('utf8')) as unknown,
+    })),
+    experimentId: definition.id,
+    arms: definition.arms.length,
+    metrics: metricIds.length,
+    visitEndedMsBeforeStop: marginMs,
+    note: 'JSON request body bytes of POST /v1/experiments/reports (HTTP headers not counted)',
+  });
   await expect(page.getByTestId('experiment-report-bytes')).toContainText(
     `${uploadBytesPerDevicePeriod} bytes`,
   );

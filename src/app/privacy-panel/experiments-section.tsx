@@ -37,9 +37,7 @@ function LastReport({ report }: { readonly report: SentExperimentReport }) {
           ? 'It carries a noised block for every arm, so it does not reveal yours.'
           : 'It adds to your arm’s sums under the arm’s id (this experiment adds no noise).'}
       </figcaption>
-      <pre data-testid="experiment-report-json">
-        {JSON.stringify(JSON.parse(report.json), null, 2)}
-      </pre>
+      <pre data-testid="experiment-report-json">{report.json}</pre>
     </figure>
   );
 }
