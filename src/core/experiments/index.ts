@@ -60,8 +60,4 @@ export {
   type SimulatedReport,
   type SimulatedRevenue,
 } from './simulate-experiment';
-export {
-  experimentSlotBounds,
-  reportNoiseMultiplier,
-  DEFAULT_REPORT_DELTA,
-} from './report-noise';
+export { experimentSlotBounds, reportNoiseMultiplier, DEFAULT_REPORT_DELTA } from './report-noise';

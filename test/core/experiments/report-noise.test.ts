@@ -58,9 +58,9 @@ describe('reportNoiseMultiplier', () => {
 
   it('refuses ε ≤ 0 and δ out of range', () => {
     expect(() => reportNoiseMultiplier({ ...base, privacy: { epsilon: 0 } })).toThrow(/epsilon/);
-    expect(() =>
-      reportNoiseMultiplier({ ...base, privacy: { epsilon: 1, delta: 0.01 } }),
-    ).toThrow(/delta/);
+    expect(() => reportNoiseMultiplier({ ...base, privacy: { epsilon: 1, delta: 0.01 } })).toThrow(
+      /delta/,
+    );
   });
 });
 
@@ -73,9 +73,9 @@ describe('validateExperimentDefinition with privacy', () => {
       guardrailMetrics: [{ id: 'revenue', kind: 'mean' as const }],
     };
     expect(() => validateExperimentDefinition(uncapped)).toThrow(/guardrailMetrics\[0\]\.cap/);
-    expect(() =>
-      validateExperimentDefinition({ ...base, privacy: { epsilon: -1 } }),
-    ).toThrow(/privacy\.epsilon/);
+    expect(() => validateExperimentDefinition({ ...base, privacy: { epsilon: -1 } })).toThrow(
+      /privacy\.epsilon/,
+    );
     expect(validateExperimentDefinition({ ...base, privacy: { epsilon: 2 } }).id).toBe('noise');
   });
 });
