@@ -7,6 +7,7 @@ import type { ExperimentDefinition } from '../core/experiments';
 import { OptionError, serializeError } from '../core/errors';
 import type { MetaStore } from '../federated/consent-store';
 import { EXPERIMENTS_PATH, type ExperimentsDocument } from '../federated/experiment-protocol';
+import { absoluteUrl } from './experiment-uploads';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import type { ExperimentsConfig, FederatedConfig } from './recommender-types';
 
@@ -49,7 +50,7 @@ export function experimentsUrlOf(o: Omit<DefinitionSourceOptions, 'meta'>): stri
       'experiments needs definitions, a url, or federated.serverUrl to fetch them from (GET /v1/experiments).',
     );
   }
-  return new URL(url, o.deps.baseUrl).href;
+  return absoluteUrl(url, o.deps.baseUrl, 'experiments.url');
 }
 
 function parseDocument(body: unknown, url: string): readonly ExperimentDefinition[] {

@@ -30,7 +30,7 @@ import {
   type StoredExperiments,
 } from './experiment-records';
 import { experimentsStatusOf } from './experiment-status';
-import { createReportUploader } from './experiment-uploads';
+import { absoluteUrl, createReportUploader } from './experiment-uploads';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import type {
   ExperimentExposure,
@@ -96,7 +96,7 @@ interface RowSource {
 
 interface Session {
   readonly meta: MetaStore;
-  /** The unit id and definitions, loaded on first use (not before: after an erase, nothing is recreated until the next call). */
+  /** Unit id and definitions, loaded on first use (after an erase: only at the next call). */
   loaded(): Promise<LoadedDefinitions & { readonly unitId: string }>;
   readonly uploader: ReturnType<typeof createReportUploader> | null;
   readonly consent: ReturnType<typeof createConsentStore>;
@@ -120,7 +120,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       config,
       federated,
       deps: host.deps,
-      meta: { getMeta: (k) => metaOf().getMeta(k), setMeta: (k, v) => metaOf().setMeta(k, v) },
+      meta: metaOf(),
     });
   const emitted = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -145,7 +145,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
         ? null
         : createReportUploader({
             meta,
-            reportUrl: new URL(reportBase || '/', host.deps.baseUrl).href,
+            reportUrl: absoluteUrl(reportBase || '/', host.deps.baseUrl, 'experiments.reportUrl'),
             token: federated?.token,
             fetch: host.deps.fetch,
             isAllowed: () => consent.isGranted(),

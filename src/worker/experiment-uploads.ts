@@ -6,7 +6,7 @@
  * leaves the queue and the device forgets the id. The last report sent per experiment is kept,
  * byte for byte, for the privacy page.
  */
-import { DataError } from '../core/errors';
+import { DataError, OptionError } from '../core/errors';
 import type { MetaStore } from '../federated/consent-store';
 import { EXPERIMENT_REPORTS_PATH, type ExperimentReport } from '../federated/experiment-protocol';
 import { createUploadQueue, type FlushResult } from '../federated/upload-queue';
@@ -44,6 +44,20 @@ export interface ReportUploader {
   /** Drops every queued report (the visitor opted out). */
   clear(): Promise<void>;
   dispose(): void;
+}
+
+/**
+ * `url` made absolute against `base` (the page); throws `OptionError` naming `field` when it
+ * cannot be (a relative URL where the page's address is unknown).
+ */
+export function absoluteUrl(url: string, base: string | undefined, field: string): string {
+  try {
+    return new URL(url, base).href;
+  } catch {
+    throw new OptionError(
+      `${field} "${url}" is not an absolute URL and there is no page URL to resolve it against; give the full address (https://…).`,
+    );
+  }
 }
 
 /** Creates the uploader; nothing is sent until `flush` (or the queue's own retry timer). */
