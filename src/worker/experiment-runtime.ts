@@ -113,13 +113,16 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       `experiments.attributionWindowMs must be a positive number of ms (got ${windowMs}).`,
     );
   }
+  // Relative URLs resolve against the page (or, in Hearth's worker, the worker's own address).
+  const page = host.deps.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href;
+  const deps = { ...host.deps, ...(page !== undefined && { baseUrl: page }) };
   const reportBase = config?.reportUrl ?? federated?.serverUrl;
   const source =
     config &&
     createDefinitionSource({
       config,
       federated,
-      deps: host.deps,
+      deps,
       meta: metaOf(),
     });
   const emitted = new Set<string>();
@@ -145,9 +148,9 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
         ? null
         : createReportUploader({
             meta,
-            reportUrl: absoluteUrl(reportBase || '/', host.deps.baseUrl, 'experiments.reportUrl'),
+            reportUrl: absoluteUrl(reportBase || '/', page, 'experiments.reportUrl'),
             token: federated?.token,
-            fetch: host.deps.fetch,
+            fetch: deps.fetch,
             isAllowed: () => consent.isGranted(),
             now,
           });
@@ -314,9 +317,9 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       const loaded = await s.loaded();
       const armModel = runningExperiment(await entriesNow(s))?.settings.modelUrl;
       // An arm's model URL is relative to the experiments document it came from.
-      const base = loaded.documentUrl ?? host.deps.baseUrl;
+      const base = loaded.documentUrl ?? page;
       const armUrl = armModel === undefined ? undefined : new URL(armModel, base).href;
-      await prepareArmModel({ ...host, meta: s.meta, armUrl, configUrl });
+      await prepareArmModel({ ...host, deps, meta: s.meta, armUrl, configUrl });
     },
 
     rows(rows) {

@@ -103,8 +103,7 @@ export function createLocalRecommender(
     (lab ??= import('./experiment-runtime').then((m) =>
       m.createExperimentRuntime({
         config,
-        // With the worker's own address as the base: relative definition and arm model URLs.
-        deps: { ...deps, ...(baseUrl !== undefined && { baseUrl }) },
+        deps,
         visitorId,
         store: openStore,
         serving,

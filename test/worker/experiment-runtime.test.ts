@@ -311,6 +311,27 @@ describe('reports', () => {
 });
 
 describe('definition versions and the worker boundary', () => {
+  it("resolves the site's own origin ('') against the worker's address", async () => {
+    setNow(at('2026-03-05', 10));
+    vi.stubGlobal('location', { href: `${ORIGIN}/widget/chunks/hearth.worker.js` });
+    try {
+      const server = createFakeServer([definition]);
+      const r = createLocalRecommender(
+        {
+          dbName: nextDb(),
+          federated: { serverUrl: '', token: TOKEN, refreshIntervalMs: 0 },
+          experiments: {},
+        },
+        { createStore: createMemoryStore, fetch: (url, init) => server.fetch(url, init) },
+      );
+      opened.push(r);
+      expect((await r.experiments()).experiments[0]?.state).toBe('assigned');
+      expect(server.requests[0]?.url).toBe(`${ORIGIN}/v1/experiments`);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('a new version sends the old version its final report and starts afresh in the same arm', async () => {
     setNow(at('2026-03-05', 10));
     const server = createFakeServer([definition]);
