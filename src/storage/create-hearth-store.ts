@@ -26,6 +26,7 @@ import type {
   AppendResult,
   HearthStore,
   HearthStoreOptions,
+  InteractionImportResult,
   RetentionPolicy,
   StorageReport,
   StoreChange,
@@ -221,7 +222,7 @@ class IndexedDbHearthStore implements HearthStore {
   async importInteractions(
     input: ParseInput | URL,
     options: InteractionImportOptions = {},
-  ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
+  ): Promise<InteractionImportResult> {
     // Parsers and the sliced import load on first import: a page that only serves never downloads them.
     const { importInteractionsInto } = await import('./streaming-import');
     return importInteractionsInto(
@@ -229,10 +230,10 @@ class IndexedDbHearthStore implements HearthStore {
         ...this.options,
         run: (write) => this.run(write),
         appendDataset: (dataset) => this.appendDataset(dataset),
-        published: async (appended) =>
-          this.sync.publish({ kind: 'interactions', appended, total: await this.countRows() }),
+        publish: (change) => this.sync.publish(change),
+        countRows: () => this.countRows(),
       },
-      await resolveInput(input),
+      input,
       options,
     );
   }

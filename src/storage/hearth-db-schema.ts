@@ -28,6 +28,11 @@ export interface ChunkRecord {
   readonly timestamps: Float64Array;
   readonly minTs: number;
   readonly maxTs: number;
+  /**
+   * Set on the chunks a sliced import writes (the id in its journal, see `import-journal.ts`):
+   * how an interrupted import's rows are told apart from others. Rewrites drop it.
+   */
+  readonly importId?: number;
 }
 
 /** One event of the append log (small, single appends such as `track()`), ids kept as strings. */
@@ -71,8 +76,12 @@ export interface ModelRecord {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-/** Internal bookkeeping, updated only inside the transaction that changes what it counts. */
-export type CounterName = 'chunkRows' | 'catalogItems' | 'catalogBytes';
+/**
+ * Internal bookkeeping, updated only inside the transaction that changes what it counts. The
+ * `import*` keys are the journal of a sliced import in progress (see `import-journal.ts`).
+ */
+export type CounterName =
+  'chunkRows' | 'catalogItems' | 'catalogBytes' | 'importId' | 'importAfterChunk' | 'importRows';
 
 /** Typed layout of Hearth's database (schema v1). */
 export interface HearthDB extends DBSchema {

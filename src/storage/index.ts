@@ -18,7 +18,7 @@ export type { HearthExportManifest } from './export-file';
 export { HEARTH_DB_VERSION, DEFAULT_DB_NAME } from './hearth-db-schema';
 export { CHUNK_ROWS } from './interaction-chunks';
 export { LOG_COMPACT_ROWS, LOG_MAX_BATCH } from './append-log';
-export type { ImportProgress, InteractionImportOptions } from './import-options';
+export type { ImportProgress, InteractionImportOptions, InterruptedImport } from './import-options';
 export {
   detectDeviceLimits,
   importCapacity,
@@ -31,6 +31,7 @@ export type {
   AppendResult,
   HearthStore,
   HearthStoreOptions,
+  InteractionImportResult,
   RetentionPolicy,
   StorageReport,
   StoreChange,

@@ -2,7 +2,7 @@ import type { InteractionDataset } from '../core/data/interaction-log';
 import type { ImportReport, CatalogParseOptions, ParseInput } from '../core/data/parse';
 import type { Interaction, Item } from '../core/data/types';
 import type { MfCheckpoint } from '../core/models/mf/mf-trainer';
-import type { InteractionImportOptions } from './import-options';
+import type { InteractionImportOptions, InterruptedImport } from './import-options';
 import type { QuotaSimulator } from './quota';
 
 /** Retention policy, enforced on every write. */
@@ -35,6 +35,14 @@ export interface AppendResult {
   readonly evicted: number;
   /** Set when the write hit the storage quota and oldest interactions were evicted to fit. */
   readonly quotaRecovered?: boolean;
+}
+
+/** What `HearthStore.importInteractions` did. */
+export interface InteractionImportResult {
+  readonly report: ImportReport;
+  readonly append: AppendResult;
+  /** Set when an import that a closed tab or worker left unfinished was dealt with first. */
+  readonly interruptedImport?: InterruptedImport;
 }
 
 /** A stored model file (see `encodeBundle`) with its metadata. */
@@ -79,6 +87,7 @@ export type StoreChange = (
   | { readonly kind: 'model'; readonly name: string; readonly version: number }
   | { readonly kind: 'erased' }
   | { readonly kind: 'quota'; readonly evicted: number; readonly message: string }
+  | { readonly kind: 'import-recovered'; readonly removed: number; readonly message: string }
 ) & {
   /** True when another tab (another store instance on the same database) made the change. */
   readonly remote?: boolean;
@@ -94,14 +103,16 @@ export interface HearthStore {
   /** Appends an already columnar dataset (e.g. from `parseInteractions`) durably; NaN timestamps are stamped with the current time. */
   appendDataset(dataset: InteractionDataset): Promise<AppendResult>;
   /**
-   * Parses a File/Blob/URL/string with the engine's parsers and appends the good rows; returns the
-   * row-level report. A File/Blob is read, parsed and stored in slices with progress, checked
-   * against the device first (`DataError` `LOG_TOO_LARGE`), and removed again if the import fails.
+   * Parses a File/Blob/URL/stream/string with the engine's parsers and appends the good rows;
+   * returns the row-level report. A File/Blob, a URL's download or a stream is read, parsed and
+   * stored in slices with progress, checked against the device first (`DataError`
+   * `LOG_TOO_LARGE`), and removed again if the import fails. Imports of one database run one at a
+   * time across tabs; an import a closed tab left unfinished is undone first (`interruptedImport`).
    */
   importInteractions(
     input: ParseInput | URL,
     options?: InteractionImportOptions,
-  ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }>;
+  ): Promise<InteractionImportResult>;
   /** Every stored interaction as one columnar dataset (vocabularies rebuilt), oldest first. */
   readInteractions(): Promise<InteractionDataset>;
   /** The most recent interactions of one user (default: the device's visitor), newest last. */

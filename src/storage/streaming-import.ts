@@ -1,7 +1,6 @@
-import { CancelledError } from '../core/errors';
-import type { InteractionColumns, InteractionDataset } from '../core/data/interaction-log';
+import { CancelledError, DataError } from '../core/errors';
+import type { InteractionDataset } from '../core/data/interaction-log';
 import type { ImportReport, ParseInput } from '../core/data/parse';
-import type { Vocabulary } from '../core/data/vocabulary';
 import type { HearthConnection } from './hearth-connection';
 import { INTERACTION_STORES } from './hearth-db-schema';
 import {
@@ -10,132 +9,198 @@ import {
   logTooLargeError,
   STORED_BYTES_PER_EVENT,
 } from './import-capacity';
-import { appendToChunks, chunkColumns, chunkFromColumns } from './interaction-chunks';
+import { createImportChunkWriter, type SlicedImportTarget } from './import-chunk-writer';
+import {
+  interruptedImport,
+  newImportId,
+  undoJournaledImport,
+  writeJournal,
+  type ImportJournal,
+} from './import-journal';
+import {
+  isSliceable,
+  type InteractionImportOptions,
+  type InterruptedImport,
+} from './import-options';
+import {
+  blobSlices,
+  downloadSlices,
+  isByteStream,
+  streamSlices,
+  type ImportSlices,
+} from './import-slices';
 import { compactLog, storedRows } from './interaction-writes';
-import { commitOrAbort, isQuotaError, type QuotaSimulator } from './quota';
-import { enforceRetention } from './retention';
-import { isSliceable, type InteractionImportOptions, type SliceableInput } from './import-options';
-import { settle } from './settle-request';
-import type { AppendResult, RetentionPolicy } from './store-types';
+import { commitOrAbort, isQuotaError } from './quota';
+import type { AppendResult, InteractionImportResult, StoreChange } from './store-types';
+import { withWebLock } from './tab-sync';
 
-/** Bytes read from the file per step: one slice is decoded, parsed and stored at a time. */
+export type { SlicedImportTarget } from './import-chunk-writer';
+
+/** Bytes read from the input per step: one slice is decoded, parsed and stored at a time. */
 export const IMPORT_SLICE_BYTES = 4 << 20;
-
-/** What a sliced import writes into. */
-export interface SlicedImportTarget {
-  readonly connection: HearthConnection;
-  readonly retention: RetentionPolicy;
-  readonly now: () => number;
-  readonly visitorId: string;
-  readonly quotaSimulator: QuotaSimulator | undefined;
-}
 
 /** What {@link importInteractionsInto} uses of the store. */
 export interface ImportHost extends Omit<SlicedImportTarget, 'connection'> {
+  /** Database name: imports of one database take turns under a Web Lock named after it. */
+  readonly dbName: string;
   run<T>(write: (connection: HearthConnection) => Promise<T>): Promise<T>;
   /** Appends a parsed dataset in one write (with quota recovery). */
   appendDataset(dataset: InteractionDataset): Promise<AppendResult>;
-  /** Tells this and other tabs that `appended` rows were stored. */
-  published(appended: number): Promise<void>;
+  /** Tells this and other tabs about a change. */
+  publish(change: StoreChange): void;
+  /** Rows stored now. */
+  countRows(): Promise<number>;
 }
 
 /**
- * `HearthStore.importInteractions`: a `File` or `Blob` is imported slice by slice
- * ({@link importLogInSlices}); a string or stream is parsed whole and appended in one write.
+ * `HearthStore.importInteractions`. Imports of one database run one at a time across the
+ * origin's tabs and workers (a Web Lock, waited for; cancellable with `options.signal`), and each
+ * first undoes an import that a closed tab left unfinished ({@link recoverInterruptedImport}). A
+ * `File`/`Blob`, a `URL` (downloaded as a stream) or a byte stream is imported slice by slice
+ * ({@link importLogInSlices}); a string or bytes in memory are parsed whole and appended in one
+ * write.
  */
 export async function importInteractionsInto(
   host: ImportHost,
-  source: ParseInput,
+  source: ParseInput | URL,
   options: InteractionImportOptions,
-): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
-  if (isSliceable(source)) {
-    const imported = await host.run((connection) =>
-      importLogInSlices({ ...host, connection }, source, options),
-    );
-    await host.published(imported.append.appended);
-    return imported;
-  }
-  const { parseInteractions } = await import('../core/data/parse/parse-interactions');
-  const { dataset, report } = await parseInteractions(source, {
-    defaultUserId: host.visitorId,
-    ...options,
+): Promise<InteractionImportResult> {
+  return withImportLock(host.dbName, options.signal, async () => {
+    let interrupted: InterruptedImport | null = null;
+    const recover = async (connection: HearthConnection): Promise<void> => {
+      const found = await recoverInterruptedImport(connection);
+      if (found === null) return;
+      interrupted ??= found;
+      host.publish({
+        kind: 'import-recovered',
+        removed: found.removedRows,
+        message: found.message,
+      });
+      if (found.removedRows > 0) await publishRows(host, 0);
+    };
+    const imported = await importSource(host, source, options, recover);
+    return interrupted === null ? imported : { ...imported, interruptedImport: interrupted };
   });
-  return { report, append: await host.appendDataset(dataset) };
 }
 
-/** Where the stored rows ended before the import: what a rollback restores. */
-interface ImportMark {
-  readonly lastChunkId: number | null;
-  readonly lastChunkRows: number;
-  readonly storedEvents: number;
+async function importSource(
+  host: ImportHost,
+  source: ParseInput | URL,
+  options: InteractionImportOptions,
+  recover: (connection: HearthConnection) => Promise<void>,
+): Promise<InteractionImportResult> {
+  const open = slicesOf(source);
+  if (open === null) {
+    await host.run(recover);
+    const { parseInteractions } = await import('../core/data/parse/parse-interactions');
+    const { dataset, report } = await parseInteractions(source as ParseInput, {
+      defaultUserId: host.visitorId,
+      ...options,
+    });
+    return { report, append: await host.appendDataset(dataset) };
+  }
+  let attempts = 0;
+  const imported = await host.run(async (connection) => {
+    // A connection closed by another tab (an erase) makes the store retry once: a file can be
+    // read again from the start, a download or stream cannot.
+    if (attempts++ > 0 && !isSliceable(source)) throw connectionLost();
+    await recover(connection);
+    return importLogInSlices({ ...host, connection }, await open(), options);
+  });
+  await publishRows(host, imported.append.appended);
+  return imported;
 }
 
-/** Parser-local ints → stored ints, for the ids seen so far. */
-interface IdMap {
-  map: Int32Array;
-  size: number;
+async function publishRows(host: ImportHost, appended: number): Promise<void> {
+  host.publish({ kind: 'interactions', appended, total: await host.countRows() });
+}
+
+/** How to read an input in slices, or null for an input parsed whole (a string, bytes). */
+function slicesOf(source: ParseInput | URL): (() => Promise<ImportSlices>) | null {
+  if (source instanceof URL) return () => downloadSlices(source, IMPORT_SLICE_BYTES);
+  if (isSliceable(source)) return async () => blobSlices(source, IMPORT_SLICE_BYTES);
+  if (isByteStream(source)) return async () => streamSlices(source, IMPORT_SLICE_BYTES, null);
+  return null;
+}
+
+function connectionLost(): DataError {
+  return new DataError(
+    'UNREADABLE_INPUT',
+    'Another tab closed the database during the import (an erase or an upgrade); the download cannot be read again from the start. Import it again.',
+  );
 }
 
 /**
- * Imports a large interaction file in slices of {@link IMPORT_SLICE_BYTES}: each slice is parsed
- * by the incremental parser and its rows are stored in their own transaction as typed-array
- * chunks, so memory holds one slice, the id lists and nothing of the rows already stored. Before
- * the first write, the size of the log (estimated from the first slice) is checked against the
- * device (`detectDeviceLimits`) and refused with `LOG_TOO_LARGE` when it cannot be stored and
- * trained on; the check repeats with the real count as slices arrive. If anything fails (a
- * cancel, a quota error, a too-large log, a file with no valid row), every row this import wrote
- * is removed again: the rows stored before it are never touched. The retention policy applies once,
- * at the end.
+ * Imports a large interaction log in slices of {@link IMPORT_SLICE_BYTES}: each slice is parsed
+ * by the incremental parser and its rows are stored as typed-array chunks in their own
+ * transaction, with the import's journal, so memory holds one slice, the id lists and nothing of
+ * the rows already stored. Before the first write, the size of the log (estimated from the first
+ * slice and the input's length) is checked against the device (`detectDeviceLimits`) and refused
+ * with `LOG_TOO_LARGE` when it cannot be stored and trained on; the check repeats with the real
+ * count as slices arrive. If anything fails (a cancel, a quota error, a too-large log, an input
+ * with no valid row, a broken download), every row this import wrote is removed again, and none
+ * other: rows stored before it or beside it are never touched. If the tab closes first, the
+ * journal lets the next import remove them. The retention policy applies once, at the end.
+ * Call it holding the import lock (as {@link importInteractionsInto} does).
  */
 export async function importLogInSlices(
   target: SlicedImportTarget,
-  file: SliceableInput,
+  slices: ImportSlices,
   options: InteractionImportOptions,
 ): Promise<{ readonly report: ImportReport; readonly append: AppendResult }> {
   const { onProgress, limits: givenLimits, signal, ...parseOptions } = options;
   const { createInteractionParser } = await import('../core/data/parse/parse-interactions');
   const parser = createInteractionParser({ defaultUserId: target.visitorId, ...parseOptions });
   const limits = givenLimits ?? (await detectDeviceLimits());
-  const mark = await markEnd(target.connection);
-  const users: IdMap = { map: new Int32Array(1024), size: 0 };
-  const items: IdMap = { map: new Int32Array(1024), size: 0 };
+  const { storedEvents, journal } = await beginImport(target.connection);
+  const writer = createImportChunkWriter(target, journal);
+  let totalBytes = slices.totalBytes;
+  let bytesRead = 0;
   let estimatedEvents = 0;
   let events = 0;
   const check = (newEvents: number, estimated: boolean): void => {
-    const capacity = importCapacity({ storedEvents: mark.storedEvents, newEvents, limits });
+    const capacity = importCapacity({ storedEvents, newEvents, limits });
     if (!capacity.fits) throw logTooLargeError(capacity, estimated);
   };
-  const store = async (taken: InteractionDataset): Promise<void> => {
-    if (taken.columns.length === 0) return;
-    check(events + taken.columns.length, false);
-    await writeRows(target, taken, users, items);
-    events += taken.columns.length;
-  };
   try {
-    for (let start = 0; start < file.size; start += IMPORT_SLICE_BYTES) {
+    for (;;) {
       throwIfImportAborted(signal);
-      const end = Math.min(file.size, start + IMPORT_SLICE_BYTES);
-      const bytes = new Uint8Array(await file.slice(start, end).arrayBuffer());
-      if (start === 0) {
-        estimatedEvents = estimateEvents(bytes, file.size);
-        check(estimatedEvents, end < file.size);
+      const bytes = await slices.next();
+      if (bytes === null) break;
+      bytesRead += bytes.length;
+      // A compressed download decodes to more than its Content-Length: the length is unknown then.
+      if (totalBytes !== null && bytesRead > totalBytes) totalBytes = null;
+      if (bytesRead === bytes.length) {
+        estimatedEvents = estimateEvents(bytes, totalBytes ?? bytes.length);
+        check(estimatedEvents, totalBytes === null || bytesRead < totalBytes);
       }
       parser.push(bytes);
-      await store(parser.takeRows());
+      const taken = parser.takeRows();
+      check(events + taken.columns.length, false);
+      await writer.add(taken);
+      events += taken.columns.length;
       estimatedEvents = Math.max(estimatedEvents, events);
-      onProgress?.({ bytesRead: end, totalBytes: file.size, events, estimatedEvents });
+      onProgress?.({
+        bytesRead,
+        totalBytes: totalBytes ?? bytesRead,
+        totalKnown: totalBytes !== null,
+        events,
+        estimatedEvents,
+      });
     }
     throwIfImportAborted(signal);
     const { dataset, report } = parser.finish();
-    await store(dataset);
-    const evicted = await applyRetention(target);
+    check(events + dataset.columns.length, false);
+    const evicted = await writer.finish(dataset);
+    events += dataset.columns.length;
     return { report, append: { appended: events, evicted } };
   } catch (error) {
-    await rollBack(target.connection, mark);
+    await slices.cancel();
+    await rollBack(target.connection);
     if (isQuotaError(error)) {
       throw logTooLargeError(
         importCapacity({
-          storedEvents: mark.storedEvents,
+          storedEvents,
           newEvents: Math.max(estimatedEvents, events),
           // What fit before the browser refused more is the storage this site really has.
           limits: { ...limits, storageBytes: events * STORED_BYTES_PER_EVENT },
@@ -147,7 +212,7 @@ export async function importLogInSlices(
   }
 }
 
-/** Events a file of `totalBytes` holds, from the lines of its first slice. */
+/** Events an input of `totalBytes` holds, from the lines of its first slice. */
 export function estimateEvents(first: Uint8Array, totalBytes: number): number {
   let lines = 0;
   for (let i = 0; i < first.length; i++) if (first[i] === 10) lines++;
@@ -156,151 +221,106 @@ export function estimateEvents(first: Uint8Array, totalBytes: number): number {
 }
 
 function throwIfImportAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new CancelledError(
-      'The import was cancelled; nothing of it was kept. Start it again to load the data.',
-    );
-  }
+  if (signal?.aborted) throw importCancelled();
 }
 
-/** Moves the append log into chunks (keeping insertion order), then marks the last chunk. */
-async function markEnd({ db, mirror }: HearthConnection): Promise<ImportMark> {
-  const compaction = db.transaction(INTERACTION_STORES, 'readwrite');
-  try {
-    // Moves rows already stored without adding any: never a quota failure to simulate.
-    await commitOrAbort(compaction, () => compactLog(compaction, mirror), undefined);
-  } catch (error) {
-    mirror.invalidate();
-    throw error;
-  }
-  const tx = db.transaction(INTERACTION_STORES, 'readonly');
-  const [last, rows] = await Promise.all([
-    tx.objectStore('chunks').openCursor(null, 'prev'),
-    storedRows(tx),
-  ]);
-  return {
-    lastChunkId: last?.value.id ?? null,
-    lastChunkRows: last?.value.count ?? 0,
-    storedEvents: rows.chunkRows + rows.logRows,
-  };
-}
-
-/** Maps the new ids of `vocab` (those past `ids.size`) to stored ints through the mirror. */
-function extendIds(
-  target: SlicedImportTarget,
-  tx: Parameters<HearthConnection['mirror']['extend']>[0],
-  kind: 'user' | 'item',
-  vocab: Vocabulary,
-  ids: IdMap,
-): void {
-  const fresh: string[] = [];
-  for (let i = ids.size; i < vocab.size; i++) fresh.push(vocab.idAt(i));
-  const stored = target.connection.mirror.extend(tx, kind, fresh);
-  if (ids.map.length < vocab.size) {
-    const grown = new Int32Array(Math.max(vocab.size, ids.map.length * 2));
-    grown.set(ids.map.subarray(0, ids.size));
-    ids.map = grown;
-  }
-  ids.map.set(stored, ids.size);
-  ids.size = vocab.size;
-}
-
-/** Stores parsed rows (their ints rewritten in place to stored ints) in one transaction. */
-async function writeRows(
-  target: SlicedImportTarget,
-  taken: InteractionDataset,
-  users: IdMap,
-  items: IdMap,
-): Promise<void> {
-  const { db, mirror } = target.connection;
-  const tx = db.transaction(INTERACTION_STORES, 'readwrite');
-  const usersBefore = users.size;
-  const itemsBefore = items.size;
-  try {
-    await commitOrAbort(
-      tx,
-      async () => {
-        await mirror.sync(tx);
-        extendIds(target, tx, 'user', taken.userVocab, users);
-        extendIds(target, tx, 'item', taken.itemVocab, items);
-        const cols = toStoredInts(taken.columns, users.map, items.map, target.now());
-        await appendToChunks(tx, cols);
-        const rows = await storedRows(tx);
-        settle(tx.objectStore('counters').put(rows.chunkRows + cols.length, 'chunkRows'));
-      },
-      target.quotaSimulator,
-    );
-  } catch (error) {
-    // The mirror may hold ids of the failed transaction.
-    mirror.invalidate();
-    users.size = usersBefore;
-    items.size = itemsBefore;
-    throw error;
-  }
-}
-
-/** Rewrites parser ints to stored ints and stamps rows without a time with `now` (in place). */
-function toStoredInts(
-  cols: InteractionColumns,
-  userMap: Int32Array,
-  itemMap: Int32Array,
-  now: number,
-): InteractionColumns {
-  for (let i = 0; i < cols.length; i++) {
-    cols.users[i] = userMap[cols.users[i]!]!;
-    cols.items[i] = itemMap[cols.items[i]!]!;
-    if (cols.timestamps[i] !== cols.timestamps[i]) cols.timestamps[i] = now;
-  }
-  return cols;
-}
-
-/** Applies the retention policy once to everything stored; returns the rows evicted. */
-async function applyRetention(target: SlicedImportTarget): Promise<number> {
-  const tx = target.connection.db.transaction(INTERACTION_STORES, 'readwrite');
-  // Evictions free space: they never go through the quota simulator.
-  return commitOrAbort(
-    tx,
-    async () => {
-      const rows = await storedRows(tx);
-      const evicted = await enforceRetention(tx, target.retention, target.now(), rows);
-      settle(tx.objectStore('counters').put(rows.chunkRows, 'chunkRows'));
-      return evicted;
-    },
-    undefined,
+function importCancelled(): CancelledError {
+  return new CancelledError(
+    'The import was cancelled; nothing of it was kept. Start it again to load the data.',
   );
 }
 
 /**
- * Removes every row written after `mark`: chunks added since, and rows appended to the chunk that
- * was last then. Ids added to the vocabularies stay (unused ids are allowed, as after eviction).
+ * Runs `fn` holding the import lock of the database (`hearth:<dbName>:import`), waiting for an
+ * import of another tab or worker to end first.
+ *
+ * @throws CancelledError when `signal` aborts while waiting.
  */
-async function rollBack({ db, mirror }: HearthConnection, mark: ImportMark): Promise<void> {
-  mirror.invalidate();
+async function withImportLock<T>(
+  dbName: string,
+  signal: AbortSignal | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
+  let started = false;
+  try {
+    const held = await withWebLock(
+      `hearth:${dbName}:import`,
+      async () => {
+        started = true;
+        return { value: await fn() };
+      },
+      signal === undefined ? {} : { signal },
+    );
+    // Only a lock asked for without waiting comes back empty.
+    if (held === null) throw importCancelled();
+    return held.value;
+  } catch (error) {
+    if (!started && error instanceof CancelledError) throw importCancelled();
+    throw error;
+  }
+}
+
+/**
+ * Moves the append log into chunks (so the import's rows come after it in insertion order) and
+ * starts the import's journal, in one transaction. Returns the rows stored before the import.
+ */
+async function beginImport({
+  db,
+  mirror,
+}: HearthConnection): Promise<{ readonly storedEvents: number; readonly journal: ImportJournal }> {
   const tx = db.transaction(INTERACTION_STORES, 'readwrite');
-  await commitOrAbort(
+  try {
+    // Moves rows already stored without adding any: never a quota failure to simulate.
+    return await commitOrAbort(
+      tx,
+      async () => {
+        await compactLog(tx, mirror);
+        const [last, rows] = await Promise.all([
+          tx.objectStore('chunks').openKeyCursor(null, 'prev'),
+          storedRows(tx),
+        ]);
+        const journal = { importId: newImportId(), afterChunk: last?.primaryKey ?? 0, rows: 0 };
+        writeJournal(tx, journal);
+        return { storedEvents: rows.chunkRows + rows.logRows, journal };
+      },
+      undefined,
+    );
+  } catch (error) {
+    mirror.invalidate();
+    throw error;
+  }
+}
+
+/**
+ * Removes the rows of this tab's failed import (its journal's chunks) and the journal. When that
+ * fails too (the connection is gone), or its rows no longer match the journal, the journal stays
+ * for the next import to act on and report.
+ */
+async function rollBack({ db, mirror }: HearthConnection): Promise<void> {
+  mirror.invalidate();
+  try {
+    const tx = db.transaction(INTERACTION_STORES, 'readwrite');
+    await commitOrAbort(tx, () => undoJournaledImport(tx, { keepUnmatched: true }), undefined);
+  } catch {
+    // The original error says what went wrong; the journal keeps the rows findable.
+  }
+}
+
+/**
+ * Undoes an import that a tab or worker left unfinished (closed or crashed in the middle): its
+ * journaled rows are removed, or kept when they no longer match the journal. Returns what was
+ * done, or null when there was nothing to do. Call it holding the import lock: a journal seen
+ * outside it may belong to an import still running in another tab.
+ */
+export async function recoverInterruptedImport({
+  db,
+}: HearthConnection): Promise<InterruptedImport | null> {
+  const tx = db.transaction(INTERACTION_STORES, 'readwrite');
+  const undone = await commitOrAbort(
     tx,
-    async () => {
-      const chunks = tx.objectStore('chunks');
-      let removed = 0;
-      const after =
-        mark.lastChunkId === null ? null : IDBKeyRange.lowerBound(mark.lastChunkId, true);
-      let cursor = await chunks.openCursor(after);
-      while (cursor !== null) {
-        removed += cursor.value.count;
-        settle(cursor.delete());
-        cursor = await cursor.continue();
-      }
-      if (mark.lastChunkId !== null) {
-        const last = await chunks.get(mark.lastChunkId);
-        if (last !== undefined && last.count > mark.lastChunkRows) {
-          removed += last.count - mark.lastChunkRows;
-          const kept = chunkFromColumns(chunkColumns(last), 0, mark.lastChunkRows, last.id);
-          settle(chunks.put(kept));
-        }
-      }
-      const rows = await storedRows(tx);
-      settle(tx.objectStore('counters').put(rows.chunkRows - removed, 'chunkRows'));
-    },
+    () => undoJournaledImport(tx, { keepUnmatched: false }),
     undefined,
   );
+  if (undone === null || undone.journal.rows === 0) return null;
+  return interruptedImport(undone.journal, undone.removed);
 }

@@ -11,6 +11,7 @@ const CHANGE_KINDS: ReadonlySet<string> = new Set([
   'model',
   'erased',
   'quota',
+  'import-recovered',
 ]);
 
 function isSyncMessage(data: unknown): data is SyncMessage {

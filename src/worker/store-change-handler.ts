@@ -21,7 +21,8 @@ export interface StoreChangeTargets {
 export function createStoreChangeHandler(t: StoreChangeTargets): (change: StoreChange) => void {
   return (change) => {
     if (t.isDisposed()) return;
-    if (change.kind === 'quota') {
+    // Quota evictions and an interrupted import undone (this tab's or another's) explain themselves.
+    if ('message' in change) {
       t.emit({ type: 'storage', message: change.message });
       return;
     }

@@ -2,27 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError, DataError } from '../../src/core/errors';
 import { createQuotaSimulator, TRAIN_BYTES_PER_EVENT } from '../../src/storage';
 import type { ImportProgress } from '../../src/storage';
-import { IMPORT_SLICE_BYTES } from '../../src/storage/streaming-import';
+import { csvLog, NO_LIMITS as noLimits, rowsForSlices } from './import-test-logs';
 import { datasetEvents, makeEvents, openStore, uniqueDbName } from './storage-test-helpers';
 
-/** A CSV log of `rows` events, over 40 users and 500 items, with a header (line 1). */
-function csvLog(rows: number, bad?: { readonly line: number; readonly text: string }): Blob {
-  const lines = ['user_id,item_id,type,timestamp'];
-  for (let i = 0; i < rows; i++) {
-    const line = lines.length + 1;
-    lines.push(
-      bad?.line === line
-        ? bad.text
-        : `user${i % 40},item-${(i * 7) % 500},click,${1_700_000_000 + i}`,
-    );
-  }
-  return new Blob([lines.join('\n') + '\n']);
-}
-
 // Rows of about 36 bytes: this many span three slices.
-const ROWS = Math.ceil((2.5 * IMPORT_SLICE_BYTES) / 36);
-
-const noLimits = { memoryBytes: null, storageBytes: null, memorySource: 'test' } as const;
+const ROWS = rowsForSlices(2.5);
 
 describe('importing a large log slice by slice', () => {
   it('stores every good row across slices, names a bad row by line and reports progress', async () => {
@@ -30,7 +14,7 @@ describe('importing a large log slice by slice', () => {
     await store.appendInteractions(makeEvents(10));
     const progress: ImportProgress[] = [];
     const { report, append } = await store.importInteractions(
-      csvLog(ROWS, { line: ROWS - 5, text: 'user1,item-1,click,not-a-time' }),
+      csvLog(ROWS, { bad: { line: ROWS - 5, text: 'user1,item-1,click,not-a-time' } }),
       { onProgress: (p) => progress.push(p), limits: noLimits },
     );
     expect(report.acceptedRows).toBe(ROWS - 1);
