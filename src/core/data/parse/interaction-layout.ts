@@ -1,3 +1,4 @@
+import type { InteractionDataset } from '../interaction-log';
 import { EVENT_TYPES } from '../types';
 import {
   columnLabel,
@@ -7,12 +8,14 @@ import {
   type ColumnRef,
 } from './column-mapping';
 import type { DetectedFormat } from './detect-format';
+import type { ImportReport } from './import-report';
 import {
   headerlessDefaults,
   INTERACTION_COLUMN_ALIASES,
   ROLES,
   type Role,
 } from './interaction-columns';
+import type { InteractionParseOptions, InteractionParser } from './parse-interactions';
 
 /**
  * What an interaction parser decides from the first records of a delimited (or whitespace- or
@@ -96,4 +99,30 @@ export function resolveInteractionLayout(o: ResolveInteractionLayoutOptions): In
           ? RATING_CODE
           : CLICK_CODE,
   };
+}
+
+/** Options of `createInteractionRowParser`. */
+export interface InteractionRowParserOptions {
+  readonly options: InteractionParseOptions;
+  /**
+   * Parse a slice of a file that starts at a line boundary after the file's first records, with
+   * the layout found there (see {@link InteractionRowParser.layout}); lines count from 1.
+   */
+  readonly resume?: InteractionLayout;
+}
+
+/** Rows of an input (or of a slice of one) and what happened to them, without the no-rows check. */
+export interface InteractionSliceOutcome {
+  readonly dataset: InteractionDataset;
+  readonly report: ImportReport;
+  /** Physical lines read. */
+  readonly lines: number;
+}
+
+/** An {@link InteractionParser} that also tells its layout, for parsing slices of a file in parallel. */
+export interface InteractionRowParser extends InteractionParser {
+  /** The layout found from the first records; null before them and for JSON Lines. */
+  layout(): InteractionLayout | null;
+  /** Ends the input and returns what was read, even when no row was accepted. */
+  finishSlice(): InteractionSliceOutcome;
 }

@@ -28,7 +28,12 @@ import {
   type Role,
 } from './interaction-columns';
 import { createReportCollector, noRowsError, quoteValue, type ImportReport } from './import-report';
-import { resolveInteractionLayout, type InteractionLayout } from './interaction-layout';
+import {
+  resolveInteractionLayout,
+  type InteractionLayout,
+  type InteractionRowParser,
+  type InteractionRowParserOptions,
+} from './interaction-layout';
 import { pushInput, type ParseInput } from './input-chunks';
 import {
   createKeyMatcher,
@@ -42,6 +47,11 @@ import { createRecordStream, type RecordSink } from './record-stream';
 import { SpanCodes } from './span-codes';
 
 export { INTERACTION_COLUMN_ALIASES } from './interaction-columns';
+export type {
+  InteractionRowParser,
+  InteractionRowParserOptions,
+  InteractionSliceOutcome,
+} from './interaction-layout';
 
 /** Columns of an interaction file, each a header name (or JSON key) or a 0-based column index. */
 export interface InteractionColumnMapping {
@@ -105,32 +115,6 @@ export interface InteractionParser {
  */
 export function createInteractionParser(options: InteractionParseOptions = {}): InteractionParser {
   return createInteractionRowParser({ options });
-}
-
-/** Options of {@link createInteractionRowParser}. */
-export interface InteractionRowParserOptions {
-  readonly options: InteractionParseOptions;
-  /**
-   * Parse a slice of a file that starts at a line boundary after the file's first records, with
-   * the layout found there (see {@link InteractionRowParser.layout}); lines count from 1.
-   */
-  readonly resume?: InteractionLayout;
-}
-
-/** Rows of an input (or of a slice of one) and what happened to them, without the no-rows check. */
-export interface InteractionSliceOutcome {
-  readonly dataset: InteractionDataset;
-  readonly report: ImportReport;
-  /** Physical lines read. */
-  readonly lines: number;
-}
-
-/** An {@link InteractionParser} that also tells its layout, for parsing slices of a file in parallel. */
-export interface InteractionRowParser extends InteractionParser {
-  /** The layout found from the first records; null before them and for JSON Lines. */
-  layout(): InteractionLayout | null;
-  /** Ends the input and returns what was read, even when no row was accepted. */
-  finishSlice(): InteractionSliceOutcome;
 }
 
 /**
