@@ -53,12 +53,23 @@ export function experimentsUrlOf(o: Omit<DefinitionSourceOptions, 'meta'>): stri
   return absoluteUrl(url, o.deps.baseUrl, 'experiments.url');
 }
 
-function parseDocument(body: unknown, url: string): readonly ExperimentDefinition[] {
-  const experiments = (body as Partial<ExperimentsDocument> | null)?.experiments;
-  if (!Array.isArray(experiments)) {
-    throw new OptionError(`The experiments document at ${url} has no "experiments" list.`);
-  }
-  return experiments as readonly ExperimentDefinition[];
+/**
+ * The definitions of an experiments document (or of `experiments.definitions`): a list of
+ * objects with a string `id` each; anything else is an `OptionError` naming the entry. Each
+ * definition is checked in full later, one by one (a bad one is refused, the others run).
+ */
+export function definitionList(list: unknown, where: string): readonly ExperimentDefinition[] {
+  if (!Array.isArray(list)) throw new OptionError(`${where} is not a list of definitions.`);
+  list.forEach((entry: unknown, index) => {
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      typeof (entry as { id?: unknown }).id !== 'string'
+    ) {
+      throw new OptionError(`${where}[${index}] is not an experiment definition with a string id.`);
+    }
+  });
+  return list as readonly ExperimentDefinition[];
 }
 
 /** Loads the definitions: inline, else fetched (conditional GET) with the cached copy as fallback. */
@@ -68,7 +79,8 @@ export function createDefinitionSource(
   const url = experimentsUrlOf(o);
   const inline = o.config.definitions;
   return async () => {
-    if (url === null) return { definitions: inline ?? [] };
+    if (url === null)
+      return { definitions: definitionList(inline ?? [], 'experiments.definitions') };
     const cached = await o.meta.getMeta<CachedDocument>(EXPERIMENTS_DOCUMENT_META_KEY);
     const doFetch = o.deps.fetch ?? ((u: string, init?: RequestInit) => fetch(u, init));
     const headers: Record<string, string> = {};
@@ -81,7 +93,11 @@ export function createDefinitionSource(
       if (response.status === 304 && cached)
         return { definitions: cached.experiments, documentUrl: url };
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const experiments = parseDocument(await response.json(), url);
+      const body = (await response.json()) as Partial<ExperimentsDocument> | null;
+      const experiments = definitionList(
+        body?.experiments,
+        `The experiments document at ${url}: experiments`,
+      );
       await o.meta.setMeta(EXPERIMENTS_DOCUMENT_META_KEY, {
         etag: response.headers.get('ETag') ?? '',
         experiments,

@@ -42,7 +42,7 @@ function statusOf(
     version: definition.version,
     state: entry.state,
     armId,
-    holdout: definition.arms.find((arm) => arm.id === armId)?.holdout === true,
+    holdout: armId !== null && definition.arms.find((arm) => arm.id === armId)?.holdout === true,
     ...(entry.message !== undefined && { message: entry.message }),
     exposed: record?.firstExposureAt != null,
     firstExposureAt: record?.firstExposureAt ?? null,

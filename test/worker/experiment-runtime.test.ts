@@ -82,6 +82,23 @@ describe('assignment', () => {
     );
   });
 
+  it('refuses a malformed document as a whole, naming the entry, and keeps the stored one', async () => {
+    setNow(at('2026-03-05'));
+    const server = createFakeServer([definition]);
+    const dbName = nextDb();
+    const first = openRecommender(dbName, server);
+    const armId = (await first.r.experiments()).experiments[0]?.armId;
+    first.r.dispose();
+    server.document = {
+      etag: '"v2"',
+      experiments: [definition, null as unknown as typeof definition],
+    };
+    const second = openRecommender(dbName, server);
+    const status = await second.r.experiments();
+    expect(status.problem).toMatch(/experiments\[1\] is not an experiment definition/);
+    expect(status.experiments[0]?.armId).toBe(armId);
+  });
+
   it('does not assign before the start or after the stop', async () => {
     setNow(at('2026-03-01'));
     const stopped = deviceExperiment({
