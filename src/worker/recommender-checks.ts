@@ -1,4 +1,4 @@
-import { interactionValueProblem } from '../core/data/parse/field-values';
+import { interactionValueProblem } from '../core/data/parse/interaction-value';
 import { EVENT_TYPES } from '../core/data/types';
 import { DataError, HearthError, OptionError } from '../core/errors';
 import type { RecommenderConfig, TrackEvent } from './recommender-types';

@@ -1,4 +1,4 @@
-import { transposeCsr } from '../data/csr-matrix';
+import { transposeCsr } from '../data/csr-transpose';
 import { OptionError } from '../errors';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
 
