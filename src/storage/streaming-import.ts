@@ -1,4 +1,4 @@
-import { CancelledError, DataError } from '../core/errors';
+import { CancelledError } from '../core/errors';
 import type { InteractionDataset } from '../core/data/interaction-log';
 import type { ImportReport, ParseInput } from '../core/data/parse';
 import type { HearthConnection } from './hearth-connection';
@@ -101,9 +101,9 @@ async function importSource(
   }
   let attempts = 0;
   const imported = await host.run(async (connection) => {
-    // A connection closed by another tab (an erase) makes the store retry once: a file can be
-    // read again from the start, a download or stream cannot.
-    if (attempts++ > 0 && !isSliceable(source)) throw connectionLost();
+    // A connection closed by another tab makes the store retry once; an import stops instead:
+    // after an erase the log must not come back, and a download cannot be read again.
+    if (attempts++ > 0) throw connectionLost();
     await recover(connection);
     return importLogInSlices({ ...host, connection }, await open(), options);
   });
@@ -123,10 +123,9 @@ function slicesOf(source: ParseInput | URL): (() => Promise<ImportSlices>) | nul
   return null;
 }
 
-function connectionLost(): DataError {
-  return new DataError(
-    'UNREADABLE_INPUT',
-    'Another tab closed the database during the import (an erase or an upgrade); the download cannot be read again from the start. Import it again.',
+function connectionLost(): CancelledError {
+  return new CancelledError(
+    'The import stopped: another tab erased the data or a newer version of the page opened the database. What it had stored is removed by the next import; import the log again if you still want it.',
   );
 }
 

@@ -173,4 +173,23 @@ describe('an import interrupted by a closed tab', () => {
     const events = datasetEvents(await b.readInteractions());
     expect(events.some((e) => e.itemId.startsWith('b-'))).toBe(false);
   });
+
+  it('stops when another tab erases everything, and the log does not come back', async () => {
+    const dbName = uniqueDbName('erase-during');
+    const importing = await openStore({ dbName });
+    const erasing = await openStore({ dbName });
+    const erased: Promise<unknown>[] = [];
+    const failed = importing.importInteractions(csvLog(ROWS), {
+      limits: NO_LIMITS,
+      onProgress: () => {
+        if (erased.length === 0) erased.push(erasing.eraseAll());
+      },
+    });
+    await expect(failed).rejects.toMatchObject({
+      name: 'CancelledError',
+      message: expect.stringMatching(/another tab erased/),
+    });
+    await erased[0];
+    expect(await importing.countInteractions()).toBe(0);
+  });
 });
