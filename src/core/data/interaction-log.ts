@@ -76,28 +76,6 @@ export class InteractionLogBuilder {
     this.timestamps = grow(this.timestamps, (c) => new Float64Array(c));
   }
 
-  /**
-   * Returns the columns without copying them (views of the builder's arrays, whose buffers may be
-   * longer) and empties the builder.
-   */
-  take(): InteractionColumns {
-    const columns: InteractionColumns = {
-      length: this.n,
-      users: this.users.subarray(0, this.n),
-      items: this.items.subarray(0, this.n),
-      types: this.types.subarray(0, this.n),
-      values: this.values.subarray(0, this.n),
-      timestamps: this.timestamps.subarray(0, this.n),
-    };
-    this.n = 0;
-    this.users = new Int32Array(1);
-    this.items = new Int32Array(1);
-    this.types = new Uint8Array(1);
-    this.values = new Float32Array(1);
-    this.timestamps = new Float64Array(1);
-    return columns;
-  }
-
   /** Returns trimmed columns (copies; the builder may keep appending). */
   build(): InteractionColumns {
     return {

@@ -412,7 +412,7 @@ export function createInteractionRowParser(o: InteractionRowParserOptions): Inte
     finishSlice() {
       const format: DataFormat = stream.finish().format;
       return {
-        dataset: { userVocab, itemVocab, columns: builder.take() },
+        dataset: { userVocab, itemVocab, columns: builder.build() },
         report: report.build(format),
         lines: stream.lines,
       };
