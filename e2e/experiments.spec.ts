@@ -10,8 +10,9 @@ import {
 
 /**
  * The demo experiment end to end, on a demo server of its own (`scripts/serve-demo.mjs` with
- * `--experiments`; the shared e2e server runs none): a fresh visitor opts in on the privacy page,
- * sees a recommendation row under their arm and clicks it; the experiment's stop then closes the
+ * `--experiments`; the shared e2e server runs none): a fresh visitor opts in on the privacy page
+ * (the device joins the experiment from the next page load), sees a recommendation row under
+ * their arm and clicks it; the experiment's stop then closes the
  * device's reporting period through the runtime's own timer (no test hook), and the device sends
  * its final report. Every request body of the page and its Web Worker is captured: the only body
  * sent is the `ExperimentReport` of per-arm sums, with no item id, event or unit id in it. The
@@ -93,6 +94,10 @@ test('only per-arm aggregates leave: one experiment report per device-period, sh
   await expect(page.getByTestId('runtime-status')).toContainText('Model v', { timeout: 60_000 });
   await page.getByRole('switch', { name: SWITCH_NAME, exact: true }).check();
   await expect(page.getByTestId('fl-consent')).toContainText('On since');
+  // The device joins the experiment from the next page load after the opt-in.
+  await expect(page.getByTestId('experiment-consent')).toContainText('Not taking part');
+  await page.reload();
+  await expect(page.getByTestId('runtime-status')).toContainText('Model v', { timeout: 60_000 });
   await expect(page.getByTestId('experiment-consent')).toContainText('Reports are on');
   await expect(page.getByTestId('experiment-arm')).toContainText('In arm', { timeout: 20_000 });
   const armText = (await page.getByTestId('experiment-arm').textContent()) ?? '';

@@ -224,15 +224,7 @@ test('two opted-in visitors train the shared model from the privacy page; raw ev
     await expect(c!.page.getByRole('button', { name: 'Contribute now' })).toBeDisabled();
     await expect(c!.page.getByTestId('fl-requests')).toHaveText('0');
     await expect(c!.page.getByTestId('bytes-sent')).toHaveText('0 B');
-    // Except the public experiments document, fetched like the model (GET, no body): the
-    // experiments contract gates reports on consent, not the definitions (none on this server).
-    const fetchesDefinitions = (r: Captured): boolean =>
-      r.method === 'GET' && r.url.pathname === '/v1/experiments';
-    expect(
-      c!.captured
-        .filter((r) => isApi(r) && !fetchesDefinitions(r))
-        .map((r) => `${r.method} ${r.url.pathname}`),
-    ).toEqual([]);
+    expect(c!.captured.filter(isApi).map((r) => `${r.method} ${r.url.pathname}`)).toEqual([]);
     expect(c!.captured.filter((r) => r.method !== 'GET' || r.body)).toEqual([]);
 
     // After a full refresh interval, the opted-out visitor has still sent nothing more.

@@ -10,6 +10,8 @@ import { enableOffline, type OfflineController } from '../widget/offline';
 import {
   DEMO_CATALOG_URL,
   DEMO_MODEL_URL,
+  experimentsOptedIn,
+  rememberExperimentsOptIn,
   storefrontConfig,
   STOREFRONT_DB,
   WORKBENCH_DB,
@@ -41,7 +43,16 @@ function bind(config: RecommenderConfig, dbName: string): HearthBinding {
 
 let workbench: HearthBinding | null = null;
 
-const storefront = bind(storefrontConfig(), STOREFRONT_DB);
+const experiments = experimentsOptedIn();
+const storefront = bind(storefrontConfig({ experiments }), STOREFRONT_DB);
+// The opt-in (and an opt-out or erase) applies to experiments from the next page load on.
+let consented: boolean | null = null;
+storefront.runtime.subscribe(() => {
+  const granted = storefront.runtime.getState().federated?.consent.granted ?? null;
+  if (granted === null || granted === consented) return;
+  consented = granted;
+  rememberExperimentsOptIn(granted);
+});
 
 /**
  * Offline use and repeat visits from the device (docs/offline.md): the production build ships
@@ -63,6 +74,7 @@ function startOffline(): Promise<OfflineController | null> {
 
 const services: AppServices = {
   storefront,
+  experiments,
   meter,
   workbench: () => (workbench ??= bind(workbenchConfig(), WORKBENCH_DB)),
   ...(import.meta.env.PROD && { offline: startOffline() }),

@@ -2,7 +2,9 @@ import type { DeviceExperimentStatus } from '../../worker/recommender-types';
 
 /** Where this device stands in one experiment, in words (its arm is known only here). */
 export function deviceArmText(device: DeviceExperimentStatus | undefined): string {
-  if (!device) return 'Not running this experiment (experiments are off, or still loading).';
+  if (!device) {
+    return 'Not taking part: a device joins only with your federated-learning consent (privacy page), from the next page load on.';
+  }
   const arm =
     device.armId === null
       ? ''

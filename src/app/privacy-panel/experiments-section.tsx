@@ -132,7 +132,7 @@ function ExperimentsStatusView({ status }: { readonly status: ExperimentsStatus 
  * period's values, the exact last report and its size, the queue, and the consent it needs.
  */
 export function ExperimentsSection({ binding }: { readonly binding: HearthBinding }) {
-  const { value, error } = useDeviceExperiments(binding);
+  const { value, error, enabled } = useDeviceExperiments(binding);
   return (
     <section className="panel" aria-labelledby="experiments-privacy-title">
       <h2 id="experiments-privacy-title">Experiments (A/B tests)</h2>
@@ -149,6 +149,15 @@ export function ExperimentsSection({ binding }: { readonly binding: HearthBindin
           Could not read the experiments on this device: {error}
         </p>
       ) : null}
+      {enabled ? null : (
+        <p data-testid="experiment-consent">
+          Not taking part: this device joins the shop’s experiment only with your consent to
+          federated learning (above), from the next page load after you opt in — until then it is
+          not assigned an arm, sees the shop’s default rows and sends nothing, not even a request
+          for the experiment’s definition. (This page remembers the opt-in in its local storage;
+          opting out or “Erase everything” forgets it.)
+        </p>
+      )}
       {value ? <ExperimentsStatusView status={value} /> : null}
     </section>
   );

@@ -39,11 +39,43 @@ export function demoImageUrl(imageUrl: string | undefined): string | undefined {
 }
 
 /**
+ * Where the page remembers that the visitor opted in to federated learning, which also lets this
+ * device take part in the shop's experiment from its next visit on (see {@link storefrontConfig}).
+ * Mirrors the recommender's consent; erased with it.
+ */
+export const EXPERIMENTS_OPT_IN_KEY = 'hearth-demo-experiments';
+
+/** Whether the visitor had opted in when this page loaded (false where storage is blocked). */
+export function experimentsOptedIn(): boolean {
+  try {
+    return localStorage.getItem(EXPERIMENTS_OPT_IN_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+
+/** Remembers the visitor's federated-learning consent for the next page load. */
+export function rememberExperimentsOptIn(granted: boolean): void {
+  try {
+    if (granted) localStorage.setItem(EXPERIMENTS_OPT_IN_KEY, 'on');
+    else localStorage.removeItem(EXPERIMENTS_OPT_IN_KEY);
+  } catch {
+    // Storage blocked: the device simply stays out of the experiment.
+  }
+}
+
+/**
  * Runtime configuration of the storefront's recommender. Federated learning and the experiment's
  * reports go to the page's own origin (`/v1/`, proxied to the demo's aggregation server by `vite
  * preview`) and stay off until the visitor opts in on the privacy page.
+ *
+ * The demo experiment runs only on devices whose visitor opted in (`experiments`: from the page
+ * load after the opt-in): a device that may not report is not enrolled, sees the shop's default
+ * rows, and sends nothing at all — not even a request for the definitions.
  */
-export function storefrontConfig(): RecommenderConfig {
+export function storefrontConfig(
+  options: { readonly experiments?: boolean } = {},
+): RecommenderConfig {
   return {
     dbName: STOREFRONT_DB,
     modelUrl: DEMO_MODEL_URL,
@@ -56,7 +88,7 @@ export function storefrontConfig(): RecommenderConfig {
     },
     // The demo experiment (`demoExperiment`): definitions from `/v1/experiments`, reports to
     // `/v1/experiments/reports`, both on the federated server and under the same consent.
-    experiments: {},
+    ...(options.experiments === true && { experiments: {} }),
   };
 }
 

@@ -17,6 +17,11 @@ export interface AppServices {
   /** The "bring your own data" runtime, created on first use. */
   readonly workbench: () => HearthBinding;
   readonly meter: NetworkMeter;
+  /**
+   * Whether the storefront runs the shop's experiment on this device (the visitor had opted in
+   * when the page loaded); absent = no.
+   */
+  readonly experiments?: boolean;
   /** Hearth's service worker (offline copy); absent in the dev server, null without support. */
   readonly offline?: Promise<OfflineController | null>;
 }

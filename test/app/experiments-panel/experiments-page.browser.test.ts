@@ -91,7 +91,12 @@ async function page(definition: ExperimentDefinition, arms: ArmAggregate[] | 'do
   );
   const target = { fetch: (() => Promise.resolve(new Response('ok'))) as typeof globalThis.fetch };
   const meter = installNetworkMeter({ target, origin: location.origin });
-  const services: AppServices = { storefront: binding, workbench: () => binding, meter };
+  const services: AppServices = {
+    storefront: binding,
+    workbench: () => binding,
+    meter,
+    experiments: true,
+  };
   const rendered = await render(
     createElement(AppServicesContext.Provider, { value: services }, createElement(ExperimentsPage)),
   );

@@ -1,6 +1,8 @@
 import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExperimentsSection } from '../../../src/app/privacy-panel/experiments-section';
+import { installNetworkMeter } from '../../../src/app/runtime/network-meter';
+import { AppServicesContext } from '../../../src/app/runtime/use-hearth';
 import type {
   DeviceExperimentStatus,
   ExperimentsStatus,
@@ -36,15 +38,38 @@ const EXPERIMENT: DeviceExperimentStatus = {
   nextReportAt: Date.parse('2026-12-08T00:00:00Z'),
 };
 
-async function section(status: ExperimentsStatus) {
-  const recommender = createFakeRecommender({ experiments: () => Promise.resolve(status) });
-  return render(createElement(ExperimentsSection, { binding: fakeBinding(recommender) }));
+async function section(status: ExperimentsStatus, experiments = true) {
+  const asked = vi.fn(() => Promise.resolve(status));
+  const binding = fakeBinding(createFakeRecommender({ experiments: asked }));
+  const target = { fetch: (() => Promise.resolve(new Response('ok'))) as typeof fetch };
+  const meter = installNetworkMeter({ target, origin: location.origin });
+  const services = { storefront: binding, workbench: () => binding, meter, experiments };
+  const rendered = await render(
+    createElement(
+      AppServicesContext.Provider,
+      { value: services },
+      createElement(ExperimentsSection, { binding }),
+    ),
+  );
+  return { ...rendered, asked };
 }
 
 const text = (root: ParentNode, testId: string): string =>
   root.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
 
 describe('ExperimentsSection', () => {
+  it('asks nothing where the storefront runs no experiment, and says consent lets it join', async () => {
+    const { container, asked } = await section(
+      { configured: false, consent: false, experiments: [], pendingReports: 0, lastReport: null },
+      false,
+    );
+    await vi.waitFor(() =>
+      expect(text(container, 'experiment-consent')).toContain('Not taking part'),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked).not.toHaveBeenCalled();
+  });
+
   it('shows the arm, values, queue and the exact last report with its bytes', async () => {
     const { container } = await section({
       configured: true,
