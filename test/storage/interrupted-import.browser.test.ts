@@ -5,8 +5,8 @@ import type { HearthStore, StoreChange } from '../../src/storage';
 import { csvLog, NO_LIMITS, rowsForSlices } from './import-test-logs';
 import { datasetEvents, makeEvents, openStore, uniqueDbName } from './storage-test-helpers';
 
-// Three slices: a crash after the first leaves rows stored and more to come.
-const ROWS = rowsForSlices(2.5);
+// Two slices: a crash after the first leaves rows stored and more to come.
+const ROWS = rowsForSlices(1.5);
 
 /** Starts importing `log` into `store` and closes the store after `slices` stored slices. */
 async function crashAfter(store: HearthStore, log: Blob, slices: number): Promise<void> {

@@ -5,7 +5,7 @@ import type { RecommenderEvent } from '../../src/worker';
 import { csvLog, NO_LIMITS, rowsForSlices } from './import-test-logs';
 import { openStore, uniqueDbName } from './storage-test-helpers';
 
-const ROWS = rowsForSlices(2.5);
+const ROWS = rowsForSlices(1.5);
 
 describe('an import in a worker that is killed midway', () => {
   it('is undone by the next import, which tells the page with a storage event', async () => {
