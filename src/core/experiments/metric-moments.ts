@@ -144,8 +144,14 @@ export function absoluteEffect(control: ArmMoments, treatment: ArmMoments): Effe
 export function relativeEffect(control: ArmMoments, treatment: ArmMoments): Effect | null {
   if (!(control.mean > 0) || control.n === 0 || treatment.n === 0) return null;
   const mc2 = control.mean * control.mean;
-  const variance =
+  let variance =
     treatment.variance / (treatment.n * mc2) +
     (treatment.mean * treatment.mean * control.variance) / (control.n * mc2 * mc2);
+  if (!(variance > 0)) {
+    // The delta method loses the control's spread when the treatment is constant at 0 (a holdout
+    // on a metric only rows create): the lift would look certain. Use the difference's spread
+    // over the control mean instead.
+    variance = (treatment.variance / treatment.n + control.variance / control.n) / mc2;
+  }
   return { estimate: treatment.mean / control.mean - 1, standardError: Math.sqrt(variance) };
 }

@@ -76,3 +76,36 @@ describe('several arms and metrics', () => {
     expect(noisy.comparisons.find((c) => c.armId === 'much-better')?.verdict).toBe('better');
   });
 });
+
+describe('a holdout arm on a metric only rows create', () => {
+  it('reads a 0% row-click rate as worse, with an interval, not as a certain −100% with p = 1', () => {
+    const holdout: ExperimentDefinition = {
+      ...definition,
+      arms: [
+        { id: 'control', weight: 1 },
+        { id: 'same', weight: 1 },
+        { id: 'holdout', weight: 1, holdout: true },
+      ],
+    };
+    const { periods, asOf } = simulateExperiment({
+      definition: holdout,
+      truth: [truth(0.2), truth(0.2), truth(0)],
+      revenue,
+      seed: 11,
+      days: 3,
+      visitorsPerDay: 3000,
+    });
+    const analysis = analyzeExperiment({
+      definition: holdout,
+      aggregates: periods[2] ?? { experimentId: '', version: 0, arms: [] },
+      asOf: asOf[2] ?? '',
+    });
+    const click = analysis.comparisons.find(
+      (c) => c.metricId === 'row-click' && c.armId === 'holdout',
+    );
+    expect(click?.relative?.estimate).toBe(-1);
+    expect(click?.relative?.standardError).toBeGreaterThan(0);
+    expect(click?.pValue).toBeLessThan(1e-6);
+    expect(click?.verdict).toBe('worse');
+  });
+});
