@@ -52,7 +52,7 @@ export function ArmsTable({ definition, analysis, deviceArm }: TableProps) {
             <tr key={arm.armId} data-arm={arm.armId}>
               <th scope="row">
                 {arm.armId}
-                {i === 0 ? ' (control)' : ''}
+                {i === 0 && arm.armId !== 'control' ? ' (control)' : ''}
                 {defined?.holdout ? ' (holdout: no recommendations)' : ''}
                 {arm.armId === deviceArm ? <span className="badge">this device</span> : null}
               </th>

@@ -19,6 +19,16 @@ function decisions(definition: ExperimentDefinition, analysis: ExperimentAnalysi
     const mine = analysis.comparisons.filter((c) => c.armId === arm.id);
     const primary = mine.find((c) => c.role === 'primary');
     const harmed = mine.filter((c) => c.role === 'guardrail' && c.verdict === 'worse');
+    if (arm.holdout) {
+      // The holdout sees no recommendations: "worse" there means the recommendations pay off.
+      if (primary?.verdict === 'worse') {
+        return `${arm.id}: ${primary.metricId} is lower without recommendations — they pay off.`;
+      }
+      if (primary?.verdict === 'better') {
+        return `${arm.id}: ${primary.metricId} is higher without recommendations — check the rows.`;
+      }
+      return `${arm.id}: no difference shown yet between recommendations and none.`;
+    }
     if (harmed.length > 0) {
       return `${arm.id}: do not ship — guardrail ${harmed.map((c) => c.metricId).join(', ')} got worse.`;
     }

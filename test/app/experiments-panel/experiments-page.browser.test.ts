@@ -155,7 +155,9 @@ describe('ExperimentsPage', () => {
     await vi.waitFor(() => expect(text(container, 'experiment-status')).toContain('Ready'));
     const decisions = text(container, 'experiment-decisions');
     expect(decisions).toContain('defaults: better on row-click with no guardrail worse — ship it.');
-    expect(decisions).toContain('holdout: worse on row-click — keep the control.');
+    expect(decisions).toContain(
+      'holdout: row-click is lower without recommendations — they pay off.',
+    );
     expect(
       container.querySelector('[data-comparison="defaults/row-click"] .verdict--better'),
     ).not.toBeNull();
