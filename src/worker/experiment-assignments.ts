@@ -3,11 +3,12 @@
  * the definition), not started, ended, not enrolled (outside the coverage, or another experiment
  * already runs on its rows), or assigned to an arm by `assignArm` of its random unit id.
  */
-import { serializeError } from '../core/errors';
+import { OptionError, serializeError } from '../core/errors';
 import { assignArm } from '../core/experiments/assign-arm';
+import { audienceMismatch, type AudienceAttributes } from '../core/experiments/audience';
 import type { ExperimentDefinition } from '../core/experiments/experiment-types';
 import { deviceArmSettings, type ArmSettings } from '../federated/experiment-device-rules';
-import type { DeviceExperimentState } from './recommender-types';
+import type { DeviceExperimentState, ExperimentsConfig } from './recommender-types';
 
 /** One definition as this device runs it. */
 export interface ExperimentEntry {
@@ -22,7 +23,8 @@ export interface ExperimentEntry {
 }
 
 /**
- * Resolves every definition for the device with `unitId` at `now`. At most one experiment runs on
+ * Resolves every definition for the device with `unitId` and the page's audience `attributes` at
+ * `now`. At most one experiment runs on
  * the rows: the first assigned one in document order; a later one the device would also be in
  * reads `not-enrolled` (its own split stays random: its hash is independent of the first one's).
  */
@@ -30,6 +32,7 @@ export function resolveExperiments(
   definitions: readonly ExperimentDefinition[],
   unitId: string,
   now: number,
+  attributes: AudienceAttributes = {},
 ): readonly ExperimentEntry[] {
   const seen = new Set<string>();
   let running: string | null = null;
@@ -48,6 +51,8 @@ export function resolveExperiments(
     if (now < Date.parse(definition.start)) {
       return { ...none, state: 'not-started', message: `Starts ${definition.start}.` };
     }
+    const outside = audienceMismatch(definition, attributes);
+    if (outside !== null) return { ...none, state: 'not-enrolled', message: outside };
     const armIndex = assignArm({ definition, unitId });
     const arm = armIndex === null ? null : { armIndex, settings: settings[armIndex] ?? null };
     if (definition.stop !== undefined && now >= Date.parse(definition.stop)) {
@@ -80,4 +85,22 @@ export function runningExperiment(
 /** Id of the arm at `index` of `definition`. */
 export function armIdOf(definition: ExperimentDefinition, index: number | null): string | null {
   return index === null ? null : (definition.arms[index]?.id ?? null);
+}
+
+/** The page's audience attributes, checked: strings, finite numbers or booleans. */
+export function checkedAttributes(
+  attributes: ExperimentsConfig['attributes'],
+): Readonly<Record<string, string | number | boolean>> {
+  for (const [key, value] of Object.entries(attributes ?? {})) {
+    const ok =
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
+    if (!ok) {
+      throw new OptionError(
+        `experiments.attributes.${key} must be a string, a finite number or a boolean (got ${String(value)}).`,
+      );
+    }
+  }
+  return attributes ?? {};
 }

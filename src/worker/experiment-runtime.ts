@@ -17,7 +17,12 @@ import {
 } from '../federated/experiment-outcomes';
 import { randomReportId } from '../federated/experiment-report';
 import type { HearthStore } from '../storage/store-types';
-import { armIdOf, resolveExperiments, runningExperiment } from './experiment-assignments';
+import {
+  armIdOf,
+  checkedAttributes,
+  resolveExperiments,
+  runningExperiment,
+} from './experiment-assignments';
 import { createDefinitionSource, type LoadedDefinitions } from './experiment-definitions';
 import { serveUnderArm } from './experiment-rows';
 import { prepareArmModel } from './experiment-model';
@@ -113,6 +118,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
       `experiments.attributionWindowMs must be a positive number of ms (got ${windowMs}).`,
     );
   }
+  const attributes = checkedAttributes(config?.attributes);
   // Relative URLs resolve against the page (or, in Hearth's worker, the worker's own address).
   const page = host.deps.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href;
   const deps = { ...host.deps, ...(page !== undefined && { baseUrl: page }) };
@@ -189,7 +195,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
 
   const entriesNow = async (s: Session) => {
     const { definitions, unitId } = await s.loaded();
-    return resolveExperiments(definitions, unitId, now());
+    return resolveExperiments(definitions, unitId, now(), attributes);
   };
 
   const records = async (s: Session): Promise<Record<string, StoredExperiment>> =>
@@ -333,7 +339,7 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
             session.loaded().catch(() => undefined);
             return serve(request);
           }
-          const entries = resolveExperiments(loaded.definitions, loaded.unitId, now());
+          const entries = resolveExperiments(loaded.definitions, loaded.unitId, now(), attributes);
           const running = runningExperiment(entries);
           if (running === null) return serve(request);
           const { definition, armIndex, settings } = running;

@@ -7,7 +7,7 @@ import { createFederatedLoader } from './federated-loader';
 import { downloadModel, followModelHead, loadInitialModel } from './initial-load';
 import { createLiveProfile } from './live-profile';
 import { createProfileSync } from './profile-sync';
-import { checkConfig, checkTrackEvent, disposedError } from './recommender-checks';
+import { checkConfig, checkTrackEvent, disposedError, messageOf } from './recommender-checks';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import { createRecommenderEvents } from './recommender-events';
 import type { ExperimentRuntime } from './experiment-runtime';
@@ -113,7 +113,14 @@ export function createLocalRecommender(
         decode: decodeServingBundle,
       }),
     ));
-  const arms = config.experiments && experiments();
+  // Experiments that cannot load (their chunk offline, a bad attribute) leave the rows on the
+  // site's defaults instead of stopping them; experiments() still rejects with the reason.
+  const arms =
+    config.experiments &&
+    experiments().catch((error: unknown) => {
+      emit({ type: 'storage', message: `Experiments are off on this page: ${messageOf(error)}` });
+      return undefined;
+    });
 
   const init = async (): Promise<void> => {
     const s = await openStore();
@@ -277,7 +284,7 @@ export function createLocalRecommender(
       if (disposed) return;
       disposed = true;
       federated.ifLoaded((f) => f.dispose());
-      lab?.then((x) => x.dispose());
+      lab?.then((x) => x.dispose()).catch(() => undefined);
       training.dispose();
       profileSync.dispose();
       stores.close();

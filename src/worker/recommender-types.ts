@@ -69,6 +69,12 @@ export interface ExperimentsConfig {
   readonly reportUrl?: string;
   /** Outcomes count up to this long after the latest exposure (ms; default 7 days). */
   readonly attributionWindowMs?: number;
+  /**
+   * What the page knows about the visitor for audience targeting (a definition's `audience`),
+   * e.g. `{ country: 'FR', loggedIn: true }`: strings, finite numbers or booleans. Read on the
+   * device only; never sent.
+   */
+  readonly attributes?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** The experiment arm a row was served under ({@link RecommendedRow.experiment}). */

@@ -179,7 +179,14 @@ export const experimentValidateCommand: CliCommand = {
       const noise = d.privacy
         ? `; reports noised at ε = ${d.privacy.epsilon} (multiplier ${checked[i]?.noiseMultiplier.toFixed(3)})`
         : '';
-      return `ok ${d.id} v${d.version}: ${arms}; primary ${d.primaryMetric.id}, guardrails ${checked[i]?.metrics.slice(1).join(', ') || 'none'}; from ${d.start}${d.stop ? ` to ${d.stop}` : ''}${noise}`;
+      const audience = Object.entries(d.audience ?? {})
+        .map(
+          ([key, value]) =>
+            `${key} ${Array.isArray(value) ? `in ${value.join('/')}` : `= ${String(value)}`}`,
+        )
+        .join(', ');
+      const who = audience === '' ? '' : `; audience ${audience}`;
+      return `ok ${d.id} v${d.version}: ${arms}; primary ${d.primaryMetric.id}, guardrails ${checked[i]?.metrics.slice(1).join(', ') || 'none'}; from ${d.start}${d.stop ? ` to ${d.stop}` : ''}${who}${noise}`;
     });
     ctx.stdout.write(`${lines.join('\n')}\n`);
   },

@@ -30,6 +30,9 @@ export interface MetricDefinition {
   readonly cuped?: boolean;
 }
 
+/** A value an audience condition compares a host-page attribute with. */
+export type AudienceValue = string | number | boolean;
+
 /** Setting of a recommender option in one arm (model version, diversity, row source, …). */
 export type ArmSettingValue = string | number | boolean | null;
 
@@ -79,6 +82,13 @@ export interface ExperimentDefinition {
   readonly alpha?: number;
   /** Whether verdicts use anytime-valid sequential intervals (default true: peeking is safe). */
   readonly sequential?: boolean;
+  /**
+   * Who takes part, by attributes the host page gives the device (`experiments.attributes` of
+   * the runtime: e.g. `{ country: 'FR', loggedIn: true }`): every key must match — equal to the
+   * value, or one of the listed values. Evaluated on the device; the attributes are never sent.
+   * A device without the attribute is outside the audience. Default: everyone.
+   */
+  readonly audience?: Readonly<Record<string, AudienceValue | readonly AudienceValue[]>>;
   /**
    * Local differential privacy of each device report (default: none). With it, every `mean`
    * metric needs a `cap` (it bounds what one device can add).

@@ -2,6 +2,7 @@ export type {
   ArmAggregate,
   ArmDefinition,
   ArmSettingValue,
+  AudienceValue,
   CovariateSums,
   ExperimentAggregates,
   ExperimentDefinition,
@@ -61,3 +62,4 @@ export {
   type SimulatedRevenue,
 } from './simulate-experiment';
 export { experimentSlotBounds, reportNoiseMultiplier, DEFAULT_REPORT_DELTA } from './report-noise';
+export { audienceMismatch, type AudienceAttributes } from './audience';

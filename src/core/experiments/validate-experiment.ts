@@ -40,6 +40,30 @@ function checkMetric(field: string, metric: MetricDefinition): void {
   }
 }
 
+function isAudienceValue(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
+
+function checkAudience(audience: unknown): void {
+  if (typeof audience !== 'object' || audience === null || Array.isArray(audience)) {
+    fail('audience', 'must be an object of attribute conditions, e.g. { "country": ["FR", "BE"] }');
+  }
+  for (const [key, value] of Object.entries(audience)) {
+    checkId(`audience key`, key);
+    const values: readonly unknown[] = Array.isArray(value) ? value : [value];
+    if (values.length === 0 || !values.every(isAudienceValue)) {
+      fail(
+        `audience.${key}`,
+        `must be a string, a number, a boolean or a non-empty list of them (got ${JSON.stringify(value)})`,
+      );
+    }
+  }
+}
+
 function checkPrivacy(
   definition: ExperimentDefinition,
   metrics: readonly MetricDefinition[],
@@ -105,6 +129,7 @@ export function validateExperimentDefinition(
   const alpha = definition.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) fail('alpha', `must be in (0, 0.5) (got ${alpha})`);
   if (definition.privacy !== undefined) checkPrivacy(definition, metrics);
+  if (definition.audience !== undefined) checkAudience(definition.audience);
   return definition;
 }
 
