@@ -11,6 +11,7 @@ import { ArmsTable, ComparisonsTable, metricsOf } from './analysis-tables';
 import { deviceArmText } from './device-arm-text';
 import { ANALYSIS_REFRESH_MS, fetchAnalysis, fetchExperiments } from './experiments-api';
 import { formatPValue, STATUS_TEXT } from './experiment-format';
+import { ErrorAlert } from '../error-alert';
 
 /** What to do with each treatment arm, from its primary verdict and its guardrails. */
 function decisions(definition: ExperimentDefinition, analysis: ExperimentAnalysis): string[] {
@@ -93,11 +94,7 @@ function ExperimentView({
         {definition.plannedSamplePerArm.toLocaleString('en-GB')} per arm at α ={' '}
         {formatPercent(definition.alpha ?? 0.05)}.
       </p>
-      {error !== null ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {analysis ? (
         <>
           <Facts facts={facts} />
@@ -144,11 +141,7 @@ export function ExperimentsPage() {
         refreshed every {ANALYSIS_REFRESH_MS / 1000} s
         {document ? `, last at ${formatTime(Date.now())}` : ''}.
       </p>
-      {error !== null ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {document?.experiments.length === 0 ? (
         <p data-testid="experiments-none">
           The server runs no experiment right now (start it with <code>--experiments FILE</code>).

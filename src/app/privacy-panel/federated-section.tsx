@@ -13,6 +13,7 @@ import {
   optOutText,
   refusalText,
 } from './federated-text';
+import { ErrorAlert } from '../error-alert';
 
 /** What is uploaded and what never is, in the visitor's words (docs/privacy.md has the details). */
 function WhatIsSent() {
@@ -256,11 +257,7 @@ export function FederatedSection({ binding }: { readonly binding: HearthBinding 
         <p role="status" className="fl-outcome" data-testid="fl-outcome">
           {outcome}
         </p>
-        {error !== null ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert error={error} />
         <h3>This device's participation</h3>
         <FederatedNumbers
           status={status}
