@@ -17,15 +17,15 @@ const WARMUP = 60;
 const REPEATS = 100;
 
 /** A seeded synthetic MF model: N(0, 0.3²) factors, small biases, typical iALS hyper-parameters. */
-function syntheticModel(seed: number): MfModel {
+function syntheticModel(seed: number, numItems = NUM_ITEMS): MfModel {
   const rng = createRng(seed);
-  const itemFactors = new Float32Array(NUM_ITEMS * FACTORS);
+  const itemFactors = new Float32Array(numItems * FACTORS);
   for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = rng.normal() * 0.3;
-  const itemBias = new Float32Array(NUM_ITEMS);
-  for (let i = 0; i < NUM_ITEMS; i++) itemBias[i] = rng.normal() * 0.05;
+  const itemBias = new Float32Array(numItems);
+  for (let i = 0; i < numItems; i++) itemBias[i] = rng.normal() * 0.05;
   return {
     kind: 'mf',
-    numItems: NUM_ITEMS,
+    numItems,
     factors: FACTORS,
     regularization: 0.05,
     regularizationExponent: 1,
@@ -59,7 +59,8 @@ const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 /**
  * Serving latency on a synthetic 100k-item × 64-factor catalog (seeded): scoring + top-10 for a
  * user vector (plain, and through rankItems with a 1-in-10 filter and exclusions), exact fold-in from 20 events, MMR (k = 10 from 50 candidates), and a whole
- * for-you row (fold-in with explanations, scoring, exclusions, MMR, reasons).
+ * for-you row (fold-in with explanations, scoring, exclusions, MMR, reasons); and score + top-10 on
+ * 10k- and 1M-item catalogs for the cost curve.
  */
 export async function run(ctx: BenchContext): Promise<BenchResults> {
   const model = syntheticModel(SEED);
@@ -128,7 +129,25 @@ export async function run(ctx: BenchContext): Promise<BenchResults> {
   });
   ctx.log(`serve: for-you row median ${row.median.toFixed(2)} ms`);
 
+  // The cost curve over catalog sizes (issue 12): score + top-10 at 10k and 1M items.
+  const curve: BenchResults = {};
+  for (const [label, numItems] of [
+    ['items10k', 10_000],
+    ['items1m', 1_000_000],
+  ] as const) {
+    const sized = syntheticModel(SEED, numItems);
+    const out = new Float32Array(numItems);
+    const timed = timeIt((r) => {
+      scoreItems(users[r % users.length]!, sized, out);
+      topK(out, 10);
+    });
+    ctx.log(`serve: ${numItems} items: score + top-10 median ${timed.median.toFixed(2)} ms`);
+    curve[`serve.${label}.top10.medianMs`] = round(timed.median);
+    curve[`serve.${label}.top10.p95Ms`] = round(timed.p95);
+  }
+
   return {
+    ...curve,
     'serve.items': NUM_ITEMS,
     'serve.factors': FACTORS,
     'serve.top10.medianMs': round(top10.median),
