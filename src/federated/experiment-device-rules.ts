@@ -27,7 +27,15 @@ export type DeviceMetricId = (typeof DEVICE_METRICS)[number];
 export const ARM_ROW_SOURCES = ['model', 'popular', 'trending'] as const;
 
 /** Arm settings a device applies. */
-export const ARM_SETTINGS = ['modelUrl', 'diversity', 'source'] as const;
+export const ARM_SETTINGS = [
+  'modelUrl',
+  'diversity',
+  'source',
+  'exploration',
+  'inStockOnly',
+  'minPrice',
+  'maxPrice',
+] as const;
 
 /** The settings of one arm as the device applies them. */
 export interface ArmSettings {
@@ -37,6 +45,18 @@ export interface ArmSettings {
   readonly diversity?: number;
   /** What for-you rows come from (default `model`). */
   readonly source?: (typeof ARM_ROW_SOURCES)[number];
+  /**
+   * Share in [0, 1] of each row's places after the first given to items from further down the
+   * ranking (drawn at random from the next 3k), so the arm learns about items the model ranks
+   * lower.
+   */
+  readonly exploration?: number;
+  /** Row filters every row gets unless its request sets the same field. */
+  readonly filters?: {
+    readonly inStockOnly?: boolean;
+    readonly minPrice?: number;
+    readonly maxPrice?: number;
+  };
   /** A holdout arm: rows have no items. */
   readonly holdout: boolean;
 }
@@ -70,6 +90,19 @@ export function armSettingsOf(arm: ArmDefinition, index: number): ArmSettings {
         );
       }
       out = { ...out, source };
+    } else if (name === 'exploration') {
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+        refuse(`${field}.exploration`, `must be a number in [0, 1] (got ${JSON.stringify(value)})`);
+      }
+      out = { ...out, exploration: value };
+    } else if (name === 'inStockOnly') {
+      if (typeof value !== 'boolean') refuse(`${field}.inStockOnly`, 'must be true or false');
+      out = { ...out, filters: { ...out.filters, inStockOnly: value } };
+    } else if (name === 'minPrice' || name === 'maxPrice') {
+      if (typeof value !== 'number' || !(value >= 0 && Number.isFinite(value))) {
+        refuse(`${field}.${name}`, `must be a price ≥ 0 (got ${JSON.stringify(value)})`);
+      }
+      out = { ...out, filters: { ...out.filters, [name]: value } };
     } else {
       refuse(
         `${field}.${name}`,

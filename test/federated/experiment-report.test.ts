@@ -56,7 +56,7 @@ describe('device rules', () => {
       { id: 'b', weight: 1, settings: { filters: 'x' } },
     ];
     expect(() => deviceArmSettings(deviceExperiment({ arms }))).toThrow(
-      /arms\[1\]\.settings\.filters is not a setting this device applies \(it applies modelUrl, diversity, source\)/,
+      /arms\[1\]\.settings\.filters is not a setting this device applies \(it applies modelUrl, diversity, source, exploration, inStockOnly, minPrice, maxPrice\)/,
     );
     const badSource = [
       { id: 'a', weight: 1 },
