@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchContext, BenchSection } from './bench-types';
 import { updateEngineDoc } from './engine-doc-blocks';
 import { updatePrivacyDoc } from './privacy-doc-blocks';
+import { updateScaleDoc } from './scale-doc-blocks';
 import { renderBenchmarksMarkdown } from './render-markdown';
 import {
   mergeSectionRun,
@@ -110,6 +111,7 @@ writeFileSync(
 );
 updatePrivacyDoc(root);
 updateEngineDoc(root);
+updateScaleDoc(root);
 log(
-  `wrote bench/results.json, BENCHMARKS.md and the generated blocks of docs/privacy.md, docs/engine.md and README.md`,
+  `wrote bench/results.json, BENCHMARKS.md and the generated blocks of docs/privacy.md, docs/engine.md, docs/scale.md and README.md`,
 );
