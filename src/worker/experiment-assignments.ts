@@ -5,7 +5,11 @@
  */
 import { OptionError, serializeError } from '../core/errors';
 import { assignArm } from '../core/experiments/assign-arm';
-import { audienceMismatch, type AudienceAttributes } from '../core/experiments/audience';
+import {
+  audienceMismatch,
+  isAudienceValue,
+  type AudienceAttributes,
+} from '../core/experiments/audience';
 import type { ExperimentDefinition } from '../core/experiments/experiment-types';
 import { deviceArmSettings, type ArmSettings } from '../federated/experiment-device-rules';
 import type { DeviceExperimentState, ExperimentsConfig } from './recommender-types';
@@ -92,11 +96,7 @@ export function checkedAttributes(
   attributes: ExperimentsConfig['attributes'],
 ): Readonly<Record<string, string | number | boolean>> {
   for (const [key, value] of Object.entries(attributes ?? {})) {
-    const ok =
-      typeof value === 'string' ||
-      typeof value === 'boolean' ||
-      (typeof value === 'number' && Number.isFinite(value));
-    if (!ok) {
+    if (!isAudienceValue(value)) {
       throw new OptionError(
         `experiments.attributes.${key} must be a string, a finite number or a boolean (got ${String(value)}).`,
       );

@@ -29,6 +29,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A first visit on 2026-03-05 (then closed): its server, database and arm. */
+async function firstVisit() {
+  setNow(at('2026-03-05'));
+  const server = createFakeServer([definition]);
+  const dbName = nextDb();
+  const first = openRecommender(dbName, server);
+  const armId = (await first.r.experiments()).experiments[0]?.armId;
+  first.r.dispose();
+  return { server, dbName, armId };
+}
+
 /** Pins the clock (Date only; timers stay real). */
 function setNow(time: number): void {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -83,12 +94,7 @@ describe('assignment', () => {
   });
 
   it('refuses a malformed document as a whole, naming the entry, and keeps the stored one', async () => {
-    setNow(at('2026-03-05'));
-    const server = createFakeServer([definition]);
-    const dbName = nextDb();
-    const first = openRecommender(dbName, server);
-    const armId = (await first.r.experiments()).experiments[0]?.armId;
-    first.r.dispose();
+    const { server, dbName, armId } = await firstVisit();
     server.document = {
       etag: '"v2"',
       experiments: [definition, null as unknown as typeof definition],
@@ -113,12 +119,7 @@ describe('assignment', () => {
   });
 
   it('fetches definitions with a conditional GET and keeps the cached ones offline', async () => {
-    setNow(at('2026-03-05'));
-    const server = createFakeServer([definition]);
-    const dbName = nextDb();
-    const first = openRecommender(dbName, server);
-    const armId = (await first.r.experiments()).experiments[0]?.armId;
-    first.r.dispose();
+    const { server, dbName, armId } = await firstVisit();
     const second = openRecommender(dbName, server);
     await second.r.experiments();
     const gets = server.requests.filter((q) => q.url.endsWith('/v1/experiments'));

@@ -3,6 +3,15 @@ import type { AudienceValue, ExperimentDefinition } from './experiment-types';
 /** Attributes a host page gives the device for audience targeting (never sent anywhere). */
 export type AudienceAttributes = Readonly<Record<string, AudienceValue>>;
 
+/** Whether `value` can be an audience value or attribute: a string, a finite number or a boolean. */
+export function isAudienceValue(value: unknown): value is AudienceValue {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
+
 /**
  * Why a device with `attributes` is outside `definition.audience`, or null when it is inside
  * (always inside without an audience). Every key must match: the attribute equals the value, or

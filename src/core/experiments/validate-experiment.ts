@@ -5,6 +5,7 @@ import type {
   MetricDefinition,
   MetricSums,
 } from './experiment-types';
+import { isAudienceValue } from './audience';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -38,14 +39,6 @@ function checkMetric(field: string, metric: MetricDefinition): void {
   if (metric.cap !== undefined && !(Number.isFinite(metric.cap) && metric.cap > 0)) {
     fail(`${field}.cap`, `must be a positive number (got ${JSON.stringify(metric.cap)})`);
   }
-}
-
-function isAudienceValue(value: unknown): boolean {
-  return (
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    (typeof value === 'number' && Number.isFinite(value))
-  );
 }
 
 function checkAudience(audience: unknown): void {
