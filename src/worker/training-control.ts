@@ -25,6 +25,9 @@ import type { TrainingHost } from './training-jobs';
  */
 const loadTrainingJobs = () => import('./training-jobs');
 
+/** Fine-tune runs started over because another model was served while one ran. */
+const FINE_TUNE_ATTEMPTS = 3;
+
 /** Full training on request and fine-tuning in the background, on the lazily loaded compute paths. */
 export interface TrainingControl {
   train(request: TrainRequest): Promise<TrainReport>;
@@ -81,20 +84,28 @@ export function createTrainingControl(o: TrainingControlOptions): TrainingContro
     const s = await o.alive();
     await s.withTrainerLock(
       async () => {
-        const current = serving.state();
-        if (!current.bundle) return;
         const dataset = await s.readInteractions();
         // A lone visitor is served exactly by fold-in; see hasMultiUserData.
         if (!hasMultiUserData(dataset)) return;
         const { fineTuneAndServe } = await loadTrainingJobs();
-        const version = await fineTuneAndServe(host, {
-          store: s,
-          dataset,
-          bundle: current.bundle,
-          version: current.version,
-          signal: lifetime.signal,
-        });
-        if (version !== null) o.afterTraining();
+        // A model served meanwhile (a global model, another tab's) would make the run's result
+        // stale: start again from that model rather than drop the visitor's new events.
+        for (let attempt = 0; attempt < FINE_TUNE_ATTEMPTS; attempt++) {
+          const current = serving.state();
+          if (!current.bundle) return;
+          const version = await fineTuneAndServe(host, {
+            store: s,
+            dataset,
+            bundle: current.bundle,
+            version: current.version,
+            signal: lifetime.signal,
+          });
+          if (version !== null) {
+            o.afterTraining();
+            return;
+          }
+          if (serving.state().version === current.version) return;
+        }
       },
       { wait: false, signal: lifetime.signal },
     );

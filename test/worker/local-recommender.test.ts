@@ -262,6 +262,17 @@ describe('local recommender', () => {
     expect(shop.events.filter((e) => e.type === 'model-changed')).toHaveLength(1);
   });
 
+  it('fine-tunes again from a model served while a fine-tune ran, keeping the new events', async () => {
+    const { r, idle, events } = await trained({ fineTuneAfterEvents: 1, backend: 'typed' });
+    const bytes = encodeBundle(await trainModelBundle({ dataset: plantedDataset(), mf: MF }));
+    await r.track({ itemId: 'i0', type: 'view' });
+    idle.shift()!();
+    await r.loadModel(bytes);
+    await expect
+      .poll(() => events.filter((e) => e.type === 'model-changed').map((e) => e.source))
+      .toEqual(['trained', 'loaded', 'fine-tuned']);
+  });
+
   it('evaluates against popularity on request', async () => {
     const { r } = open();
     await r.importInteractions(CSV);
