@@ -1,6 +1,6 @@
-import { gramOf, weightedNormSum } from './cg-gram';
+import { weightedNormSum } from './cg-gram';
 import { LOSS_TERMS, parallelViews, type IalsParallelInit } from './ials-parallel-state';
-import { createIalsWorkspace, type IalsWorkspace } from './wasm/ials-workspace';
+import { createIalsWorkspace, gramLayout, type IalsWorkspace } from './wasm/ials-workspace';
 
 /**
  * One phase of a parallel iALS epoch, run by every slice between two barriers:
@@ -63,6 +63,7 @@ export function createIalsSliceSolver(
       regsUser: { type: 'f32', length: mu },
       regsItem: { type: 'f32', length: ni },
       scratch: { type: 'f32', length: 3 * sy },
+      ...gramLayout(dim, sy),
     },
     preferWasm,
   );
@@ -100,7 +101,7 @@ export function createIalsSliceSolver(
     });
     shared.x.set(x, u0 * sx);
     toAugmented(x, 0, mu, z, u0, k, sx, sy);
-    gramPart.set(gramOf(z, mu, dim, sy, u0));
+    gramPart.set(ws.gram(z, mu, dim, sy, u0));
   };
 
   const items = (): void => {
@@ -124,7 +125,7 @@ export function createIalsSliceSolver(
       steps: d.steps,
     });
     shared.y.set(y, i0 * sy);
-    gramPart.set(gramOf(y, ni, dim, sy));
+    gramPart.set(ws.gram(y, ni, dim, sy));
   };
 
   const refresh = (): void => {

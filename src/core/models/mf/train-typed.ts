@@ -5,14 +5,8 @@ import { validateMfOptions } from './validate-mf-options';
 import type { MfCheckpoint, MfComputePath, MfTrainOptions, MfTrainResult } from './mf-trainer';
 import { confidenceMatrix, recordEpoch, startingState } from './mf-trainer';
 import { rowRegularization } from './mf-model';
-import { createIalsWorkspace, type IalsWorkspace } from './wasm/ials-workspace';
-import {
-  gramOf,
-  symmetricTrace,
-  userStepSystem,
-  weightedNormSum,
-  writeScaledGram,
-} from './cg-gram';
+import { createIalsWorkspace, gramLayout, type IalsWorkspace } from './wasm/ials-workspace';
+import { symmetricTrace, userStepSystem, weightedNormSum, writeScaledGram } from './cg-gram';
 
 /**
  * Default iALS hyper-parameters, chosen on MovieLens-100K splits with seeds 1, 2 and 3 (protocol
@@ -83,6 +77,7 @@ export async function trainTypedMf(
       regsUser: { type: 'f32', length: m },
       regsItem: { type: 'f32', length: n },
       scratch: { type: 'f32', length: 3 * sy },
+      ...gramLayout(k + 1, sy),
     },
     pathOptions.preferWasm ?? true,
   );
@@ -119,7 +114,7 @@ export async function trainTypedMf(
   const epochMs: number[] = [];
   const started = performance.now();
   // Item Gram Σ y_i y_iᵀ: computed after each item step and used twice (loss, next user step).
-  let gy = gramOf(y, n, k + 1, sy);
+  let gy = ws.gram(y, n, k + 1, sy);
   for (let epoch = init.epoch + 1; epoch <= options.epochs; epoch++) {
     throwIfAborted(options.signal);
     const t0 = performance.now();
@@ -147,7 +142,7 @@ export async function trainTypedMf(
       z.set(x.subarray(u * sx, u * sx + k), u * sy);
       z[u * sy + k] = 1;
     }
-    const gz = gramOf(z, m, k + 1, sy);
+    const gz = ws.gram(z, m, k + 1, sy);
     writeScaledGram(gz, k + 1, sy, a0, ws.f32('gramItem'));
     ws.solve({
       x: y,
@@ -168,7 +163,7 @@ export async function trainTypedMf(
       v.set(y.subarray(i * sy, i * sy + k), i * sx);
       bias[i] = y[i * sy + k]!;
     }
-    gy = gramOf(y, n, k + 1, sy);
+    gy = ws.gram(y, n, k + 1, sy);
     const loss = objective(
       ws,
       byUser,

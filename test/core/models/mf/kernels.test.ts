@@ -6,8 +6,10 @@ import { IALS_KERNELS_WASM_BASE64 } from '../../../../src/core/models/mf/wasm/ia
 import type { IalsWorkspace } from '../../../../src/core/models/mf/wasm/ials-workspace';
 import {
   createIalsWorkspace,
+  gramLayout,
   wasmKernelsAvailable,
 } from '../../../../src/core/models/mf/wasm/ials-workspace';
+import { gramOf } from '../../../../src/core/models/mf/cg-gram';
 import { createRng } from '../../../../src/core/random';
 
 const WAT_PATH = fileURLToPath(
@@ -251,5 +253,67 @@ describe('iALS workspace kernels', () => {
     expect(ws.f32('a')).toHaveLength(4);
     expect(() => ws.i32('a')).toThrow();
     expect(() => ws.f32('missing')).toThrow();
+  });
+});
+
+describe('Gram kernel', () => {
+  /** `rows` random rows of `dim` features (some exactly zero) at stride pad8(dim), in a workspace. */
+  function gramInputs(dim: number, rows: number, seed: number, preferWasm: boolean) {
+    const rng = createRng(seed);
+    const stride = Math.ceil(dim / 8) * 8;
+    const ws = createIalsWorkspace(
+      { w: { type: 'f32', length: rows * stride }, ...gramLayout(dim, stride) },
+      preferWasm,
+    );
+    const w = ws.f32('w');
+    for (let r = 0; r < rows; r++)
+      for (let a = 0; a < dim; a++) w[r * stride + a] = rng.next() < 0.1 ? 0 : rng.normal();
+    return { ws, w, stride };
+  }
+
+  it.each([
+    [5, 13, 0],
+    [16, 40, 3],
+    [65, 103, 7],
+    [64, 9, 2],
+  ])('WASM Gram equals gramOf exactly (dim %i, %i rows from row %i)', (dim, rows, from) => {
+    const { ws, w, stride } = gramInputs(dim, rows + from, dim, true);
+    expect(ws.kernel).toBe('wasm-simd');
+    const got = ws.gram(w, rows, dim, stride, from);
+    const want = gramOf(w, rows, dim, stride, from);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    // Independent check: the plain definition Σ_r w_r w_rᵀ (to round-off).
+    let worst = 0;
+    for (let a = 0; a < dim; a++) {
+      for (let b = 0; b < dim; b++) {
+        let sum = 0;
+        for (let r = from; r < from + rows; r++) sum += w[r * stride + a]! * w[r * stride + b]!;
+        worst = Math.max(worst, Math.abs(got[a * dim + b]! - sum));
+      }
+    }
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  it('reuses its accumulators: a second Gram does not add onto the first', () => {
+    const { ws, w, stride } = gramInputs(9, 20, 11, true);
+    const first = ws.gram(w, 20, 9, stride);
+    const again = ws.gram(w, 20, 9, stride);
+    expect(Array.from(again)).toEqual(Array.from(first));
+    expect(Array.from(ws.gram(w, 3, 9, stride, 17))).toEqual(
+      Array.from(gramOf(w, 3, 9, stride, 17)),
+    );
+  });
+
+  it('falls back to gramOf for rows outside the workspace and in the JS kernel', () => {
+    const { ws, stride } = gramInputs(7, 6, 5, true);
+    const outside = Float32Array.from({ length: 6 * stride }, (_, i) => (i % stride < 7 ? i : 0));
+    expect(Array.from(ws.gram(outside, 6, 7, stride))).toEqual(
+      Array.from(gramOf(outside, 6, 7, stride)),
+    );
+    const js = gramInputs(7, 6, 5, false);
+    expect(js.ws.kernel).toBe('js');
+    expect(Array.from(js.ws.gram(js.w, 6, 7, js.stride))).toEqual(
+      Array.from(gramOf(js.w, 6, 7, js.stride)),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { compileEmbeddedWasm } from '../../../math/embedded-wasm';
+import { gramOf, mirrorUpper } from '../cg-gram';
 import { IALS_KERNELS_WASM_BASE64 } from './ials-kernels-wasm';
 
 /** Arrays a half-epoch solve reads and writes (all views into one workspace). */
@@ -29,7 +30,14 @@ export interface IalsWorkspace {
   readonly kernel: 'wasm-simd' | 'js';
   f32(name: string): Float32Array;
   i32(name: string): Int32Array;
+  f64(name: string): Float64Array;
   solve(a: SolveArgs): void;
+  /**
+   * {@link gramOf} of rows [from, from + rows) of `w` (row stride `stride`): the same dim × dim
+   * matrix, computed by the SIMD kernel when `w` lives in this workspace and the layout holds
+   * {@link gramLayout}`(dim, stride)`.
+   */
+  gram(w: Float32Array, rows: number, dim: number, stride: number, from?: number): Float64Array;
   /** Σ c (x_u·v_i + b_i − 1)² over the stored entries. */
   observedLoss(
     x: Float32Array,
@@ -46,13 +54,29 @@ export interface IalsWorkspace {
 /** Requested arrays: name → element type and length. */
 export type WorkspaceLayout = Record<
   string,
-  { readonly type: 'f32' | 'i32'; readonly length: number }
+  { readonly type: 'f32' | 'i32' | 'f64'; readonly length: number }
 >;
+
+/** Names of the Gram kernel's accumulators and row buffer in a workspace layout. */
+const GRAM_ACC = 'gram.acc';
+const GRAM_ROWS = 'gram.rows';
+
+/**
+ * The workspace arrays {@link IalsWorkspace.gram} needs for Grams of up to `dim` features of rows
+ * `stride` floats apart; spread into the layout of a workspace that takes Grams.
+ */
+export function gramLayout(dim: number, stride: number): WorkspaceLayout {
+  return {
+    [GRAM_ACC]: { type: 'f64', length: dim * stride },
+    [GRAM_ROWS]: { type: 'f64', length: 4 * stride },
+  };
+}
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
   solve(...args: number[]): void;
   observedLoss(...args: number[]): number;
+  gram(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -80,7 +104,7 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
   for (const [name, spec] of Object.entries(layout)) {
     bytes = Math.ceil(bytes / ALIGN) * ALIGN;
     offsets.set(name, bytes);
-    bytes += spec.length * 4;
+    bytes += spec.length * (spec.type === 'f64' ? 8 : 4);
   }
   bytes = Math.ceil(bytes / ALIGN) * ALIGN;
   const module = preferWasm ? kernelModule() : null;
@@ -96,17 +120,15 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
   } else {
     buffer = new ArrayBuffer(bytes);
   }
-  const views = new Map<string, Float32Array | Int32Array>();
+  const views = new Map<string, Float32Array | Int32Array | Float64Array>();
   for (const [name, spec] of Object.entries(layout)) {
     const off = offsets.get(name)!;
-    views.set(
-      name,
-      spec.type === 'f32'
-        ? new Float32Array(buffer, off, spec.length)
-        : new Int32Array(buffer, off, spec.length),
-    );
+    const ctor =
+      spec.type === 'f32' ? Float32Array : spec.type === 'i32' ? Int32Array : Float64Array;
+    views.set(name, new ctor(buffer, off, spec.length));
   }
-  const ptr = (view: Float32Array | Int32Array | null): number => (view ? view.byteOffset : 0);
+  const ptr = (view: Float32Array | Int32Array | Float64Array | null): number =>
+    view ? view.byteOffset : 0;
   const get = <T>(name: string, ctor: abstract new (...a: never[]) => T): T => {
     const v = views.get(name);
     if (!(v instanceof ctor)) throw new Error(`Workspace has no ${ctor.name} named "${name}".`);
@@ -118,6 +140,16 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
       kernel: 'wasm-simd',
       f32: (name) => get(name, Float32Array),
       i32: (name) => get(name, Int32Array),
+      f64: (name) => get(name, Float64Array),
+      gram: (w, rows, dim, stride, from = 0) => {
+        const acc = views.get(GRAM_ACC);
+        const tmp = views.get(GRAM_ROWS);
+        // Rows outside this memory (or a layout without the buffers) take the JS loop: same result.
+        if (w.buffer !== buffer || !acc || !tmp || acc.length < dim * stride)
+          return gramOf(w, rows, dim, stride, from);
+        k.gram(ptr(w) + from * stride * 4, rows, dim, stride * 4, ptr(acc), ptr(tmp));
+        return squareGram(acc as Float64Array, dim, stride);
+      },
       solve: (a) =>
         k.solve(
           ptr(a.x),
@@ -152,9 +184,21 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
     kernel: 'js',
     f32: (name) => get(name, Float32Array),
     i32: (name) => get(name, Int32Array),
+    f64: (name) => get(name, Float64Array),
+    gram: (w, rows, dim, stride, from = 0) => gramOf(w, rows, dim, stride, from),
     solve: (a) => solveJs(a, get('scratch', Float32Array)),
     observedLoss: observedLossJs,
   };
+}
+
+/** The kernel's upper-triangle accumulators (dim rows of `stride` f64) as a full dim × dim matrix. */
+function squareGram(acc: Float64Array, dim: number, stride: number): Float64Array {
+  const out = new Float64Array(dim * dim);
+  for (let a = 0; a < dim; a++) {
+    for (let b = a; b < dim; b++) out[a * dim + b] = acc[a * stride + b]!;
+  }
+  mirrorUpper(out, dim);
+  return out;
 }
 
 function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
