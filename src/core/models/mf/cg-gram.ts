@@ -93,6 +93,24 @@ export function symmetricTrace(a: Float64Array, b: Float64Array, dim: number): n
   return trace;
 }
 
+/**
+ * Objective of the spec divided by nnz, from its observed term (summed by the item solve, which
+ * sees every stored entry once), its regularization term and the Grams. The all-pairs term
+ * Σ_u Σ_i ŷ² equals trace(Gz·Gy) with Gz = Σ_u z_u z_uᵀ and Gy = Σ_i y_i y_iᵀ, so it costs
+ * O(k²) given them.
+ */
+export function objective(
+  observed: number,
+  reg: number,
+  a0: number,
+  gz: Float64Array,
+  gy: Float64Array,
+  dim: number,
+  nnz: number,
+): number {
+  return (observed + a0 * symmetricTrace(gz, gy, dim) + reg) / Math.max(1, nnz);
+}
+
 /** Σ_r regs[r − from]·|w_r|² over the first `dim` features of rows [from, from + rows) of `w`. */
 export function weightedNormSum(
   w: Float32Array,

@@ -5,8 +5,9 @@ import { createIalsWorkspace, gramLayout, type IalsWorkspace } from './wasm/ials
 /**
  * One phase of a parallel iALS epoch, run by every slice between two barriers:
  * `users` solves the slice's user rows against the items (and leaves the Gram of its [x_u, 1]),
- * `items` solves its item rows against all users (and leaves the Gram of its [v_i, b_i]),
- * `refresh` reads the new item rows and leaves the slice's share of the objective.
+ * `items` solves its item rows against all users (and leaves the Gram of its [v_i, b_i] and the
+ * objective's observed term over its items' entries), `refresh` reads the new item rows and leaves
+ * the slice's regularization terms of the objective.
  */
 export type IalsPhase = 'users' | 'items' | 'refresh';
 
@@ -109,7 +110,7 @@ export function createIalsSliceSolver(
     toAugmented(shared.x, 0, u0, z, 0, k, sx, sy);
     toAugmented(shared.x, u1, d.m - u1, z, u1, k, sx, sy);
     ws.f32('gramItem').set(shared.gramItem);
-    ws.solve({
+    lossPart[0] = ws.solve({
       x: y,
       rows: ni,
       indptr: ws.i32('i.indptr'),
@@ -123,6 +124,7 @@ export function createIalsSliceSolver(
       targetOffset: null,
       regs: ws.f32('regsItem'),
       steps: d.steps,
+      observedLoss: true,
     });
     shared.y.set(y, i0 * sy);
     gramPart.set(ws.gram(y, ni, dim, sy));
@@ -131,19 +133,11 @@ export function createIalsSliceSolver(
   const refresh = (): void => {
     const all = shared.y;
     for (let i = 0; i < d.n; i++) {
-      v.set(all.subarray(i * sy, i * sy + k), i * sx);
-      bias[i] = all[i * sy + k]!;
+      const from = i * sy;
+      const to = i * sx;
+      for (let a = 0; a < k; a++) v[to + a] = all[from + a]!;
+      bias[i] = all[from + k]!;
     }
-    lossPart[0] = ws.observedLoss(
-      x,
-      mu,
-      ws.i32('u.indptr'),
-      ws.i32('u.indices'),
-      ws.f32('u.values'),
-      v,
-      bias,
-      sx,
-    );
     lossPart[1] = weightedNormSum(x, mu, k, sx, ws.f32('regsUser'));
     lossPart[2] = weightedNormSum(y, ni, dim, sy, ws.f32('regsItem'));
   };
@@ -188,7 +182,8 @@ function toAugmented(
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = (from + r) * sx;
-    z.set(x.subarray(o, o + k), (to + r) * sy);
-    z[(to + r) * sy + k] = 1;
+    const t = (to + r) * sy;
+    for (let a = 0; a < k; a++) z[t + a] = x[o + a]!;
+    z[t + k] = 1;
   }
 }

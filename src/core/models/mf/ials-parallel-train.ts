@@ -1,7 +1,7 @@
 import { throwIfAborted } from '../../errors';
 import type { CsrMatrix } from '../../data/csr-matrix';
 import { transposeCsr } from '../../data/csr-matrix';
-import { gramOf, symmetricTrace, userStepSystem, writeScaledGram } from './cg-gram';
+import { gramOf, objective, userStepSystem, writeScaledGram } from './cg-gram';
 import {
   allocateParallelState,
   LOSS_TERMS,
@@ -121,7 +121,7 @@ export async function trainParallelIals(
         observed += s.lossParts[t * LOSS_TERMS]!;
         reg += s.lossParts[t * LOSS_TERMS + 1]! + s.lossParts[t * LOSS_TERMS + 2]!;
       }
-      const loss = (observed + a0 * symmetricTrace(gz, gy, dim) + reg) / Math.max(1, dims.nnz);
+      const loss = objective(observed, reg, a0, gz, gy, dim, dims.nnz);
       recordEpoch({
         options,
         epoch,

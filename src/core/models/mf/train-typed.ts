@@ -6,7 +6,7 @@ import type { MfCheckpoint, MfComputePath, MfTrainOptions, MfTrainResult } from 
 import { confidenceMatrix, recordEpoch, startingState } from './mf-trainer';
 import { rowRegularization } from './mf-model';
 import { createIalsWorkspace, gramLayout, type IalsWorkspace } from './wasm/ials-workspace';
-import { symmetricTrace, userStepSystem, weightedNormSum, writeScaledGram } from './cg-gram';
+import { objective, userStepSystem, weightedNormSum, writeScaledGram } from './cg-gram';
 
 /**
  * Default iALS hyper-parameters, chosen on MovieLens-100K splits with seeds 1, 2 and 3 (protocol
@@ -144,7 +144,7 @@ export async function trainTypedMf(
     }
     const gz = ws.gram(z, m, k + 1, sy);
     writeScaledGram(gz, k + 1, sy, a0, ws.f32('gramItem'));
-    ws.solve({
+    const observed = ws.solve({
       x: y,
       rows: n,
       indptr: ws.i32('i.indptr'),
@@ -158,30 +158,15 @@ export async function trainTypedMf(
       targetOffset: null,
       regs: regsItem,
       steps: options.cgSteps,
+      observedLoss: true,
     });
     for (let i = 0; i < n; i++) {
       v.set(y.subarray(i * sy, i * sy + k), i * sx);
       bias[i] = y[i * sy + k]!;
     }
     gy = ws.gram(y, n, k + 1, sy);
-    const loss = objective(
-      ws,
-      byUser,
-      m,
-      n,
-      k,
-      sx,
-      sy,
-      a0,
-      gz,
-      gy,
-      x,
-      y,
-      v,
-      bias,
-      regsUser,
-      regsItem,
-    );
+    const reg = weightedNormSum(x, m, k, sx, regsUser) + weightedNormSum(y, n, k + 1, sy, regsItem);
+    const loss = objective(observed, reg, a0, gz, gy, k + 1, nnz);
     recordEpoch({
       options,
       epoch,
@@ -224,44 +209,6 @@ export async function trainTypedMf(
     computePath: 'typed',
     kernel: ws.kernel,
   };
-}
-
-/**
- * Objective of the spec divided by nnz. The all-pairs term Σ_u Σ_i ŷ² equals trace(Gz·Gy) with
- * Gz = Σ_u z_u z_uᵀ and Gy = Σ_i y_i y_iᵀ (both passed in), so it costs O(k²) given them.
- */
-function objective(
-  ws: IalsWorkspace,
-  byUser: CsrMatrix,
-  m: number,
-  n: number,
-  k: number,
-  sx: number,
-  sy: number,
-  a0: number,
-  gz: Float64Array,
-  gy: Float64Array,
-  x: Float32Array,
-  y: Float32Array,
-  v: Float32Array,
-  bias: Float32Array,
-  regsUser: Float32Array,
-  regsItem: Float32Array,
-): number {
-  const d = k + 1;
-  const observed = ws.observedLoss(
-    x,
-    m,
-    ws.i32('u.indptr'),
-    ws.i32('u.indices'),
-    ws.f32('u.values'),
-    v,
-    bias,
-    sx,
-  );
-  const trace = symmetricTrace(gz, gy, d);
-  const reg = weightedNormSum(x, m, k, sx, regsUser) + weightedNormSum(y, n, d, sy, regsItem);
-  return (observed + a0 * trace + reg) / Math.max(1, byUser.indices.length);
 }
 
 /** Copies the padded workspace state into a dense checkpoint. */

@@ -173,13 +173,15 @@
 
   ;; One half-epoch of iALS-CG (see train-typed.ts): for every row r, `steps` warm-started CG
   ;; steps on (G + λ_r I + Σ c w wᵀ) x_r = rhs0 + Σ c·(1 − toff_j)·w_j. `toff` = 0 means no offsets.
-  ;; `scratch` holds three vectors (res, p, ap), `stride` bytes each.
+  ;; `scratch` holds three vectors (res, p, ap), `stride` bytes each. With `loss` set, returns
+  ;; Σ c·(w_j·x_r + toff_j − 1)² over the solved rows' entries (the objective's observed term), else 0.
   (func (export "solve")
         (param $x i32) (param $rows i32) (param $indptr i32) (param $idx i32) (param $val i32)
         (param $w i32) (param $g i32) (param $dim i32) (param $stride i32) (param $rhs0 i32)
-        (param $toff i32) (param $regs i32) (param $steps i32) (param $scratch i32)
-    (local $r i32) (local $xr i32) (local $start i32) (local $end i32)
-    (local $reg f32) (local $res i32) (local $p i32) (local $ap i32)
+        (param $toff i32) (param $regs i32) (param $steps i32) (param $scratch i32) (param $loss i32)
+        (result f64)
+    (local $r i32) (local $xr i32) (local $start i32) (local $end i32) (local $e i32) (local $j i32)
+    (local $d f32) (local $sum f64) (local $reg f32) (local $res i32) (local $p i32) (local $ap i32)
     (local $rs f32) (local $rsNew f32) (local $pap f32) (local $alpha f32) (local $beta f32) (local $step i32)
     (local.set $res (local.get $scratch))
     (local.set $p (i32.add (local.get $scratch) (local.get $stride)))
@@ -216,8 +218,28 @@
             (local.set $rs (local.get $rsNew))
             (local.set $step (i32.add (local.get $step) (i32.const 1)))
             (br $cg_next)))
+        ;; The solved row's observed loss terms, while its w rows are still in cache.
+        (if (local.get $loss)
+          (then
+            (local.set $e (local.get $start))
+            (block $loss_done
+              (loop $loss_next
+                (br_if $loss_done (i32.ge_u (local.get $e) (local.get $end)))
+                (local.set $j (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))))
+                (local.set $d (call $dot
+                  (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $stride))) (local.get $xr) (local.get $stride)))
+                (if (local.get $toff)
+                  (then (local.set $d (f32.add (local.get $d)
+                    (f32.load (i32.add (local.get $toff) (i32.shl (local.get $j) (i32.const 2))))))))
+                (local.set $d (f32.sub (local.get $d) (f32.const 1)))
+                (local.set $sum (f64.add (local.get $sum) (f64.promote_f32 (f32.mul
+                  (f32.load (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2))))
+                  (f32.mul (local.get $d) (local.get $d))))))
+                (local.set $e (i32.add (local.get $e) (i32.const 1)))
+                (br $loss_next)))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $row_next))))
+        (br $row_next)))
+    (local.get $sum))
 
   ;; Gram Σ_r w_r w_rᵀ of `rows` rows of w (`stride` bytes apart) over their first `dim` floats, in
   ;; f64: writes the upper triangle (and the odd entries beside the diagonal) of `out`, dim rows of
@@ -304,32 +326,4 @@
         (local.set $src (i32.add (local.get $src) (i32.const 8)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $next))))
-
-  ;; Σ over stored entries of c·(x_u·v_i + b_i − 1)², rows of x and v `stride` bytes apart.
-  (func (export "observedLoss")
-        (param $x i32) (param $rows i32) (param $indptr i32) (param $idx i32) (param $val i32)
-        (param $v i32) (param $bias i32) (param $stride i32) (result f64)
-    (local $r i32) (local $e i32) (local $end i32) (local $j i32) (local $xr i32) (local $d f32) (local $sum f64)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $stride))))
-        (local.set $e (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $r) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $indptr) (i32.shl (local.get $r) (i32.const 2)))))
-        (block $edone
-          (loop $enext
-            (br_if $edone (i32.ge_u (local.get $e) (local.get $end)))
-            (local.set $j (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))))
-            (local.set $d (f32.sub
-              (f32.add (call $dot (local.get $xr) (i32.add (local.get $v) (i32.mul (local.get $j) (local.get $stride))) (local.get $stride))
-                       (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
-              (f32.const 1)))
-            (local.set $sum (f64.add (local.get $sum) (f64.promote_f32 (f32.mul
-              (f32.load (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2))))
-              (f32.mul (local.get $d) (local.get $d))))))
-            (local.set $e (i32.add (local.get $e) (i32.const 1)))
-            (br $enext)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $next)))
-    (local.get $sum))
 )

@@ -23,32 +23,28 @@ export interface SolveArgs {
   /** λ_r per solved row. */
   readonly regs: Float32Array;
   readonly steps: number;
+  /** Also sum the objective's observed term over the solved rows (returned by `solve`). */
+  readonly observedLoss?: boolean;
 }
 
-/** Memory plus the two kernels the typed path needs; WASM SIMD where available, else plain JS. */
+/** Memory plus the kernels the typed path needs (row solves, Grams); WASM SIMD where available, else plain JS. */
 export interface IalsWorkspace {
   readonly kernel: 'wasm-simd' | 'js';
   f32(name: string): Float32Array;
   i32(name: string): Int32Array;
   f64(name: string): Float64Array;
-  solve(a: SolveArgs): void;
+  /**
+   * Runs the CG steps of every row; with `observedLoss`, returns Σ c·(w_j·x_r + offset_j − 1)² over
+   * the solved rows' stored entries at their new values (computed while each row's w rows are in
+   * cache, instead of a separate pass over the matrix), else 0.
+   */
+  solve(a: SolveArgs): number;
   /**
    * {@link gramOf} of rows [from, from + rows) of `w` (row stride `stride`): the same dim × dim
    * matrix, computed by the SIMD kernel when `w` lives in this workspace and the layout holds
    * {@link gramLayout}`(dim, stride)`.
    */
   gram(w: Float32Array, rows: number, dim: number, stride: number, from?: number): Float64Array;
-  /** Σ c (x_u·v_i + b_i − 1)² over the stored entries. */
-  observedLoss(
-    x: Float32Array,
-    rows: number,
-    indptr: Int32Array,
-    indices: Int32Array,
-    values: Float32Array,
-    v: Float32Array,
-    bias: Float32Array,
-    stride: number,
-  ): number;
 }
 
 /** Requested arrays: name → element type and length. */
@@ -74,8 +70,7 @@ export function gramLayout(dim: number, stride: number): WorkspaceLayout {
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  solve(...args: number[]): void;
-  observedLoss(...args: number[]): number;
+  solve(...args: number[]): number;
   gram(...args: number[]): void;
 }
 
@@ -166,17 +161,7 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
           ptr(a.regs),
           a.steps,
           ptr(get('scratch', Float32Array)),
-        ),
-      observedLoss: (x, rows, indptr, indices, values, v, bias, stride) =>
-        k.observedLoss(
-          ptr(x),
-          rows,
-          ptr(indptr),
-          ptr(indices),
-          ptr(values),
-          ptr(v),
-          ptr(bias),
-          stride * 4,
+          a.observedLoss === true ? 1 : 0,
         ),
     };
   }
@@ -187,7 +172,6 @@ export function createIalsWorkspace(layout: WorkspaceLayout, preferWasm = true):
     f64: (name) => get(name, Float64Array),
     gram: (w, rows, dim, stride, from = 0) => gramOf(w, rows, dim, stride, from),
     solve: (a) => solveJs(a, get('scratch', Float32Array)),
-    observedLoss: observedLossJs,
   };
 }
 
@@ -247,8 +231,9 @@ function matvecJs(
 }
 
 /** The WASM `solve` in plain JS: the fallback kernel, and the reference the WASM one is tested against. */
-function solveJs(a: SolveArgs, scratch: Float32Array): void {
+function solveJs(a: SolveArgs, scratch: Float32Array): number {
   const s = a.stride;
+  let loss = 0;
   const res = 0;
   const p = s;
   const ap = 2 * s;
@@ -278,26 +263,21 @@ function solveJs(a: SolveArgs, scratch: Float32Array): void {
       for (let i = 0; i < s; i++) scratch[p + i] = scratch[res + i]! + beta * scratch[p + i]!;
       rs = rsNew;
     }
+    if (a.observedLoss === true) loss += rowLossJs(a, start, end, xr);
   }
+  return loss;
 }
 
-function observedLossJs(
-  x: Float32Array,
-  rows: number,
-  indptr: Int32Array,
-  indices: Int32Array,
-  values: Float32Array,
-  v: Float32Array,
-  bias: Float32Array,
-  stride: number,
-): number {
+/** Σ c·(w_j·x_r + offset_j − 1)² over one row's entries, in the WASM kernel's order. */
+function rowLossJs(a: SolveArgs, start: number, end: number, xr: number): number {
+  const s = a.stride;
   let sum = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let e = indptr[r]!; e < indptr[r + 1]!; e++) {
-      const j = indices[e]!;
-      const d = dot(x, r * stride, v, j * stride, stride) + bias[j]! - 1;
-      sum += values[e]! * d * d;
-    }
+  for (let e = start; e < end; e++) {
+    const j = a.indices[e]!;
+    let d = Math.fround(dot(a.w, j * s, a.x, xr, s));
+    if (a.targetOffset) d = Math.fround(d + a.targetOffset[j]!);
+    d = Math.fround(d - 1);
+    sum += Math.fround(a.values[e]! * Math.fround(d * d));
   }
   return sum;
 }
