@@ -23,8 +23,9 @@ export interface IalsSliceSolver {
  * Creates the solver of slice `slice` of a parallel run: it copies its rows' confidences into a
  * private kernel workspace (WebAssembly SIMD where available) with a full copy of the fixed side
  * of each half-step, and per phase runs the same conjugate-gradient row solves as the
- * single-threaded typed path, so each row gets the same result given the same Gram. Call
- * `run('refresh')` once before the first epoch so the slice holds the starting item rows.
+ * single-threaded typed path, so each row gets the same result given the same Gram. It leaves the
+ * Gram of its starting item rows in its Gram part; call `run('refresh')` once before the first
+ * epoch so the slice holds all starting item rows.
  */
 export function createIalsSliceSolver(
   init: IalsParallelInit,
@@ -81,6 +82,8 @@ export function createIalsSliceSolver(
   y.set(shared.y.subarray(i0 * sy, i1 * sy));
   const gramPart = shared.gramParts.subarray(slice * dim * dim, (slice + 1) * dim * dim);
   const lossPart = shared.lossParts.subarray(slice * LOSS_TERMS, (slice + 1) * LOSS_TERMS);
+  // The Gram of the starting item rows, for the first user step (as the items phase leaves it).
+  gramPart.set(ws.gram(y, ni, dim, sy));
 
   const users = (): void => {
     ws.f32('gramUser').set(shared.gramUser);

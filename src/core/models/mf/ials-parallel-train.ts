@@ -1,7 +1,7 @@
 import { throwIfAborted } from '../../errors';
 import type { CsrMatrix } from '../../data/csr-matrix';
 import { transposeCsr } from '../../data/csr-matrix';
-import { gramOf, objective, userStepSystem, writeScaledGram } from './cg-gram';
+import { objective, userStepSystem, writeScaledGram } from './cg-gram';
 import {
   allocateParallelState,
   LOSS_TERMS,
@@ -96,15 +96,16 @@ export async function trainParallelIals(
   await executor.start({
     buffer,
     dims,
-    userBounds: partitionRows(byUser.indptr, executor.slices, k),
-    itemBounds: partitionRows(byItem.indptr, executor.slices, dim),
+    userBounds: partitionRows(byUser.indptr, executor.slices),
+    itemBounds: partitionRows(byItem.indptr, executor.slices),
   });
   try {
     await executor.run('refresh');
     const lossHistory: number[] = [...init.lossHistory];
     const epochMs: number[] = [];
     const started = performance.now();
-    let gy = gramOf(s.y, n, dim, s.sy);
+    // The slices left the Gram parts of the starting item rows.
+    let gy = sumParts(s.gramParts, executor.slices, dim);
     for (let epoch = init.epoch + 1; epoch <= options.epochs; epoch++) {
       throwIfAborted(options.signal);
       const t0 = performance.now();

@@ -6,7 +6,10 @@ import {
   createInProcessExecutor,
   trainParallelIals,
 } from '../../../../src/core/models/mf/ials-parallel-train';
-import { partitionRows } from '../../../../src/core/models/mf/ials-parallel-state';
+import {
+  partitionRows,
+  ROW_COST_IN_PAIRS,
+} from '../../../../src/core/models/mf/ials-parallel-state';
 import type { MfTrainOptions } from '../../../../src/core/models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, trainTypedMf } from '../../../../src/core/models/mf/train-typed';
 import { createRng } from '../../../../src/core/random';
@@ -79,11 +82,20 @@ describe('partitionRows', () => {
     const bounds = partitionRows(indptr, 4, 8);
     expect(bounds[0]).toBe(0);
     expect(bounds[4]).toBe(rows);
-    const cost = (a: number, b: number): number => (b - a) * 8 + 2 * (indptr[b]! - indptr[a]!);
+    const cost = (a: number, b: number): number => (b - a) * 8 + (indptr[b]! - indptr[a]!);
     const costs = [0, 1, 2, 3].map((t) => cost(bounds[t]!, bounds[t + 1]!));
     const total = cost(0, rows);
     for (const c of costs) expect(Math.abs(c - total / 4)).toBeLessThan(total * 0.05);
     expect(bounds[1]! - bounds[0]!).toBeGreaterThan(bounds[4]! - bounds[3]!);
+  });
+
+  it('weighs a row as ROW_COST_IN_PAIRS pairs by default', () => {
+    // 40 empty rows, then 10 rows of 40 pairs (work 4·50 + 400 = 600): the first range ends at the
+    // first row with 300 before it (row 44: 4·44 + 160); 32.5 per row would end it at row 32.
+    const indptr = new Int32Array(51);
+    for (let r = 40; r < 50; r++) indptr[r + 1] = indptr[r]! + 40;
+    expect(ROW_COST_IN_PAIRS).toBe(4);
+    expect(Array.from(partitionRows(indptr, 2))).toEqual([0, 44, 50]);
   });
 
   it('gives empty ranges when there are more slices than rows', () => {
