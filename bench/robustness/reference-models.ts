@@ -5,6 +5,8 @@ import { splitInteractions, type Split } from '../../src/core/eval/split';
 import { fitEase, type EaseModel } from '../../src/core/models/ease';
 import { createMfScorer } from '../../src/core/models/mf/mf-scorer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../../src/core/models/mf/train-typed';
+import { createNeighborScorer } from '../../src/core/serve/neighbor-scores';
+import { FAMILY_NEIGHBORS } from '../../src/core/tune/neighbor-families';
 
 /** NDCG@10 of a scorer on a split (training items excluded). */
 export function ndcg10(
@@ -59,6 +61,8 @@ const EASE_SEARCH_ITEMS = 1000;
 
 /** The EASE reference: λ chosen on a validation split of the training part, then refitted. */
 export interface EaseReference {
+  /** NDCG@10 of the model's top-{@link FAMILY_NEIGHBORS} lists, scored as a bundle serves them. */
+  readonly servedNdcg10: number;
   readonly model: EaseModel;
   readonly ndcg10: number;
   /** NDCG@10 of each evaluated user (for paired comparisons on the same split). */
@@ -88,7 +92,17 @@ export async function easeReference(split: Split, seed: number): Promise<EaseRef
   const fitMs = performance.now() - started;
   const perUser = new Map<number, number>();
   const ndcg = ndcg10(model, split, (u, v) => perUser.set(u, v));
-  return { model, ndcg10: ndcg, perUser, fitMs };
+  // The same model as a bundle serves it: its top lists (refitted on their support).
+  const lists = createNeighborScorer(model.toNeighbors(FAMILY_NEIGHBORS));
+  const served = ndcg10(
+    {
+      numItems: train.cols,
+      scoreUser: (u, out) =>
+        lists.scoreHistory(train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!), out),
+    },
+    split,
+  );
+  return { model, ndcg10: ndcg, servedNdcg10: served, perUser, fitMs };
 }
 
 /**

@@ -81,6 +81,7 @@ async function measure(
     [key('mfHandTunedNdcg10')]: mf.handTunedNdcg10,
     [key('mfHandTuned')]: mf.handTuned,
     [key('easeNdcg10')]: ease.ndcg10,
+    [key('easeServedNdcg10')]: ease.servedNdcg10,
     [key('tunedMinusEase')]: vsEase.mean,
     [key('tunedMinusEaseSe')]: vsEase.se,
     [key('easeItems')]: ease.model.modelled.length,
