@@ -2,6 +2,8 @@ import type { IDBPDatabase } from 'idb';
 import { OptionError } from '../core/errors';
 import type { HearthDB, ModelRecord } from './hearth-db-schema';
 import { tightCopy } from './model-records';
+import { commitOrAbort, type QuotaSimulator } from './quota';
+import { settle } from './settle-request';
 import type { StoredCheckpoint } from './store-types';
 
 // Training checkpoints and the export's full read: loaded on first use (serving needs neither).
@@ -67,4 +69,27 @@ export async function readRecords(db: IDBPDatabase<HearthDB>): Promise<{
     meta[key] = metaValues[i];
   });
   return { models, checkpoints, meta };
+}
+
+/** Stores one checkpoint record (one transaction; a quota error aborts it whole). */
+export async function putCheckpoint(
+  db: IDBPDatabase<HearthDB>,
+  record: ReturnType<typeof checkpointRecord>['record'],
+  quotaSimulator: QuotaSimulator | undefined,
+): Promise<void> {
+  const tx = db.transaction('checkpoints', 'readwrite');
+  await commitOrAbort(tx, async () => settle(tx.store.put(record)), quotaSimulator);
+}
+
+/** Deletes the checkpoint of run `runId`, or every checkpoint when `runId` is undefined. */
+export async function deleteCheckpoints(
+  db: IDBPDatabase<HearthDB>,
+  runId: string | undefined,
+): Promise<void> {
+  const tx = db.transaction('checkpoints', 'readwrite');
+  await commitOrAbort(
+    tx,
+    async () => settle(runId === undefined ? tx.store.clear() : tx.store.delete(runId)),
+    undefined,
+  );
 }

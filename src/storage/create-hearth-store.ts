@@ -5,7 +5,7 @@ import type { Interaction, Item } from '../core/data/types';
 import { checkCatalog, readCatalog, writeCatalog } from './catalog-store';
 import { resolveInput } from './fetch-input';
 import { openHearthConnection, type HearthConnection } from './hearth-connection';
-import { DEFAULT_DB_NAME, INTERACTION_STORES } from './hearth-db-schema';
+import { INTERACTION_STORES } from './hearth-db-schema';
 import { BYTES_PER_ROW } from './interaction-chunks';
 import { readDataset, readRecent } from './interaction-reads';
 import { evictOldestRows, storedRows, writeBatch } from './interaction-writes';
@@ -16,9 +16,7 @@ import {
   quotaEvictionMessage,
   requestPersistence,
   withQuotaRecovery,
-  type QuotaSimulator,
 } from './quota';
-import { checkRetention } from './retention';
 import { batchFromDataset, batchFromInteractions, type RowBatch } from './row-batch';
 import { settle } from './settle-request';
 import type { InteractionImportOptions } from './import-options';
@@ -27,54 +25,20 @@ import type {
   HearthStore,
   HearthStoreOptions,
   InteractionImportResult,
-  RetentionPolicy,
   StorageReport,
   StoreChange,
   StoredCheckpoint,
   StoredModel,
 } from './store-types';
 import { buildStorageReport } from './storage-report';
+import { resolveOptions, type ResolvedOptions } from './store-options';
 import { createTabSync, withWebLock, type TabSync } from './tab-sync';
-
-const DEFAULT_VISITOR_ID = 'local';
-const DEFAULT_ERASE_TIMEOUT_MS = 5000;
 
 /** Checkpoint records and the export's full read, loaded on first use: serving needs neither. */
 const loadCheckpointRecords = () => import('./checkpoint-records');
 
 /** Rough stored size of one catalog item, to size quota eviction before the JSON exists. */
 const CATALOG_ITEM_BYTES = 200;
-
-interface ResolvedOptions {
-  readonly dbName: string;
-  readonly visitorId: string;
-  readonly retention: RetentionPolicy;
-  readonly now: () => number;
-  readonly eraseTimeoutMs: number;
-  readonly quotaSimulator: QuotaSimulator | undefined;
-}
-
-function resolveOptions(options: HearthStoreOptions): ResolvedOptions {
-  const dbName = options.dbName ?? DEFAULT_DB_NAME;
-  if (typeof dbName !== 'string' || dbName === '')
-    throw new OptionError('dbName must be a non-empty string.');
-  const visitorId = options.visitorId ?? DEFAULT_VISITOR_ID;
-  if (typeof visitorId !== 'string' || visitorId === '')
-    throw new OptionError('visitorId must be a non-empty string.');
-  const retention = options.retention ?? {};
-  checkRetention(retention);
-  const eraseTimeoutMs = options.eraseTimeoutMs ?? DEFAULT_ERASE_TIMEOUT_MS;
-  if (!(eraseTimeoutMs > 0))
-    throw new OptionError(`eraseTimeoutMs must be a positive number, got ${eraseTimeoutMs}.`);
-  return {
-    dbName,
-    visitorId,
-    retention,
-    now: options.now ?? Date.now,
-    eraseTimeoutMs,
-    quotaSimulator: options.quotaSimulator,
-  };
-}
 
 function isClosingError(error: unknown): boolean {
   return (error as { readonly name?: unknown } | null)?.name === 'InvalidStateError';
@@ -311,20 +275,12 @@ class IndexedDbHearthStore implements HearthStore {
   }
 
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
-    const { checkpointRecord } = await loadCheckpointRecords();
+    const { checkpointRecord, putCheckpoint } = await loadCheckpointRecords();
     const { record, bytes } = checkpointRecord(checkpoint);
     await this.withQuota(
       `the checkpoint of run "${record.runId}"`,
       Math.ceil(bytes / BYTES_PER_ROW),
-      () =>
-        this.run(async ({ db }) => {
-          const tx = db.transaction('checkpoints', 'readwrite');
-          await commitOrAbort(
-            tx,
-            async () => settle(tx.store.put(record)),
-            this.options.quotaSimulator,
-          );
-        }),
+      () => this.run(({ db }) => putCheckpoint(db, record, this.options.quotaSimulator)),
     );
   }
 
@@ -337,15 +293,9 @@ class IndexedDbHearthStore implements HearthStore {
     return this.run(({ db }) => readLatestCheckpoint(db));
   }
 
-  clearCheckpoints(runId?: string): Promise<void> {
-    return this.run(async ({ db }) => {
-      const tx = db.transaction('checkpoints', 'readwrite');
-      await commitOrAbort(
-        tx,
-        async () => settle(runId === undefined ? tx.store.clear() : tx.store.delete(runId)),
-        undefined,
-      );
-    });
+  async clearCheckpoints(runId?: string): Promise<void> {
+    const { deleteCheckpoints } = await loadCheckpointRecords();
+    await this.run(({ db }) => deleteCheckpoints(db, runId));
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
