@@ -136,10 +136,8 @@ export function createIalsSliceSolver(
   const refresh = (): void => {
     const all = shared.y;
     for (let i = 0; i < d.n; i++) {
-      const from = i * sy;
-      const to = i * sx;
-      for (let a = 0; a < k; a++) v[to + a] = all[from + a]!;
-      bias[i] = all[from + k]!;
+      v.set(all.subarray(i * sy, i * sy + k), i * sx);
+      bias[i] = all[i * sy + k]!;
     }
     lossPart[1] = weightedNormSum(x, mu, k, sx, ws.f32('regsUser'));
     lossPart[2] = weightedNormSum(y, ni, dim, sy, ws.f32('regsItem'));
@@ -185,8 +183,7 @@ function toAugmented(
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = (from + r) * sx;
-    const t = (to + r) * sy;
-    for (let a = 0; a < k; a++) z[t + a] = x[o + a]!;
-    z[t + k] = 1;
+    z.set(x.subarray(o, o + k), (to + r) * sy);
+    z[(to + r) * sy + k] = 1;
   }
 }
