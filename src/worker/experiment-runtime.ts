@@ -8,14 +8,13 @@
 import type { ModelBundle } from '../core/bundle/model-bundle';
 import { OptionError } from '../core/errors';
 import type { RowRequest, RowResult } from '../core/serve/row-types';
-import { createConsentStore, type MetaStore } from '../federated/consent-store';
+import type { MetaStore } from '../federated/consent-store';
 import { exposeDevice } from '../federated/experiment-device-state';
 import {
   checkOutcomeFields,
   DEFAULT_ATTRIBUTION_WINDOW_MS,
   metricIncrements,
 } from '../federated/experiment-outcomes';
-import { randomReportId } from '../federated/experiment-report';
 import type { HearthStore } from '../storage/store-types';
 import {
   armIdOf,
@@ -23,7 +22,7 @@ import {
   resolveExperiments,
   runningExperiment,
 } from './experiment-assignments';
-import { createDefinitionSource, type LoadedDefinitions } from './experiment-definitions';
+import { createDefinitionSource } from './experiment-definitions';
 import { serveUnderArm } from './experiment-rows';
 import { prepareArmModel } from './experiment-model';
 import {
@@ -35,7 +34,13 @@ import {
   type StoredExperiments,
 } from './experiment-records';
 import { experimentsStatusOf } from './experiment-status';
-import { absoluteUrl, createReportUploader } from './experiment-uploads';
+import { absoluteUrl } from './experiment-uploads';
+import {
+  createTabSerial,
+  openExperimentSession,
+  type LoadedSession,
+  type Session,
+} from './experiment-session';
 import type { LocalRecommenderDeps } from './recommender-deps';
 import type {
   ExperimentExposure,
@@ -47,8 +52,7 @@ import type {
 } from './recommender-types';
 import type { ServingModel } from './serving-model';
 
-/** Metadata key of the device's random unit id (never sent; erased with everything else). */
-export const UNIT_ID_META_KEY = 'experiments.unit-id';
+export { UNIT_ID_META_KEY } from './experiment-session';
 /** Metadata key of the per-experiment records. */
 export const RECORDS_META_KEY = 'experiments.records';
 /** Stored events read for the CUPED pre-period (the most recent ones). */
@@ -99,14 +103,6 @@ interface RowSource {
   recommend(request: RowRequest): RowResult;
 }
 
-interface Session {
-  readonly meta: MetaStore;
-  /** Unit id and definitions, loaded on first use (after an erase: only at the next call). */
-  loaded(): Promise<LoadedDefinitions & { readonly unitId: string }>;
-  readonly uploader: ReturnType<typeof createReportUploader> | null;
-  readonly consent: ReturnType<typeof createConsentStore>;
-}
-
 /** Creates the runtime; definitions load on first use. */
 export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime {
   const config = host.config.experiments;
@@ -133,7 +129,6 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
     });
   const emitted = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let lock: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
   function metaOf(): MetaStore {
@@ -144,54 +139,26 @@ export function createExperimentRuntime(host: ExperimentHost): ExperimentRuntime
   }
 
   /** The current session's definitions once loaded (rows are served synchronously). */
-  let known: (LoadedDefinitions & { readonly unitId: string }) | null = null;
+  let known: LoadedSession | null = null;
 
-  const openSession = (): Session => {
-    const meta = metaOf();
-    const consent = createConsentStore({ store: meta });
-    const uploader =
-      reportBase === undefined
-        ? null
-        : createReportUploader({
-            meta,
-            reportUrl: absoluteUrl(reportBase || '/', page, 'experiments.reportUrl'),
-            token: federated?.token,
-            fetch: deps.fetch,
-            isAllowed: () => consent.isGranted(),
-            now,
-          });
-    let loading: Promise<LoadedDefinitions & { readonly unitId: string }> | undefined;
-    const opened: Session = { meta, uploader, consent, loaded: () => (loading ??= load()) };
-    const load = async () => {
-      let unitId = await meta.getMeta<string>(UNIT_ID_META_KEY);
-      if (typeof unitId !== 'string') {
-        // 128 random bits: the arm hash input; it never leaves the device.
-        unitId = randomReportId();
-        await meta.setMeta(UNIT_ID_META_KEY, unitId);
-      }
-      const definitions = source ? await source() : { definitions: [] };
-      const value = { ...definitions, unitId };
-      if (session === opened) known = value;
-      return value;
-    };
-    return opened;
-  };
+  const openSession = (): Session =>
+    openExperimentSession({
+      meta: metaOf(),
+      reportUrl:
+        reportBase === undefined
+          ? undefined
+          : absoluteUrl(reportBase || '/', page, 'experiments.reportUrl'),
+      token: federated?.token,
+      fetch: deps.fetch,
+      now,
+      source,
+      onLoaded: (opened, value) => {
+        if (session === opened) known = value;
+      },
+    });
   let session = openSession();
 
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  const lockName = `hearth-experiments:${host.config.dbName ?? 'hearth'}`;
-  /**
-   * Runs `job` after every earlier one, holding a lock shared by this site's tabs (Web Locks,
-   * where available): records are read, changed and written back whole, and two tabs closing the
-   * same period would otherwise queue two reports for it.
-   */
-  const serial = <T>(job: () => Promise<T>): Promise<T> => {
-    const exclusive = (): Promise<T> =>
-      typeof locks?.request === 'function' ? (locks.request(lockName, job) as Promise<T>) : job();
-    const run = lock.then(exclusive, exclusive);
-    lock = run.catch(() => undefined);
-    return run;
-  };
+  const serial = createTabSerial(`hearth-experiments:${host.config.dbName ?? 'hearth'}`);
 
   const entriesNow = async (s: Session) => {
     const { definitions, unitId } = await s.loaded();
