@@ -72,6 +72,20 @@ export {
 } from './scale-data';
 export { createShelves, type Shelves } from './shopper-shelves';
 export {
+  createTastePopulation,
+  productAffinity,
+  type ShopperTaste,
+  type TastePopulation,
+} from './shopper-taste';
+export {
+  createShopperChoice,
+  ROW_ATTENTION,
+  ROW_ATTENTION_DECAY,
+  type RowChances,
+  type ShopperChoice,
+  type ShopperChoiceOptions,
+} from './shopper-choice';
+export {
   simulateShoppers,
   runShoppers,
   shopperId,

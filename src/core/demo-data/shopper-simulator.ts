@@ -11,14 +11,18 @@ import { createActivityRhythm, DAY_MS } from './activity-rhythm';
 import type { CatalogShape, DemoCatalog } from './catalog-generator';
 import { complementNeighbours, DEMO_LEAVES } from './category-tree';
 import { SEED_STREAMS, streamRng } from './demo-seeds';
-import { DEMO_STYLES } from './product-traits';
 import { createShelves, type Shelves } from './shopper-shelves';
 import {
-  personaLeafInterest,
-  personaStyleWeights,
-  SHOPPER_PERSONAS,
-  type ShopperPersona,
-} from './shopper-personas';
+  cartChance,
+  CHECKOUT_CHANCE,
+  clickChance,
+  createTastePopulation,
+  KEEP_CHANCE,
+  productAffinity,
+  productDepartments,
+  sampleCdf,
+  type ShopperTaste,
+} from './shopper-taste';
 
 /** Number of simulated shoppers when none is given. */
 export const DEFAULT_SHOPPER_COUNT = 3000;
@@ -118,6 +122,11 @@ export interface ShopperRunOptions extends Omit<ShopperSimulationOptions, 'catal
    * appeal (see `createShelves`); default: the whole subcategory, as the demo does.
    */
   readonly shelf?: number;
+  /**
+   * Called with each shopper's taste as it is drawn, before the shopper's sessions (for asking
+   * later what that shopper would do with a shown row: see `createShopperChoice`).
+   */
+  readonly onShopper?: (user: number, taste: ShopperTaste) => void;
 }
 
 /** What {@link runShoppers} simulated. */
@@ -166,7 +175,7 @@ export function runShoppers(options: ShopperRunOptions, sink: EventSink): Shoppe
   };
   const shopperRng = streamRng(seed, SEED_STREAMS.shoppers);
   const sessionRng = streamRng(seed, SEED_STREAMS.sessions);
-  const population = createPopulation(SHOPPER_PERSONAS);
+  const population = createTastePopulation();
   const shelves = options.shelf !== undefined ? createShelves(catalog, options.shelf) : null;
   const session = createSessionSimulator(
     catalog,
@@ -180,6 +189,7 @@ export function runShoppers(options: ShopperRunOptions, sink: EventSink): Shoppe
   let u = 0;
   for (; u < shoppers && events < maxEvents; u++) {
     const taste = population.drawTaste(shopperRng);
+    options.onShopper?.(u, taste);
     const sessions = Math.min(60, 1 + Math.floor(Math.exp(1.45 + 0.8 * shopperRng.normal())));
     for (let s = 0; s < sessions; s++) {
       const start = rhythm.sample(sessionRng);
@@ -192,76 +202,6 @@ export function runShoppers(options: ShopperRunOptions, sink: EventSink): Shoppe
     }
   }
   return { shoppers: u, events, trending, startTime: rhythm.startTime, endTime };
-}
-
-/** What one shopper likes. */
-interface ShopperTaste {
-  /** Cumulative leaf weights (length = leaves). */
-  readonly leafCdf: Float64Array;
-  /** Weight per style. */
-  readonly styleWeight: Float64Array;
-  /** Price sensitivity. */
-  readonly beta: number;
-  /** Department and brand index of a favourite brand, or -1. */
-  readonly favouriteDepartment: number;
-  readonly favouriteBrand: number;
-}
-
-function createPopulation(personas: readonly ShopperPersona[]): {
-  drawTaste(rng: Rng): ShopperTaste;
-} {
-  const leaves = DEMO_LEAVES.length;
-  const styles = DEMO_STYLES.length;
-  const interest = personaLeafInterest(personas);
-  const styleOf = personaStyleWeights(personas);
-  const shareCdf = new Float64Array(personas.length);
-  let total = 0;
-  personas.forEach((p, k) => (shareCdf[k] = total += p.share));
-  const drawPersona = (rng: Rng): number => {
-    const u = rng.next() * total;
-    let k = 0;
-    while (k < personas.length - 1 && shareCdf[k]! <= u) k++;
-    return k;
-  };
-  return {
-    drawTaste(rng) {
-      const main = drawPersona(rng);
-      let second = -1;
-      let mix = 0;
-      if (rng.next() < 0.45) {
-        second = drawPersona(rng);
-        mix = second === main ? 0 : 0.25 + 0.35 * rng.next();
-      }
-      const leafCdf = new Float64Array(leaves);
-      let cumulative = 0;
-      for (let l = 0; l < leaves; l++) {
-        let w = interest[main * leaves + l]!;
-        if (mix > 0) w += mix * interest[second * leaves + l]!;
-        // Personal quirks: some subcategories matter more or less to this shopper than to the persona.
-        cumulative += (0.03 + w) * Math.exp(0.8 * rng.normal());
-        leafCdf[l] = cumulative;
-      }
-      const styleWeight = new Float64Array(styles);
-      for (let s = 0; s < styles; s++) {
-        let w = styleOf[main * styles + s]!;
-        if (mix > 0) w += mix * styleOf[second * styles + s]!;
-        styleWeight[s] = (0.3 + w) * Math.exp(0.3 * rng.normal());
-      }
-      const persona = personas[main]!;
-      const secondPersona = second >= 0 ? personas[second]! : persona;
-      const beta =
-        (persona.priceSensitivity + mix * secondPersona.priceSensitivity) / (1 + mix) +
-        0.35 * rng.normal();
-      let favouriteDepartment = -1;
-      let favouriteBrand = -1;
-      if (rng.next() < 0.4) {
-        const leaf = DEMO_LEAVES[sampleCdf(leafCdf, rng)]!;
-        favouriteDepartment = leaf.departmentIndex;
-        favouriteBrand = rng.int(leaf.department.brands.length);
-      }
-      return { leafCdf, styleWeight, beta, favouriteDepartment, favouriteBrand };
-    },
-  };
 }
 
 /** Simulates one session at a time, appending its events to `builder`. */
@@ -279,7 +219,7 @@ function createSessionSimulator(
     shelves ? shelves.page(leaf, forced, rng) : itemsByLeaf[leaf]!;
   const complements = complementNeighbours();
   const featured = featuredProducts(catalog);
-  const departmentOf = Uint8Array.from(traits.leaf, (leaf) => DEMO_LEAVES[leaf]!.departmentIndex);
+  const departmentOf = productDepartments(traits);
   const maxList = shelves
     ? Math.max(shelves.size, featured.length)
     : itemsByLeaf.reduce((m, list) => Math.max(m, list.length), featured.length);
@@ -302,12 +242,7 @@ function createSessionSimulator(
     const trendBoost = 1 + 6 * ramp;
     for (let k = 0; k < items.length; k++) {
       const i = items[k]!;
-      let w =
-        traits.appeal[i]! *
-        taste.styleWeight[traits.style[i]!]! *
-        Math.exp(-taste.beta * traits.priceZ[i]!);
-      if (departmentOf[i] === taste.favouriteDepartment && traits.brand[i] === taste.favouriteBrand)
-        w *= 2.5;
+      let w = productAffinity(traits, departmentOf, taste, i);
       if (isTrending[i]) w *= trendBoost;
       weights[k] = w;
     }
@@ -353,9 +288,9 @@ function createSessionSimulator(
       const item = viewed[v]!;
       const relative = viewedWeight[v]!;
       emit(user, item, VIEW, rng);
-      if (rng.next() >= 0.15 + 0.55 * relative) continue;
+      if (rng.next() >= clickChance(relative)) continue;
       emit(user, item, CLICK, rng);
-      if (rng.next() >= 0.12 + 0.3 * relative) continue;
+      if (rng.next() >= cartChance(relative)) continue;
       emit(user, item, CART, rng);
       carted.push(item);
     }
@@ -394,11 +329,11 @@ function createSessionSimulator(
       if (links !== null && links.length > 0 && rng.next() < 0.6) {
         complement(user, taste, links[rng.int(links.length)]!, rng);
       }
-      if (carted.length === 0 || rng.next() >= 0.6) return;
+      if (carted.length === 0 || rng.next() >= CHECKOUT_CHANCE) return;
       // Products out of stock now could still be bought until shortly before the end.
       const lateCutoff = trendStart + 4 * DAY_MS;
       for (const item of carted) {
-        if (rng.next() >= 0.9 || (!traits.inStock[item] && t >= lateCutoff)) continue;
+        if (rng.next() >= KEEP_CHANCE || (!traits.inStock[item] && t >= lateCutoff)) continue;
         emit(user, item, PURCHASE, rng);
       }
     },
@@ -412,19 +347,6 @@ function featuredProducts(catalog: CatalogShape): Int32Array {
   for (let i = 0; i < appeal.length; i++) if (inStock[i]) order.push(i);
   order.sort((a, b) => appeal[b]! - appeal[a]! || a - b);
   return Int32Array.from(order.slice(0, FEATURED_COUNT));
-}
-
-/** Index drawn from cumulative weights. */
-function sampleCdf(cdf: Float64Array, rng: Rng): number {
-  const u = rng.next() * cdf[cdf.length - 1]!;
-  let lo = 0;
-  let hi = cdf.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cdf[mid]! > u) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Trending products: well-liked, in stock, from different departments where possible. */

@@ -60,6 +60,7 @@ export {
   type SimulatedExperiment,
   type SimulatedReport,
   type SimulatedRevenue,
+  type SimulatedVisitorSource,
 } from './simulate-experiment';
 export { experimentSlotBounds, reportNoiseMultiplier, DEFAULT_REPORT_DELTA } from './report-noise';
 export { audienceMismatch, type AudienceAttributes } from './audience';

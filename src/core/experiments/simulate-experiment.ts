@@ -39,10 +39,15 @@ export interface SimulatedRevenue {
 export interface SimulateExperimentOptions {
   /** The experiment; metric ids must be among {@link SIMULATED_METRICS}. */
   readonly definition: ExperimentDefinition;
-  /** True behaviour per arm, in the definition's arm order. */
-  readonly truth: readonly SimulatedArmTruth[];
-  /** Revenue model. */
-  readonly revenue: SimulatedRevenue;
+  /** True behaviour per arm, in the definition's arm order (required without `visitors`). */
+  readonly truth?: readonly SimulatedArmTruth[];
+  /** Revenue model (required without `visitors`). */
+  readonly revenue?: SimulatedRevenue;
+  /**
+   * Draws each visitor's outcomes instead of `truth` and `revenue` (e.g. a simulated shopper shown
+   * the arm's row): see {@link SimulatedVisitorSource}.
+   */
+  readonly visitors?: SimulatedVisitorSource;
   /** Seed: the same seed gives the same experiment. */
   readonly seed: number;
   /** Reporting periods (days) to simulate. */
@@ -62,6 +67,18 @@ export interface SimulateExperimentOptions {
    */
   readonly onReport?: (report: SimulatedReport) => void;
 }
+
+/**
+ * Draws one visitor of arm `armIndex`: writes the visitor's experiment-period values into
+ * `outcome` and pre-period values into `pre`, both indexed like {@link SIMULATED_METRICS}
+ * (row clicks, add-to-carts, revenue), drawing any randomness from `rng`.
+ */
+export type SimulatedVisitorSource = (
+  armIndex: number,
+  rng: Rng,
+  outcome: Float64Array,
+  pre: Float64Array,
+) => void;
 
 /** One device report of a simulation (see {@link SimulateExperimentOptions.onReport}). */
 export interface SimulatedReport {
@@ -156,7 +173,11 @@ export function simulateExperiment(options: SimulateExperimentOptions): Simulate
       );
     return index;
   });
-  if (options.truth.length !== definition.arms.length) {
+  const { truth, revenue, visitors } = options;
+  if (visitors === undefined && (truth === undefined || revenue === undefined)) {
+    throw new OptionError('simulateExperiment: give visitors, or truth and revenue.');
+  }
+  if (visitors === undefined && truth?.length !== definition.arms.length) {
     throw new OptionError('simulateExperiment: truth needs one entry per arm.');
   }
   const rng = createRng(options.seed);
@@ -196,15 +217,20 @@ export function simulateExperiment(options: SimulateExperimentOptions): Simulate
   for (let day = 0; day < days; day++) {
     for (let v = 0; v < options.visitorsPerDay; v++) {
       const arm = assignArm({ definition, unitId: `${options.seed}-${day}-${v}` });
-      const truth = arm === null ? undefined : options.truth[arm];
-      if (arm === null || truth === undefined) continue;
+      if (arm === null) continue;
       const plan = planVisitor(rng, day, exposureRate, returnRate);
-      outcome[0] = rng.next() < truth.clickRate ? 1 : 0;
-      outcome[1] = usesCart && rng.next() < truth.cartRate ? 1 : 0;
-      if (usesRevenue) {
-        const { x, y } = revenuePair(rng, options.revenue);
-        outcome[2] = y * truth.revenueFactor;
-        pre[2] = x;
+      if (visitors !== undefined) {
+        visitors(arm, rng, outcome, pre);
+      } else {
+        const armTruth = truth?.[arm];
+        if (armTruth === undefined || revenue === undefined) continue;
+        outcome[0] = rng.next() < armTruth.clickRate ? 1 : 0;
+        outcome[1] = usesCart && rng.next() < armTruth.cartRate ? 1 : 0;
+        if (usesRevenue) {
+          const { x, y } = revenuePair(rng, revenue);
+          outcome[2] = y * armTruth.revenueFactor;
+          pre[2] = x;
+        }
       }
       // Clicks and carts happen at exposure, or for half the returning visitors at the return
       // visit after it; purchases are made at the exposure visit.
