@@ -53,6 +53,11 @@ export interface ShopperSimulationOptions {
   readonly endTime?: number;
   /** Products that spike in the last week. Default {@link DEFAULT_TRENDING_COUNT}. */
   readonly trending?: number;
+  /**
+   * Called with each shopper's taste as it is drawn, before the shopper's sessions (for asking
+   * later what that shopper would do with a shown row: see `createShopperChoice`).
+   */
+  readonly onShopper?: (user: number, taste: ShopperTaste) => void;
 }
 
 /** Simulated shopper events, time-ordered, in columns. */
@@ -122,11 +127,6 @@ export interface ShopperRunOptions extends Omit<ShopperSimulationOptions, 'catal
    * appeal (see `createShelves`); default: the whole subcategory, as the demo does.
    */
   readonly shelf?: number;
-  /**
-   * Called with each shopper's taste as it is drawn, before the shopper's sessions (for asking
-   * later what that shopper would do with a shown row: see `createShopperChoice`).
-   */
-  readonly onShopper?: (user: number, taste: ShopperTaste) => void;
 }
 
 /** What {@link runShoppers} simulated. */
