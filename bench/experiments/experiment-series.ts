@@ -10,14 +10,17 @@ import {
   type ExperimentDefinition,
   type SimulatedArmTruth,
   type SimulatedRevenue,
+  type SimulatedVisitorSource,
 } from '../../src/core/experiments/index';
 import { runThroughDeviceAndServer } from './device-server-path';
 
 /** One series of simulated experiments. */
 export interface SeriesOptions {
   readonly definition: ExperimentDefinition;
-  readonly truth: readonly SimulatedArmTruth[];
-  readonly revenue: SimulatedRevenue;
+  readonly truth?: readonly SimulatedArmTruth[];
+  readonly revenue?: SimulatedRevenue;
+  /** Visitors drawn by the caller instead of `truth` and `revenue` (see `simulateExperiment`). */
+  readonly visitors?: SimulatedVisitorSource;
   readonly experiments: number;
   readonly days: number;
   readonly visitorsPerDay: number;
@@ -29,6 +32,8 @@ export interface SeriesOptions {
    * `vectors` (default): the simulator's own sums, analysed directly.
    */
   readonly pipeline?: 'vectors' | 'device-and-server';
+  /** Called with each experiment's daily analyses, in order (for tallies of the caller's own). */
+  readonly onExperiment?: (analyses: readonly ExperimentAnalysis[]) => void;
 }
 
 /** What a series found. */
@@ -75,8 +80,9 @@ function dailyAnalyses(
   const { definition, days } = options;
   const simulation = {
     definition,
-    truth: options.truth,
-    revenue: options.revenue,
+    ...(options.truth !== undefined && { truth: options.truth }),
+    ...(options.revenue !== undefined && { revenue: options.revenue }),
+    ...(options.visitors !== undefined && { visitors: options.visitors }),
     seed,
     days,
     visitorsPerDay: options.visitorsPerDay,
@@ -112,6 +118,7 @@ export function runSeries(options: SeriesOptions): SeriesTally {
   const controlMean: Record<string, number> = {};
   for (let e = 0; e < options.experiments; e++) {
     const run = dailyAnalyses(options, options.seedBase + e);
+    options.onExperiment?.(run.analyses);
     reports += run.reports;
     bytes += run.bytes;
     maxAbsDiff = Math.max(maxAbsDiff, run.maxAbsDiff);
