@@ -186,6 +186,9 @@ export const section: BenchSection = {
       'experiments.shoppers.aaFalsePositiveRate': aaRate,
       'experiments.shoppers.aaFalsePositiveRateAnyMetric': aa.tally.anyDeclared / AA_EXPERIMENTS,
       'experiments.shoppers.srmFalseAlarmRate': srmRate,
+      'experiments.shoppers.srmChecks': aa.tally.srmChecks,
+      // Revenue against its own pre-period: the shoppers' own correlation, not a set ρ.
+      'experiments.shoppers.cupedVarianceRatio': aa.tally.finalCupedRatio['revenue'] ?? null,
       'experiments.shoppers.aaCoverage': aa.lifts['row-click']?.coverage ?? null,
       'experiments.shoppers.popularExperiments': POPULAR_EXPERIMENTS,
       'experiments.shoppers.holdoutExperiments': HOLDOUT_EXPERIMENTS,
