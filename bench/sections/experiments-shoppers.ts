@@ -66,19 +66,46 @@ function trueLifts(control: ArmExpectation, treatment: ArmExpectation): Record<s
   return out;
 }
 
-function series(
-  id: string,
-  arms: readonly ArmDefinition[],
-  population: VisitorOutcomes,
+type ArmKey = keyof typeof ARMS;
+/** Arms of the population's definition, in order (each visitor's rows are computed once per arm). */
+const ARM_ORDER: readonly ArmKey[] = ['model', 'popular', 'holdout', 'defaults'];
+/** Experiment id of the tuned model against each control (the id salts the assignment). */
+const SERIES_IDS: Record<ArmKey, string> = {
+  model: 'shoppers-aa',
+  popular: 'shoppers-model-vs-popular',
+  defaults: 'shoppers-tuned-vs-defaults',
+  holdout: 'shoppers-model-vs-holdout',
+};
+
+interface Shoppers {
+  readonly population: VisitorOutcomes;
+  readonly expected: Readonly<Record<ArmKey, ArmExpectation>>;
+}
+
+/** A series of the tuned model against `control` (against itself: an A/A test). */
+function againstModel(
+  shoppers: Shoppers,
+  control: ArmKey,
   experiments: number,
   seedBase: number,
-  truth: Record<string, number>,
   pipeline: 'vectors' | 'device-and-server' = 'vectors',
 ): { tally: SeriesTally; lifts: LiftSummary } {
-  const lift = createLiftTally(arms[1]!.id, truth);
+  const arms =
+    control === 'model'
+      ? [ARMS.model, { ...ARMS.model, id: 'model-again' }]
+      : [ARMS[control], ARMS.model];
+  const rowsOf = (key: ArmKey): VisitorOutcomes['rows'][number] =>
+    shoppers.population.rows[ARM_ORDER.indexOf(key)] ?? [];
+  const lift = createLiftTally(
+    arms[1]!.id,
+    trueLifts(shoppers.expected[control], shoppers.expected.model),
+  );
   const tally = runSeries({
-    definition: definition(id, arms),
-    visitors: shopperVisitorSource(population),
+    definition: definition(SERIES_IDS[control], arms),
+    visitors: shopperVisitorSource({
+      organic: shoppers.population.organic,
+      rows: [rowsOf(control), rowsOf('model')],
+    }),
     experiments,
     days: DAYS,
     visitorsPerDay: VISITORS_PER_DAY,
@@ -101,7 +128,10 @@ export const section: BenchSection = {
   title: 'Experiments on simulated demo shoppers (real rows in the arms)',
   async run(ctx: BenchContext): Promise<BenchResults> {
     const population = await buildShopperPopulation({
-      definition: definition('rows', [ARMS.model, ARMS.popular, ARMS.holdout, ARMS.defaults]),
+      definition: definition(
+        'rows',
+        ARM_ORDER.map((key) => ARMS[key]),
+      ),
       visitors: POPULATION_SHOPPERS,
       visitorSeed: VISITOR_SEED,
       maxTrials: MAX_TRIALS,
@@ -109,56 +139,23 @@ export const section: BenchSection = {
     });
     const [model, popular, holdout, defaults] = expectedOutcomes(population, REVENUE_CAP);
     if (!model || !popular || !holdout || !defaults) throw new Error('one expectation per arm');
-    const [modelRows, popularRows, holdoutRows, defaultsRows] = population.rows;
-    const view = (rows: VisitorOutcomes['rows']): VisitorOutcomes => ({
-      organic: population.organic,
-      rows,
-    });
+    const shoppers: Shoppers = { population, expected: { model, popular, holdout, defaults } };
     ctx.log(
       `experiments-shoppers: ${population.organic.length} visitors (${population.newVisitors} new), bundle ${population.bundle.tuning?.family ?? 'mf'} ` +
         `(train ${fixed(population.trainMs / 1000, 1)} s, visitors and rows ${fixed(population.rowsMs / 1000, 1)} s); ` +
         `true row-click model ${fixed(model.rowClick)} popular ${fixed(popular.rowClick)} defaults ${fixed(defaults.rowClick)}; add-to-cart ${fixed(model.addToCart)} / ${fixed(popular.addToCart)} / holdout ${fixed(holdout.addToCart)}; ` +
         `revenue ${fixed(model.revenue, 2)} / ${fixed(popular.revenue, 2)} / ${fixed(holdout.revenue, 2)}`,
     );
-    const aa = series(
-      'shoppers-aa',
-      [ARMS.model, { ...ARMS.model, id: 'model-again' }],
-      view([modelRows!, modelRows!]),
-      AA_EXPERIMENTS,
-      4_000_000,
-      trueLifts(model, model),
-    );
-    const vsPopular = series(
-      'shoppers-model-vs-popular',
-      [ARMS.popular, ARMS.model],
-      view([popularRows!, modelRows!]),
-      POPULAR_EXPERIMENTS,
-      5_000_000,
-      trueLifts(popular, model),
-    );
-    const vsDefaults = series(
-      'shoppers-tuned-vs-defaults',
-      [ARMS.defaults, ARMS.model],
-      view([defaultsRows!, modelRows!]),
-      DEFAULTS_EXPERIMENTS,
-      7_000_000,
-      trueLifts(defaults, model),
-    );
-    const vsHoldout = series(
-      'shoppers-model-vs-holdout',
-      [ARMS.holdout, ARMS.model],
-      view([holdoutRows!, modelRows!]),
-      HOLDOUT_EXPERIMENTS,
-      6_000_000,
-      trueLifts(holdout, model),
-    );
-    const piped = series(
-      'shoppers-aa',
-      [ARMS.model, { ...ARMS.model, id: 'model-again' }],
-      view([modelRows!, modelRows!]),
+    const aa = againstModel(shoppers, 'model', AA_EXPERIMENTS, 4_000_000);
+    const vsPopular = againstModel(shoppers, 'popular', POPULAR_EXPERIMENTS, 5_000_000);
+    const vsDefaults = againstModel(shoppers, 'defaults', DEFAULTS_EXPERIMENTS, 7_000_000);
+    const vsHoldout = againstModel(shoppers, 'holdout', HOLDOUT_EXPERIMENTS, 6_000_000);
+    // The first A/A experiments again (same ids and seeds), through device and server code.
+    const piped = againstModel(
+      shoppers,
+      'model',
       PIPELINE_EXPERIMENTS,
       4_000_000,
-      trueLifts(model, model),
       'device-and-server',
     );
     const aaRate = aa.tally.primaryDeclared / AA_EXPERIMENTS;

@@ -10,26 +10,22 @@ import {
   type ExperimentDefinition,
 } from '../../src/core/experiments';
 import { createRng } from '../../src/core/random';
+import { deviceExperiment } from '../federated/experiment-fixtures';
 
 const MODEL: ArmDefinition = { id: 'model', weight: 1 };
 const POPULAR: ArmDefinition = { id: 'popular', weight: 1, settings: { source: 'popular' } };
 const HOLDOUT: ArmDefinition = { id: 'holdout', weight: 1, holdout: true };
 
+/** The device fixture's metrics (row clicks; carts and capped revenue with CUPED) over `arms`. */
 function definition(arms: readonly ArmDefinition[]): ExperimentDefinition {
-  return {
+  return deviceExperiment({
     id: 'shoppers',
-    version: 1,
     arms,
-    primaryMetric: { id: 'row-click', kind: 'binomial' },
-    guardrailMetrics: [
-      { id: 'add-to-cart', kind: 'binomial' },
-      { id: 'revenue', kind: 'mean', cap: 500, cuped: true },
-    ],
     start: '2026-10-18T00:00:00Z',
     minimumSamplePerArm: 50,
     minimumRuntimeDays: 0,
     plannedSamplePerArm: 600,
-  };
+  });
 }
 
 describe('experiments on simulated demo shoppers', async () => {
