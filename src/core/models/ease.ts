@@ -5,7 +5,6 @@ import { itemSupport } from './item-support';
 import { requireInRange } from './option-checks';
 import type { UserScorer } from './scorer';
 import type { SparseNeighbors } from './sparse-neighbors';
-import { createSupportRefitScratch, refitOnSupport } from './ease-support-refit';
 import { createTopNSelector } from './top-n-selector';
 
 /** Hyper-parameters of {@link fitEase}. */
@@ -114,8 +113,6 @@ export async function fitEase(matrix: CsrMatrix, options: EaseOptions = {}): Pro
     // XᵀX alone is singular whenever two items share the same users.
     throw new OptionError('lambda must be positive for EASE to have a unique solution.');
   }
-  // XᵀX itself is kept (in Float32: it is only a refit's right-hand side and system).
-  const xtx = Float32Array.from(gram);
   for (let j = 0; j < n; j++) gram[j * n + j]! += lambda;
   await invertSpdInPlace(gram, n, o.signal);
   const weights = new Float32Array(n * n);
@@ -125,7 +122,7 @@ export async function fitEase(matrix: CsrMatrix, options: EaseOptions = {}): Pro
       if (i !== j) weights[i * n + j] = -gram[i * n + j]! / pjj;
     }
   }
-  return createEaseModel(matrix, lambda, modelled, local, weights, xtx, o.weighted);
+  return createEaseModel(matrix, lambda, modelled, local, weights, o.weighted);
 }
 
 /** The most popular items with at least `minUsers` users, at most `maxItems`, most popular first. */
@@ -165,7 +162,6 @@ function createEaseModel(
   modelled: Int32Array,
   local: Int32Array,
   weights: Float32Array,
-  xtx: Float32Array,
   weighted: boolean,
 ): EaseModel {
   const n = modelled.length;
@@ -207,55 +203,34 @@ function createEaseModel(
       const items = matrix.indices.subarray(start, end);
       scoreHistory(items, out, weighted ? matrix.values.subarray(start, end) : undefined);
     },
-    toNeighbors: (topN) => easeNeighbors({ modelled, weights, xtx, lambda, numItems, topN }),
+    toNeighbors: (topN) => easeNeighbors(modelled, weights, numItems, topN),
   };
 }
 
 /**
  * Row i of the result lists the items h with the largest positive B[h, i]: the history items that
  * raise item i most. That is the convention of ItemKNN's lists (pruned on the scored side), so
- * Σ_{h ∈ history ∩ N(i)} score(i, h) approximates the model's score of i with N neighbours. The
- * weights on each list are then refitted to that support ({@link refitOnSupport}), so they may be
- * negative.
+ * Σ_{h ∈ history ∩ N(i)} score(i, h) approximates the model's score of i with N neighbours.
  */
-function easeNeighbors(o: {
-  modelled: Int32Array;
-  weights: Float32Array;
-  xtx: Float32Array;
-  lambda: number;
-  numItems: number;
-  topN: number;
-}): SparseNeighbors {
-  const { modelled, weights, numItems } = o;
-  requireInRange('topN', o.topN, 1, 2 ** 31 - 1, true);
+function easeNeighbors(
+  modelled: Int32Array,
+  weights: Float32Array,
+  numItems: number,
+  topN: number,
+): SparseNeighbors {
+  requireInRange('topN', topN, 1, 2 ** 31 - 1, true);
   const n = modelled.length;
-  const keep = Math.min(o.topN, Math.max(0, n - 1));
+  const keep = Math.min(topN, Math.max(0, n - 1));
   const selector = createTopNSelector(keep);
-  const scratch = createSupportRefitScratch(keep);
   const counts = new Int32Array(numItems);
   const rowIndices = new Int32Array(n * keep);
   const rowScores = new Float32Array(n * keep);
   for (let i = 0; i < n; i++) {
     for (let h = 0; h < n; h++) {
       const w = weights[h * n + i]!;
-      if (w > 0) selector.offer(h, w);
+      if (w > 0) selector.offer(modelled[h]!, w);
     }
-    const from = i * keep;
-    const size = selector.drain(rowIndices, rowScores, from);
-    const support = rowIndices.subarray(from, from + size);
-    refitOnSupport({
-      gram: o.xtx,
-      n,
-      lambda: o.lambda,
-      target: i,
-      support,
-      size,
-      weights: rowScores,
-      offset: from,
-      scratch,
-    });
-    for (let u = 0; u < size; u++) support[u] = modelled[support[u]!]!;
-    counts[modelled[i]!] = size;
+    counts[modelled[i]!] = selector.drain(rowIndices, rowScores, i * keep);
   }
   const indptr = new Int32Array(numItems + 1);
   for (let item = 0; item < numItems; item++) indptr[item + 1] = indptr[item]! + counts[item]!;

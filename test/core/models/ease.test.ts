@@ -131,37 +131,23 @@ describe('fitEase', () => {
     expect((await fitEase(m, { minUsers: 1, lambdaShare: 2 })).lambda).toBeCloseTo(2 * mean, 5);
   });
 
-  it('lists the largest positive weights into each item, refitted by least squares on that support', async () => {
+  it('exports the largest positive weights into each item as neighbour lists', async () => {
     const m = randomMatrix(80, 20, 0.25, 3);
-    const lambda = 4;
-    const model = await fitEase(m, { minUsers: 1, lambda });
+    const model = await fitEase(m, { minUsers: 1, lambda: 4 });
     const n = model.modelled.length;
     const neighbors = model.toNeighbors(3);
     expect(neighbors.numItems).toBe(20);
-    const x = dense(m, false);
-    const gram = (a: number, b: number): number =>
-      x.reduce((t, row) => t + row[model.modelled[a]!]! * row[model.modelled[b]!]!, 0);
-    let changed = 0;
     for (let c = 0; c < n; c++) {
       const item = model.modelled[c]!;
-      const support = [...Array(n).keys()]
-        .map((r) => ({ r, w: model.weights[r * n + c]! }))
+      const column = [...Array(n).keys()]
+        .map((r) => ({ item: model.modelled[r]!, w: model.weights[r * n + c]! }))
         .filter((e) => e.w > 0)
-        .sort((a, b) => b.w - a.w || a.r - b.r)
+        .sort((a, b) => b.w - a.w || a.item - b.item)
         .slice(0, 3);
       const got = neighborsOf(neighbors, item);
-      expect([...got.indices]).toEqual(support.map((e) => model.modelled[e.r]!));
-      // (G_SS + λI) b = G_Si on the kept support, solved directly.
-      const s = support.map((e) => e.r);
-      const a = s.map((u) => s.map((v) => gram(u, v) + (u === v ? lambda : 0)));
-      const inv = inverse(a);
-      const rhs = s.map((u) => gram(u, c));
-      const b = inv.map((row) => row.reduce((t, v, j) => t + v * rhs[j]!, 0));
-      b.forEach((w, k) => expect(got.scores[k]).toBeCloseTo(w, 4));
-      support.forEach((e, k) => (changed += Math.abs(e.w - got.scores[k]!) > 1e-3 ? 1 : 0));
+      expect([...got.indices]).toEqual(column.map((e) => e.item));
+      column.forEach((e, k) => expect(got.scores[k]).toBeCloseTo(e.w, 6));
     }
-    // The refit is not the identity: cut weights differ from the dense solution's.
-    expect(changed).toBeGreaterThan(0);
   });
 
   it('can be aborted and validates its options', async () => {
