@@ -47,7 +47,7 @@ export function renderRobustnessTable(
     'the best baseline is the best of popularity, ItemKNN, MF with fixed defaults, the hand-tuned MF',
     'grid (λ ×0.1/×1/×10, β ∈ {0, 0.85}, picked on the test split: an oracle bar) and EASE (λ chosen on',
     'a validation split of the training part, top-2000 items). "EASE as served" scores the same model',
-    'through the 200 weights per item a bundle keeps (refitted on that support).',
+    'through the 200 largest positive weights per item a bundle keeps.',
     '',
     `| data set | ${COLUMNS.map(([, header]) => header).join(' | ')} | tuned ≥ best |`,
     `|---|${COLUMNS.map(() => '---|').join('')}---|`,

@@ -92,7 +92,7 @@ export async function easeReference(split: Split, seed: number): Promise<EaseRef
   const fitMs = performance.now() - started;
   const perUser = new Map<number, number>();
   const ndcg = ndcg10(model, split, (u, v) => perUser.set(u, v));
-  // The same model as a bundle serves it: its top lists (refitted on their support).
+  // The same model as a bundle serves it: its top lists.
   const lists = createNeighborScorer(model.toNeighbors(FAMILY_NEIGHBORS));
   const served = ndcg10(
     {
