@@ -23,14 +23,7 @@ function splitmix32(seed: number): () => number {
 }
 
 /** Creates a seeded generator. The same seed always gives the same sequence. */
-export function createRng(seed: number): Rng & {
-  /**
-   * Fills `out` with `normal() · scale`, exactly the values that many `normal()` calls would give
-   * (and leaves the generator where they would), in one loop: initial factor tables hold up to
-   * tens of millions of entries, and a call per entry was a second of a large training run.
-   */
-  fillNormal(out: Float32Array, scale: number): void;
-} {
+export function createRng(seed: number): Rng {
   const init = splitmix32(seed);
   let a = init();
   let b = init();
@@ -47,62 +40,7 @@ export function createRng(seed: number): Rng & {
   };
   for (let i = 0; i < 12; i++) nextU32();
   const next = (): number => nextU32() / 4294967296;
-  let spare: number | null = null;
-  const normal = (): number => {
-    if (spare !== null) {
-      const v = spare;
-      spare = null;
-      return v;
-    }
-    let u = 0;
-    while (u === 0) u = next();
-    const v = next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
-  const fillNormal = (out: Float32Array, scale: number): void => {
-    const n = out.length;
-    let i = 0;
-    if (n > 0 && spare !== null) {
-      out[i++] = spare * scale;
-      spare = null;
-    }
-    // The generator's state in locals for the loop; the same steps as nextU32.
-    let sa = a;
-    let sb = b;
-    let sc = c;
-    let sd = d;
-    while (i < n) {
-      let u = 0;
-      while (u === 0) {
-        const t = (((sa + sb) >>> 0) + sd) >>> 0;
-        sd = (sd + 1) >>> 0;
-        sa = sb ^ (sb >>> 9);
-        sb = (sc + (sc << 3)) >>> 0;
-        sc = (sc << 21) | (sc >>> 11);
-        sc = (sc + t) >>> 0;
-        u = t / 4294967296;
-      }
-      const t = (((sa + sb) >>> 0) + sd) >>> 0;
-      sd = (sd + 1) >>> 0;
-      sa = sb ^ (sb >>> 9);
-      sb = (sc + (sc << 3)) >>> 0;
-      sc = (sc << 21) | (sc >>> 11);
-      sc = (sc + t) >>> 0;
-      const v = t / 4294967296;
-      const r = Math.sqrt(-2 * Math.log(u));
-      out[i++] = r * Math.cos(2 * Math.PI * v) * scale;
-      const second = r * Math.sin(2 * Math.PI * v);
-      if (i < n) out[i++] = second * scale;
-      else spare = second;
-    }
-    a = sa;
-    b = sb;
-    c = sc;
-    d = sd;
-  };
-  return { next, int: (n) => Math.floor(next() * n), normal, fillNormal };
+  return { next, int: (n) => Math.floor(next() * n), normal: createNormalSampler(next) };
 }
 
 /**

@@ -134,9 +134,9 @@ export function initialFactors(
   const rng = createRng(p.seed);
   const scale = p.initScale / Math.sqrt(k);
   const userFactors = new Float32Array(numUsers * k);
-  rng.fillNormal(userFactors, scale);
+  for (let i = 0; i < userFactors.length; i++) userFactors[i] = rng.normal() * scale;
   const itemFactors = new Float32Array(numItems * k);
-  rng.fillNormal(itemFactors, scale);
+  for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = rng.normal() * scale;
   return { userFactors, itemFactors, itemBias: new Float32Array(numItems) };
 }
 
