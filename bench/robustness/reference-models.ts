@@ -6,7 +6,7 @@ import { fitEase, type EaseModel } from '../../src/core/models/ease';
 import { createMfScorer } from '../../src/core/models/mf/mf-scorer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../../src/core/models/mf/train-typed';
 import { createNeighborScorer } from '../../src/core/serve/neighbor-scores';
-import { FAMILY_NEIGHBORS } from '../../src/core/tune/neighbor-families';
+import { EASE_LIST_LENGTHS, longerListWins } from '../../src/core/tune/neighbor-families';
 
 /** NDCG@10 of a scorer on a split (training items excluded). */
 export function ndcg10(
@@ -61,8 +61,15 @@ const EASE_SEARCH_ITEMS = 1000;
 
 /** The EASE reference: λ chosen on a validation split of the training part, then refitted. */
 export interface EaseReference {
-  /** NDCG@10 of the model's top-{@link FAMILY_NEIGHBORS} lists, scored as a bundle serves them. */
+  /**
+   * NDCG@10 of the model's top lists, scored as a bundle serves them, at the list length the tuner
+   * would choose ({@link EASE_LIST_LENGTHS}, chosen on the same validation split as λ).
+   */
   readonly servedNdcg10: number;
+  /** That list length (neighbours kept per item). */
+  readonly servedNeighbors: number;
+  /** NDCG@10 of the shortest lists (what bundles carried before the length was chosen). */
+  readonly servedShortNdcg10: number;
   readonly model: EaseModel;
   readonly ndcg10: number;
   /** NDCG@10 of each evaluated user (for paired comparisons on the same split). */
@@ -87,22 +94,44 @@ export async function easeReference(split: Split, seed: number): Promise<EaseRef
     const ndcg = ndcg10(model, asSplit);
     if (ndcg > bestNdcg) [bestNdcg, bestShare] = [ndcg, lambdaShare];
   }
+  const servedNeighbors = await chooseListLength(asSplit, bestShare);
   const started = performance.now();
   const model = await fitEase(train, { lambdaShare: bestShare });
   const fitMs = performance.now() - started;
   const perUser = new Map<number, number>();
   const ndcg = ndcg10(model, split, (u, v) => perUser.set(u, v));
   // The same model as a bundle serves it: its top lists.
-  const lists = createNeighborScorer(model.toNeighbors(FAMILY_NEIGHBORS));
-  const served = ndcg10(
-    {
-      numItems: train.cols,
-      scoreUser: (u, out) =>
-        lists.scoreHistory(train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!), out),
-    },
-    split,
-  );
-  return { model, ndcg10: ndcg, servedNdcg10: served, perUser, fitMs };
+  const served = (length: number): number => ndcg10(listScorer(model, train, length), split);
+  return {
+    model,
+    ndcg10: ndcg,
+    servedNdcg10: served(servedNeighbors),
+    servedNeighbors,
+    servedShortNdcg10: served(EASE_LIST_LENGTHS[0]!),
+    perUser,
+    fitMs,
+  };
+}
+
+/** A model's top-`length` lists as a scorer of the training rows of `train` (as served). */
+function listScorer(model: EaseModel, train: CsrMatrix, length: number) {
+  const lists = createNeighborScorer(model.toNeighbors(length));
+  return {
+    numItems: train.cols,
+    scoreUser: (u: number, out: Float32Array) =>
+      lists.scoreHistory(train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!), out),
+  };
+}
+
+/** The served list length by the tuner's rule, on the validation split at full size. */
+async function chooseListLength(asSplit: Split, lambdaShare: number): Promise<number> {
+  const model = await fitEase(asSplit.train, { lambdaShare });
+  let best = { length: EASE_LIST_LENGTHS[0]!, ndcg: -1 };
+  for (const length of EASE_LIST_LENGTHS) {
+    const ndcg = ndcg10(listScorer(model, asSplit.train, length), asSplit);
+    if (best.ndcg < 0 || longerListWins(best.ndcg, ndcg)) best = { length, ndcg };
+  }
+  return best.length;
 }
 
 /**

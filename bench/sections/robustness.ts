@@ -82,6 +82,8 @@ async function measure(
     [key('mfHandTuned')]: mf.handTuned,
     [key('easeNdcg10')]: ease.ndcg10,
     [key('easeServedNdcg10')]: ease.servedNdcg10,
+    [key('easeServedNeighbors')]: ease.servedNeighbors,
+    [key('easeServed200Ndcg10')]: ease.servedShortNdcg10,
     [key('tunedMinusEase')]: vsEase.mean,
     [key('tunedMinusEaseSe')]: vsEase.se,
     [key('easeItems')]: ease.model.modelled.length,

@@ -10,6 +10,7 @@ describe('BENCHMARKS.md robustness table', () => {
         'robustness.few-users.tunedNdcg10': 0.2,
         'robustness.few-users.bestBaselineNdcg10': 0.25,
         'robustness.few-users.bestBaseline': 'ease',
+        'robustness.few-users.easeServedNeighbors': 400,
         'robustness.demo-shop.tunedNdcg10': 0.3,
         'robustness.demo-shop.bestBaselineNdcg10': 0.28,
         'robustness.easeFitMs.items1000': 812.5,
@@ -20,6 +21,9 @@ describe('BENCHMARKS.md robustness table', () => {
     const few = rows.find((l) => l.startsWith('| few-users |'))!;
     expect(few).toContain('| 0.2000 |');
     expect(few).toContain('| ease |');
+    // The served list length is a column of the table, not a loose metric.
+    expect(few).toContain('| 400 |');
+    expect(md).not.toContain('`robustness.few-users.easeServedNeighbors`');
     expect(few.trim().endsWith('❌ |')).toBe(true);
     expect(
       rows

@@ -103,6 +103,7 @@ export async function fitPipeline(o: FitPipelineOptions): Promise<FittedPipeline
           ...(choice.easeLambdaShare !== undefined
             ? { easeLambdaShare: choice.easeLambdaShare }
             : {}),
+          ...(choice.neighbors > 0 ? { neighbors: choice.neighbors } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
         })
       : null;

@@ -5,7 +5,6 @@ import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed'
 import { CONFIDENCE_KINDS, type ConfidenceKind } from './confidence';
 import { applyConfidence, fitConfidence } from './confidence-fit';
 import {
-  FAMILY_NEIGHBORS,
   PURE_NEIGHBORS,
   refineEaseLambda,
   scoreNeighborFamilies,
@@ -25,6 +24,7 @@ import {
 } from './tune-types';
 import { carveValidationSplit, type ValidationSplitOptions } from './validation-split';
 import {
+  MIN_GAIN,
   scoreSpreadRatio,
   significantlyBetter,
   validationNdcg,
@@ -38,8 +38,6 @@ export const DEFAULT_TUNE_BUDGET_MS = 20_000;
 /** Default cap on MF trials (keeps small data sets fast and results reproducible). */
 export const DEFAULT_MAX_TRIALS = 30;
 const BIAS_SCALES = [0, 0.25, 0.5, 0.75, 0.85, 1];
-/** A move must beat the incumbent by this much: smaller gains are validation noise. */
-const MIN_GAIN = 0.001;
 /** Share of the budget the neighbour families' EASE λ search may use. */
 const EASE_BUDGET_SHARE = 0.5;
 const BLEND_WEIGHTS = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
@@ -190,6 +188,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
       family: neighbor.source,
       neighborSource: neighbor.source,
       easeLambdaShare: neighbor.easeLambdaShare,
+      neighbors: neighbor.neighbors,
       confidence: kinds[0]!,
       mf: start,
       ndcg: neighbor.score.mean,
@@ -280,6 +279,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
     neighborWeight: choice.neighborWeight,
     neighborSource: choice.family === 'mf' ? null : nb!.source,
     easeLambdaShare: choice.family === 'mf' ? undefined : nb!.easeLambdaShare,
+    neighbors: choice.family === 'mf' ? 0 : nb!.neighbors,
     ndcg: choice.score.mean,
     confidence: incumbent.confidence,
     mf: incumbent.settings,
@@ -289,6 +289,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
     family: ModelFamily;
     neighborSource: TuningChoice['neighborSource'];
     easeLambdaShare: number | undefined;
+    neighbors: number;
     confidence: ConfidenceKind;
     mf: MfSettings;
     mfWeight: number;
@@ -303,7 +304,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
       mf: c.mf,
       mfWeight: c.mfWeight,
       neighborWeight: c.neighborWeight,
-      neighbors: c.neighborSource === null ? 0 : FAMILY_NEIGHBORS,
+      neighbors: c.neighborSource === null ? 0 : c.neighbors,
       neighborSource: c.neighborSource,
       ...(c.neighborSource === 'ease' && c.easeLambdaShare !== undefined
         ? { easeLambdaShare: c.easeLambdaShare }

@@ -6,6 +6,9 @@ import type { ValidationSplit } from './validation-split';
 /** Cut-off of the tuner's validation metric (NDCG@10). */
 export const VALIDATION_K = 10;
 
+/** A move must beat the incumbent by this much: smaller gains are validation noise. */
+export const MIN_GAIN = 0.001;
+
 /** The score sources a candidate combines (either may be absent). */
 export interface ScoreParts {
   /** A trained MF model and the vectors of the split's users (`rows × factors`). */
