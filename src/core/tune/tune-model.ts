@@ -40,6 +40,7 @@ export const DEFAULT_MAX_TRIALS = 30;
 const BIAS_SCALES = [0, 0.25, 0.5, 0.75, 0.85, 1];
 /** Share of the budget the neighbour families' EASE λ search may use. */
 const EASE_BUDGET_SHARE = 0.5;
+const REGULARIZATION_JUMP = 10;
 const BLEND_WEIGHTS = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
 /** Validated users × items scored per trial; bounds the cost of one validation pass. */
 const SCORED_CELLS = 1.2e7;
@@ -76,11 +77,13 @@ interface Trial {
 
 /**
  * Chooses a model family, MF settings and a confidence transform by validation NDCG@10 on a split
- * carved from the training matrix: ItemKNN first (the bar), each confidence transform at the
- * starting settings, then a coordinate descent over steps of λ, α₀, δ, epochs and k (β is
- * re-ranked for free on each trained model), then MF + ItemKNN blends. A move is taken only when
+ * carved from the training matrix: the neighbour families first (ItemKNN, EASE: the bar), MF at
+ * the starting settings (and at a tenth of its λ when a neighbour family leads it, then EASE's λ),
+ * each confidence transform, then a coordinate descent over steps of λ, α₀, δ, epochs and k (β is
+ * re-ranked for free on each trained model), then MF + neighbour blends. A move is taken only when
  * its gain over the incumbent is beyond validation noise (paired over users), so on data where
- * the starting point is already good the defaults stay. Stops early at the budget or trial cap.
+ * the starting point is already good the defaults stay ({@link blendWins}: a blend over a pure
+ * neighbour family wins by mean). Stops early at the budget or trial cap.
  */
 export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
   const started = performance.now();
@@ -202,6 +205,18 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
   stage = 'confidence';
   let incumbent = await runMf(start, kinds[0]!);
   if (neighbor && significantlyBetter(neighbor.score, incumbent.score, MIN_GAIN)) {
+    // MF below the neighbour bar has usually collapsed towards popularity under too much
+    // regularization, a distance ×1.5 steps do not cross within the budget: one jump first.
+    // Not held to the final-fit reserve (the budget would rarely leave room for it on the large
+    // catalogs where MF collapses), but it must end within twice the budget.
+    const affordable = elapsed() + msPerEpoch * start.epochs < 2 * budgetMs;
+    if (fixed.regularization === undefined && trials < maxTrials && affordable) {
+      const r = await runMf(
+        { ...start, regularization: start.regularization / REGULARIZATION_JUMP },
+        kinds[0]!,
+      );
+      if (significantlyBetter(r.score, incumbent.score, MIN_GAIN)) incumbent = r;
+    }
     stage = 'families';
     await refineEase();
     stage = 'confidence';
@@ -264,7 +279,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuningChoice> {
     candidates.push({ family: 'blend', ndcg: blends[j]!.mean });
     bestNdcg = Math.max(bestNdcg, blends[j]!.mean, pure!.mean);
     report();
-    if (fixed.family === 'blend' || significantlyBetter(blends[j]!, choice.score, MIN_GAIN)) {
+    if (fixed.family === 'blend' || blendWins(choice, blends[j]!)) {
       choice = {
         family: 'blend',
         mfWeight: 1,
@@ -348,6 +363,21 @@ async function firstTrial(
     },
   });
   return { ...rest, epochMs: [...first.epochMs, ...rest.epochMs] };
+}
+
+/**
+ * Whether a blend MF + neighbours scoring `blend` on validation replaces the current choice. Over
+ * MF (the defaults) it must gain beyond noise, paired over users. Over a pure neighbour family it
+ * costs nothing (every bundle carries MF for its other rows) and there is no default to protect,
+ * so the higher mean wins, by more than `MIN_GAIN`.
+ */
+export function blendWins(
+  choice: { readonly family: ModelFamily; readonly score: MixScore },
+  blend: MixScore,
+): boolean {
+  return choice.family === 'mf'
+    ? significantlyBetter(blend, choice.score, MIN_GAIN)
+    : blend.mean > choice.score.mean + MIN_GAIN;
 }
 
 function allEqual(values: Float32Array): boolean {
