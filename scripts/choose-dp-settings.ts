@@ -30,8 +30,8 @@ export const TUNING_SEED = 1001;
 const NOISE_SEED = 11;
 const VALIDATION_USERS = 1500;
 
-const HEADS = [100, 200, 0]; // 0: the largest head the upload budget allows
-const RANKS = [12, 32, 64, 128];
+const HEADS = [200, 315, 600, 0]; // 0: the largest head the pair upload budget allows
+const RANKS = [32, 64, 128, 256];
 const SHRINKAGES = [0.5, 1, 2];
 const RATIOS = [2, 5, 10];
 
@@ -92,7 +92,7 @@ function search(
   score: (s: Settings) => number,
   maxHead: number,
 ): { settings: Settings; ndcg10: number } {
-  let best: Settings = { headSize: maxHead, factors: 12, shrinkage: 1, popularityNoiseRatio: 5 };
+  let best: Settings = { headSize: maxHead, factors: 128, shrinkage: 1, popularityNoiseRatio: 5 };
   let bestScore = score(best);
   const tryAll = <K extends keyof Settings>(key: K, values: readonly number[]) => {
     for (const v of values) {

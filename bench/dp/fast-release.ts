@@ -8,7 +8,11 @@
 import type { CsrMatrix } from '../../src/core/data/csr-matrix';
 import { createRng, type Rng } from '../../src/core/random';
 import { calibrateNoiseMultiplier } from '../../src/federated/privacy-accountant';
-import { pairCount, selectHead } from '../../src/federated/private-cooccurrence';
+import {
+  OFF_DIAGONAL_SCALE,
+  pairCount,
+  selectHead,
+} from '../../src/federated/private-cooccurrence';
 import { buildReleaseRoundSpec } from '../../src/federated/round-plan';
 import type { ReleaseKind } from '../../src/federated/federated-protocol';
 
@@ -70,7 +74,10 @@ export function exactPopularity(train: CsrMatrix): Float64Array {
   return out;
 }
 
-/** Exact sum of the pair contributions over `head` (ascending item indices), upper triangle. */
+/**
+ * Exact sum of the pair contributions over `head` (ascending item indices), upper triangle, as
+ * `pairsContribution` encodes them (off-diagonal scaled).
+ */
 export function exactPairs(train: CsrMatrix, head: readonly number[]): Float64Array {
   const m = head.length;
   const position = new Int32Array(train.cols).fill(-1);
@@ -89,7 +96,10 @@ export function exactPairs(train: CsrMatrix, head: readonly number[]): Float64Ar
     for (let s = 0; s < touched.length; s++) {
       const a = touched[s]!;
       const rowStart = a * m - (a * (a - 1)) / 2;
-      for (let t = s; t < touched.length; t++) out[rowStart + touched[t]! - a]! += value;
+      out[rowStart]! += value;
+      for (let t = s + 1; t < touched.length; t++) {
+        out[rowStart + touched[t]! - a]! += OFF_DIAGONAL_SCALE * value;
+      }
     }
   }
   return out;

@@ -17,6 +17,8 @@ import {
   type DpPopulation,
 } from '../dp/dp-population';
 import { fastRelease } from '../dp/fast-release';
+import { releaseHeadLimit } from '../../src/federated/cooccurrence-assembly';
+import { DEFAULT_PAIR_UPLOAD_BUDGET } from '../../src/federated/round-plan';
 import { DP_CURVE_BAR } from '../render-dp-curve';
 import { createLazyFoldInScorer } from '../dp/lazy-fold-in-scorer';
 
@@ -48,8 +50,43 @@ function deviceSimulation(pop: DpPopulation, epsilon: number): number {
   );
 }
 
-/** Head sizes of the coverage ceiling: the upload's largest head, a larger one, the catalog. */
-export const CEILING_HEADS = [MAX_DEFAULT_HEAD, 1000, 0] as const;
+/**
+ * Head sizes of the coverage ceiling: the largest head of a 100 kB upload (the pair budget before
+ * it was raised), the largest of the default pair budget, the catalog (0).
+ */
+export const CEILING_HEADS = [315, MAX_DEFAULT_HEAD, 0] as const;
+
+/** Largest head of a secure pair round (32-bit values) under the default pair budget (706). */
+export const SECURE_HEAD_LIMIT = releaseHeadLimit({
+  numItems: Infinity,
+  uploadBudget: DEFAULT_PAIR_UPLOAD_BUDGET,
+  aggregation: 'secure',
+});
+
+/** NDCG@10 of the fast release with `settings` on a population. */
+function releaseNdcg(
+  pop: DpPopulation,
+  epsilon: number,
+  settings: ReturnType<typeof cooccurrenceSettingsFor>,
+): number {
+  const { train } = pop.split;
+  const release = fastRelease({
+    train,
+    epsilon,
+    delta: dpDelta(pop.shoppers),
+    ...settings,
+    seed: DP_SPLIT_SEED,
+  });
+  const model = modelFromCooccurrence({
+    numItems: train.cols,
+    ...release,
+    factors: settings.factors,
+    shrinkage: settings.shrinkage,
+  });
+  return ndcg10(
+    evaluateScorer(createLazyFoldInScorer(model, train), pop.evalSplit, { ks: [10], auc: false }),
+  );
+}
 
 /**
  * What a model limited to the m most popular items can reach without any noise: EASE (the
@@ -94,29 +131,21 @@ async function run(ctx: BenchContext): Promise<BenchResults> {
     );
     for (const epsilon of DP_CURVE_EPSILONS) {
       const settings = cooccurrenceSettingsFor({ users, epsilon, numItems: train.cols });
-      const release = fastRelease({
-        train,
-        epsilon,
-        delta: dpDelta(users),
-        ...settings,
-        seed: DP_SPLIT_SEED,
-      });
-      const model = modelFromCooccurrence({
-        numItems: train.cols,
-        ...release,
-        factors: settings.factors,
-        shrinkage: settings.shrinkage,
-      });
-      const value = ndcg10(
-        evaluateScorer(createLazyFoldInScorer(model, train), pop.evalSplit, {
-          ks: [10],
-          auc: false,
-        }),
-      );
+      const value = releaseNdcg(pop, epsilon, settings);
       out[`${key}.eps${epsilon}.ndcg10`] = value;
       ctx.log(
         `DP by users: N ${users}, ε ${epsilon}: NDCG@10 ${value.toFixed(4)} (m ${settings.headSize}, k ${settings.factors}, μ ${settings.shrinkage}, z_pop/z_pairs ${settings.popularityNoiseRatio})`,
       );
+      const secure = cooccurrenceSettingsFor({
+        users,
+        epsilon,
+        numItems: train.cols,
+        maxHead: SECURE_HEAD_LIMIT,
+      });
+      if (epsilon === DP_CURVE_EPSILONS.at(-1) && secure.headSize < settings.headSize) {
+        // Secure rounds carry 32-bit values, so the same pair budget holds a smaller head.
+        out[`${key}.eps${epsilon}.secureNdcg10`] = releaseNdcg(pop, epsilon, secure);
+      }
       if (users === DP_CURVE_USERS[0] && epsilon === DP_CURVE_EPSILONS.at(-1)) {
         out[`${key}.eps${epsilon}.deviceSimNdcg10`] = deviceSimulation(pop, epsilon);
       }

@@ -21,7 +21,11 @@ import type { ReleaseKind } from './federated-protocol';
 import { rowHistory } from './fold-in-scorer';
 import { calibrateNoiseMultiplier, createPrivacyAccountant } from './privacy-accountant';
 import { cooccurrenceSettingsFor, pairCount, POPULARITY_NOISE_RATIO } from './private-cooccurrence';
-import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
+import {
+  DEFAULT_PAIR_UPLOAD_BUDGET,
+  DEFAULT_UPLOAD_BUDGET,
+  FRAME_HEADER_ALLOWANCE,
+} from './round-plan';
 import { runSimulatedCohort } from './simulation';
 
 /** Default head size: the best measured on ML-100K at ε = 8 (200–300 within 0.003 NDCG@10). */
@@ -43,8 +47,10 @@ export interface CooccurrenceSimulationOptions {
   readonly headSize?: number;
   readonly factors?: number;
   readonly shrinkage?: number;
-  /** Bytes per client per release (default 100,000; 16-bit values). */
+  /** Bytes per client in the popularity release (default 100,000; 16-bit values). */
   readonly uploadBudget?: number;
+  /** Bytes per client in the pair release (default {@link DEFAULT_PAIR_UPLOAD_BUDGET}). */
+  readonly pairUploadBudget?: number;
   /** z_popularity / z_pairs (default {@link POPULARITY_NOISE_RATIO}). */
   readonly popularityNoiseRatio?: number;
 }
@@ -72,7 +78,8 @@ export function runCooccurrenceSimulation(
   const { train } = o;
   const n = train.cols;
   const budget = o.uploadBudget ?? DEFAULT_UPLOAD_BUDGET;
-  const maxHead = releaseHeadLimit({ numItems: n, uploadBudget: budget, aggregation: 'plain' });
+  const pairBudget = o.pairUploadBudget ?? DEFAULT_PAIR_UPLOAD_BUDGET;
+  const maxHead = releaseHeadLimit({ numItems: n, uploadBudget: pairBudget, aggregation: 'plain' });
   const clients: number[] = [];
   for (let u = 0; u < train.rows; u++) if (train.indptr[u + 1]! > train.indptr[u]!) clients.push(u);
   const rule = o.privacy
@@ -86,7 +93,7 @@ export function runCooccurrenceSimulation(
   const m = o.headSize ?? rule?.headSize ?? Math.min(DEFAULT_HEAD_SIZE, maxHead);
   if (!(m >= 1 && m <= maxHead) || !Number.isInteger(m)) {
     throw new OptionError(
-      `The head size must be an integer in [1, ${maxHead}] for ${n} items and a ${budget}-byte budget (got ${m}).`,
+      `The head size must be an integer in [1, ${maxHead}] for ${n} items and a ${pairBudget}-byte pair budget (got ${m}).`,
     );
   }
   if (2 * n + FRAME_HEADER_ALLOWANCE > budget) {

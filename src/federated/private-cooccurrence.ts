@@ -10,10 +10,13 @@
  * Two releases, each a Gaussian mechanism with L2 sensitivity 1 (add/remove one user):
  * 1. `popularity`: y_u = x_u / ‖x_u‖ over the whole catalog (x_u the 0/1 vector of the items the
  *    user touched). Its noisy sum ranks the items; the top m form the **head**.
- * 2. `pairs`: the upper triangle (diagonal included) of y_u y_uᵀ with y_u = x_u,head / ‖x_u,head‖.
- *    ‖upper(yyᵀ)‖ ≤ ‖yyᵀ‖_F = ‖y‖² = 1.
- * The server (post-processing) eigen-decomposes the noisy head Gram Ĝ, keeps the top k directions
- * shrunk by f_j = λ_j / (λ_j + μ·2σ√m) (2σ√m is the spectral edge of the symmetric noise), and
+ * 2. `pairs`: the upper triangle (diagonal included) of y_u y_uᵀ with y_u = x_u,head / ‖x_u,head‖,
+ *    its off-diagonal entries scaled by √2: Σ_a y_a⁴ + 2 Σ_{a<b} y_a² y_b² = ‖y‖⁴ = 1, so the
+ *    norm is exactly the sensitivity (unscaled, the upper triangle used only about half of it and
+ *    the noise cost √2 more than it needed to).
+ * The server (post-processing) un-scales the off-diagonal, eigen-decomposes the noisy head Gram Ĝ,
+ * keeps the top k directions shrunk by f_j = λ_j / (λ_j + μ·σ√(2m)) (σ√(2m) is the spectral edge
+ * of the symmetric noise, whose off-diagonal entries then have standard deviation σ/√2), and
  * serves item factors Q = V diag(√f): a user folded in with ridge 1 and no unobserved weight scores
  * items about as x_u Q Qᵀ, a low-rank denoised linear autoencoder. Items outside the head get zero
  * factors and a tiny popularity bias, so they rank after associated head items, by popularity.
@@ -22,7 +25,7 @@ import { OptionError } from '../core/errors';
 import { symmetricEigen, type SymmetricEigen } from '../core/math/symmetric-eigen';
 import type { WeightedItem } from '../core/models/mf/fold-in';
 import type { MfModel } from '../core/models/mf/mf-model';
-import { DEFAULT_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
+import { DEFAULT_PAIR_UPLOAD_BUDGET, FRAME_HEADER_ALLOWANCE } from './round-plan';
 
 /** Number of upper-triangle entries (diagonal included) of an m × m matrix. */
 export function pairCount(m: number): number {
@@ -72,10 +75,14 @@ export function popularityContribution(
   return out;
 }
 
+/** Scale of the released off-diagonal pair entries (see {@link pairsContribution}). */
+export const OFF_DIAGONAL_SCALE = Math.SQRT2;
+
 /**
  * The device's share of the pair release over the head items (`head[a]` = item index of head
- * position a): entry (a, b), a ≤ b, row-major upper triangle, is y_a y_b with y the normalised 0/1
- * vector of the head items it touched. L2 norm ≤ 1. Length {@link pairCount}(head.length).
+ * position a): entry (a, b), a ≤ b, row-major upper triangle, is y_a y_b (times
+ * {@link OFF_DIAGONAL_SCALE} when a < b) with y the normalised 0/1 vector of the head items it
+ * touched. L2 norm exactly 1 (0 without head items). Length {@link pairCount}(head.length).
  */
 export function pairsContribution(
   history: readonly WeightedItem[],
@@ -97,7 +104,10 @@ export function pairsContribution(
   for (let s = 0; s < touched.length; s++) {
     const a = touched[s]!;
     const rowStart = a * m - (a * (a - 1)) / 2;
-    for (let t = s; t < touched.length; t++) out[rowStart + touched[t]! - a] = value;
+    out[rowStart] = value;
+    for (let t = s + 1; t < touched.length; t++) {
+      out[rowStart + touched[t]! - a] = OFF_DIAGONAL_SCALE * value;
+    }
   }
   return out;
 }
@@ -150,24 +160,24 @@ export interface CooccurrenceTuningPoint extends CooccurrenceSettings {
  */
 export const COOCCURRENCE_TUNING_POINTS: readonly CooccurrenceTuningPoint[] = Object.freeze([
   // @chosen-settings:start
-  { users: 1000, epsilon: 1, headSize: 315, factors: 64, shrinkage: 1, popularityNoiseRatio: 2 },
-  { users: 1000, epsilon: 4, headSize: 315, factors: 64, shrinkage: 2, popularityNoiseRatio: 5 },
-  { users: 1000, epsilon: 8, headSize: 200, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 3000, epsilon: 1, headSize: 200, factors: 12, shrinkage: 2, popularityNoiseRatio: 5 },
-  { users: 3000, epsilon: 4, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 3000, epsilon: 8, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 10000, epsilon: 1, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 10000, epsilon: 4, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 10000, epsilon: 8, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 30000, epsilon: 1, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 30000, epsilon: 4, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 30000, epsilon: 8, headSize: 315, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 1000, epsilon: 1, headSize: 315, factors: 64, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 1000, epsilon: 4, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
+  { users: 1000, epsilon: 8, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 3000, epsilon: 1, headSize: 200, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 3000, epsilon: 4, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 3000, epsilon: 8, headSize: 600, factors: 256, shrinkage: 1, popularityNoiseRatio: 5 },
+  { users: 10000, epsilon: 1, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 10000, epsilon: 4, headSize: 600, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
+  { users: 10000, epsilon: 8, headSize: 999, factors: 256, shrinkage: 1, popularityNoiseRatio: 5 },
+  { users: 30000, epsilon: 1, headSize: 600, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
+  { users: 30000, epsilon: 4, headSize: 999, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
+  { users: 30000, epsilon: 8, headSize: 999, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
   // @chosen-settings:end
 ]);
 
-/** Largest head whose pair upload fits the default 100,000-byte budget at 16 bits (315 items). */
+/** Largest head whose pair upload fits the default pair budget at 16 bits (999 items). */
 export const MAX_DEFAULT_HEAD = maxHeadForBudget({
-  budgetBytes: DEFAULT_UPLOAD_BUDGET,
+  budgetBytes: DEFAULT_PAIR_UPLOAD_BUDGET,
   bytesPerValue: 2,
   headerBytes: FRAME_HEADER_ALLOWANCE,
 });
@@ -238,11 +248,17 @@ export function modelFromCooccurrence(o: CooccurrenceModelOptions): MfModel {
   return modelFromSpectrum({ ...o, spectrum: headGramSpectrum(o.pairs, m) });
 }
 
-/** Eigen-decomposition of the released head Gram Ĝ (upper triangle, row-major, as released). */
+/**
+ * Eigen-decomposition of the released head Gram Ĝ (upper triangle, row-major, as released, the
+ * off-diagonal scaled by {@link OFF_DIAGONAL_SCALE}, which this undoes).
+ */
 export function headGramSpectrum(pairs: ArrayLike<number>, m: number): SymmetricEigen {
   const g = new Float64Array(m * m);
   let p = 0;
-  for (let a = 0; a < m; a++) for (let b = a; b < m; b++) g[a * m + b] = pairs[p++]!;
+  for (let a = 0; a < m; a++) {
+    g[a * m + a] = pairs[p++]!;
+    for (let b = a + 1; b < m; b++) g[a * m + b] = pairs[p++]! / OFF_DIAGONAL_SCALE;
+  }
   return symmetricEigen(g, m);
 }
 
@@ -266,8 +282,12 @@ export function modelFromSpectrum(o: SpectrumModelOptions): MfModel {
   const k = Math.min(o.factors ?? DEFAULT_COOCCURRENCE_FACTORS, m);
   const mu = o.shrinkage ?? DEFAULT_COOCCURRENCE_SHRINKAGE;
   const { values, vectors } = o.spectrum;
+  // The spectral edge of symmetric noise with off-diagonal std σ/√2 is 2(σ/√2)√m = σ√(2m).
   // Without noise a small floor keeps the filter from dividing by zero on a rank-deficient Ĝ.
-  const edge = o.pairNoiseStd > 0 ? 2 * o.pairNoiseStd * Math.sqrt(m) : 1e-3 * (values[0]! || 1);
+  const edge =
+    o.pairNoiseStd > 0
+      ? (2 * o.pairNoiseStd * Math.sqrt(m)) / OFF_DIAGONAL_SCALE
+      : 1e-3 * (values[0]! || 1);
   const itemFactors = new Float32Array(o.numItems * k);
   for (let j = 0; j < k; j++) {
     const lambda = Math.max(values[j]!, 0);

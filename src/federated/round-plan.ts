@@ -28,6 +28,13 @@ import { clampForCohort, type RingBits } from './quantize';
 export const FRAME_HEADER_ALLOWANCE = 320;
 /** Default upload budget per client per round (bytes). */
 export const DEFAULT_UPLOAD_BUDGET = 100_000;
+/**
+ * Default upload budget of the co-occurrence release's pair round (bytes): one frame per device
+ * per released model. Pairs grow with the square of the head, and the head is what limits the
+ * release's quality from a few thousand users on (docs/privacy.md): 1 MB holds a 999-item head at
+ * 16 bits (plain rounds) and 706 items at 32 bits (secure rounds).
+ */
+export const DEFAULT_PAIR_UPLOAD_BUDGET = 1_000_000;
 
 /** Ring width used by an aggregation mode. */
 export function ringBitsFor(mode: AggregationMode): RingBits {

@@ -5,7 +5,11 @@ import { OptionError } from '../core/errors';
 import type { AggregationMode } from '../federated/federated-protocol';
 import { DEFAULT_DEVICE_MAX_DIFFICULTY } from '../federated/join-admission';
 import { DEFAULT_MASKING_DEGREE } from '../federated/masking-graph';
-import { DEFAULT_UPLOAD_BUDGET, type ClipFactors } from '../federated/round-plan';
+import {
+  DEFAULT_PAIR_UPLOAD_BUDGET,
+  DEFAULT_UPLOAD_BUDGET,
+  type ClipFactors,
+} from '../federated/round-plan';
 import { parseCidrList } from './admission/client-address';
 
 /** How plain rounds combine updates. */
@@ -44,6 +48,11 @@ export interface ServerConfig {
   readonly secureThreshold: number;
   /** Bytes per client per round; fixes the rows per round. */
   readonly uploadBudget: number;
+  /**
+   * Bytes per client in the co-occurrence release's pair round (one frame per released model);
+   * caps the head. Default {@link DEFAULT_PAIR_UPLOAD_BUDGET}.
+   */
+  readonly pairUploadBudget: number;
   /**
    * What rounds train: `rounds` = iALS item steps (the default); `cooccurrence` = the one-shot
    * private co-occurrence release, a `popularity` round then a `pairs` round per published model
@@ -122,6 +131,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'token'> = Object.freeze(
   maskingDegree: DEFAULT_MASKING_DEGREE,
   secureThreshold: 0.5,
   uploadBudget: DEFAULT_UPLOAD_BUDGET,
+  pairUploadBudget: DEFAULT_PAIR_UPLOAD_BUDGET,
   training: 'rounds',
   noiseMultiplier: 0,
   delta: 1e-5,

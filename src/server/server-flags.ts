@@ -16,6 +16,7 @@ export const USAGE = `Usage: hearth-recs server --data-dir DIR [--token T | env 
   initial model (first start only): --model FILE (federated model or model bundle) | --items N [--factors 64] [--seed 42]
   rounds: [--aggregation plain|secure] [--aggregator trimmed-mean|mean] [--trim 0.2]
           [--min-cohort 100] [--max-cohort 1000] [--round-seconds 600] [--upload-budget 100000]
+          [--pair-upload-budget 1000000]
           [--learning-rate 1] [--ridge 0] [--max-row-move 1] [--row-seed 1]
           (default aggregator: trimmed-mean; mean with --noise-multiplier > 0)
   secure:  [--masking-degree 128] [--secure-threshold 0.5]
@@ -51,6 +52,7 @@ export const SERVER_FLAGS = {
   'max-cohort': { type: 'string' },
   'round-seconds': { type: 'string' },
   'upload-budget': { type: 'string' },
+  'pair-upload-budget': { type: 'string' },
   'learning-rate': { type: 'string' },
   ridge: { type: 'string' },
   'max-row-move': { type: 'string' },
@@ -118,6 +120,7 @@ export function configFromFlags(values: ServerFlagValues, env: NodeJS.ProcessEnv
   const seconds = num(values, 'round-seconds');
   set('roundDurationMs', seconds === undefined ? undefined : seconds * 1000);
   set('uploadBudget', num(values, 'upload-budget'));
+  set('pairUploadBudget', num(values, 'pair-upload-budget'));
   set('learningRate', num(values, 'learning-rate'));
   set('ridge', num(values, 'ridge'));
   set('maxRowMove', num(values, 'max-row-move'));

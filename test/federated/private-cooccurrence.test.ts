@@ -31,16 +31,27 @@ describe('contributions', () => {
     expect(() => popularityContribution(h([10]), 10)).toThrow(/outside/);
   });
 
-  it('pairs: the upper triangle of yyᵀ over head positions, norm ≤ 1, other items ignored', () => {
+  it('pairs: the upper triangle of yyᵀ over head positions, off-diagonal ×√2, norm exactly 1', () => {
     const head = [5, 2, 9]; // positions 0, 1, 2
     const y = pairsContribution(h([9, 2, 4]), head, 10);
     expect(y.length).toBe(pairCount(3));
-    // Touched positions 1 and 2 → entries (1,1), (1,2), (2,2) = 1/2 each; order (0,0),(0,1),(0,2),(1,1),(1,2),(2,2).
-    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 0.5, 0.5]);
-    expect(l2Norm(y)).toBeLessThanOrEqual(1);
-    // The full symmetric matrix would have Frobenius norm exactly 1.
-    expect(0.5 ** 2 * 4).toBeCloseTo(1, 12);
+    // Touched positions 1 and 2 → (1,1), (2,2) = 1/2 and (1,2) = √2/2; order (0,0),(0,1),(0,2),(1,1),(1,2),(2,2).
+    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, Math.SQRT2 * 0.5, 0.5]);
+    expect(l2Norm(y)).toBeCloseTo(1, 12);
+    // Any history: the norm is exactly 1, the sensitivity the release is calibrated for.
+    for (const items of [[5], [5, 2], [5, 2, 9], [9, 2, 5, 4, 7]]) {
+      expect(l2Norm(pairsContribution(h(items), head, 10))).toBeCloseTo(1, 12);
+    }
     expect(l2Norm(pairsContribution(h([4]), head, 10))).toBe(0);
+  });
+
+  it('headGramSpectrum undoes the off-diagonal scale', () => {
+    const head = [0, 1];
+    const sum = Float64Array.from(pairsContribution(h([0, 1]), head, 2));
+    // One user with both items: G = [[½, ½], [½, ½]], eigenvalues 1 and 0.
+    const { values } = headGramSpectrum(sum, 2);
+    expect(values[0]).toBeCloseTo(1, 12);
+    expect(values[1]).toBeCloseTo(0, 12);
   });
 
   it('every history has the same upload length whatever it touched', () => {
@@ -180,7 +191,10 @@ describe('#9 DP settings chosen on tuning populations, as a rule of N and ε', (
     const { users: _v, epsilon: _f, ...small } = at(1000, 1);
     expect(cooccurrenceSettingsFor({ users: 500, epsilon: 0.5 })).toEqual(small);
     expect(cooccurrenceSettingsFor({ users: 10_000, epsilon: 8, numItems: 40 }).headSize).toBe(40);
-    expect(MAX_DEFAULT_HEAD).toBe(315);
+    expect(MAX_DEFAULT_HEAD).toBe(999);
+    expect(
+      cooccurrenceSettingsFor({ users: 10_000, epsilon: 8, maxHead: 706 }).headSize,
+    ).toBeLessThanOrEqual(706);
     expect(() => cooccurrenceSettingsFor({ users: 0, epsilon: 8 })).toThrow(/at least 1 user/);
   });
 });

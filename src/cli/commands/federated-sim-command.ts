@@ -5,6 +5,7 @@ import { splitInteractions } from '../../core/eval/split';
 import { runCooccurrenceSimulation } from '../../federated/cooccurrence-simulation';
 import { createFoldInScorer } from '../../federated/fold-in-scorer';
 import { runFederatedSimulation, type SimulationRound } from '../../federated/simulation';
+import { DEFAULT_PAIR_UPLOAD_BUDGET } from '../../federated/round-plan';
 import type { CliCommand, CliContext } from '../cli-context';
 import { createProgressBar } from '../progress-bar';
 import { INTERACTION_FLAGS, readInteractions } from './interaction-flags';
@@ -80,6 +81,12 @@ export const federatedSimCommand: CliCommand = {
       type: 'number',
       defaultValue: 100_000,
       description: 'Bytes per client per round',
+    },
+    {
+      name: 'pair-upload-budget',
+      type: 'number',
+      defaultValue: DEFAULT_PAIR_UPLOAD_BUDGET,
+      description: 'Cooccurrence mode: bytes per client in the pair release (caps the head)',
     },
     {
       name: 'learning-rate',
@@ -158,6 +165,7 @@ export const federatedSimCommand: CliCommand = {
         seed,
         ...(factors !== undefined ? { factors } : {}),
         uploadBudget: budget,
+        pairUploadBudget: positiveInt(flags['pair-upload-budget'], 'pair-upload-budget'),
         ...(flags['head'] !== undefined ? { headSize: positiveInt(flags['head'], 'head') } : {}),
         ...(epsilon !== undefined ? { privacy: { epsilon, delta } } : {}),
       });

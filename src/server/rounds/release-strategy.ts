@@ -23,7 +23,7 @@ export function createReleaseStrategy(): TrainingStrategy {
       const pairs = popularity !== undefined && popularity.length === n;
       const limit = releaseHeadLimit({
         numItems: n,
-        uploadBudget: config.uploadBudget,
+        uploadBudget: config.pairUploadBudget,
         aggregation: config.aggregation,
       });
       const settings = releaseSettingsOf(config, n, limit, ctx.current.model.factors);
@@ -53,7 +53,7 @@ export function createReleaseStrategy(): TrainingStrategy {
       const numItems = current.model.numItems;
       const limit = releaseHeadLimit({
         numItems,
-        uploadBudget: ctx.config.uploadBudget,
+        uploadBudget: ctx.config.pairUploadBudget,
         aggregation: ctx.config.aggregation,
       });
       const settings = releaseSettingsOf(ctx.config, numItems, limit, current.model.factors);
