@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResults } from './bench-types';
 import { readDocBlock, replaceDocBlock } from './doc-blocks';
-import { MAX_DEFAULT_HEAD } from '../src/federated/private-cooccurrence';
+import { MAX_DEFAULT_HEAD, MAX_SECURE_DEFAULT_HEAD } from '../src/federated/private-cooccurrence';
 import { DP_CURVE_BAR } from './render-dp-curve';
 
 /** One tuning-population choice of scripts/choose-dp-settings.ts. */
@@ -82,8 +82,14 @@ export function dpHeadCeilingDocTable(results: BenchResults): string[] {
     .sort((a, b) => a - b);
   const dp = results[`${prefix}eps${DP_CURVE_BAR.epsilon}.ndcg10`];
   lines.push(
-    `| DP release, ε = ${DP_CURVE_BAR.epsilon} (head ≤ ${MAX_DEFAULT_HEAD} items) | ${f3(dp)} | ${share(dp)} |`,
+    `| DP release, ε = ${DP_CURVE_BAR.epsilon}, plain rounds (head ≤ ${MAX_DEFAULT_HEAD} items) | ${f3(dp)} | ${share(dp)} |`,
   );
+  const secure = results[`${prefix}eps${DP_CURVE_BAR.epsilon}.secureNdcg10`];
+  if (secure !== undefined) {
+    lines.push(
+      `| DP release, ε = ${DP_CURVE_BAR.epsilon}, secure rounds (head ≤ ${MAX_SECURE_DEFAULT_HEAD} items) | ${f3(secure)} | ${share(secure)} |`,
+    );
+  }
   for (const m of heads) {
     const v = results[`${prefix}headCeiling.m${m}`];
     lines.push(

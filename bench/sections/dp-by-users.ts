@@ -7,6 +7,7 @@ import { runCooccurrenceSimulation } from '../../src/federated/cooccurrence-simu
 import {
   cooccurrenceSettingsFor,
   MAX_DEFAULT_HEAD,
+  MAX_SECURE_DEFAULT_HEAD,
   modelFromCooccurrence,
 } from '../../src/federated/private-cooccurrence';
 import type { BenchContext, BenchResults, BenchSection } from '../bench-types';
@@ -17,8 +18,6 @@ import {
   type DpPopulation,
 } from '../dp/dp-population';
 import { fastRelease } from '../dp/fast-release';
-import { releaseHeadLimit } from '../../src/federated/cooccurrence-assembly';
-import { DEFAULT_PAIR_UPLOAD_BUDGET } from '../../src/federated/round-plan';
 import { DP_CURVE_BAR } from '../render-dp-curve';
 import { createLazyFoldInScorer } from '../dp/lazy-fold-in-scorer';
 
@@ -55,13 +54,6 @@ function deviceSimulation(pop: DpPopulation, epsilon: number): number {
  * it was raised), the largest of the default pair budget, the catalog (0).
  */
 export const CEILING_HEADS = [315, MAX_DEFAULT_HEAD, 0] as const;
-
-/** Largest head of a secure pair round (32-bit values) under the default pair budget (706). */
-export const SECURE_HEAD_LIMIT = releaseHeadLimit({
-  numItems: Infinity,
-  uploadBudget: DEFAULT_PAIR_UPLOAD_BUDGET,
-  aggregation: 'secure',
-});
 
 /** NDCG@10 of the fast release with `settings` on a population. */
 function releaseNdcg(
@@ -140,7 +132,7 @@ async function run(ctx: BenchContext): Promise<BenchResults> {
         users,
         epsilon,
         numItems: train.cols,
-        maxHead: SECURE_HEAD_LIMIT,
+        maxHead: MAX_SECURE_DEFAULT_HEAD,
       });
       if (epsilon === DP_CURVE_EPSILONS.at(-1) && secure.headSize < settings.headSize) {
         // Secure rounds carry 32-bit values, so the same pair budget holds a smaller head.

@@ -182,6 +182,13 @@ export const MAX_DEFAULT_HEAD = maxHeadForBudget({
   headerBytes: FRAME_HEADER_ALLOWANCE,
 });
 
+/** Largest head whose pair upload fits the default pair budget at 32 bits, as secure rounds send (706 items). */
+export const MAX_SECURE_DEFAULT_HEAD = maxHeadForBudget({
+  budgetBytes: DEFAULT_PAIR_UPLOAD_BUDGET,
+  bytesPerValue: 4,
+  headerBytes: FRAME_HEADER_ALLOWANCE,
+});
+
 /**
  * The release's settings as a rule of the population size N (public: the cohort of the popularity
  * round) and the total ε: those of the tuning point nearest in (log N, log ε), the head capped by

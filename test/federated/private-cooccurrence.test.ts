@@ -10,6 +10,7 @@ import {
   cooccurrenceSettingsFor,
   headGramSpectrum,
   MAX_DEFAULT_HEAD,
+  MAX_SECURE_DEFAULT_HEAD,
   maxHeadForBudget,
   modelFromCooccurrence,
   modelFromSpectrum,
@@ -192,6 +193,7 @@ describe('#9 DP settings chosen on tuning populations, as a rule of N and ε', (
     expect(cooccurrenceSettingsFor({ users: 500, epsilon: 0.5 })).toEqual(small);
     expect(cooccurrenceSettingsFor({ users: 10_000, epsilon: 8, numItems: 40 }).headSize).toBe(40);
     expect(MAX_DEFAULT_HEAD).toBe(999);
+    expect(MAX_SECURE_DEFAULT_HEAD).toBe(706);
     expect(
       cooccurrenceSettingsFor({ users: 10_000, epsilon: 8, maxHead: 706 }).headSize,
     ).toBeLessThanOrEqual(706);
