@@ -175,19 +175,20 @@ export const COOCCURRENCE_TUNING_POINTS: readonly CooccurrenceTuningPoint[] = Ob
   // @chosen-settings:end
 ]);
 
-/** Largest head whose pair upload fits the default pair budget at 16 bits (999 items). */
-export const MAX_DEFAULT_HEAD = maxHeadForBudget({
-  budgetBytes: DEFAULT_PAIR_UPLOAD_BUDGET,
-  bytesPerValue: 2,
-  headerBytes: FRAME_HEADER_ALLOWANCE,
-});
+/** Largest head whose pair upload fits the default pair budget at `bytesPerValue`. */
+function defaultPairHead(bytesPerValue: number): number {
+  return maxHeadForBudget({
+    budgetBytes: DEFAULT_PAIR_UPLOAD_BUDGET,
+    bytesPerValue,
+    headerBytes: FRAME_HEADER_ALLOWANCE,
+  });
+}
 
-/** Largest head whose pair upload fits the default pair budget at 32 bits, as secure rounds send (706 items). */
-export const MAX_SECURE_DEFAULT_HEAD = maxHeadForBudget({
-  budgetBytes: DEFAULT_PAIR_UPLOAD_BUDGET,
-  bytesPerValue: 4,
-  headerBytes: FRAME_HEADER_ALLOWANCE,
-});
+/** Largest head whose pair upload fits the default pair budget at 16 bits (999 items). */
+export const MAX_DEFAULT_HEAD = defaultPairHead(2);
+
+/** The same at 32 bits, as secure rounds send (706 items). */
+export const MAX_SECURE_DEFAULT_HEAD = defaultPairHead(4);
 
 /**
  * The release's settings as a rule of the population size N (public: the cohort of the popularity
