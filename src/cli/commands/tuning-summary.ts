@@ -1,4 +1,5 @@
-import type { TuneProgress, TuningChoice } from '../../core/tune/tune-types';
+import { sameItemToItemWeights } from '../../core/tune/item-to-item-choice';
+import type { ItemToItemChoice, TuneProgress, TuningChoice } from '../../core/tune/tune-types';
 import type { TextSink } from '../progress-bar';
 import { createProgressBar, formatMs } from '../progress-bar';
 
@@ -31,7 +32,21 @@ export function formatTuningSummary(choice: TuningChoice): string {
   return (
     `model: ${family}, chosen by validation NDCG@10 (${scores}) on ${choice.validationUsers} users\n` +
     `  settings: ${settings}\n` +
-    `  tuned in ${formatMs(choice.tuningMs)} (${choice.trials} trials)\n`
+    `  tuned in ${formatMs(choice.tuningMs)} (${choice.trials} trials)\n` +
+    (choice.itemToItem ? formatItemToItemChoice(choice.itemToItem) : '')
+  );
+}
+
+/** The item-to-item blend line: the chosen weights and validation HR@10 against the default's. */
+function formatItemToItemChoice(c: ItemToItemChoice): string {
+  const w = c.weights;
+  const chosen = c.candidates.find((x) => sameItemToItemWeights(x.weights, w));
+  const base = c.candidates[0];
+  const vsDefault = base && base !== chosen ? ` (default blend ${base.hr.toFixed(4)})` : '';
+  return (
+    `  similar-row blend: embedding ${fmt(w.embedding)}, co-occurrence ${fmt(w.coOccurrence)}, ` +
+    `content ${fmt(w.content)}, item bias ${fmt(w.itemBias ?? 0)}, chosen by validation next-item HR@10 ${chosen?.hr.toFixed(4) ?? 'n/a'}` +
+    `${vsDefault} on ${c.validationUsers} held-out users (${c.pairs} pairs) in ${formatMs(c.ms)}\n`
   );
 }
 

@@ -1,4 +1,5 @@
 import { Vocabulary } from '../data/vocabulary';
+import { alignCatalog } from './align-catalog';
 import type { EventWeights, Item } from '../data/types';
 import {
   createRowRecommender,
@@ -7,6 +8,8 @@ import {
 } from '../serve/row-recommender';
 import type { ModelBundle } from './model-bundle';
 
+export { alignCatalog } from './align-catalog';
+
 /** Options of {@link createBundleRecommender}. */
 export interface BundleRecommenderOptions {
   readonly bundle: ModelBundle;
@@ -14,20 +17,24 @@ export interface BundleRecommenderOptions {
   readonly catalog?: readonly Item[];
   /** Used only when the bundle does not record the event weights it was trained with. */
   readonly eventWeights?: EventWeights;
-  /** Serve-time blend settings (see `RowRecommenderOptions`); the defaults when omitted. */
+  /**
+   * Serve-time blend settings (see `RowRecommenderOptions`); when omitted, the item-to-item blend
+   * the bundle's tuning chose (`tuning.itemToItem`), else the defaults.
+   */
   readonly serve?: Pick<RowRecommenderOptions, 'itemToItem' | 'shortHistory'>;
 }
 
 /**
  * A recommender serving every row type from a trained bundle; no TF.js involved. For-you rows use
  * the bundle's event weights, confidence transform and (for a neighbour family or blend) its
- * neighbour lists.
+ * neighbour lists; item-to-item rows its chosen blend.
  */
 export function createBundleRecommender(o: BundleRecommenderOptions): RowRecommender {
   const itemIds = Vocabulary.from(o.bundle.itemIds);
   const catalog = o.catalog ? alignCatalog(itemIds, o.catalog) : undefined;
   // Visitors fold in with the weights the model was trained with.
   const eventWeights = o.bundle.eventWeights ?? o.eventWeights;
+  const blend = o.bundle.tuning?.itemToItem?.weights;
   return createRowRecommender({
     itemIds,
     mf: o.bundle.mf,
@@ -38,16 +45,7 @@ export function createBundleRecommender(o: BundleRecommenderOptions): RowRecomme
     ...(eventWeights ? { eventWeights } : {}),
     ...(o.bundle.confidence ? { confidence: o.bundle.confidence } : {}),
     ...(o.bundle.neighborScoring ? { neighborScoring: o.bundle.neighborScoring } : {}),
+    ...(blend ? { itemToItem: blend } : {}),
     ...o.serve,
   });
-}
-
-/** Catalog items placed at their item index (undefined where the catalog has no entry). */
-export function alignCatalog(itemIds: Vocabulary, items: readonly Item[]): (Item | undefined)[] {
-  const aligned: (Item | undefined)[] = new Array(itemIds.size).fill(undefined);
-  for (const item of items) {
-    const i = itemIds.get(item.id);
-    if (i >= 0) aligned[i] = item;
-  }
-  return aligned;
 }

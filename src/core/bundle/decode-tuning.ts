@@ -55,6 +55,18 @@ export function decodeTuningSections(
   const tuning = header['tuning'];
   if (tuning !== undefined) {
     if (!isRecord(tuning) || typeof tuning['family'] !== 'string') throw corrupt('tuning');
+    // Bundles from before the item-to-item choice have none: the runtime uses the default blend.
+    const chosen = tuning['itemToItem'];
+    if (chosen !== undefined) {
+      const blend = isRecord(chosen) ? chosen['weights'] : undefined;
+      for (const source of ['embedding', 'coOccurrence', 'content', 'itemBias']) {
+        const w = isRecord(blend) ? blend[source] : undefined;
+        if (w === undefined && source === 'itemBias') continue;
+        const field = `tuning.itemToItem.weights.${source}`;
+        if (typeof w !== 'number' || w < 0) throw corrupt(field);
+        checkHeaderNumber(field, w, PARAMETER_RULE);
+      }
+    }
     out.tuning = tuning as unknown as TuningChoice;
   }
   const scoring = header['neighborScoring'];

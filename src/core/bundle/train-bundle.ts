@@ -8,6 +8,8 @@ import type { MfComputePath, MfTrainOptions, TrainProgress } from '../models/mf/
 import type { ConfidenceKind } from '../tune/confidence';
 import { weightedMatrixOf } from '../tune/confidence-fit';
 import { fitPipeline } from '../tune/fit-pipeline';
+import { chooseItemToItemWeights } from '../tune/item-to-item-choice';
+import { DEFAULT_MF_OPTIONS } from '../models/mf/train-typed';
 import { omitMfSettings, pickMfSettings, type TuneProgress } from '../tune/tune-types';
 import { fitTrending } from '../models/trending';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
@@ -15,7 +17,7 @@ import type { ModelBundle } from './model-bundle';
 
 /** Stages of {@link trainModelBundle}, reported through `onStage`. */
 export type TrainStage =
-  'matrix' | 'tune' | 'mf' | 'content' | 'co-occurrence' | 'trending' | 'done';
+  'matrix' | 'tune' | 'item-to-item' | 'mf' | 'content' | 'co-occurrence' | 'trending' | 'done';
 
 /** Options of {@link trainModelBundle}. */
 export interface TrainBundleOptions {
@@ -82,6 +84,19 @@ export async function trainModelBundle(o: TrainBundleOptions): Promise<ModelBund
     ...(o.maxTrials !== undefined ? { maxTrials: o.maxTrials } : {}),
     ...(o.computePath ? { computePath: o.computePath } : {}),
     ...(o.onTuneProgress ? { onTuneProgress: o.onTuneProgress } : {}),
+    // The similar row's blend, chosen on validation users with the tuned MF (see
+    // `chooseItemToItemWeights`), before the final fit so that fit is the last one trained.
+    chooseItemToItem: (fitMf) => {
+      o.onStage?.('item-to-item');
+      return chooseItemToItemWeights({
+        dataset: o.dataset,
+        eventWeights: weights,
+        fitMf,
+        seed: seed ?? DEFAULT_MF_OPTIONS.seed,
+        ...(o.catalog !== undefined && { catalog: o.catalog }),
+        ...(o.signal !== undefined && { signal: o.signal }),
+      });
+    },
     onProgress: (p) => {
       if (!mfStarted) o.onStage?.('mf');
       mfStarted = true;

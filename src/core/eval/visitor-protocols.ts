@@ -8,14 +8,14 @@ import { Vocabulary } from '../data/vocabulary';
 import { fitEase } from '../models/ease';
 import { fitItemKnn } from '../models/item-knn';
 import type { RowRecommender } from '../serve/row-recommender';
-import type { ItemToItemWeights } from '../serve/item-to-item-scores';
+import { DEFAULT_ITEM_TO_ITEM_WEIGHTS, type ItemToItemWeights } from '../serve/item-to-item-scores';
 import type { ShortHistoryOptions } from '../serve/short-history-blend';
 import type { FirstNScore, HistoryRanker, VisitorHistory } from './first-n';
 import { evaluateFirstN } from './first-n';
 import type { HeldOutUserOptions, UserTimeline } from './held-out-users';
 import { splitHeldOutUsers } from './held-out-users';
 import type { AnchorRanker, ItemToItemScore } from './item-to-item';
-import { evaluateItemToItem } from './item-to-item';
+import { evaluateItemToItem, rowAnchorRanker } from './item-to-item';
 import { topKIndices } from './top-k-indices';
 
 /** Options of {@link trainForVisitors}. */
@@ -34,7 +34,7 @@ export interface VisitorModels {
   readonly train: InteractionDataset;
   readonly catalog: readonly Item[] | undefined;
   readonly eventWeights: EventWeights;
-  /** Served recommender with the given blend settings (the defaults when omitted). */
+  /** Served recommender with the given blend settings (the bundle's when omitted). */
   recommender(settings?: ServeSettings): RowRecommender;
 }
 
@@ -115,21 +115,6 @@ export function scoreRanker(
   };
 }
 
-/** An item-to-item row of the served recommender as an {@link AnchorRanker}. */
-export function rowAnchorRanker(
-  recommender: RowRecommender,
-  ids: readonly string[],
-  type: 'similar' | 'bought-together',
-): AnchorRanker {
-  return (anchor, k) => {
-    const request =
-      type === 'similar'
-        ? ({ type, itemId: ids[anchor]! } as const)
-        : ({ type, itemIds: [ids[anchor]!] } as const);
-    return recommender.recommend({ ...request, k, maxReasons: 0 }).items.map((i) => i.index);
-  };
-}
-
 /** A model scoring a history of item indices (ItemKNN, EASE) as a {@link HistoryRanker}. */
 function historyScorer(
   numItems: number,
@@ -181,17 +166,21 @@ export async function runFirstN(
   });
 }
 
-/** Blends the `item-to-item` report compares (each source alone and the default blend). */
+/**
+ * Blends the `item-to-item` report compares: the bundle's (chosen at training, `blended`), the
+ * fixed default, and each source alone.
+ */
 export const ITEM_TO_ITEM_VARIANTS: Readonly<Record<string, ItemToItemWeights | undefined>> = {
   blended: undefined,
+  'default-blend': DEFAULT_ITEM_TO_ITEM_WEIGHTS,
   'mf-only': { embedding: 1, coOccurrence: 0, content: 0 },
   'co-occurrence-only': { embedding: 0, coOccurrence: 1, content: 0 },
   'content-only': { embedding: 0, coOccurrence: 0, content: 1 },
 };
 
 /**
- * Runs the next-item protocol on trained {@link VisitorModels}: the similar row with the default
- * blend and with each source alone, and the bought-together row.
+ * Runs the next-item protocol on trained {@link VisitorModels}: the similar row with the bundle's
+ * blend, the default blend and each source alone, and the bought-together row.
  */
 export function runItemToItem(
   models: VisitorModels,

@@ -19,6 +19,11 @@ export interface ItemToItemWeights {
   readonly coOccurrence: number;
   /** Category-path and tag overlap in the catalog. */
   readonly content: number;
+  /**
+   * MF item bias (the model's popularity prior) scaled to [0, 1] over the items; added only where
+   * another source has data for the anchors (default 0).
+   */
+  readonly itemBias?: number;
 }
 
 /**
@@ -51,7 +56,8 @@ export interface WeightedAnchor {
 
 /**
  * Writes into `out` (length = items) the blended similarity of every item to the weighted
- * anchors: Σ_a share_a · (w_e·cos(a, i) + w_c·cooc(a, i) + w_t·content(a, i)). The embedding
+ * anchors: Σ_a share_a · (w_e·cos(a, i) + w_c·cooc(a, i) + w_t·content(a, i)) + w_b·bias(i), the
+ * bias term only when another source had data. The embedding
  * term is one pass over the factors for all anchors (the shares are folded into one query).
  * Content is added only for anchors holding at least {@link MIN_CONTENT_SHARE} of the query.
  * Returns how many (anchor, source) pairs had data; 0 means the scores carry no evidence.
@@ -105,7 +111,29 @@ export function itemToItemScores(
       if (addContentScores(content, item, share * weights.content, out, marker.tags)) evidence++;
     }
   }
+  const biasWeight = weights.itemBias ?? 0;
+  if (evidence > 0 && biasWeight > 0 && table?.itemBias !== undefined) {
+    addScaledBias(table.itemBias, table.numItems, biasWeight, out);
+  }
   return evidence;
+}
+
+/** Adds `weight` × the item bias scaled to [0, 1] (min to max over the items) to `out`. */
+export function addScaledBias(
+  bias: Float32Array,
+  numItems: number,
+  weight: number,
+  out: Float32Array,
+): void {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < numItems; i++) {
+    lo = Math.min(lo, bias[i]!);
+    hi = Math.max(hi, bias[i]!);
+  }
+  if (!(hi > lo)) return;
+  const scale = weight / (hi - lo);
+  for (let i = 0; i < numItems; i++) out[i]! += scale * (bias[i]! - lo);
 }
 
 /**

@@ -8,6 +8,7 @@ import type {
 } from '../models/mf/mf-trainer';
 import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../models/mf/train-typed';
 import { createMfScorer } from '../models/mf/mf-scorer';
+import type { MfModel } from '../models/mf/mf-model';
 import type { UserScorer } from '../models/scorer';
 import type { SparseNeighbors } from '../models/sparse-neighbors';
 import { createNeighborScorer } from '../serve/neighbor-scores';
@@ -16,7 +17,13 @@ import { applyConfidence, fitConfidence } from './confidence-fit';
 import { defaultMfSettings } from './search-space';
 import { fitNeighbors } from './neighbor-families';
 import { tuneModel, type TuneOptions } from './tune-model';
-import type { FixedSettings, MfSettings, TuneProgress, TuningChoice } from './tune-types';
+import type {
+  FixedSettings,
+  ItemToItemChoice,
+  MfSettings,
+  TuneProgress,
+  TuningChoice,
+} from './tune-types';
 
 /** Confidence transform of untuned training (`--no-tune`). */
 export const DEFAULT_CONFIDENCE: ConfidenceKind = 'linear';
@@ -42,6 +49,14 @@ export interface FitPipelineOptions {
   readonly onTuneProgress?: (progress: TuneProgress) => void;
   /** Epoch progress of the final MF fit. */
   readonly onProgress?: (progress: TrainProgress) => void;
+  /**
+   * Tuned runs only: called after tuning, before the final fit, with a function that fits the
+   * chosen MF (settings, confidence transform, seed, compute path) on another users × items matrix
+   * of the same items; what it returns is recorded as the choice's `itemToItem`.
+   */
+  readonly chooseItemToItem?: (
+    fitMf: (train: CsrMatrix) => Promise<MfModel>,
+  ) => Promise<ItemToItemChoice | null>;
   readonly signal?: AbortSignal;
 }
 
@@ -71,7 +86,7 @@ export async function fitPipeline(o: FitPipelineOptions): Promise<FittedPipeline
     );
   }
   const seed = o.seed ?? DEFAULT_MF_OPTIONS.seed;
-  const choice =
+  const tuned =
     o.tune === false
       ? untunedChoice(o.fixed ?? {})
       : await tuneModel({
@@ -86,16 +101,32 @@ export async function fitPipeline(o: FitPipelineOptions): Promise<FittedPipeline
           ...(o.signal ? { signal: o.signal } : {}),
         });
   throwIfAborted(o.signal);
-  const started = performance.now();
-  const confidence = fitConfidence(choice.confidence, o.train.values);
   const path = o.computePath ?? createTypedMfPath();
-  const mf = await path.train(applyConfidence(o.train, confidence), {
-    ...DEFAULT_MF_OPTIONS,
+  /** Fits the chosen MF on `train`; `extra` adds options of the final fit. */
+  const fitChosen = async (
+    train: CsrMatrix,
+    extra: Partial<MfTrainOptions> = {},
+  ): Promise<{ mf: MfTrainResult; confidence: ConfidenceTransform }> => {
+    const confidence = fitConfidence(tuned.confidence, train.values);
+    const mf = await path.train(applyConfidence(train, confidence), {
+      ...DEFAULT_MF_OPTIONS,
+      ...extra,
+      ...tuned.mf,
+      seed,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    return { mf, confidence };
+  };
+  const itemToItem =
+    tuned.tuned && o.chooseItemToItem
+      ? await o.chooseItemToItem(async (train) => (await fitChosen(train)).mf.model)
+      : null;
+  const choice = itemToItem ? { ...tuned, itemToItem } : tuned;
+  throwIfAborted(o.signal);
+  const started = performance.now();
+  const { mf, confidence } = await fitChosen(o.train, {
     ...o.finalFit,
-    ...choice.mf,
-    seed,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
   });
   const neighbors =
     choice.neighborSource !== null && choice.neighborWeight > 0

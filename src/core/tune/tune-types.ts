@@ -1,4 +1,5 @@
 import type { MfTrainOptions } from '../models/mf/mf-trainer';
+import type { ItemToItemWeights } from '../serve/item-to-item-scores';
 import type { ConfidenceKind } from './confidence';
 
 /** Model families the tuner chooses among; each is servable from a bundle. */
@@ -104,4 +105,31 @@ export interface TuningChoice {
   readonly tuningMs: number;
   /** False when settings were fixed (`--no-tune`): nothing was searched. */
   readonly tuned: boolean;
+  /**
+   * The similar row's blend chosen on validation users (absent when not tuned, when no user had
+   * enough items to validate on, and in bundles from before the choice existed: the runtime then
+   * uses `DEFAULT_ITEM_TO_ITEM_WEIGHTS`).
+   */
+  readonly itemToItem?: ItemToItemChoice;
+}
+
+/** One blend of the item-to-item grid and its validation next-item HR@10. */
+export interface ItemToItemCandidate {
+  readonly weights: ItemToItemWeights;
+  readonly hr: number;
+}
+
+/**
+ * What the item-to-item choice picked (see `chooseItemToItemWeights`): the blend the similar row,
+ * the bought-together fill and the short-history part of for-you serve with.
+ */
+export interface ItemToItemChoice {
+  readonly weights: ItemToItemWeights;
+  /** Validation next-item HR@10 of every blend tried, the current default first. */
+  readonly candidates: readonly ItemToItemCandidate[];
+  /** Users held out from the validation fit and the (previous, next) item pairs scored. */
+  readonly validationUsers: number;
+  readonly pairs: number;
+  /** Wall time of the choice, validation fit included. */
+  readonly ms: number;
 }
