@@ -32,7 +32,7 @@ const VALIDATION_USERS = 1500;
 
 const HEADS = [200, 315, 600, 0]; // 0: the largest head the pair upload budget allows
 const RANKS = [32, 64, 128, 256];
-const SHRINKAGES = [0.5, 1, 2];
+const SHRINKAGES = [0.5, 1, 2, 3];
 const RATIOS = [2, 5, 10];
 
 function flag(name: string, fallback: string): number[] {
@@ -87,7 +87,10 @@ function makeScorer(pop: DpPopulation, epsilon: number) {
   };
 }
 
-/** One coordinate-wise pass over head, rank, shrinkage and noise split, then rank again. */
+/**
+ * One coordinate-wise pass over head, rank, shrinkage and noise split, then head and rank again
+ * (the best head depends on how hard the filter shrinks).
+ */
 function search(
   score: (s: Settings) => number,
   maxHead: number,
@@ -113,6 +116,10 @@ function search(
   tryAll('factors', RANKS);
   tryAll('shrinkage', SHRINKAGES);
   tryAll('popularityNoiseRatio', RATIOS);
+  tryAll(
+    'headSize',
+    HEADS.map((m) => (m === 0 ? maxHead : Math.min(m, maxHead))),
+  );
   tryAll('factors', RANKS);
   return { settings: best, ndcg10: bestScore };
 }

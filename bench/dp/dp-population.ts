@@ -1,4 +1,4 @@
-import { DEFAULT_EVENT_WEIGHTS } from '../../src/core/data/types';
+import { DEFAULT_EVENT_WEIGHTS, type Item } from '../../src/core/data/types';
 import { splitInteractions, type Split } from '../../src/core/eval/split';
 import { rowWeightsOf } from '../../src/core/tune/confidence-fit';
 import { eventsToDataset, generateDemoData } from '../../src/core/demo-data';
@@ -17,6 +17,8 @@ export interface DpPopulation {
   readonly split: Split;
   /** `split` with test rows for at most `evalUsers` seeded users. */
   readonly evalSplit: Split;
+  /** The generated catalog, indexed like the split's items (public: what every device holds). */
+  readonly items: readonly Item[];
 }
 
 /**
@@ -29,14 +31,18 @@ export function generateDpPopulation(o: {
   readonly seed: number;
   readonly evalUsers?: number;
 }): DpPopulation {
-  const split = (() => {
-    const { events } = generateDemoData({ seed: o.seed, shoppers: o.shoppers });
+  const { split, items } = (() => {
+    const { events, catalog } = generateDemoData({ seed: o.seed, shoppers: o.shoppers });
     const dataset = eventsToDataset(events);
     const rowWeights = rowWeightsOf(dataset, DEFAULT_EVENT_WEIGHTS);
-    return splitInteractions(dataset, { protocol: 'random', seed: DP_SPLIT_SEED, rowWeights });
+    const byId = new Map(catalog.items.map((item) => [item.id, item] as const));
+    return {
+      split: splitInteractions(dataset, { protocol: 'random', seed: DP_SPLIT_SEED, rowWeights }),
+      items: events.itemIds.map((id) => byId.get(id)!),
+    };
   })();
   const evalSplit = sampleEvaluatedUsers(split, o.evalUsers ?? DP_EVAL_USERS, DP_SPLIT_SEED);
-  return { shoppers: o.shoppers, seed: o.seed, split, evalSplit };
+  return { shoppers: o.shoppers, seed: o.seed, split, evalSplit, items };
 }
 
 /** δ of a population of `users`: 10⁻⁵, or 1/N when that is smaller (N > 100,000). */

@@ -18,7 +18,7 @@ export function createLazyFoldInScorer(model: MfModel, train: CsrMatrix): UserSc
   return {
     numItems: n,
     scoreUser(user, out) {
-      const history = rowHistory(train, user);
+      const history = rowHistory(train, user, model);
       const x = history.length > 0 ? foldInUser(ctx, history).vector : new Float32Array(k);
       for (let i = 0; i < n; i++) {
         let s = b[i]! * model.biasScale;

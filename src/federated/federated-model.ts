@@ -77,6 +77,7 @@ export function encodeFederatedModel(v: VersionedModel): Uint8Array {
       version: v.version,
       numItems: v.model.numItems,
       mf: params,
+      ...(v.model.historyConfidence ? { historyConfidence: v.model.historyConfidence } : {}),
     },
     tensors: { itemFactors: v.model.itemFactors, itemBias: v.model.itemBias },
     shapes: { itemFactors: [v.model.numItems, v.model.factors] },
@@ -109,6 +110,9 @@ export function decodeFederatedModel(bytes: Uint8Array): VersionedModel {
       return bad(`parameter ${key} is missing`);
     params[key] = value;
   }
+  const historyConfidence = header['historyConfidence'];
+  if (historyConfidence !== undefined && historyConfidence !== 'binary')
+    return bad(`historyConfidence is ${JSON.stringify(historyConfidence)}, not "binary"`);
   const itemFactors = tensors['itemFactors'];
   const itemBias = tensors['itemBias'];
   const k = params['factors']!;
@@ -118,8 +122,9 @@ export function decodeFederatedModel(bytes: Uint8Array): VersionedModel {
     return bad('itemBias has the wrong shape');
   checkTensorValues('itemFactors', itemFactors, { ...PARAMETER_RULE, rowLength: k });
   checkTensorValues('itemBias', itemBias, PARAMETER_RULE);
+  const model = mfModelFromParams(params, numItems, itemFactors, itemBias);
   return {
     version,
-    model: mfModelFromParams(params, numItems, itemFactors, itemBias),
+    model: historyConfidence === 'binary' ? { ...model, historyConfidence } : model,
   };
 }

@@ -9,11 +9,19 @@ import type { MfModel } from '../core/models/mf/mf-model';
 import { createFactorScorer } from '../core/models/mf/mf-scorer';
 import type { UserScorer } from '../core/models/scorer';
 
-/** A user's row of `matrix` as a fold-in history. */
-export function rowHistory(matrix: CsrMatrix, user: number): WeightedItem[] {
+/**
+ * A user's row of `matrix` as a fold-in history; with `model` given, weighted as that model folds
+ * histories in (every item 1 for a model with `historyConfidence: 'binary'`).
+ */
+export function rowHistory(
+  matrix: CsrMatrix,
+  user: number,
+  model?: Pick<MfModel, 'historyConfidence'>,
+): WeightedItem[] {
+  const binary = model?.historyConfidence === 'binary';
   const out: WeightedItem[] = [];
   for (let p = matrix.indptr[user]!; p < matrix.indptr[user + 1]!; p++) {
-    out.push({ item: matrix.indices[p]!, weight: matrix.values[p]! });
+    out.push({ item: matrix.indices[p]!, weight: binary ? 1 : matrix.values[p]! });
   }
   return out;
 }
@@ -27,7 +35,7 @@ export function createFoldInScorer(model: MfModel, train: CsrMatrix): UserScorer
   const ctx = createFoldInContext(model);
   const users = new Float32Array(train.rows * k);
   for (let u = 0; u < train.rows; u++) {
-    const history = rowHistory(train, u);
+    const history = rowHistory(train, u, model);
     if (history.length > 0) users.set(foldInUser(ctx, history).vector, u * k);
   }
   return createFactorScorer(users, model);

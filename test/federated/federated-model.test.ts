@@ -17,6 +17,33 @@ describe('federated model file', () => {
     expect(back.model).toEqual(model);
   });
 
+  it("carries a model's binary history confidence and rejects other values", () => {
+    const model = {
+      ...createInitialModel({ numItems: 4, seed: 1, hyper: { factors: 2 } }),
+      historyConfidence: 'binary' as const,
+    };
+    const bytes = encodeFederatedModel({ version: 2, model });
+    expect(decodeFederatedModel(bytes).model.historyConfidence).toBe('binary');
+    const plain = createInitialModel({ numItems: 4, seed: 1, hyper: { factors: 2 } });
+    expect(
+      decodeFederatedModel(encodeFederatedModel({ version: 2, model: plain })).model,
+    ).not.toHaveProperty('historyConfidence');
+    const { kind: _k, numItems: _n, itemFactors, itemBias, ...params } = plain;
+    const odd = encodeModelFile({
+      header: {
+        kind: 'hearth-federated-model',
+        schema: 1,
+        version: 1,
+        numItems: 4,
+        mf: params,
+        historyConfidence: 'linear',
+      },
+      tensors: { itemFactors, itemBias },
+      shapes: { itemFactors: [4, 2] },
+    });
+    expect(() => decodeFederatedModel(odd)).toThrow(/historyConfidence/);
+  });
+
   it('starts from the centralized initialisation with zero biases', () => {
     const m = createInitialModel({ numItems: 4, seed: 2 });
     expect(m.factors).toBe(64);

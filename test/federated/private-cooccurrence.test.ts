@@ -127,6 +127,8 @@ describe('modelFromCooccurrence', () => {
     for (let d = 0; d < k; d++) expect(model.itemFactors[9 * k + d]).toBe(0);
     expect(model.itemBias[9]).toBe(0);
     expect(model.unobservedWeight).toBe(0);
+    // The releases count distinct items, so histories fold in the same way.
+    expect(model.historyConfidence).toBe('binary');
   });
 
   it('shrinks directions buried in noise towards zero', () => {

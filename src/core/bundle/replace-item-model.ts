@@ -7,10 +7,11 @@
  */
 import { OptionError } from '../errors';
 import type { Item } from '../data/types';
-import { fitContentTower } from '../models/content';
+import { fillColdItemsFromContent } from '../models/content/cold-item-fill';
 import type { MfModel } from '../models/mf/mf-model';
 import { withContentTower } from './decode-full-bundle';
 import type { ModelBundle } from './model-bundle';
+import { BINARY_CONFIDENCE } from '../tune/confidence';
 
 /** Options of {@link replaceItemModel}. */
 export interface ReplaceItemModelOptions {
@@ -21,11 +22,17 @@ export interface ReplaceItemModelOptions {
   readonly catalog: readonly Item[];
 }
 
-/** A new bundle serving `mf`, with its content tower refit when the bundle has one. */
+/**
+ * A new bundle serving `mf`, with its content tower refit when the bundle has one. A model that
+ * fixes how histories fold in (`historyConfidence`) sets the bundle's confidence transform to it,
+ * so the runtime folds visitors in the way the model was built.
+ */
 export function replaceItemModel(o: ReplaceItemModelOptions): ModelBundle {
   const { mf } = o;
   // A serving decode leaves the tower as stored state; refitting needs the built tower.
-  const { contentTowerState: _stored, ...bundle } = withContentTower(o.bundle);
+  const { contentTowerState: _stored, ...withTower } = withContentTower(o.bundle);
+  const bundle =
+    mf.historyConfidence === 'binary' ? { ...withTower, confidence: BINARY_CONFIDENCE } : withTower;
   const n = bundle.itemIds.length;
   if (mf.numItems !== n) {
     throw new OptionError(
@@ -33,38 +40,11 @@ export function replaceItemModel(o: ReplaceItemModelOptions): ModelBundle {
     );
   }
   if (!bundle.contentTower || o.catalog.length === 0) return { ...bundle, mf };
-  const k = mf.factors;
   const byId = new Map(o.catalog.map((item) => [item.id, item] as const));
-  const items = bundle.itemIds.map((id) => byId.get(id));
-  const warm = new Uint8Array(n);
-  let warmCount = 0;
-  for (let i = 0; i < n; i++) {
-    if (items[i] === undefined) continue;
-    for (let d = 0; d < k; d++) {
-      if (mf.itemFactors[i * k + d] !== 0) {
-        warm[i] = 1;
-        warmCount++;
-        break;
-      }
-    }
-  }
-  if (warmCount === 0) return { ...bundle, mf, contentTower: null };
-  const contentTower = fitContentTower({
-    items,
-    itemFactors: mf.itemFactors,
-    itemBias: mf.itemBias,
-    factors: k,
-    trainMask: warm,
+  const filled = fillColdItemsFromContent({
+    mf,
+    items: bundle.itemIds.map((id) => byId.get(id)),
     regularization: bundle.contentTower.toJSON().regularization,
   });
-  const itemFactors = Float32Array.from(mf.itemFactors);
-  const itemBias = Float32Array.from(mf.itemBias);
-  for (let i = 0; i < n; i++) {
-    const item = items[i];
-    if (warm[i] || item === undefined) continue;
-    const e = contentTower.embed(item);
-    itemFactors.set(e.vector, i * k);
-    itemBias[i] = e.bias;
-  }
-  return { ...bundle, mf: { ...mf, itemFactors, itemBias }, contentTower };
+  return { ...bundle, mf: filled.mf, contentTower: filled.contentTower };
 }

@@ -25,6 +25,18 @@ function rotatedGlobalModel(b: ModelBundle): MfModel {
 }
 
 describe('replaceItemModel', () => {
+  it('folds visitors in as the new model was built: binary for a binary-history model', () => {
+    const tuned = { ...bundle, confidence: { kind: 'linear' as const, epsilon: 1, scale: 0.5 } };
+    const kept = replaceItemModel({ bundle: tuned, mf: rotatedGlobalModel(bundle), catalog });
+    expect(kept.confidence).toEqual(tuned.confidence);
+    const binary = replaceItemModel({
+      bundle: tuned,
+      mf: { ...rotatedGlobalModel(bundle), historyConfidence: 'binary' },
+      catalog,
+    });
+    expect(binary.confidence).toEqual({ kind: 'binary', epsilon: 1, scale: 1 });
+  });
+
   it('refits the tower of a bundle decoded for serving (tower kept as stored state)', () => {
     const served = decodeServingBundle(encodeBundle(bundle));
     expect(served.contentTower).toBeNull();

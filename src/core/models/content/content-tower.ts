@@ -27,7 +27,10 @@ export interface ContentTowerOptions {
   readonly factors: number;
   /** 1 for items with interactions (the regression's examples); default: every item with content. */
   readonly trainMask?: Uint8Array;
-  /** Ridge strength λ (default 3; feature rows are unit-length, so this is in units of items). */
+  /**
+   * Ridge strength λ (default {@link DEFAULT_CONTENT_TOWER_REGULARIZATION}; feature rows are
+   * unit-length, so this is in units of items).
+   */
   readonly regularization?: number;
   /** Feature extraction options (vocabulary caps, group weights, …). */
   readonly features?: ItemFeatureOptions;
@@ -37,6 +40,9 @@ export interface ContentTowerOptions {
   readonly tolerance?: number;
   readonly signal?: AbortSignal;
 }
+
+/** Ridge strength of the content tower when none is given. */
+export const DEFAULT_CONTENT_TOWER_REGULARIZATION = 3;
 
 /**
  * Where the tower's CG stops: a relative residual of 10⁻³. Measured on a generated 20,000-product
@@ -56,7 +62,7 @@ export function fitContentTower(options: ContentTowerOptions): ContentTower {
   const start = performance.now();
   const { items, itemFactors, itemBias, factors: k } = options;
   const n = items.length;
-  const regularization = options.regularization ?? 3;
+  const regularization = options.regularization ?? DEFAULT_CONTENT_TOWER_REGULARIZATION;
   if (!Number.isInteger(k) || k < 1)
     throw new OptionError(`Content tower factors is ${k}; use an integer ≥ 1.`);
   if (itemFactors.length !== n * k || itemBias.length !== n) {

@@ -42,6 +42,12 @@ export interface MfModel extends MfHyperParams {
    * `userWeightExponent`; fold-in applies the same c = w·|I_u|^(−δ)·norm so new users match.
    */
   readonly userWeightNorm: number;
+  /**
+   * How a history's summed weights become fold-in confidences for this model, when the model
+   * itself fixes it: `binary` (every distinct item counts 1) for a model built from statistics of
+   * distinct items, such as the private co-occurrence release. Absent: the caller's transform.
+   */
+  readonly historyConfidence?: 'binary';
 }
 
 /** The regularization weight of a row with `count` observations among `otherSide` counterparts. */
