@@ -34,7 +34,8 @@ const FIRST_N_ROWS: readonly [key: string, label: string][] = [
   ['ease', 'EASE'],
 ];
 const NEXT_ITEM_ROWS: readonly [key: string, label: string][] = [
-  ['blended', 'similar, blended'],
+  ['blended', 'similar, blended (chosen in training)'],
+  ['default-blend', 'similar, default blend'],
   ['mf-only', 'MF cosine only'],
   ['co-occurrence-only', 'co-occurrence only'],
   ['content-only', 'content only'],

@@ -46,7 +46,9 @@ function formatItemToItemChoice(c: ItemToItemChoice): string {
   return (
     `  similar-row blend: embedding ${fmt(w.embedding)}, co-occurrence ${fmt(w.coOccurrence)}, ` +
     `content ${fmt(w.content)}, item bias ${fmt(w.itemBias ?? 0)}, chosen by validation next-item HR@10 ${chosen?.hr.toFixed(4) ?? 'n/a'}` +
-    `${vsDefault} on ${c.validationUsers} held-out users (${c.pairs} pairs) in ${formatMs(c.ms)}\n`
+    `${vsDefault} on ${c.validationUsers} held-out users (${c.pairs} pairs) in ${formatMs(c.ms)}` +
+    (c.shortHistoryPivot === undefined ? '' : `; short-history pivot ${fmt(c.shortHistoryPivot)}`) +
+    '\n'
   );
 }
 

@@ -7,6 +7,7 @@ import {
   type RowRecommenderOptions,
 } from '../serve/row-recommender';
 import type { ModelBundle } from './model-bundle';
+import { DEFAULT_SHORT_HISTORY } from '../serve/short-history-blend';
 
 export { alignCatalog } from './align-catalog';
 
@@ -19,7 +20,7 @@ export interface BundleRecommenderOptions {
   readonly eventWeights?: EventWeights;
   /**
    * Serve-time blend settings (see `RowRecommenderOptions`); when omitted, the item-to-item blend
-   * the bundle's tuning chose (`tuning.itemToItem`), else the defaults.
+   * and short-history pivot the bundle's tuning chose (`tuning.itemToItem`), else the defaults.
    */
   readonly serve?: Pick<RowRecommenderOptions, 'itemToItem' | 'shortHistory'>;
 }
@@ -27,14 +28,16 @@ export interface BundleRecommenderOptions {
 /**
  * A recommender serving every row type from a trained bundle; no TF.js involved. For-you rows use
  * the bundle's event weights, confidence transform and (for a neighbour family or blend) its
- * neighbour lists; item-to-item rows its chosen blend.
+ * neighbour lists; item-to-item rows and the short-history part of for-you the blend and pivot its
+ * tuning chose (`tuning.itemToItem`).
  */
 export function createBundleRecommender(o: BundleRecommenderOptions): RowRecommender {
   const itemIds = Vocabulary.from(o.bundle.itemIds);
   const catalog = o.catalog ? alignCatalog(itemIds, o.catalog) : undefined;
   // Visitors fold in with the weights the model was trained with.
   const eventWeights = o.bundle.eventWeights ?? o.eventWeights;
-  const blend = o.bundle.tuning?.itemToItem?.weights;
+  const chosen = o.bundle.tuning?.itemToItem;
+  const pivot = chosen?.shortHistoryPivot;
   return createRowRecommender({
     itemIds,
     mf: o.bundle.mf,
@@ -45,7 +48,8 @@ export function createBundleRecommender(o: BundleRecommenderOptions): RowRecomme
     ...(eventWeights ? { eventWeights } : {}),
     ...(o.bundle.confidence ? { confidence: o.bundle.confidence } : {}),
     ...(o.bundle.neighborScoring ? { neighborScoring: o.bundle.neighborScoring } : {}),
-    ...(blend ? { itemToItem: blend } : {}),
+    ...(chosen ? { itemToItem: chosen.weights } : {}),
+    ...(pivot !== undefined ? { shortHistory: { ...DEFAULT_SHORT_HISTORY, pivot } } : {}),
     ...o.serve,
   });
 }

@@ -66,6 +66,10 @@ export function decodeTuningSections(
         if (typeof w !== 'number' || w < 0) throw corrupt(field);
         checkHeaderNumber(field, w, PARAMETER_RULE);
       }
+      const pivot = isRecord(chosen) ? chosen['shortHistoryPivot'] : undefined;
+      if (pivot !== undefined && !(typeof pivot === 'number' && pivot >= 0 && pivot <= 1e6)) {
+        throw corrupt('tuning.itemToItem.shortHistoryPivot');
+      }
     }
     out.tuning = tuning as unknown as TuningChoice;
   }

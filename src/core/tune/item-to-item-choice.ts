@@ -25,6 +25,14 @@ const CO_OCCURRENCE_STEPS = [0, 2, 50];
 const CONTENT_STEPS = [0, 0.25, 0.5];
 /** Item-bias weights of the grid (with embedding 1). */
 const ITEM_BIAS_STEPS = [0, 0.25, 0.5, 1];
+/**
+ * Short-history pivot served with a chosen blend. The chosen blends make "similar to the last
+ * item" much stronger than the fixed default did, so for-you leans on them longer: re-chosen on
+ * validation users carved from the training parts of ML-100K and the demo shop (pivots 1–21, the
+ * first-n protocol), as the smallest pivot within 0.002 of the best worst-case margin of for-you
+ * over similar-to-last (see docs/engine.md).
+ */
+export const CHOSEN_BLEND_SHORT_HISTORY_PIVOT = 8;
 /** Bounds on the scored (previous, next) pairs: each costs a pass over the items per blend. */
 const MIN_PAIRS = 1000;
 const MAX_PAIRS = 2000;
@@ -149,6 +157,7 @@ export async function chooseItemToItemWeights(
   const chosen = best > 0 && significantlyBetter(scores[best]!, scores[0]!, MIN_GAIN) ? best : 0;
   return {
     weights: grid[chosen]!,
+    shortHistoryPivot: CHOSEN_BLEND_SHORT_HISTORY_PIVOT,
     candidates: grid.map((weights, j) => ({ weights, hr: scores[j]!.mean })),
     validationUsers: users.length,
     pairs,

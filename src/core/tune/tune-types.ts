@@ -127,6 +127,11 @@ export interface ItemToItemChoice {
   readonly weights: ItemToItemWeights;
   /** Validation next-item HR@10 of every blend tried, the current default first. */
   readonly candidates: readonly ItemToItemCandidate[];
+  /**
+   * The short-history pivot served with this blend (see `ShortHistoryOptions.pivot`); absent in
+   * older bundles, which keep `DEFAULT_SHORT_HISTORY`.
+   */
+  readonly shortHistoryPivot?: number;
   /** Users held out from the validation fit and the (previous, next) item pairs scored. */
   readonly validationUsers: number;
   readonly pairs: number;

@@ -8,6 +8,7 @@ import {
   DEFAULT_ITEM_TO_ITEM_WEIGHTS,
   type ItemToItemWeights,
 } from '../../../src/core/serve/item-to-item-scores';
+import { DEFAULT_SHORT_HISTORY } from '../../../src/core/serve/short-history-blend';
 import type { ItemToItemChoice } from '../../../src/core/tune/tune-types';
 import { smallBundleData } from '../../fixtures/synthetic';
 import { editBundleFile, expectModelFileError } from './edit-bundle-file';
@@ -58,6 +59,39 @@ describe('item-to-item weights in the bundle', () => {
     expect(served).toEqual(similarRows(plain, { itemToItem: CHOSEN }));
     const overridden = similarRows(chosen, { itemToItem: DEFAULT_ITEM_TO_ITEM_WEIGHTS });
     expect(overridden).toEqual(asDefault);
+  });
+
+  it('carry the short-history pivot that for-you serves with', () => {
+    const withPivot = {
+      ...chosen,
+      tuning: { ...chosen.tuning!, itemToItem: { ...choiceOf(CHOSEN), shortHistoryPivot: 8 } },
+    };
+    const back = decodeServingBundle(encodeBundle(withPivot));
+    expect(back.tuning!.itemToItem!.shortHistoryPivot).toBe(8);
+    const forYou = (
+      bundle: ModelBundle,
+      serve?: { shortHistory: typeof DEFAULT_SHORT_HISTORY },
+    ): number[] =>
+      createBundleRecommender({ bundle, catalog, ...(serve && { serve }) })
+        .recommend({
+          type: 'for-you',
+          history: [
+            { itemId: bundle.itemIds[3]!, type: 'view' },
+            { itemId: bundle.itemIds[9]!, type: 'view' },
+          ],
+          k: 10,
+          maxReasons: 0,
+        })
+        .items.map((i) => i.score);
+    expect(forYou(back)).not.toEqual(forYou(chosen));
+    expect(forYou(back)).toEqual(
+      forYou(chosen, { shortHistory: { ...DEFAULT_SHORT_HISTORY, pivot: 8 } }),
+    );
+    const bad = editBundleFile(encodeBundle(withPivot), (header) => {
+      const tuning = header['tuning'] as { itemToItem: Record<string, unknown> };
+      tuning.itemToItem['shortHistoryPivot'] = -3;
+    });
+    expectModelFileError(() => decodeServingBundle(bad), 'MODEL_FILE_CORRUPT');
   });
 
   it('a bundle from before the choice (no tuning.itemToItem) serves the default blend', () => {

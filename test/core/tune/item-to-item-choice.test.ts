@@ -9,6 +9,7 @@ import { DEFAULT_MF_OPTIONS, createTypedMfPath } from '../../../src/core/models/
 import { createRng } from '../../../src/core/random';
 import { DEFAULT_ITEM_TO_ITEM_WEIGHTS } from '../../../src/core/serve/item-to-item-scores';
 import {
+  CHOSEN_BLEND_SHORT_HISTORY_PIVOT,
   chooseItemToItemWeights,
   itemToItemGrid,
 } from '../../../src/core/tune/item-to-item-choice';
@@ -126,6 +127,7 @@ describe('chooseItemToItemWeights', () => {
     const chosen = bundle.tuning!.itemToItem!;
     expect(chosen.weights).toEqual({ embedding: 0, coOccurrence: 0, content: 1 });
     expect(chosen.candidates[0]!.weights).toEqual(DEFAULT_ITEM_TO_ITEM_WEIGHTS);
+    expect(chosen.shortHistoryPivot).toBe(CHOSEN_BLEND_SHORT_HISTORY_PIVOT);
     // The similar row now shows the anchor's category mates first.
     const row = createBundleRecommender({ bundle, catalog }).recommend({
       type: 'similar',
