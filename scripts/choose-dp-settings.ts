@@ -89,14 +89,26 @@ function makeScorer(pop: DpPopulation, epsilon: number) {
 
 /**
  * One coordinate-wise pass over head, rank, shrinkage and noise split, then head and rank again
- * (the best head depends on how hard the filter shrinks).
+ * (the best head depends on how hard the filter shrinks). It starts from the best of the default
+ * start and `seeds` (the settings chosen at the same N for other budgets), so a coordinate-wise path
+ * cannot end below a point already known to score better.
  */
 function search(
   score: (s: Settings) => number,
   maxHead: number,
+  seeds: readonly Settings[] = [],
 ): { settings: Settings; ndcg10: number } {
   let best: Settings = { headSize: maxHead, factors: 128, shrinkage: 1, popularityNoiseRatio: 5 };
   let bestScore = score(best);
+  for (const seed of seeds) {
+    const candidate = { ...seed, headSize: Math.min(seed.headSize, maxHead) };
+    const value = score(candidate);
+    process.stderr.write(`  seed ${JSON.stringify(candidate)} ${value.toFixed(4)}\n`);
+    if (value > bestScore) {
+      best = candidate;
+      bestScore = value;
+    }
+  }
   const tryAll = <K extends keyof Settings>(key: K, values: readonly number[]) => {
     for (const v of values) {
       const candidate = { ...best, [key]: v };
@@ -125,7 +137,22 @@ function search(
 }
 
 const maxHead = MAX_DEFAULT_HEAD;
-const choices: Array<{ users: number; epsilon: number; validationNdcg10: number } & Settings> = [];
+const file = join(import.meta.dirname, '..', 'bench', 'dp', 'chosen-settings.json');
+type Choice = { users: number; epsilon: number; validationNdcg10: number } & Settings;
+const readChoices = (): Choice[] =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { choices: Choice[] }).choices : [];
+const choices: Choice[] = [];
+/** Settings chosen at N for other budgets (this run's first, then the file's). */
+const seedsFor = (users: number, epsilon: number): Settings[] =>
+  [...choices, ...readChoices()]
+    .filter((c) => c.users === users && c.epsilon !== epsilon)
+    .map(({ headSize, factors, shrinkage, popularityNoiseRatio }) => ({
+      headSize,
+      factors,
+      shrinkage,
+      popularityNoiseRatio,
+    }))
+    .filter((s, i, all) => all.findIndex((t) => JSON.stringify(t) === JSON.stringify(s)) === i);
 for (const users of flag('users', '1000,3000,10000,30000')) {
   const pop = generateDpPopulation({
     shoppers: users,
@@ -137,6 +164,7 @@ for (const users of flag('users', '1000,3000,10000,30000')) {
     const { settings, ndcg10 } = search(
       makeScorer(pop, epsilon),
       Math.min(maxHead, pop.split.train.cols),
+      seedsFor(users, epsilon),
     );
     choices.push({ users, epsilon, ...settings, validationNdcg10: Number(ndcg10.toFixed(4)) });
     process.stderr.write(
@@ -145,10 +173,7 @@ for (const users of flag('users', '1000,3000,10000,30000')) {
   }
 }
 // Several invocations (e.g. one per N, run side by side) merge into one file.
-const file = join(import.meta.dirname, '..', 'bench', 'dp', 'chosen-settings.json');
-const earlier = existsSync(file)
-  ? (JSON.parse(readFileSync(file, 'utf8')) as { choices: typeof choices }).choices
-  : [];
+const earlier = readChoices();
 const merged = [
   ...earlier.filter((c) => !choices.some((d) => d.users === c.users && d.epsilon === c.epsilon)),
   ...choices,
