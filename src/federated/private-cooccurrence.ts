@@ -160,18 +160,18 @@ export interface CooccurrenceTuningPoint extends CooccurrenceSettings {
  */
 export const COOCCURRENCE_TUNING_POINTS: readonly CooccurrenceTuningPoint[] = Object.freeze([
   // @chosen-settings:start
-  { users: 1000, epsilon: 1, headSize: 315, factors: 64, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 1000, epsilon: 4, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
-  { users: 1000, epsilon: 8, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 3000, epsilon: 1, headSize: 200, factors: 128, shrinkage: 2, popularityNoiseRatio: 2 },
-  { users: 3000, epsilon: 4, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 1000, epsilon: 1, headSize: 200, factors: 32, shrinkage: 3, popularityNoiseRatio: 2 },
+  { users: 1000, epsilon: 4, headSize: 200, factors: 64, shrinkage: 3, popularityNoiseRatio: 2 },
+  { users: 1000, epsilon: 8, headSize: 315, factors: 256, shrinkage: 3, popularityNoiseRatio: 5 },
+  { users: 3000, epsilon: 1, headSize: 200, factors: 128, shrinkage: 3, popularityNoiseRatio: 2 },
+  { users: 3000, epsilon: 4, headSize: 600, factors: 256, shrinkage: 1, popularityNoiseRatio: 5 },
   { users: 3000, epsilon: 8, headSize: 600, factors: 256, shrinkage: 1, popularityNoiseRatio: 5 },
   { users: 10000, epsilon: 1, headSize: 315, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
   { users: 10000, epsilon: 4, headSize: 600, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
-  { users: 10000, epsilon: 8, headSize: 999, factors: 256, shrinkage: 1, popularityNoiseRatio: 5 },
-  { users: 30000, epsilon: 1, headSize: 600, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
-  { users: 30000, epsilon: 4, headSize: 999, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
-  { users: 30000, epsilon: 8, headSize: 999, factors: 256, shrinkage: 2, popularityNoiseRatio: 2 },
+  { users: 10000, epsilon: 8, headSize: 999, factors: 256, shrinkage: 2, popularityNoiseRatio: 5 },
+  { users: 30000, epsilon: 1, headSize: 600, factors: 256, shrinkage: 1, popularityNoiseRatio: 5 },
+  { users: 30000, epsilon: 4, headSize: 999, factors: 256, shrinkage: 3, popularityNoiseRatio: 5 },
+  { users: 30000, epsilon: 8, headSize: 999, factors: 256, shrinkage: 3, popularityNoiseRatio: 2 },
   // @chosen-settings:end
 ]);
 
