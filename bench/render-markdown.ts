@@ -64,7 +64,7 @@ const NOTES: Record<string, string> = {
   'federated.dpSettings':
     'the ML-100K release uses `cooccurrenceSettingsFor(943 users, ε)`, chosen on generated tuning populations (never on this data)',
   'federated.dpByUsers.n1000.eps8.deviceSimNdcg10':
-    'the same release simulated device by device (`runCooccurrenceSimulation`): a cross-check of the fast release the curve uses',
+    'the same release simulated device by device (`runCooccurrenceSimulation`): a cross-check of the fast release the curve uses (compare `…eps8.releaseOnlyNdcg10`)',
   'federated.dpByUsers.delta': 'δ = min(10⁻⁵, 1/N) at every N of the curve',
 };
 
