@@ -17,6 +17,7 @@ import { createDiskStore } from '../../src/server/disk-store';
 import { createFederatedHttpServer, type FederatedHttpServer } from '../../src/server/http-server';
 import { createMemoryStore } from '../../src/server/memory-store';
 import { createRoundManager, type RoundManager } from '../../src/server/round-manager';
+import { releaseSettingsOf } from '../../src/server/rounds/release-settings';
 import { TOKEN, smallModel, testConfig } from './server-test-helpers';
 
 const CONFIG = testConfig({
@@ -94,6 +95,8 @@ describe('cooccurrence training on the server', () => {
     // Padded to the served model's width so devices can hot-swap it.
     expect(published.model.factors).toBe(4);
     for (let i = 0; i < 30; i++) expect(published.model.itemFactors[i * 4 + 3]).toBe(0);
+    // Devices fold their histories in as the release counted them: each distinct item once.
+    expect(published.model.historyConfidence).toBe('binary');
     // Same as building the model from the exact (unquantized) sums.
     const pairs = new Float64Array(55);
     const popularity = new Float64Array(30);
@@ -131,9 +134,10 @@ describe('cooccurrence training on the server', () => {
       const b = await createRoundManager({ store: await createDiskStore(dir), config });
       const pairsRound = (await b.join({ protocol: 1 })).round;
       expect(pairsRound.release).toBe('pairs');
-      // The popularity release is 5× noisier than the pair release.
+      // The popularity release is noisier than the pair release by the rule's noise split.
+      const { popularityNoiseRatio } = releaseSettingsOf(config, 30, 10, 4);
       expect(popularityRound.privacy.noiseMultiplier).toBeCloseTo(
-        5 * pairsRound.privacy.noiseMultiplier,
+        popularityNoiseRatio * pairsRound.privacy.noiseMultiplier,
         1,
       );
       await uploadAll(b);
