@@ -68,10 +68,7 @@ export function blendRankers(
         (w.content > 0 ? evidence[2]! : 0);
       if (used === 0) return fallback(anchor, k);
       blend(w.embedding, w.coOccurrence, w.content, w.itemBias ?? 0);
-      candidate[anchor] = 0;
-      const top = topKIndices(scores, candidate, k);
-      candidate[anchor] = 1;
-      return top;
+      return topExcept(scores, candidate, anchor, k);
     };
   });
   return rankers;
@@ -98,9 +95,14 @@ export function servedFallbacks(o: FallbackSources): AnchorRanker {
       coOccurrenceScores(o.coOccurrence, [anchor], scores) > 0 ||
       (o.catalog !== undefined && sameCategoryScores(o.catalog, anchor, o.trending, scores) > 0);
     if (!found) scores.set(o.trending.subarray(0, o.numItems));
-    candidate[anchor] = 0;
-    const top = topKIndices(scores, candidate, k);
-    candidate[anchor] = 1;
-    return top;
+    return topExcept(scores, candidate, anchor, k);
   };
+}
+
+/** The k best of `scores` among `candidate` (all 1s), the anchor left out; `candidate` is restored. */
+function topExcept(scores: Float32Array, candidate: Uint8Array, anchor: number, k: number) {
+  candidate[anchor] = 0;
+  const top = topKIndices(scores, candidate, k);
+  candidate[anchor] = 1;
+  return top;
 }
